@@ -1,0 +1,20 @@
+"""Settings for the test suite: same database choice as the environment says, fast hashing."""
+
+from .dev import *  # noqa: F403
+from .dev import TEMPLATES
+
+
+class InvalidTemplateVariable(str):
+    """Makes a template fail loudly on a variable that does not exist."""
+
+    def __mod__(self, name):
+        raise NameError(f"Unknown template variable: {name}")
+
+
+SECRET_KEY = "tests-only-secret-key-not-for-production-use-0123456789"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
+WHITENOISE_AUTOREFRESH = True

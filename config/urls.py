@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Préau — administration technique"
+admin.site.site_title = "Préau"
+
+urlpatterns = [
+    path("", include("preau.core.urls")),
+    path("compte/", include("preau.accounts.urls")),
+    path("piloter/", include("preau.territories.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,62 @@
+"""What the home page shows, per role, in a fixed and small number of queries."""
+
+from decimal import Decimal
+
+from preau.accounts.models import Role
+from preau.accounts.selectors import (
+    DESIGN_ROLES,
+    TRAINING_ROLES,
+    is_administrator,
+    role_names,
+    roles_of,
+)
+from preau.territories.models import Circonscription, Departement, School
+from preau.territories.selectors import with_circonscription_counts, with_departement_counts
+
+ANNUAL_HOURS = Decimal(18)
+
+
+def annual_target_hours(quotite: int) -> Decimal:
+    """18 h of animations and training a year, prorated by the working share."""
+    return ANNUAL_HOURS * quotite / 100
+
+
+def home_context(user) -> dict:
+    names = role_names(user)
+    assignments = roles_of(user)
+    context = {
+        "is_teacher": Role.TEACHER in names,
+        "is_trainer": not names.isdisjoint(TRAINING_ROLES),
+        "is_designer": not names.isdisjoint(DESIGN_ROLES),
+        "is_administrator": is_administrator(user),
+        "training_scopes": [a for a in assignments if a.role in TRAINING_ROLES],
+        "design_roles": [a for a in assignments if a.role in DESIGN_ROLES],
+    }
+    if context["is_teacher"]:
+        context["school"] = (
+            School.objects.select_related("circonscription", "departement")
+            .filter(pk=user.school_id)
+            .first()
+            if user.school_id
+            else None
+        )
+        context["target_hours"] = annual_target_hours(user.quotite)
+
+    ien_scopes = [a.circonscription_id for a in assignments if a.role == Role.IEN]
+    departement_scopes = [a.departement_id for a in assignments if a.role == Role.PILOT]
+    academie_scopes = [a.academie_id for a in assignments if a.role == Role.ACADEMIC_MANAGER]
+    context["is_piloting"] = bool(
+        ien_scopes or departement_scopes or academie_scopes or context["is_administrator"]
+    )
+    if ien_scopes:
+        context["piloted_circonscriptions"] = list(
+            with_circonscription_counts(Circonscription.objects.filter(pk__in=ien_scopes))
+        )
+    if departement_scopes or academie_scopes:
+        context["piloted_departements"] = list(
+            with_departement_counts(
+                Departement.objects.filter(pk__in=departement_scopes)
+                | Departement.objects.filter(academie__in=academie_scopes)
+            )
+        )
+    return context

@@ -1,0 +1,84 @@
+"""Académie → département → circonscription → école."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_uai
+
+
+class Academie(models.Model):
+    code = models.CharField(
+        _("code"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^A\d{3}$", _("Le code d’académie s’écrit A suivi de 3 chiffres."))],
+    )
+    name = models.CharField(_("nom"), max_length=100)
+
+    class Meta:
+        verbose_name = _("académie")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"Académie de {self.name}" if not self.name.startswith("Académie") else self.name
+
+
+class Departement(models.Model):
+    # As in the UAI and the school directory: "014", "02A", "971".
+    code = models.CharField(_("code"), max_length=3, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+    academie = models.ForeignKey(
+        Academie, on_delete=models.PROTECT, related_name="departements", verbose_name=_("académie")
+    )
+
+    class Meta:
+        verbose_name = _("département")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Circonscription(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        related_name="circonscriptions",
+        verbose_name=_("département"),
+    )
+
+    class Meta:
+        verbose_name = _("circonscription")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    uai = models.CharField(_("UAI"), max_length=8, unique=True, validators=[validate_uai])
+    name = models.CharField(_("nom"), max_length=200)
+    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="schools", verbose_name=_("département")
+    )
+    # The school directory does not say which circonscription a school belongs to: it is
+    # set by the académie (or the demo data), and may stay empty for a while after an import.
+    circonscription = models.ForeignKey(
+        Circonscription,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="schools",
+        verbose_name=_("circonscription"),
+    )
+
+    class Meta:
+        verbose_name = _("école")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.commune})" if self.commune else self.name

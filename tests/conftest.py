@@ -1,0 +1,60 @@
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from preau.accounts.models import Role
+
+from . import factories
+
+
+@pytest.fixture
+def territory(db):
+    """One académie, two départements, three circonscriptions with a school each."""
+    academie = factories.AcademieFactory(code="A070", name="Normandie")
+    calvados = factories.DepartementFactory(code="014", name="Calvados", academie=academie)
+    manche = factories.DepartementFactory(code="050", name="Manche", academie=academie)
+    caen = factories.CirconscriptionFactory(name="Caen Nord", departement=calvados)
+    bayeux = factories.CirconscriptionFactory(name="Bayeux", departement=calvados)
+    saint_lo = factories.CirconscriptionFactory(name="Saint-Lô", departement=manche)
+    return {
+        "academie": academie,
+        "calvados": calvados,
+        "manche": manche,
+        "caen": caen,
+        "bayeux": bayeux,
+        "saint_lo": saint_lo,
+        "caen_school": factories.SchoolFactory(circonscription=caen, name="École Jules Ferry"),
+        "bayeux_school": factories.SchoolFactory(circonscription=bayeux),
+        "saint_lo_school": factories.SchoolFactory(circonscription=saint_lo),
+    }
+
+
+@pytest.fixture
+def cast(territory):
+    """One person per role, scoped in the territory fixture (Caen Nord, Calvados, Normandie)."""
+    t = territory
+    return {
+        "teacher": factories.teacher(school=t["caen_school"], first_name="Camille"),
+        "trainer": factories.with_role(Role.TRAINER, circonscription=t["caen"]),
+        "tutor": factories.with_role(Role.TUTOR, circonscription=t["caen"]),
+        "designer": factories.with_role(Role.DESIGNER, academie=t["academie"]),
+        "reviewer": factories.with_role(Role.REVIEWER),
+        "editorial": factories.with_role(Role.EDITORIAL_COMMITTEE),
+        "ien": factories.with_role(Role.IEN, circonscription=t["caen"]),
+        "other_ien": factories.with_role(Role.IEN, circonscription=t["bayeux"]),
+        "pilot": factories.with_role(Role.PILOT, departement=t["calvados"]),
+        "manager": factories.with_role(Role.ACADEMIC_MANAGER, academie=t["academie"]),
+        "admin": factories.with_role(Role.ADMIN),
+        "nobody": factories.UserFactory(),
+    }
+
+
+class QueryCounter(CaptureQueriesContext):
+    def sql(self) -> str:
+        return "\n\n".join(f"{i}. {q['sql']}" for i, q in enumerate(self.captured_queries, 1))
+
+
+@pytest.fixture
+def count_queries():
+    """with count_queries() as queries: ...; then queries.sql() names them when a count is off."""
+    return lambda: QueryCounter(connection)
