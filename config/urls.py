@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("preau.core.urls")),
     path("compte/", include("preau.accounts.urls")),
     path("piloter/", include("preau.territories.urls")),
+    path("parcours/", include("preau.parcours.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from preau.accounts.models import Role
 
@@ -58,3 +58,24 @@ class QueryCounter(CaptureQueriesContext):
 def count_queries():
     """with count_queries() as queries: ...; then queries.sql() names them when a count is off."""
     return lambda: QueryCounter(connection)
+
+
+@pytest.fixture
+def assert_fixed_query_count(client, territory, count_queries):
+    """check(url, queries): loads the page, makes the territory ten times bigger, loads it
+    again; both loads must run exactly the queries named. A failure prints names and SQL."""
+
+    def check(url: str, queries: list[str]) -> None:
+        for factor in (1, 10):
+            if factor == 10:
+                factories.grow(territory, factor=10)
+            with count_queries() as ran:
+                response = client.get(url)
+            assert response.status_code == 200
+            expected = "\n".join(f"{i}. {name}" for i, name in enumerate(queries, 1))
+            assert len(ran) == len(queries), (
+                f"{url} with {factor}x data: {len(ran)} queries instead of {len(queries)}.\n"
+                f"Expected:\n{expected}\n\nRan:\n{ran.sql()}"
+            )
+
+    return check

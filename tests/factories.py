@@ -1,9 +1,26 @@
 """factory_boy factories shared by every app's tests."""
 
+from decimal import Decimal
+
 import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from preau.accounts.models import Role, RoleAssignment, User
+from preau.parcours.models import (
+    Activity,
+    Audience,
+    Collection,
+    Domain,
+    Event,
+    Lineage,
+    Origin,
+    Parcours,
+    Section,
+    Status,
+    TargetAudience,
+)
 from preau.territories.models import Academie, Circonscription, Departement, School
 from preau.territories.validators import uai_check_letter
 
@@ -37,8 +54,9 @@ class CirconscriptionFactory(DjangoModelFactory):
     departement = factory.SubFactory(DepartementFactory)
 
 
-def _uai(n: int) -> str:
-    digits = f"{n % 10_000_000:07d}"
+def valid_uai(number: int) -> str:
+    """A valid UAI from its seven digits: valid_uai(750654) == "0750654D"."""
+    digits = f"{number % 10_000_000:07d}"
     return digits + uai_check_letter(digits)
 
 
@@ -46,7 +64,7 @@ class SchoolFactory(DjangoModelFactory):
     class Meta:
         model = School
 
-    uai = factory.Sequence(lambda n: _uai(1_400_000 + n))
+    uai = factory.Sequence(lambda n: valid_uai(1_400_000 + n))
     name = factory.Sequence(lambda n: f"École élémentaire n° {n}")
     commune = "Caen"
     circonscription = factory.SubFactory(CirconscriptionFactory)
@@ -67,6 +85,7 @@ class UserFactory(DjangoModelFactory):
 
     class Params:
         teacher = factory.Trait(school=factory.SubFactory(SchoolFactory))
+        inactive = factory.Trait(is_active=False)
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
@@ -90,3 +109,175 @@ def with_role(role: str, *, user: User | None = None, **scope) -> User:
     user = user or UserFactory()
     RoleAssignment.objects.create(user=user, role=role, **scope)
     return user
+
+
+def teachers_at(school: School, count: int) -> list[User]:
+    """Many teachers of one school in two bulk inserts, for the tests with 10x more rows."""
+    users = User.objects.bulk_create(UserFactory.build_batch(count, school=school))
+    RoleAssignment.objects.bulk_create(RoleAssignment(user=u, role=Role.TEACHER) for u in users)
+    return users
+
+
+def grow(territory: dict, factor: int = 10) -> None:
+    """Makes the `territory` fixture `factor` times bigger: départements of the académie,
+    circonscriptions of each département, schools of each original circonscription, and
+    `factor` teachers in each of those schools.
+
+    The query-count tests load a page, call this, and load it again: the count must not move.
+    """
+    academie = territory["academie"]
+    departements = [territory["calvados"], territory["manche"]]
+    circonscriptions = [territory["caen"], territory["bayeux"], territory["saint_lo"]]
+    DepartementFactory.create_batch((factor - 1) * len(departements), academie=academie)
+    for departement in departements:
+        existing = departement.circonscriptions.count()
+        CirconscriptionFactory.create_batch((factor - 1) * existing, departement=departement)
+    for circonscription in circonscriptions:
+        SchoolFactory.create_batch(factor - 1, circonscription=circonscription)
+        for school in circonscription.schools.all():
+            teachers_at(school, factor)
+
+
+# Parcours ------------------------------------------------------------------------------------
+
+
+class LineageFactory(DjangoModelFactory):
+    class Meta:
+        model = Lineage
+        skip_postgeneration_save = True
+
+
+class ParcoursFactory(DjangoModelFactory):
+    """A draft in construction with a title only; traits make it complete or move it along.
+
+    - complete=True: every indexation field filled (3 h = 1 h presence + 2 h distance, one
+      audience, one section holding one page): it may be submitted for review;
+    - in_review=True, published=True (with a matricule), archived=True, template=True;
+    - labelled=True: published with the national label; open_access_module=True: published
+    open-access module.
+    Pass designers=[user, ...] and audiences=["cycle2", ...] to set them.
+    """
+
+    class Meta:
+        model = Parcours
+        skip_postgeneration_save = True
+
+    lineage = factory.SubFactory(LineageFactory)
+    title = factory.Sequence(lambda n: f"Parcours n° {n}")
+    status = Status.CONSTRUCTION
+    version = "1.0"
+
+    class Params:
+        complete = factory.Trait(
+            short_title=factory.Sequence(lambda n: f"PARC{n}"),
+            objectives="Construire des séances de résolution de problèmes.",
+            description="Un parcours hybride pour les cycles 2 et 3.",
+            collection=Collection.HYBRID,
+            domain=Domain.MATHEMATIQUES,
+            keywords="problèmes, mathématiques",
+            duration_hours=Decimal(3),
+            presence_hours=Decimal(1),
+            distance_hours=Decimal(2),
+            rhythm="1 h par semaine pendant 3 semaines",
+            accompaniment="Formateur de circonscription",
+            origin=Origin.ACADEMIE,
+            authors="Équipe départementale mathématiques",
+            contact="formation@ac-test.fr",
+            content=factory.RelatedFactory(
+                "tests.factories.SectionFactory",
+                factory_related_name="parcours",
+                with_page=True,
+            ),
+        )
+        in_review = factory.Trait(complete=True, status=Status.REVIEW)
+        published = factory.Trait(
+            complete=True,
+            status=Status.PUBLISHED,
+            matricule=factory.LazyAttribute(lambda o: f"26_TEST_{o.short_title}_{o.version}"),
+            published_at=factory.LazyFunction(timezone.now),
+        )
+        labelled = factory.Trait(published=True, national_label=True)
+        open_access_module = factory.Trait(published=True, open_access=True)
+        archived = factory.Trait(
+            complete=True,
+            status=Status.ARCHIVED,
+            matricule=factory.LazyAttribute(lambda o: f"25_TEST_{o.short_title}_{o.version}"),
+            published_at=factory.LazyFunction(timezone.now),
+        )
+        template = factory.Trait(status=Status.TEMPLATE)
+
+    @factory.post_generation
+    def designers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.designers.set(extracted)
+
+    @factory.post_generation
+    def audiences(self, create, extracted, **kwargs):
+        # A complete indexation (objectives filled by the trait) names one audience by default.
+        codes = extracted if extracted is not None else [Audience.CYCLE_2] * bool(self.objectives)
+        if create and codes:
+            TargetAudience.objects.bulk_create(
+                TargetAudience(parcours=self, audience=code) for code in codes
+            )
+
+
+class TargetAudienceFactory(DjangoModelFactory):
+    class Meta:
+        model = TargetAudience
+        skip_postgeneration_save = True
+
+    parcours = factory.SubFactory(ParcoursFactory)
+    audience = Audience.CYCLE_2
+
+
+class SectionFactory(DjangoModelFactory):
+    """A section; with_page=True adds one page activity to it."""
+
+    class Meta:
+        model = Section
+        skip_postgeneration_save = True
+
+    parcours = factory.SubFactory(ParcoursFactory)
+    title = factory.Sequence(lambda n: f"Section {n}")
+    position = factory.Sequence(lambda n: n + 1)
+
+    class Params:
+        with_page = factory.Trait(
+            page=factory.RelatedFactory(
+                "tests.factories.ActivityFactory", factory_related_name="section"
+            )
+        )
+
+
+class ActivityFactory(DjangoModelFactory):
+    """A page by default; traits: with_file=True, link=True, trainer_note=True."""
+
+    class Meta:
+        model = Activity
+        skip_postgeneration_save = True
+
+    section = factory.SubFactory(SectionFactory)
+    kind = "page"
+    title = factory.Sequence(lambda n: f"Activité {n}")
+    position = factory.Sequence(lambda n: n + 1)
+    body = "<p>Lisez ce document avant la séance.</p>"
+
+    class Params:
+        with_file = factory.Trait(
+            kind="file",
+            body="",
+            file=factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4 test", name="programme.pdf")),
+        )
+        link = factory.Trait(kind="link", body="", url="https://www.example.org/video")
+        trainer_note = factory.Trait(
+            kind="trainer_note", body="<p>Prévoir 20 minutes d’échanges.</p>"
+        )
+
+
+class EventFactory(DjangoModelFactory):
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    parcours = factory.SubFactory(ParcoursFactory)
+    action = Event.Action.CREATED

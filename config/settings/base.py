@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "preau.core",
     "preau.territories",
     "preau.accounts",
+    "preau.parcours",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +92,10 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# No FORM_RENDERER: with Django's default, DsfrBaseForm renders its fields with django-dsfr's own
+# template engine. TemplatesSetting would need "django.forms" in INSTALLED_APPS (else every form
+# page fails with TemplateDoesNotExist) and would run django-dsfr's widget templates, which rely
+# on missing attributes and |default, under the test suite's unknown-variable check.
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -183,3 +187,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Uploads (parcours files, thumbnails): allowed extensions and size limit.
+PREAU_UPLOAD_ALLOWED_EXTENSIONS = {
+    ext: ext.upper()
+    for ext in env_list(
+        "PREAU_UPLOAD_ALLOWED_EXTENSIONS",
+        "pdf,odt,ods,odp,docx,xlsx,pptx,txt,png,jpg,jpeg,webp,mp3,mp4,webm,ogg,vtt,srt,zip",
+    )
+}
+PREAU_UPLOAD_MAX_BYTES = int(os.environ.get("PREAU_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

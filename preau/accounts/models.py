@@ -17,7 +17,8 @@ class Role(models.TextChoices):
     TRAINER = "trainer", _("Formateur")
     TUTOR = "tutor", _("Tuteur")
     DESIGNER = "designer", _("Concepteur")
-    REVIEWER = "reviewer", _("Relecteur")
+    REVIEWER = "reviewer", _("Relecteur (inspection)")
+    UNIVERSITY_REVIEWER = "university_reviewer", _("Relecteur universitaire")
     EDITORIAL_COMMITTEE = "editorial_committee", _("Comité éditorial national")
     IEN = "ien", _("IEN de circonscription")
     PILOT = "pilot", _("Équipe de pilotage départementale")
@@ -34,6 +35,7 @@ ROLE_SCOPE_KINDS: dict[str, set[str | None]] = {
     Role.TUTOR: {"circonscription", "departement"},
     Role.DESIGNER: {None, "academie"},
     Role.REVIEWER: {None, "academie"},
+    Role.UNIVERSITY_REVIEWER: {None, "academie"},
     Role.EDITORIAL_COMMITTEE: {None},
     Role.IEN: {"circonscription"},
     Role.PILOT: {"departement"},

@@ -4,7 +4,9 @@ from .models import Role, RoleAssignment
 
 PILOTING_ROLES = frozenset({Role.IEN, Role.PILOT, Role.ACADEMIC_MANAGER, Role.ADMIN})
 TRAINING_ROLES = frozenset({Role.TRAINER, Role.TUTOR})
-DESIGN_ROLES = frozenset({Role.DESIGNER, Role.REVIEWER, Role.EDITORIAL_COMMITTEE})
+DESIGN_ROLES = frozenset(
+    {Role.DESIGNER, Role.REVIEWER, Role.UNIVERSITY_REVIEWER, Role.EDITORIAL_COMMITTEE}
+)
 
 
 def roles_of(user) -> list[RoleAssignment]:
@@ -35,3 +37,22 @@ def has_role(user, *roles: str) -> bool:
 
 def is_administrator(user) -> bool:
     return has_role(user, Role.ADMIN)
+
+
+def academies_of(user):
+    """Ids of the académies a person works in (through a role or their school), as a subquery."""
+    from django.db.models import Q
+
+    from preau.territories.models import Academie
+
+    assignments = RoleAssignment.objects.filter(user=user)
+    return (
+        Academie.objects.filter(
+            Q(pk__in=assignments.values("academie"))
+            | Q(departements__in=assignments.values("departement"))
+            | Q(departements__circonscriptions__in=assignments.values("circonscription"))
+            | Q(departements__schools__staff=user)
+        )
+        .values("pk")
+        .distinct()
+    )

@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -58,7 +60,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = forms.ProfileForm(request.POST or None, instance=user)
+    # The form works on a copy: a refused edit must not show up in the page header.
+    form = forms.ProfileForm(request.POST or None, instance=copy.copy(user))
     if request.method == "POST" and form.is_valid():
         services.update_profile(user=user, **form.cleaned_data)
         messages.success(request, _("Votre profil a été enregistré."))

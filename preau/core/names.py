@@ -3,7 +3,8 @@
 import random
 import unicodedata
 
-FIRST_NAMES = (
+# Paragraphs of names read better than hundreds of quoted strings.
+FIRST_NAMES = (  # noqa: SIM905
     "Camille Léa Manon Chloé Emma Inès Jade Louise Lina Zoé Sarah Juliette Anna Lucie Alice "
     "Clara Eva Romane Lola Ambre Nathalie Isabelle Sylvie Catherine Valérie Sandrine Stéphanie "
     "Céline Aurélie Émilie Julie Marion Élodie Mélanie Audrey Laetitia Virginie Sophie Hélène "
@@ -14,7 +15,7 @@ FIRST_NAMES = (
     "Noémie Océane Anaïs Solène Gwenaëlle Joël Hervé Éric Franck Rémi Cédric Aurélien Jérémie"
 ).split()
 
-LAST_NAMES = (
+LAST_NAMES = (  # noqa: SIM905
     "Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel "
     "Lefèvre Leroy Roux David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine "
     "Rousseau Vincent Muller Lefebvre Faure André Mercier Blanc Guérin Boyer Garnier Chevalier "
@@ -37,13 +38,41 @@ LAST_NAMES = (
 LAST_NAMES = [name.replace("\u00a0", " ") for name in LAST_NAMES]
 
 SCHOOL_PATRONS = (
-    "Jules Ferry", "Jean Jaurès", "Victor Hugo", "Jacques Prévert", "Louis Pasteur",
-    "Jean de La Fontaine", "Marie Curie", "Paul Bert", "Condorcet", "Jean Moulin",
-    "Pierre et Marie Curie", "Anatole France", "Paul Éluard", "Albert Camus", "Simone Veil",
-    "Saint-Exupéry", "Jean Macé", "Ferdinand Buisson", "Louise Michel", "Pauline Kergomard",
-    "Claude Monet", "Guy de Maupassant", "Gustave Flaubert", "Jules Verne", "Robert Desnos",
-    "Les Tilleuls", "Les Coquelicots", "Les Hirondelles", "Le Petit Prince", "Les Marronniers",
-    "La Fontaine aux Loups", "Le Bocage", "Les Pommiers", "La Prairie", "Les Goélands",
+    "Jules Ferry",
+    "Jean Jaurès",
+    "Victor Hugo",
+    "Jacques Prévert",
+    "Louis Pasteur",
+    "Jean de La Fontaine",
+    "Marie Curie",
+    "Paul Bert",
+    "Condorcet",
+    "Jean Moulin",
+    "Pierre et Marie Curie",
+    "Anatole France",
+    "Paul Éluard",
+    "Albert Camus",
+    "Simone Veil",
+    "Saint-Exupéry",
+    "Jean Macé",
+    "Ferdinand Buisson",
+    "Louise Michel",
+    "Pauline Kergomard",
+    "Claude Monet",
+    "Guy de Maupassant",
+    "Gustave Flaubert",
+    "Jules Verne",
+    "Robert Desnos",
+    "Les Tilleuls",
+    "Les Coquelicots",
+    "Les Hirondelles",
+    "Le Petit Prince",
+    "Les Marronniers",
+    "La Fontaine aux Loups",
+    "Le Bocage",
+    "Les Pommiers",
+    "La Prairie",
+    "Les Goélands",
 )
 SCHOOL_KINDS = ("École élémentaire", "École maternelle", "École primaire")
 

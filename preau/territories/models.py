@@ -12,7 +12,9 @@ class Academie(models.Model):
         _("code"),
         max_length=4,
         unique=True,
-        validators=[RegexValidator(r"^A\d{3}$", _("Le code d’académie s’écrit A suivi de 3 chiffres."))],
+        validators=[
+            RegexValidator(r"^A\d{3}$", _("Le code d’académie s’écrit A suivi de 3 chiffres."))
+        ],
     )
     name = models.CharField(_("nom"), max_length=100)
 

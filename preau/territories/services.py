@@ -1,7 +1,7 @@
 """Writes about territories: loading schools from the public school directory."""
 
 import csv
-import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -24,6 +24,24 @@ REQUIRED_COLUMNS = [COL_UAI, COL_NAME, COL_COMMUNE, COL_DEPARTEMENT, COL_ACADEMI
 
 class DirectoryFileError(Exception):
     """The file as a whole cannot be read: nothing was imported."""
+
+
+def utf8_lines(binary: Iterable[bytes]) -> Iterator[str]:
+    """The lines of a file opened in binary mode, decoded one by one so that an encoding error
+    names its line (a text stream decodes by 8 KB chunks and cannot say where it failed).
+    """
+    for number, line in enumerate(binary, 1):
+        try:
+            # utf-8-sig on the first line drops the byte order mark that spreadsheets add.
+            yield line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise DirectoryFileError(
+                _(
+                    "Le fichier n’est pas encodé en UTF-8 : la ligne %(line)s contient un "
+                    "caractère illisible. Enregistrez-le en UTF-8 et relancez l’import."
+                )
+                % {"line": number}
+            ) from None
 
 
 @dataclass
@@ -50,7 +68,8 @@ def normalize_academie_code(value: str) -> str:
     value = (value or "").strip().upper()
     if value.startswith("A"):
         value = value[1:]
-    if not value.isdigit():
+    # Three digits at most: the code column holds "A" and three characters.
+    if not value.isdigit() or int(value) > 999:
         raise ValueError(value)
     return f"A{int(value):03d}"
 
@@ -62,13 +81,14 @@ def normalize_departement_code(value: str) -> str:
     return value.zfill(3)
 
 
-def _read_rows(stream: io.TextIOBase, report: DirectoryImportReport) -> list[_Row]:
+def _read_rows(stream: Iterable[str], report: DirectoryImportReport) -> list[_Row]:
     reader = csv.DictReader(stream, delimiter=";")
     missing = [column for column in REQUIRED_COLUMNS if column not in (reader.fieldnames or [])]
     if missing:
         raise DirectoryFileError(
             _(
-                "Ce fichier n’a pas les colonnes de l’annuaire de l’éducation : il manque %(columns)s."
+                "Ce fichier n’a pas les colonnes de l’annuaire de l’éducation : "
+                "il manque %(columns)s."
             )
             % {"columns": ", ".join(missing)}
         )
@@ -82,7 +102,11 @@ def _read_rows(stream: io.TextIOBase, report: DirectoryImportReport) -> list[_Ro
             continue
         if row.uai in seen:
             report.rejected.append(
-                (line, _("UAI %(uai)s déjà présent ligne %(first)s.") % {"uai": row.uai, "first": seen[row.uai]})
+                (
+                    line,
+                    _("UAI %(uai)s déjà présent ligne %(first)s.")
+                    % {"uai": row.uai, "first": seen[row.uai]},
+                )
             )
             continue
         seen[row.uai] = line
@@ -116,30 +140,31 @@ def _parse(record: dict, line: int) -> _Row:
         name=name[:200],
         commune=record[COL_COMMUNE].strip()[:100],
         departement_code=departement_code,
-        departement_name=(record.get(COL_DEPARTEMENT_NAME) or "").strip(),
+        departement_name=(record.get(COL_DEPARTEMENT_NAME) or "").strip()[:100],
         academie_code=academie_code,
-        academie_name=(record.get(COL_ACADEMIE_NAME) or "").strip(),
+        academie_name=(record.get(COL_ACADEMIE_NAME) or "").strip()[:100],
     )
 
 
 def import_school_directory(
-    stream: io.TextIOBase, *, dry_run: bool = False
+    stream: Iterable[str], *, dry_run: bool = False
 ) -> DirectoryImportReport:
     """Creates or updates the schools of a directory file, idempotently.
 
+    `stream` yields the lines of the file: utf8_lines(binary_file), or any text stream.
     Valid lines are written in one transaction; every rejected line is reported with its
     number and the reason. A file that cannot be read at all raises DirectoryFileError.
     """
     report = DirectoryImportReport()
     try:
         rows = _read_rows(stream, report)
-    except UnicodeDecodeError as error:
-        raise DirectoryFileError(
-            _("Le fichier n’est pas encodé en UTF-8 (octet illisible en position %(pos)s).")
-            % {"pos": error.start}
-        ) from None
+    except UnicodeDecodeError:
+        # From a text stream, which cannot tell where it failed: utf8_lines() can.
+        raise DirectoryFileError(_("Le fichier n’est pas encodé en UTF-8.")) from None
     except csv.Error as error:
-        raise DirectoryFileError(_("Fichier CSV illisible : %(error)s") % {"error": error}) from None
+        raise DirectoryFileError(
+            _("Fichier CSV illisible : %(error)s") % {"error": error}
+        ) from None
 
     with transaction.atomic():
         located = _locate(rows, report)

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 # 23 letters: I, O and Q are left out so that they cannot be read as digits.
 UAI_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
-UAI_PATTERN = re.compile(r"^(\d{7})([A-Z])$")
+# [0-9], not \d: Python's \d also matches full-width or Arabic-Indic digits.
+UAI_PATTERN = re.compile(r"^([0-9]{7})([A-Z])$")
 
 
 def uai_check_letter(digits: str) -> str:

@@ -1,7 +1,7 @@
 """Piloting pages: territories with their schools and teachers, as far as the user pilots."""
 
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -34,9 +34,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def departement_detail(request: HttpRequest, code: str) -> HttpResponse:
     departement = access.get_departement_for_user_or_404(request.user, code)
-    circonscriptions = with_circonscription_counts(
-        departement.circonscriptions.order_by("name")
-    )
+    circonscriptions = with_circonscription_counts(departement.circonscriptions.order_by("name"))
     return render(
         request,
         "territories/departement_detail.html",

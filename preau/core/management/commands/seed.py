@@ -1,7 +1,8 @@
 import random
 from importlib import import_module
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 
 # Each app that brings data adds its module here, in dependency order.
 SEEDERS = ["preau.territories.seeding", "preau.accounts.seeding"]
@@ -26,12 +27,25 @@ class Command(BaseCommand):
         if accounts_only:
             self.print_accounts()
             return
-        for module_name in SEEDERS:
-            module = import_module(module_name)
-            seeder = getattr(module, f"seed_{scale}", None)
-            if seeder is not None:
-                # One generator per module, so that adding data to one app never changes another's.
-                seeder(random.Random(f"{seed}-{module_name}"), self.log)
+        if scale == "national" and connection.vendor != "postgresql":
+            # The generators run on any database (the tests run them small on SQLite), but at
+            # full size the national set would add ≈336,000 accounts to the embedded file that
+            # `make run` serves, and a benchmark measured there would say nothing of production.
+            raise CommandError(
+                "Le jeu de données national (≈ 336 000 comptes) se charge dans une base "
+                "PostgreSQL : indiquez-la avec DATABASE_URL, par exemple "
+                "DATABASE_URL=postgres://postgres@127.0.0.1:5432/preau_national."
+            )
+        # One transaction for all the apps: a run that fails leaves nothing half-seeded, which
+        # lets each seeder recognise its data from a single row on the next run.
+        with transaction.atomic():
+            for module_name in SEEDERS:
+                module = import_module(module_name)
+                seeder = getattr(module, f"seed_{scale}", None)
+                if seeder is not None:
+                    # One generator per module, so that adding data to one app never changes
+                    # another's.
+                    seeder(random.Random(f"{seed}-{module_name}"), self.log)
         if scale == "demo" and options["verbosity"] >= 1:
             self.print_accounts()
 

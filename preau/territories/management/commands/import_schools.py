@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from preau.territories.services import DirectoryFileError, import_school_directory
+from preau.territories.services import DirectoryFileError, import_school_directory, utf8_lines
 
 
 class Command(BaseCommand):
@@ -20,9 +20,9 @@ class Command(BaseCommand):
     def handle(self, path: Path, dry_run: bool, **options):
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
-        with path.open(encoding="utf-8-sig", newline="") as stream:
+        with path.open("rb") as binary:
             try:
-                report = import_school_directory(stream, dry_run=dry_run)
+                report = import_school_directory(utf8_lines(binary), dry_run=dry_run)
             except DirectoryFileError as error:
                 raise CommandError(str(error)) from None
         prefix = "[simulation] " if dry_run else ""

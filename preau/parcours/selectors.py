@@ -1,0 +1,201 @@
+"""Reads on parcours: the catalogue search (offre de parcours for trainers, open-access modules
+for teachers), and the lists of the design and review pages."""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+
+from .access import offre_filter, parcours_editable_by, parcours_visible_to, reviewable_filter
+from .activities import all_kinds
+from .models import (
+    Activity,
+    Event,
+    OpenAccessMembership,
+    Parcours,
+    Section,
+    Status,
+    TargetAudience,
+)
+
+# Inclusive bands, so that a 6 h parcours is found both in "3 à 6 h" and "6 à 9 h".
+DURATION_BANDS = {
+    "lt3": ("moins de 3 h", Q(duration_hours__lt=3)),
+    "3-6": ("de 3 à 6 h", Q(duration_hours__gte=3, duration_hours__lte=6)),
+    "6-9": ("de 6 à 9 h", Q(duration_hours__gte=6, duration_hours__lte=9)),
+    "gt9": ("plus de 9 h", Q(duration_hours__gt=9)),
+}
+
+
+@dataclass
+class CatalogueFilters:
+    q: str = ""
+    duration: str = ""
+    origin: str = ""
+    label: bool = False
+    collection: str = ""
+    domain: str = ""
+    audience: str = ""
+
+
+def _full_text(queryset: QuerySet, q: str) -> QuerySet:
+    if connection.vendor == "postgresql":
+        query = "websearch_to_tsquery('french'::regconfig, %s)"
+        # A title match comes first, whatever the text says: ts_rank_cd alone lets a parcours
+        # that repeats a word in its objectives outrank the one whose title is that word.
+        # Normalisation 32 (rank / (rank + 1)) keeps the text rank below the title's 1.
+        return queryset.filter(
+            RawSQL(f"parcours_parcours.search_vector @@ {query}", (q,), output_field=BooleanField())
+        ).annotate(
+            rank=RawSQL(
+                "(CASE WHEN to_tsvector('french'::regconfig, parcours_parcours.title) @@ "
+                f"{query} THEN 1 ELSE 0 END) "
+                f"+ ts_rank_cd(parcours_parcours.search_vector, {query}, 32)",
+                (q, q),
+                output_field=FloatField(),
+            )
+        )
+    # SQLite fallback: every word must appear somewhere; title matches rank first.
+    for word in q.split():
+        queryset = queryset.filter(
+            Q(title__icontains=word) | Q(keywords__icontains=word)
+            | Q(objectives__icontains=word) | Q(description__icontains=word)
+        )
+    return queryset.annotate(
+        rank=Case(
+            When(title__icontains=q, then=Value(2.0)), default=Value(1.0), output_field=FloatField()
+        )
+    )
+
+
+def apply_filters(queryset: QuerySet, filters: CatalogueFilters) -> QuerySet:
+    if filters.duration in DURATION_BANDS:
+        queryset = queryset.filter(DURATION_BANDS[filters.duration][1])
+    if filters.origin:
+        queryset = queryset.filter(origin=filters.origin)
+    if filters.label:
+        queryset = queryset.filter(national_label=True)
+    if filters.collection:
+        queryset = queryset.filter(collection=filters.collection)
+    if filters.domain:
+        queryset = queryset.filter(domain=filters.domain)
+    if filters.audience:
+        queryset = queryset.filter(
+            Exists(
+                TargetAudience.objects.filter(parcours=OuterRef("pk"), audience=filters.audience)
+            )
+        )
+    if filters.q.strip():
+        return _full_text(queryset, filters.q.strip()).order_by("-rank", "title", "pk")
+    return queryset.order_by("title", "pk")
+
+
+def search_offre(user, filters: CatalogueFilters) -> QuerySet[Parcours]:
+    """Published parcours of the user's offre de parcours, filtered and ranked."""
+    # TODO(sessions issue): annotate how many sessions were made from each parcours (a Count
+    # or a subquery over the sessions of its lineage, so that a trainer sees how much a parcours
+    # has been used across versions), and show it in the offre and its exports. Sessions do not
+    # exist yet: until then the offre shows no figure at all rather than a made-up one.
+    queryset = Parcours.objects.filter(offre_filter(user))
+    return apply_filters(queryset, filters).select_related("academie").prefetch_related(
+        "target_audiences"
+    )
+
+
+def search_open_access(user, filters: CatalogueFilters) -> QuerySet[Parcours]:
+    """Open-access modules, with whether the user already joined each."""
+    queryset = Parcours.objects.open_access().annotate(
+        joined=Exists(OpenAccessMembership.objects.filter(parcours=OuterRef("pk"), user=user))
+    )
+    return apply_filters(queryset, filters).select_related("academie").prefetch_related(
+        "target_audiences"
+    )
+
+
+def my_open_access_modules(user) -> QuerySet[Parcours]:
+    return Parcours.objects.filter(members__user=user, status=Status.PUBLISHED).order_by(
+        "members__joined_at"
+    )
+
+
+# Design and review ---------------------------------------------------------------------------
+
+
+def design_dashboard(user) -> QuerySet[Parcours]:
+    """The parcours a person may edit (a designer's own, an academic manager's académie's), in
+    any status, most recently changed first, with their number of activities."""
+    return (
+        parcours_editable_by(user)
+        .select_related("academie")
+        .annotate(activity_count=Count("sections__activities"))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def available_templates(user) -> QuerySet[Parcours]:
+    return parcours_visible_to(user).filter(status=Status.TEMPLATE).order_by("title", "pk")
+
+
+def sections_with_activities(parcours: Parcours, *, trainer_notes: bool) -> QuerySet[Section]:
+    """The content of a parcours in two queries; trainer notes are left in the database for
+    the people who may not read them."""
+    activities = Activity.objects.order_by("position", "pk")
+    if not trainer_notes:
+        activities = activities.exclude(kind__in=[k.code for k in all_kinds() if k.trainers_only])
+    return parcours.sections.order_by("position", "pk").prefetch_related(
+        Prefetch("activities", queryset=activities)
+    )
+
+
+def parcours_history(parcours: Parcours) -> QuerySet[Event]:
+    return parcours.events.select_related("actor").order_by("-created_at", "-pk")
+
+
+def other_versions(parcours: Parcours, user) -> QuerySet[Parcours]:
+    """The other versions of the same parcours (its line of descent) that the user may see."""
+    return (
+        parcours_visible_to(user)
+        .filter(lineage_id=parcours.lineage_id)
+        .exclude(pk=parcours.pk)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def review_queue(user) -> QuerySet[Parcours]:
+    """Parcours waiting for this reviewer, the longest waiting first."""
+    submitted = (
+        Event.objects.filter(parcours=OuterRef("pk"), action=Event.Action.SUBMITTED)
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    return (
+        Parcours.objects.filter(reviewable_filter(user))
+        .select_related("academie")
+        .prefetch_related("designers")
+        .annotate(submitted_at=Subquery(submitted))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def label_board(*, labelled: bool | None = None) -> QuerySet[Parcours]:
+    """Published parcours for the editorial committee, labelled ones first."""
+    queryset = Parcours.objects.published().select_related("academie")
+    if labelled is not None:
+        queryset = queryset.filter(national_label=labelled)
+    return queryset.order_by("-national_label", "title", "pk")
+
+

@@ -1,0 +1,428 @@
+"""Design pages: the designers' dashboard, the parcours page, its indexation and its content.
+
+Every change is a POST that calls one service and redirects (the content editor's htmx requests
+follow that redirect and get the editor fragment only). Access goes through access.py: a
+parcours one may not see is a 404, one that one sees but may not edit a 403.
+"""
+
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from .. import access, selectors, services
+from ..activities import all_kinds, get_kind
+from ..forms import CommentForm, CreateParcoursForm, IndexationForm, SectionForm
+from ..models import Activity, Parcours
+
+PAGE_SIZE = 20
+DIRECTIONS = {"up": -1, "down": 1}
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _refused(request: HttpRequest, error: ValidationError, to: str) -> HttpResponse:
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(to)
+
+
+def _detail_url(parcours: Parcours, anchor: str = "") -> str:
+    return reverse("parcours:detail", args=[parcours.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _content_url(parcours_pk: int, anchor: str = "") -> str:
+    return reverse("parcours:content", args=[parcours_pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _require_editable(request: HttpRequest, parcours: Parcours) -> HttpResponse | None:
+    """A frozen parcours sends its editors back to its page, with the reason."""
+    try:
+        services.check_editable(parcours)
+    except ValidationError as error:
+        return _refused(request, error, _detail_url(parcours))
+    return None
+
+
+# Dashboard and parcours page --------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def design_dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not access.can_design(user):
+        raise PermissionDenied
+    templates = selectors.available_templates(user)
+    form = CreateParcoursForm(request.POST or None, templates=templates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            parcours = services.create_parcours(
+                by=user,
+                title=form.cleaned_data["title"],
+                academie=access.designer_academie(user),
+                template=form.cleaned_data["template"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Parcours créé. Complétez maintenant son indexation."))
+            return redirect("parcours:indexation", parcours.pk)
+    context = {
+        "page": _page(request, selectors.design_dashboard(user)),
+        "templates": templates,
+        "form": form,
+    }
+    return render(request, "parcours/design/dashboard.html", context)
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    parcours = access.get_parcours_with_rights_or_404(user, pk)
+    rights = access.rights_on(user, parcours)
+    prefetch_related_objects([parcours], "target_audiences", "designers")
+    context = {
+        "parcours": parcours,
+        "rights": rights,
+        "sections": selectors.sections_with_activities(
+            parcours, trainer_notes=rights.see_trainer_notes
+        ),
+        "show_trainer_notes": rights.see_trainer_notes,
+        "events": selectors.parcours_history(parcours) if rights.see_history else None,
+        "missing": services.missing_for_review(parcours) if rights.submit else [],
+        "warnings": services.duration_warnings(parcours) if rights.edit else [],
+        "versions": selectors.other_versions(parcours, user) if rights.see_history else None,
+        "review_form": CommentForm(
+            required=True,
+            label=_("Ce qu’il faut reprendre"),
+            help_text=_("Obligatoire pour renvoyer en construction ; visible des concepteurs."),
+        )
+        if rights.review
+        else None,
+        "approval_form": CommentForm(label=_("Commentaire (facultatif)"), prefix="approval")
+        if rights.review or rights.university_approve
+        else None,
+        "label_form": CommentForm(label=_("Commentaire (facultatif)"), prefix="label")
+        if rights.label
+        else None,
+    }
+    return render(request, "parcours/design/detail.html", context)
+
+
+# Lifecycle actions -------------------------------------------------------------------------
+
+
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    parcours = access.get_parcours_to_edit_or_404(request.user, pk)
+    try:
+        services.submit_for_review(parcours=parcours, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _("Le parcours n’a pas été soumis :"))
+        return _refused(request, error, _detail_url(parcours, "a-completer"))
+    messages.success(request, _("Parcours soumis à la relecture. Les relecteurs sont prévenus."))
+    return redirect(_detail_url(parcours))
+
+
+@require_POST
+def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    parcours = access.get_parcours_with_rights_or_404(user, pk)
+    if not access.can_design(user):
+        raise PermissionDenied
+    copy_ = services.duplicate_parcours(
+        parcours=parcours, by=user, academie=access.designer_academie(user)
+    )
+    messages.success(request, _("Copie créée : vous pouvez la modifier."))
+    return redirect(_detail_url(copy_))
+
+
+@require_POST
+def new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    parcours = access.get_parcours_to_edit_or_404(request.user, pk)
+    try:
+        draft = services.create_new_version(parcours=parcours, by=request.user)
+    except ValidationError as error:
+        return _refused(request, error, _detail_url(parcours))
+    messages.success(
+        request,
+        _(
+            "Version %(v)s créée. La version %(old)s reste publiée jusqu’à la publication de "
+            "la nouvelle."
+        )
+        % {"v": draft.version, "old": parcours.version},
+    )
+    return redirect(_detail_url(draft))
+
+
+@require_http_methods(["GET", "POST"])
+def archive(request: HttpRequest, pk: int) -> HttpResponse:
+    parcours = access.get_parcours_to_edit_or_404(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.archive(parcours=parcours, by=request.user)
+        except ValidationError as error:
+            return _refused(request, error, _detail_url(parcours))
+        messages.success(request, _("Parcours archivé : il a quitté l’offre de parcours."))
+        return redirect(_detail_url(parcours))
+    return render(
+        request,
+        "parcours/design/confirm.html",
+        {
+            "parcours": parcours,
+            "page_title": _("Archiver « %(title)s »") % {"title": parcours.title},
+            "explanation": _(
+                "Le parcours quittera l’offre de parcours : plus aucune session ne pourra en "
+                "être créée. Les sessions existantes le gardent, et il reste consultable."
+            ),
+            "confirm_label": _("Archiver le parcours"),
+            "cancel_url": _detail_url(parcours),
+        },
+    )
+
+
+# Indexation ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def indexation(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    parcours = access.get_parcours_to_edit_or_404(user, pk)
+    if refused := _require_editable(request, parcours):
+        return refused
+    prefetch_related_objects([parcours], "target_audiences")
+    # The form works on a copy: a refused input never shows as saved elsewhere on the page.
+    form = IndexationForm(
+        request.POST or None, request.FILES or None, instance=copy.copy(parcours), user=user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_indexation(
+                parcours=parcours,
+                by=user,
+                data=form.indexation_data(),
+                audiences=form.cleaned_data["audiences"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Indexation enregistrée."))
+            for warning in _drafting_warnings(parcours):
+                messages.warning(request, warning)
+            return redirect(_detail_url(parcours))
+    context = {
+        "parcours": parcours,
+        "form": form,
+        "warnings": [] if form.is_bound else _drafting_warnings(parcours),
+    }
+    return render(request, "parcours/design/indexation.html", context)
+
+
+def _drafting_warnings(parcours: Parcours) -> list[str]:
+    """While drafting, duration rules warn; they block only the submission for review."""
+    if parcours.duration_hours is None:
+        return []
+    return services.duration_warnings(parcours) + services.duration_problems(parcours)
+
+
+# Content -------------------------------------------------------------------------------------
+
+
+def _editor_context(parcours: Parcours, section_form: SectionForm | None = None) -> dict:
+    return {
+        "parcours": parcours,
+        "sections": selectors.sections_with_activities(parcours, trainer_notes=True),
+        "kinds": all_kinds(),
+        "section_form": section_form or SectionForm(),
+    }
+
+
+@vary_on_headers("HX-Request")
+def content(request: HttpRequest, pk: int) -> HttpResponse:
+    """The content editor; for htmx (after an add or a move), the editor fragment only."""
+    parcours = access.get_parcours_to_edit_or_404(request.user, pk)
+    if refused := _require_editable(request, parcours):
+        return refused
+    template = "parcours/design/content.html"
+    if request.htmx:
+        template += "#editor"
+    return render(request, template, _editor_context(parcours))
+
+
+@require_POST
+def section_add(request: HttpRequest, pk: int) -> HttpResponse:
+    parcours = access.get_parcours_to_edit_or_404(request.user, pk)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        try:
+            section = services.add_section(parcours=parcours, title=form.cleaned_data["title"])
+        except ValidationError as error:
+            if not parcours.is_editable:
+                return _refused(request, error, _detail_url(parcours))
+            form.add_error("title", error)
+        else:
+            messages.success(request, _("Section « %(t)s » ajoutée.") % {"t": section.title})
+            return redirect(_content_url(parcours.pk, f"section-{section.pk}"))
+    template = "parcours/design/content.html"
+    if request.htmx:
+        template += "#editor"
+    return render(request, template, _editor_context(parcours, form))
+
+
+@require_http_methods(["GET", "POST"])
+def section_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    section = access.get_section_to_edit_or_404(request.user, pk)
+    parcours = section.parcours
+    if refused := _require_editable(request, parcours):
+        return refused
+    form = SectionForm(request.POST or None, initial={"title": section.title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rename_section(section=section, title=form.cleaned_data["title"])
+        except ValidationError as error:
+            form.add_error("title", error)
+        else:
+            messages.success(request, _("Section renommée."))
+            return redirect(_content_url(parcours.pk, f"section-{section.pk}"))
+    return render(
+        request,
+        "parcours/design/section_form.html",
+        {"parcours": parcours, "section": section, "form": form},
+    )
+
+
+@require_POST
+def section_move(request: HttpRequest, pk: int) -> HttpResponse:
+    section = access.get_section_to_edit_or_404(request.user, pk)
+    return _move(request, section, section.parcours_id, f"section-{section.pk}")
+
+
+@require_POST
+def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_activity_to_edit_or_404(request.user, pk)
+    return _move(request, activity, activity.section.parcours_id, f"activity-{activity.pk}")
+
+
+def _move(request: HttpRequest, item, parcours_pk: int, anchor: str) -> HttpResponse:
+    direction = DIRECTIONS.get(request.POST.get("direction", ""))
+    if direction is None:
+        return HttpResponseBadRequest(_("Direction inconnue."))
+    try:
+        services.move(item=item, direction=direction)
+    except ValidationError as error:
+        return _refused(request, error, reverse("parcours:detail", args=[parcours_pk]))
+    messages.success(
+        request,
+        (_("« %(t)s » monte d’un cran.") if direction < 0 else _("« %(t)s » descend d’un cran."))
+        % {"t": item.title},
+    )
+    return redirect(_content_url(parcours_pk, anchor))
+
+
+@require_http_methods(["GET", "POST"])
+def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    section = access.get_section_to_edit_or_404(request.user, pk)
+    parcours = section.parcours
+    if request.method == "POST":
+        try:
+            services.delete_section(section=section)
+        except ValidationError as error:
+            return _refused(request, error, _detail_url(parcours))
+        messages.success(request, _("Section « %(t)s » supprimée.") % {"t": section.title})
+        return redirect(_content_url(parcours.pk))
+    if refused := _require_editable(request, parcours):
+        return refused
+    count = section.activities.count()
+    return render(
+        request,
+        "parcours/design/confirm.html",
+        {
+            "parcours": parcours,
+            "page_title": _("Supprimer la section « %(t)s »") % {"t": section.title},
+            "explanation": _(
+                "La section et ses %(n)s activité(s) seront supprimées, fichiers compris. "
+                "Cette action est définitive."
+            )
+            % {"n": count},
+            "confirm_label": _("Supprimer la section"),
+            "cancel_url": _content_url(parcours.pk, f"section-{section.pk}"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    section = access.get_section_to_edit_or_404(request.user, pk)
+    try:
+        spec = get_kind(kind)
+    except KeyError:
+        return HttpResponseBadRequest(_("Type d’activité inconnu."))
+    return _activity_form(request, Activity(section=section, kind=spec.code), spec, section)
+
+
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_activity_to_edit_or_404(request.user, pk)
+    return _activity_form(request, activity, activity.kind_spec, None)
+
+
+def _activity_form(request: HttpRequest, activity: Activity, spec, section) -> HttpResponse:
+    parcours = activity.section.parcours
+    if refused := _require_editable(request, parcours):
+        return refused
+    form = spec.form_class(request.POST or None, request.FILES or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_activity(form=form, section=section, kind=spec.code)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Activité « %(t)s » enregistrée.") % {"t": saved.title})
+            return redirect(_content_url(parcours.pk, f"activity-{saved.pk}"))
+    return render(
+        request,
+        "parcours/design/activity_form.html",
+        {
+            "parcours": parcours,
+            "section": activity.section,
+            "activity": activity,
+            "kind": spec,
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_activity_to_edit_or_404(request.user, pk)
+    parcours = activity.section.parcours
+    if request.method == "POST":
+        try:
+            services.delete_activity(activity=activity)
+        except ValidationError as error:
+            return _refused(request, error, _detail_url(parcours))
+        messages.success(request, _("Activité « %(t)s » supprimée.") % {"t": activity.title})
+        return redirect(_content_url(parcours.pk, f"section-{activity.section_id}"))
+    if refused := _require_editable(request, parcours):
+        return refused
+    return render(
+        request,
+        "parcours/design/confirm.html",
+        {
+            "parcours": parcours,
+            "page_title": _("Supprimer l’activité « %(t)s »") % {"t": activity.title},
+            "explanation": _("L’activité et ses fichiers seront supprimés. Cette action est définitive."),
+            "confirm_label": _("Supprimer l’activité"),
+            "cancel_url": _content_url(parcours.pk, f"activity-{activity.pk}"),
+        },
+    )
+

@@ -1,0 +1,119 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Never a downloaded browser: pytest-playwright is pointed at /usr/bin/chromium. Without it the
+journeys are skipped on a laptop (loudly), and fail under CI, where a skip would go unnoticed.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+# Playwright's sync API runs an event loop in the main thread, so Django would refuse ORM calls
+# made by the tests themselves (factories, assertions) with SynchronousOnlyOperation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MISSING_CHROMIUM = (
+    f"{CHROMIUM} is missing: browser journeys cannot run. "
+    "Install Debian's Chromium (sudo apt-get install chromium, or bin/ensure-chromium)."
+)
+
+# axe-core impacts that fail a journey; "minor" and "moderate" findings are left to audits.
+BLOCKING_IMPACTS = {"serious", "critical"}
+AXE = Axe()  # bundles axe-core: no network needed
+
+
+def _under_ci() -> bool:
+    return bool(os.environ.get("CI"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before any fixture: the session-scoped browser would otherwise fail to launch.
+    if item.get_closest_marker("browser") and not CHROMIUM.exists():
+        if _under_ci():
+            pytest.fail(f"CI is set and {MISSING_CHROMIUM}", pytrace=False)
+        pytest.skip(f"SKIPPED BROWSER JOURNEY: {MISSING_CHROMIUM}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if MISSING_CHROMIUM in str(report.longrepr)
+    ]
+    if skipped:
+        terminalreporter.section("browser journeys NOT RUN", sep="!", red=True, bold=True)
+        terminalreporter.write_line(f"{len(skipped)} skipped: {MISSING_CHROMIUM}", red=True)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, live_server):
+    # live_server serves the static files itself (staticfiles' handler), so pages get the DSFR.
+    return {
+        **browser_context_args,
+        "base_url": live_server.url,
+        "locale": "fr-FR",
+        "timezone_id": "Europe/Paris",
+        # base.html follows the system scheme: pin it so that colours are deterministic.
+        "color_scheme": "light",
+    }
+
+
+@pytest.fixture
+def context(context):
+    # A journey step that needs more than 5 s is a bug: fail fast instead of after 30 s.
+    context.set_default_timeout(5_000)
+    return context
+
+
+@pytest.fixture
+def page(page: Page):
+    """The page, failing the test when a request answers an error or a script throws."""
+    problems = []
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    yield page
+    assert not problems, "The browser met errors:\n" + "\n".join(problems)
+
+
+def check_accessibility(page: Page) -> None:
+    """Runs axe-core on the page as it is now; fails on serious or critical violations."""
+    page.wait_for_load_state("load")
+    violations = AXE.run(page).response["violations"]
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    if blocking:
+        lines = [f"axe-core: {len(blocking)} serious or critical violation(s) on {page.url}"]
+        for violation in blocking:
+            targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+            lines.append(
+                f"- {violation['id']} ({violation['impact']}): {violation['help']} [{targets}]"
+            )
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Signs in through the real login form, as a person would."""
+    page.goto("/compte/connexion/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Se connecter à Préau")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
