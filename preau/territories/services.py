@@ -200,9 +200,25 @@ def _locate(rows: list[_Row], report: DirectoryImportReport) -> list[tuple[_Row,
     file names with their labels. Rows whose territory is unknown or contradictory are rejected.
     """
     academies = {a.code: a for a in Academie.objects.all()}
-    departements = {d.code: d for d in Departement.objects.all()}
+    departements = {d.code: d for d in Departement.objects.select_related("academie")}
     located = []
     for row in rows:
+        known = departements.get(row.departement_code)
+        # Checked before anything is created, so that a rejected line leaves no trace.
+        if known is not None and known.academie.code != row.academie_code:
+            report.rejected.append(
+                (
+                    row.line,
+                    _("Le département %(dep)s n’appartient pas à l’académie %(aca)s.")
+                    % {"dep": row.departement_code, "aca": row.academie_code},
+                )
+            )
+            continue
+        if known is None and not row.departement_name:
+            report.rejected.append(
+                (row.line, _("Département %(code)s inconnu.") % {"code": row.departement_code})
+            )
+            continue
         academie = academies.get(row.academie_code)
         if academie is None and row.academie_name:
             academie = academies[row.academie_code] = Academie.objects.create(
@@ -213,24 +229,9 @@ def _locate(rows: list[_Row], report: DirectoryImportReport) -> list[tuple[_Row,
                 (row.line, _("Académie %(code)s inconnue.") % {"code": row.academie_code})
             )
             continue
-        departement = departements.get(row.departement_code)
-        if departement is None and row.departement_name:
-            departement = departements[row.departement_code] = Departement.objects.create(
-                code=row.departement_code, name=row.departement_name, academie=academie
-            )
-        if departement is None:
-            report.rejected.append(
-                (row.line, _("Département %(code)s inconnu.") % {"code": row.departement_code})
-            )
-            continue
-        if departement.academie_id != academie.pk:
-            report.rejected.append(
-                (
-                    row.line,
-                    _("Le département %(dep)s n’appartient pas à l’académie %(aca)s.")
-                    % {"dep": row.departement_code, "aca": row.academie_code},
-                )
-            )
-            continue
+        departement = known or Departement.objects.create(
+            code=row.departement_code, name=row.departement_name, academie=academie
+        )
+        departements[row.departement_code] = departement
         located.append((row, departement))
     return located

@@ -104,7 +104,8 @@ def test_rejected_lines_are_reported_with_their_number_and_a_french_reason(db):
         "« T ». Vérifiez-le dans l’annuaire de l’éducation.",
         "ligne 5 : Le nom de l’école est vide.",
         "ligne 6 : UAI 0141234R déjà présent ligne 2.",
-        "ligne 7 : Académie A099 inconnue.",
+        # Checked against the known département first: 014 belongs to A070.
+        "ligne 7 : Le département 014 n’appartient pas à l’académie A099.",
         "ligne 8 : Le département 014 n’appartient pas à l’académie A027.",
         "ligne 9 : Nombre de colonnes incorrect.",
         "ligne 10 : Nombre de colonnes incorrect.",
@@ -112,6 +113,8 @@ def test_rejected_lines_are_reported_with_their_number_and_a_french_reason(db):
         "ligne 12 : Code d’académie « 1970 » invalide.",
     ]
     assert sorted(School.objects.values_list("uai", flat=True)) == ["0141234R", "0500002F"]
+    # A rejected line leaves no trace, not even the académie it names with its label.
+    assert not Academie.objects.filter(code="A027").exists()
     # The first of two lines with the same UAI wins.
     assert School.objects.get(uai="0141234R").name == "École élémentaire Jean Jaurès"
 
