@@ -7,6 +7,12 @@ from preau.accounts.models import Role
 from . import factories
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploads, and the files of the demo seed's activities, never land in var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def territory(db):
     """One académie, two départements, three circonscriptions with a school each."""

@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from preau.accounts.models import Role
 from preau.accounts.selectors import PILOTING_ROLES, has_role
+from preau.parcours.access import CATALOGUE_ROLES
 
 SITE = SimpleNamespace(
     title=settings.PREAU_SITE_TITLE,
@@ -22,21 +24,20 @@ def _navigation(request) -> list[dict]:
         return []
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
-    if has_role(user, *PILOTING_ROLES):
-        items.append(
-            {
-                "label": _("Piloter"),
-                "url": reverse("territories:overview"),
-                "current": current.startswith("territories:"),
-            }
-        )
-    items.append(
-        {
-            "label": _("Mon profil"),
-            "url": reverse("accounts:profile"),
-            "current": current == "accounts:profile",
-        }
-    )
+
+    def add(label, view_name, roles=None, section=None):
+        """A menu entry for the people holding one of `roles` (everybody when None)."""
+        if roles is None or has_role(user, *roles):
+            here = current.startswith(section) if section else current == view_name
+            items.append({"label": label, "url": reverse(view_name), "current": here})
+
+    add(_("Offre de formation"), "parcours:formation", {Role.TEACHER})
+    add(_("Offre de parcours"), "parcours:offre", CATALOGUE_ROLES)
+    add(_("Concevoir"), "parcours:design_dashboard", {Role.DESIGNER, Role.ACADEMIC_MANAGER})
+    add(_("Relecture"), "parcours:review_queue", {Role.REVIEWER, Role.UNIVERSITY_REVIEWER})
+    add(_("Labels"), "parcours:label_board", {Role.EDITORIAL_COMMITTEE})
+    add(_("Piloter"), "territories:overview", PILOTING_ROLES, section="territories:")
+    add(_("Mon profil"), "accounts:profile")
     return items
 
 

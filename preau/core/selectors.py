@@ -10,10 +10,14 @@ from preau.accounts.selectors import (
     role_names,
     roles_of,
 )
+from preau.parcours.access import reviewable_filter
+from preau.parcours.models import Parcours
+from preau.parcours.selectors import design_dashboard, my_open_access_modules
 from preau.territories.models import Circonscription, Departement, School
 from preau.territories.selectors import with_circonscription_counts, with_departement_counts
 
 ANNUAL_HOURS = Decimal(18)
+HOME_LIST_SIZE = 5
 
 
 def annual_target_hours(quotite: int) -> Decimal:
@@ -31,6 +35,8 @@ def home_context(user) -> dict:
         "is_administrator": is_administrator(user),
         "training_scopes": [a for a in assignments if a.role in TRAINING_ROLES],
         "design_roles": [a for a in assignments if a.role in DESIGN_ROLES],
+        "latest_designs": None,  # None: not a designer; []: a designer with no parcours yet
+        "review_waiting": None,
     }
     if context["is_teacher"]:
         context["school"] = (
@@ -41,6 +47,12 @@ def home_context(user) -> dict:
             else None
         )
         context["target_hours"] = annual_target_hours(user.quotite)
+        context["open_access_modules"] = list(my_open_access_modules(user)[:HOME_LIST_SIZE])
+    if Role.DESIGNER in names:
+        context["latest_designs"] = list(design_dashboard(user)[:HOME_LIST_SIZE])
+    if not names.isdisjoint({Role.REVIEWER, Role.UNIVERSITY_REVIEWER}):
+        context["review_waiting"] = Parcours.objects.filter(reviewable_filter(user)).count()
+    context["is_editorial"] = Role.EDITORIAL_COMMITTEE in names
 
     ien_scopes = [a.circonscription_id for a in assignments if a.role == Role.IEN]
     departement_scopes = [a.departement_id for a in assignments if a.role == Role.PILOT]

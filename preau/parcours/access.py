@@ -33,7 +33,9 @@ CATALOGUE_ROLES = TRAINING_ROLES | DESIGN_ROLES | PILOTING_ROLES
 
 
 def editable_filter(user) -> Q:
-    managed = RoleAssignment.objects.filter(user=user, role=Role.ACADEMIC_MANAGER).values("academie")
+    managed = RoleAssignment.objects.filter(user=user, role=Role.ACADEMIC_MANAGER).values(
+        "academie"
+    )
     return Q(designers=user) | Q(academie__in=managed)
 
 
@@ -53,9 +55,11 @@ def parcours_visible_to(user) -> QuerySet[Parcours]:
     if has_role(user, Role.EDITORIAL_COMMITTEE):
         condition |= Q(status=Status.PUBLISHED)
     if has_role(user, *CATALOGUE_ROLES):
-        condition |= offre_filter(user) | Q(
-            status=Status.ARCHIVED, academie__in=academies_of(user)
-        ) | Q(status=Status.ARCHIVED, academie__isnull=True)
+        condition |= (
+            offre_filter(user)
+            | Q(status=Status.ARCHIVED, academie__in=academies_of(user))
+            | Q(status=Status.ARCHIVED, academie__isnull=True)
+        )
     if has_role(user, Role.DESIGNER):
         condition |= Q(status=Status.TEMPLATE)
     if has_role(user, Role.TEACHER):
@@ -99,7 +103,9 @@ def reviewable_filter(user) -> Q:
 def parcours_editable_by(user) -> QuerySet[Parcours]:
     if is_administrator(user):
         return Parcours.objects.all()
-    return Parcours.objects.filter(pk__in=Parcours.objects.filter(editable_filter(user)).values("pk"))
+    return Parcours.objects.filter(
+        pk__in=Parcours.objects.filter(editable_filter(user)).values("pk")
+    )
 
 
 def get_parcours_for_user_or_404(user, pk: int) -> Parcours:
@@ -237,8 +243,16 @@ class ParcoursRights:
     @property
     def any_action(self) -> bool:
         return any(
-            (self.edit, self.submit, self.duplicate, self.new_version, self.archive,
-             self.review, self.university_approve, self.label)
+            (
+                self.edit,
+                self.submit,
+                self.duplicate,
+                self.new_version,
+                self.archive,
+                self.review,
+                self.university_approve,
+                self.label,
+            )
         )
 
 
@@ -264,6 +278,8 @@ def rights_on(user, parcours: Parcours) -> ParcoursRights:
         # The history carries the reviewers' comments: for the people who make the parcours.
         see_history=may_edit
         or may_review
-        or has_role(user, Role.REVIEWER, Role.UNIVERSITY_REVIEWER, Role.EDITORIAL_COMMITTEE, Role.ADMIN),
+        or has_role(
+            user, Role.REVIEWER, Role.UNIVERSITY_REVIEWER, Role.EDITORIAL_COMMITTEE, Role.ADMIN
+        ),
         see_trainer_notes=sees_trainer_notes(user),
     )

@@ -111,6 +111,8 @@ class FileForm(_ActivityForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = upload_help(settings.PREAU_UPLOAD_ALLOWED_EXTENSIONS)
+        # DsfrBaseForm has built the bound fields already, and they copied the help texts.
+        self._bound_fields_cache.clear()
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
@@ -138,7 +140,9 @@ class LinkForm(_ActivityForm):
         fields = ["title", "url", "subtitles", "body"]
         labels = {"body": _("Présentation (facultatif)")}
         help_texts = {
-            "subtitles": _("Pour une vidéo : fichier de sous-titres WebVTT (.vtt) ou SubRip (.srt)."),
+            "subtitles": _(
+                "Pour une vidéo : fichier de sous-titres WebVTT (.vtt) ou SubRip (.srt)."
+            ),
             "body": RICH_TEXT_HELP,
         }
         widgets = {"body": forms.Textarea(attrs={"rows": 3}), "subtitles": PrivateFileInput}
@@ -159,23 +163,32 @@ class LinkForm(_ActivityForm):
         return clean_html(self.cleaned_data.get("body", ""))
 
 
-PAGE = register(
-    ActivityKind("page", _("Page"), PageForm, "parcours/activities/page.html")
-)
+PAGE = register(ActivityKind("page", _("Page"), PageForm, "parcours/activities/page.html"))
 FILE = register(
     ActivityKind(
-        "file", _("Fichier"), FileForm, "parcours/activities/file.html", icon="fr-icon-download-line"
+        "file",
+        _("Fichier"),
+        FileForm,
+        "parcours/activities/file.html",
+        icon="fr-icon-download-line",
     )
 )
 LINK = register(
     ActivityKind(
-        "link", _("Lien ou vidéo"), LinkForm, "parcours/activities/link.html",
+        "link",
+        _("Lien ou vidéo"),
+        LinkForm,
+        "parcours/activities/link.html",
         icon="fr-icon-links-line",
     )
 )
 TRAINER_NOTE = register(
     ActivityKind(
-        "trainer_note", _("Note aux formateurs"), TrainerNoteForm,
-        "parcours/activities/trainer_note.html", trainers_only=True, icon="fr-icon-lock-line",
+        "trainer_note",
+        _("Note aux formateurs"),
+        TrainerNoteForm,
+        "parcours/activities/trainer_note.html",
+        trainers_only=True,
+        icon="fr-icon-lock-line",
     )
 )

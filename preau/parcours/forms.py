@@ -106,7 +106,9 @@ class IndexationForm(DsfrBaseForm, forms.ModelForm):
             "presence_hours": _("Présence + distance = durée annoncée."),
             "objectives": _("Un objectif par ligne."),
             "thumbnail_alt": _("Obligatoire avec une vignette : décrivez ce qu’elle montre."),
-            "enrolment_key": _("Facultatif : les enseignants la saisissent pour rejoindre le module."),
+            "enrolment_key": _(
+                "Facultatif : les enseignants la saisissent pour rejoindre le module."
+            ),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -121,6 +123,8 @@ class IndexationForm(DsfrBaseForm, forms.ModelForm):
             "size": filesizeformat(settings.PREAU_UPLOAD_MAX_BYTES),
         }
         self._limit_territories(user)
+        # DsfrBaseForm has built the bound fields already, and they copied the help texts.
+        self._bound_fields_cache.clear()
 
     def _limit_territories(self, user) -> None:
         """A designer places a parcours in their académie; national designers anywhere."""
@@ -137,9 +141,10 @@ class IndexationForm(DsfrBaseForm, forms.ModelForm):
             own.add(self.instance.academie_id)
         self.fields["academie"].queryset = Academie.objects.filter(pk__in=own)
         self.fields["academie"].required = True
-        self.fields["departement"].queryset = Departement.objects.filter(
-            academie__in=own
-        ).order_by("code")
+        self.fields["academie"].help_text = _("L’académie qui publiera le parcours.")
+        self.fields["departement"].queryset = Departement.objects.filter(academie__in=own).order_by(
+            "code"
+        )
 
     def clean_thumbnail(self):
         uploaded = self.cleaned_data.get("thumbnail")
@@ -200,3 +205,5 @@ class CommentForm(DsfrBaseForm):
         field.error_messages["required"] = _(
             "Expliquez aux concepteurs ce qu’il faut reprendre : le commentaire est obligatoire."
         )
+        # DsfrBaseForm has built the bound fields already, and they copied label and help text.
+        self._bound_fields_cache.clear()

@@ -71,6 +71,9 @@ class Lineage(models.Model):
     class Meta:
         verbose_name = _("lignée de parcours")
 
+    def __str__(self) -> str:
+        return f"Lignée {self.pk}"
+
 
 class ParcoursQuerySet(models.QuerySet):
     def published(self):
@@ -128,36 +131,54 @@ class Parcours(models.Model):
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal(99))],
     )
     presence_hours = models.DecimalField(
-        _("heures en présence"), max_digits=4, decimal_places=1, null=True, blank=True,
+        _("heures en présence"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
     distance_hours = models.DecimalField(
-        _("heures à distance"), max_digits=4, decimal_places=1, null=True, blank=True,
+        _("heures à distance"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
     rhythm = models.CharField(
-        _("rythme"), max_length=200, blank=True,
+        _("rythme"),
+        max_length=200,
+        blank=True,
         help_text=_("Par exemple : 1 h 30 par semaine pendant 3 semaines."),
     )
     accompaniment = models.CharField(_("accompagnement"), max_length=200, blank=True)
     origin = models.CharField(_("origine"), max_length=16, choices=Origin.choices, blank=True)
     academie = models.ForeignKey(
-        Academie, on_delete=models.PROTECT, null=True, blank=True, related_name="parcours",
+        Academie,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parcours",
         verbose_name=_("académie"),
         help_text=_("Académie qui publie le parcours ; vide pour un parcours national."),
     )
     departement = models.ForeignKey(
-        Departement, on_delete=models.PROTECT, null=True, blank=True, related_name="parcours",
+        Departement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parcours",
         verbose_name=_("département"),
     )
     authors = models.CharField(_("auteurs"), max_length=300, blank=True)
     contact = models.EmailField(_("contact"), blank=True)
     version = models.CharField(_("version"), max_length=10, default="1.0")
     version_notes = models.TextField(_("notes de version"), blank=True)
-    thumbnail = models.ImageField(
-        _("vignette"), upload_to="parcours/thumbnails/", blank=True
+    thumbnail = models.ImageField(_("vignette"), upload_to="parcours/thumbnails/", blank=True)
+    thumbnail_alt = models.CharField(
+        _("texte alternatif de la vignette"), max_length=200, blank=True
     )
-    thumbnail_alt = models.CharField(_("texte alternatif de la vignette"), max_length=200, blank=True)
 
     # Open-access module ("libre accès"): any signed-in teacher may join.
     open_access = models.BooleanField(_("module en libre accès"), default=False)
@@ -168,7 +189,9 @@ class Parcours(models.Model):
     validated_by = models.CharField(_("validé par"), max_length=300, blank=True)
 
     designers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="designed_parcours", blank=True,
+        settings.AUTH_USER_MODEL,
+        related_name="designed_parcours",
+        blank=True,
         verbose_name=_("concepteurs"),
     )
     created_by = models.ForeignKey(
@@ -240,6 +263,9 @@ class TargetAudience(models.Model):
             models.UniqueConstraint(fields=["parcours", "audience"], name="parcours_audience_once")
         ]
         indexes = [models.Index(fields=["audience", "parcours"], name="audience_parcours")]
+
+    def __str__(self) -> str:
+        return self.get_audience_display()
 
 
 class Section(models.Model):
@@ -318,6 +344,10 @@ class Event(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("événement")
 
+    def __str__(self) -> str:
+        when = f" — {self.created_at:%d/%m/%Y %H:%M}" if self.created_at else ""
+        return f"{self.get_action_display()}{when}"
+
 
 class OpenAccessMembership(models.Model):
     """A teacher who joined an open-access module."""
@@ -332,3 +362,6 @@ class OpenAccessMembership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["parcours", "user"], name="open_access_member_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.parcours}"

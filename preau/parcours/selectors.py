@@ -72,8 +72,10 @@ def _full_text(queryset: QuerySet, q: str) -> QuerySet:
     # SQLite fallback: every word must appear somewhere; title matches rank first.
     for word in q.split():
         queryset = queryset.filter(
-            Q(title__icontains=word) | Q(keywords__icontains=word)
-            | Q(objectives__icontains=word) | Q(description__icontains=word)
+            Q(title__icontains=word)
+            | Q(keywords__icontains=word)
+            | Q(objectives__icontains=word)
+            | Q(description__icontains=word)
         )
     return queryset.annotate(
         rank=Case(
@@ -111,8 +113,10 @@ def search_offre(user, filters: CatalogueFilters) -> QuerySet[Parcours]:
     # has been used across versions), and show it in the offre and its exports. Sessions do not
     # exist yet: until then the offre shows no figure at all rather than a made-up one.
     queryset = Parcours.objects.filter(offre_filter(user))
-    return apply_filters(queryset, filters).select_related("academie").prefetch_related(
-        "target_audiences"
+    return (
+        apply_filters(queryset, filters)
+        .select_related("academie")
+        .prefetch_related("target_audiences")
     )
 
 
@@ -121,8 +125,10 @@ def search_open_access(user, filters: CatalogueFilters) -> QuerySet[Parcours]:
     queryset = Parcours.objects.open_access().annotate(
         joined=Exists(OpenAccessMembership.objects.filter(parcours=OuterRef("pk"), user=user))
     )
-    return apply_filters(queryset, filters).select_related("academie").prefetch_related(
-        "target_audiences"
+    return (
+        apply_filters(queryset, filters)
+        .select_related("academie")
+        .prefetch_related("target_audiences")
     )
 
 
@@ -197,5 +203,3 @@ def label_board(*, labelled: bool | None = None) -> QuerySet[Parcours]:
     if labelled is not None:
         queryset = queryset.filter(national_label=labelled)
     return queryset.order_by("-national_label", "title", "pk")
-
-

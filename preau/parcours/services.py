@@ -25,18 +25,40 @@ from .models import (
 )
 
 INDEXATION_FIELDS = [
-    "title", "short_title", "objectives", "description", "collection", "domain", "keywords",
-    "duration_hours", "presence_hours", "distance_hours", "rhythm", "accompaniment", "origin",
-    "academie", "departement", "authors", "contact", "version_notes", "thumbnail",
-    "thumbnail_alt", "open_access", "enrolment_key",
+    "title",
+    "short_title",
+    "objectives",
+    "description",
+    "collection",
+    "domain",
+    "keywords",
+    "duration_hours",
+    "presence_hours",
+    "distance_hours",
+    "rhythm",
+    "accompaniment",
+    "origin",
+    "academie",
+    "departement",
+    "authors",
+    "contact",
+    "version_notes",
+    "thumbnail",
+    "thumbnail_alt",
+    "open_access",
+    "enrolment_key",
 ]
 CONTENT_COPY_FIELDS = [f for f in INDEXATION_FIELDS if f not in {"thumbnail"}]
 
 
 def _log(parcours, by, action, *, from_status="", comment="") -> Event:
     return Event.objects.create(
-        parcours=parcours, actor=by, action=action, from_status=from_status,
-        to_status=parcours.status, comment=comment,
+        parcours=parcours,
+        actor=by,
+        action=action,
+        from_status=from_status,
+        to_status=parcours.status,
+        comment=comment,
     )
 
 
@@ -47,11 +69,16 @@ def check_editable(parcours: Parcours) -> None:
         return
     if parcours.status == Status.REVIEW:
         raise ValidationError(
-            _("Ce parcours est en relecture : il ne peut pas être modifié tant que les "
-              "relecteurs ne l’ont pas renvoyé en construction.")
+            _(
+                "Ce parcours est en relecture : il ne peut pas être modifié tant que les "
+                "relecteurs ne l’ont pas renvoyé en construction."
+            )
         )
     raise ValidationError(
-        _("Ce parcours est %(status)s : son contenu est figé. Créez une nouvelle version pour le modifier.")
+        _(
+            "Ce parcours est %(status)s : son contenu est figé. "
+            "Créez une nouvelle version pour le modifier."
+        )
         % {"status": parcours.get_status_display().lower()}
     )
 
@@ -101,7 +128,12 @@ def duplicate_parcours(*, parcours: Parcours, by, academie=None) -> Parcours:
     copy.designers.add(by)
     _copy_audiences(parcours, copy)
     _copy_content(parcours, copy)
-    _log(copy, by, Event.Action.DUPLICATED, comment=_("Copie de %(m)s") % {"m": parcours.matricule or parcours.title})
+    _log(
+        copy,
+        by,
+        Event.Action.DUPLICATED,
+        comment=_("Copie de %(m)s") % {"m": parcours.matricule or parcours.title},
+    )
     return copy
 
 
@@ -128,7 +160,12 @@ def create_new_version(*, parcours: Parcours, by) -> Parcours:
     draft.designers.add(by)
     _copy_audiences(parcours, draft)
     _copy_content(parcours, draft)
-    _log(draft, by, Event.Action.NEW_VERSION, comment=_("Depuis la version %(v)s") % {"v": parcours.version})
+    _log(
+        draft,
+        by,
+        Event.Action.NEW_VERSION,
+        comment=_("Depuis la version %(v)s") % {"v": parcours.version},
+    )
     return draft
 
 
@@ -163,8 +200,12 @@ def _copy_content(source: Parcours, target: Parcours) -> None:
         )
         for activity in section.activities.all():
             copy = Activity(
-                section=new_section, kind=activity.kind, title=activity.title,
-                position=activity.position, body=activity.body, url=activity.url,
+                section=new_section,
+                kind=activity.kind,
+                title=activity.title,
+                position=activity.position,
+                body=activity.body,
+                url=activity.url,
             )
             for field in ("file", "subtitles"):
                 stored = getattr(activity, field)
@@ -194,7 +235,9 @@ def update_indexation(*, parcours: Parcours, by, data: dict, audiences: list[str
     parcours.target_audiences.exclude(audience__in=audiences).delete()
     existing = set(parcours.target_audiences.values_list("audience", flat=True))
     TargetAudience.objects.bulk_create(
-        TargetAudience(parcours=parcours, audience=code) for code in audiences if code not in existing
+        TargetAudience(parcours=parcours, audience=code)
+        for code in audiences
+        if code not in existing
     )
     return parcours
 
@@ -203,12 +246,18 @@ def missing_for_review(parcours: Parcours) -> list[str]:
     """What must still be filled in before the parcours can go to review, in French."""
     missing = []
     required = {
-        "title": _("le titre"), "short_title": _("le titre court"),
-        "objectives": _("les objectifs"), "description": _("la description"),
-        "collection": _("la collection"), "domain": _("le domaine"),
-        "keywords": _("les mots-clés"), "rhythm": _("le rythme"),
-        "accompaniment": _("l’accompagnement"), "origin": _("l’origine"),
-        "authors": _("les auteurs"), "contact": _("le contact"),
+        "title": _("le titre"),
+        "short_title": _("le titre court"),
+        "objectives": _("les objectifs"),
+        "description": _("la description"),
+        "collection": _("la collection"),
+        "domain": _("le domaine"),
+        "keywords": _("les mots-clés"),
+        "rhythm": _("le rythme"),
+        "accompaniment": _("l’accompagnement"),
+        "origin": _("l’origine"),
+        "authors": _("les auteurs"),
+        "contact": _("le contact"),
     }
     for field, label in required.items():
         if not getattr(parcours, field):
@@ -232,7 +281,10 @@ def duration_problems(parcours: Parcours) -> list[str]:
     problems = []
     if p + r != d:
         problems.append(
-            _("Présence (%(p)s h) + distance (%(r)s h) doit être égal à la durée annoncée (%(d)s h).")
+            _(
+                "Présence (%(p)s h) + distance (%(r)s h) doit être égal "
+                "à la durée annoncée (%(d)s h)."
+            )
             % {"p": _num(p), "r": _num(r), "d": _num(d)}
         )
     if not parcours.has_standard_duration and parcours.origin == Origin.NATIONAL:
@@ -243,8 +295,11 @@ def duration_problems(parcours: Parcours) -> list[str]:
 def duration_warnings(parcours: Parcours) -> list[str]:
     if parcours.duration_hours is not None and not parcours.has_standard_duration:
         return [
-            _("Durée inhabituelle (%(d)s h) : les parcours durent d’ordinaire 3, 6 ou 9 h. "
-              "C’est possible pour un parcours local.") % {"d": _num(parcours.duration_hours)}
+            _(
+                "Durée inhabituelle (%(d)s h) : les parcours durent d’ordinaire 3, 6 ou 9 h. "
+                "C’est possible pour un parcours local."
+            )
+            % {"d": _num(parcours.duration_hours)}
         ]
     return []
 
@@ -359,7 +414,9 @@ def move(*, item: Section | Activity, direction: int) -> None:
 def submit_for_review(*, parcours: Parcours, by) -> Parcours:
     parcours = Parcours.objects.select_for_update().get(pk=parcours.pk)
     if parcours.status != Status.CONSTRUCTION:
-        raise ValidationError(_("Seul un parcours en construction peut être soumis à la relecture."))
+        raise ValidationError(
+            _("Seul un parcours en construction peut être soumis à la relecture.")
+        )
     missing = missing_for_review(parcours)
     if missing:
         raise ValidationError(missing)
@@ -386,7 +443,13 @@ def request_changes(*, parcours: Parcours, by, comment: str) -> Parcours:
         raise ValidationError(_("Expliquez aux concepteurs ce qu’il faut reprendre."))
     parcours.status = Status.CONSTRUCTION
     parcours.save(update_fields=["status", "updated_at"])
-    _log(parcours, by, Event.Action.CHANGES_REQUESTED, from_status=Status.REVIEW, comment=comment.strip())
+    _log(
+        parcours,
+        by,
+        Event.Action.CHANGES_REQUESTED,
+        from_status=Status.REVIEW,
+        comment=comment.strip(),
+    )
     return parcours
 
 
@@ -406,7 +469,9 @@ def approve(*, parcours: Parcours, by, comment: str = "") -> Parcours:
     parcours.university_approved = True
     _add_validator(parcours, by, _("université"))
     parcours.save(update_fields=["university_approved", "validated_by", "updated_at"])
-    _log(parcours, by, Event.Action.UNIVERSITY_APPROVED, from_status=parcours.status, comment=comment)
+    _log(
+        parcours, by, Event.Action.UNIVERSITY_APPROVED, from_status=parcours.status, comment=comment
+    )
     return parcours
 
 
@@ -444,12 +509,19 @@ def _publish(parcours: Parcours, by) -> Parcours:
         ) from None
     _log(parcours, by, Event.Action.PUBLISHED, from_status=Status.REVIEW)
     # The previous version stays readable (sessions keep it) but leaves the catalogue.
-    for previous in Parcours.objects.filter(lineage=parcours.lineage, status=Status.PUBLISHED).exclude(pk=parcours.pk):
+    for previous in Parcours.objects.filter(
+        lineage=parcours.lineage, status=Status.PUBLISHED
+    ).exclude(pk=parcours.pk):
         if previous.national_label and not parcours.national_label:
             parcours.national_label = True
             parcours.save(update_fields=["national_label"])
-            _log(parcours, by, Event.Action.LABELLED, from_status=Status.PUBLISHED,
-                 comment=_("Label repris de la version %(v)s") % {"v": previous.version})
+            _log(
+                parcours,
+                by,
+                Event.Action.LABELLED,
+                from_status=Status.PUBLISHED,
+                comment=_("Label repris de la version %(v)s") % {"v": previous.version},
+            )
         _archive(previous, by, comment=_("Remplacé par la version %(v)s") % {"v": parcours.version})
     return parcours
 
@@ -492,7 +564,12 @@ def join_open_access(*, parcours: Parcours, user, key: str = "") -> OpenAccessMe
     if not (parcours.open_access and parcours.status == Status.PUBLISHED):
         raise ValidationError(_("Ce module n’est pas ouvert en libre accès."))
     if parcours.enrolment_key and key.strip() != parcours.enrolment_key:
-        raise ValidationError(_("Clé d’inscription incorrecte. Demandez-la à la personne qui vous a conseillé ce module."))
+        raise ValidationError(
+            _(
+                "Clé d’inscription incorrecte. "
+                "Demandez-la à la personne qui vous a conseillé ce module."
+            )
+        )
     membership, _created = OpenAccessMembership.objects.get_or_create(parcours=parcours, user=user)
     return membership
 
@@ -500,4 +577,3 @@ def join_open_access(*, parcours: Parcours, user, key: str = "") -> OpenAccessMe
 @transaction.atomic
 def leave_open_access(*, parcours: Parcours, user) -> None:
     OpenAccessMembership.objects.filter(parcours=parcours, user=user).delete()
-

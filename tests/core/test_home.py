@@ -154,10 +154,17 @@ def test_piloting_menu_entry_is_shown_to_piloting_roles_only(client, cast, membe
     [
         (
             "teacher",
-            [SESSION, USER, ROLES, "their school with its circonscription and département"],
+            [
+                SESSION,
+                USER,
+                ROLES,
+                "their school with its circonscription and département",
+                "the open-access modules they joined",
+            ],
         ),
         ("trainer", [SESSION, USER, ROLES]),
-        ("designer", [SESSION, USER, ROLES]),
+        ("designer", [SESSION, USER, ROLES, "their latest parcours with activity counts"]),
+        ("reviewer", [SESSION, USER, ROLES, "how many parcours wait for their review"]),
         ("ien", [SESSION, USER, ROLES, "their circonscriptions with counts as subqueries"]),
         ("pilot", [SESSION, USER, ROLES, "their départements with counts as subqueries"]),
         ("manager", [SESSION, USER, ROLES, "the départements of their académie, with counts"]),

@@ -198,7 +198,7 @@ def test_empty_offre_says_so_in_french(trainer_client):
     content = trainer_client.get(OFFRE).content.decode()
 
     assert "Aucun parcours n’est encore publié dans votre offre" in content
-    assert "0 parcours trouvé" in content
+    assert "Aucun parcours trouvé" in content
 
 
 def test_search_without_result_suggests_widening_the_filters(trainer_client, normandie):
@@ -467,16 +467,32 @@ def test_print_page_lists_every_result_of_the_search_with_the_filters_used(
     bulk_published(25, academie=normandie)
     published(title="Sport au cycle 3", domain=Domain.EPS, academie=normandie)
 
-    response = trainer_client.get(PRINT_URL, {"domain": Domain.FRANCAIS, "page": 2})
+    response = trainer_client.get(
+        PRINT_URL, {"domain": Domain.FRANCAIS, "label": "", "q": "lecture", "page": 2}
+    )
 
     content = response.content.decode()
     assert len(response.context["parcours_list"]) == 25
     assert content.count('class="preau-print-item"') == 25
     assert "Sport au cycle 3" not in content
     assert "Domaine : Français" in content
+    assert "Mots cherchés : lecture" in content
+    assert "Label national :" not in content
     assert "parcours/catalogue.css" in content
     assert "fr-pagination" not in content
-    assert f'href="{OFFRE}?domain=francais&amp;page=2"' in content  # back to the search
+    assert f'href="{OFFRE}?domain=francais&amp;label=&amp;q=lecture&amp;page=2"' in content
+
+
+def test_print_page_says_when_the_search_is_too_big_to_print_whole(
+    trainer_client, normandie, monkeypatch
+):
+    monkeypatch.setattr("preau.parcours.views.catalogue.PRINT_LIMIT", 3)
+    bulk_published(4, academie=normandie)
+
+    response = trainer_client.get(PRINT_URL)
+
+    assert len(response.context["parcours_list"]) == 3
+    assert "Seuls les 3 premiers parcours sont présentés" in response.content.decode()
 
 
 def test_search_page_links_its_exports_with_the_current_filters(trainer_client, normandie):

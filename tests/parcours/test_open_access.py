@@ -165,6 +165,16 @@ def test_joining_twice_keeps_one_membership(teacher_client, teacher):
     assert OpenAccessMembership.objects.filter(user=teacher, parcours=parcours).count() == 1
 
 
+def test_a_member_posting_the_join_form_again_needs_no_key(teacher_client, teacher):
+    parcours = open_module(enrolment_key="PRINTEMPS")
+    services.join_open_access(parcours=parcours, user=teacher, key="PRINTEMPS")
+
+    response = teacher_client.post(module_url(parcours, "module_join"), {"key": ""})
+
+    assert response.status_code == 302
+    assert is_member(teacher, parcours)
+
+
 def test_teacher_joins_a_keyed_module_with_its_key(teacher_client, teacher):
     parcours = open_module(enrolment_key="PRINTEMPS")
 
@@ -302,7 +312,9 @@ def test_a_keyed_module_keeps_its_content_and_files_to_its_members(teacher_clien
     assert parcours_visible_to(teacher).filter(pk=parcours.pk).exists()
     response = teacher_client.get(file_url)
     assert response.status_code == 200
-    response.close()
+    # Reading the stream closes the file through the test client, which keeps the database
+    # connection open (response.close() would fire request_finished and close it).
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
 
 
 def test_a_module_without_key_stays_readable_by_every_teacher(teacher):

@@ -78,6 +78,9 @@ class CatalogueSearchForm(DsfrBaseForm):
         label=gettext_lazy("Seulement les parcours labellisés au niveau national"), required=False
     )
 
+    # Shorter names than the form labels, for the line that says what a printout holds.
+    SUMMARY_LABELS = {"q": gettext_lazy("Mots cherchés"), "label": gettext_lazy("Label national")}
+
     def filters(self) -> CatalogueFilters:
         self.is_valid()
         data = self.cleaned_data
@@ -103,7 +106,7 @@ class CatalogueSearchForm(DsfrBaseForm):
                 value = dict(field.choices)[value]
             elif isinstance(field, forms.BooleanField):
                 value = _("oui")
-            active.append((field.label, value))
+            active.append((self.SUMMARY_LABELS.get(name, field.label), value))
         return active
 
 
@@ -312,6 +315,8 @@ def module(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def module_join(request: HttpRequest, pk: int) -> HttpResponse:
     parcours = get_open_access_module_or_404(request.user, pk)
+    if parcours.joined:  # joining twice (a double click, a second tab) changes nothing
+        return redirect("parcours:module", pk=parcours.pk)
     form = JoinForm(request.POST, parcours=parcours)
     if form.is_valid():
         try:

@@ -420,9 +420,10 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "parcours": parcours,
             "page_title": _("Supprimer l’activité « %(t)s »") % {"t": activity.title},
-            "explanation": _("L’activité et ses fichiers seront supprimés. Cette action est définitive."),
+            "explanation": _(
+                "L’activité et ses fichiers seront supprimés. Cette action est définitive."
+            ),
             "confirm_label": _("Supprimer l’activité"),
             "cancel_url": _content_url(parcours.pk, f"activity-{activity.pk}"),
         },
     )
-

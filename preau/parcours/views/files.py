@@ -28,7 +28,6 @@ def activity_file(request: HttpRequest, pk: int, field: str) -> FileResponse:
     )
 
 
-
 def parcours_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
     """The thumbnail, shown inline to whoever may see the parcours."""
     parcours = get_parcours_for_user_or_404(request.user, pk)

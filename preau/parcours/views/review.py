@@ -89,13 +89,13 @@ def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_changes(parcours=parcours, by=user, comment=form.cleaned_data["comment"])
+            services.request_changes(
+                parcours=parcours, by=user, comment=form.cleaned_data["comment"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, _("Parcours renvoyé en construction avec votre commentaire.")
-            )
+            messages.success(request, _("Parcours renvoyé en construction avec votre commentaire."))
             return redirect("parcours:review_queue")
     return render(
         request, "parcours/review/request_changes.html", {"parcours": parcours, "form": form}

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 # Each app that brings data adds its module here, in dependency order.
-SEEDERS = ["preau.territories.seeding", "preau.accounts.seeding"]
+SEEDERS = ["preau.territories.seeding", "preau.accounts.seeding", "preau.parcours.seeding"]
 
 
 class Command(BaseCommand):
