@@ -92,12 +92,18 @@ def get_open_access_module_or_404(user, pk: int) -> Parcours:
 
 
 def reviewable_filter(user) -> Q:
-    """Parcours in review in the académies where the user reviews (all of them if national)."""
+    """Parcours in review in the académies where the user reviews (all of them if national),
+    except those they designed: nobody reviews their own work."""
     scoped = RoleAssignment.objects.filter(
         user=user, role__in=[Role.REVIEWER, Role.UNIVERSITY_REVIEWER]
     )
     national = Exists(scoped.filter(academie__isnull=True))
-    return Q(status=Status.REVIEW) & (Q(academie__in=scoped.values("academie")) | Q(national))
+    own = Parcours.designers.through.objects.filter(user=user).values("parcours")
+    return (
+        Q(status=Status.REVIEW)
+        & (Q(academie__in=scoped.values("academie")) | Q(national))
+        & ~Q(pk__in=own)
+    )
 
 
 def parcours_editable_by(user) -> QuerySet[Parcours]:

@@ -216,7 +216,9 @@ TEMPLATES = [
         authors="Cellule académique de formation continue du premier degré",
         contact="formation-premier-degre@demo.preau.fr",
         keywords="gabarit, hybride, 3 heures",
-        objectives=("Objectif 1 : ce que les enseignants sauront faire à l’issue du parcours",),
+        objectives=objectives(
+            "Objectif 1 : ce que les enseignants sauront faire à l’issue du parcours"
+        ),
         description=(
             "Gabarit d’un parcours court : un temps de lancement en présence, un temps "
             "d’appropriation à distance et un retour d’expérience. Remplacez chaque consigne "
@@ -264,10 +266,7 @@ TEMPLATES = [
         authors="Cellule académique de formation continue du premier degré",
         contact="formation-premier-degre@demo.preau.fr",
         keywords="gabarit, hybride, 6 heures",
-        objectives=(
-            "Objectif 1 : à compléter",
-            "Objectif 2 : à compléter",
-        ),
+        objectives=objectives("Objectif 1 : à compléter", "Objectif 2 : à compléter"),
         description=(
             "Gabarit du format le plus courant des animations pédagogiques : 3 h en présence "
             "et 3 h à distance, alternant apports, mise en œuvre en classe et analyse de "
@@ -330,7 +329,7 @@ TEMPLATES = [
         authors="Cellule académique de formation continue du premier degré",
         contact="formation-premier-degre@demo.preau.fr",
         keywords="gabarit, autoformation, libre accès",
-        objectives=("Objectif 1 : à compléter",),
+        objectives=objectives("Objectif 1 : à compléter"),
         description=(
             "Gabarit d’un module que chacun suit seul, à son rythme : des séquences courtes, "
             "chacune avec une ressource, une activité et une synthèse."
@@ -594,6 +593,13 @@ FRANCAIS = [
             (
                 "Étude de la langue au service de l’écriture",
                 (
+                    page(
+                        "Réviser l’orthographe grammaticale",
+                        "<p>Au moment de la révision, l’élève vérifie une chose à la fois : "
+                        "d’abord les chaînes d’accord dans le groupe nominal, puis l’accord du "
+                        "verbe avec son sujet. Les mêmes termes qu’en séance de grammaire "
+                        "(donneur, receveur) l’aident à faire le lien.</p>",
+                    ),
                     link(
                         "Guide « La grammaire du français du CP à la 6e »",
                         GUIDE_GRAMMAIRE,
@@ -656,6 +662,12 @@ FRANCAIS = [
                         "exemple), écrivez cinq phrases qui la mobilisent et proposez-en une "
                         "chaque matin. Notez les justifications des élèves : elles montrent "
                         "où en est leur raisonnement.</p>",
+                    ),
+                    page(
+                        "Garder la trace des raisonnements",
+                        "<p>Affichez au tableau les justifications justes formulées par les "
+                        "élèves (« filles prend un s parce qu’il y a les devant ») : elles "
+                        "deviennent des outils de relecture pour toute la classe.</p>",
                     ),
                 ),
             ),
@@ -1100,6 +1112,10 @@ MATHEMATIQUES = [
                         "<p>« 34 + 20, c’est 3 dizaines et 4 unités plus 2 dizaines. » Faire "
                         "dire les calculs en unités de numération ancre la valeur "
                         "positionnelle.</p>",
+                    ),
+                    note(
+                        "<p>Apporter du matériel de numération (bûchettes, plaques et barres) "
+                        "pour la manipulation pendant le temps en présence.</p>"
                     ),
                 ),
             ),
@@ -1576,6 +1592,13 @@ NUMERIQUE = [
                         "de cases donné.</li><li>Tourner : gauche et droite.</li><li>Écrire le "
                         "programme avant de l’exécuter.</li><li>Déboguer un programme "
                         "faux.</li></ol>",
+                    ),
+                    page(
+                        "Organiser la classe",
+                        "<p>Un robot pour quatre élèves : un programmeur, un vérificateur, un "
+                        "« robot humain » qui exécute d’abord le programme sur le quadrillage, "
+                        "un secrétaire qui écrit le programme avec des cartes-flèches. Les "
+                        "rôles tournent à chaque essai.</p>",
                     ),
                 ),
             ),
@@ -2171,6 +2194,12 @@ LANGUES_VIVANTES = [
                         "<p>Se présenter, présenter son école, échanger sur un thème (les "
                         "fêtes, l’alimentation), puis réaliser une production commune.</p>",
                     ),
+                    page(
+                        "Protéger les données des élèves",
+                        "<p>Prénoms seulement, pas de photo de visage sans autorisation écrite "
+                        "des familles, échanges dans l’espace du projet (TwinSpace) plutôt que "
+                        "par messagerie personnelle.</p>",
+                    ),
                 ),
             ),
         ),
@@ -2503,6 +2532,13 @@ HISTOIRE_GEOGRAPHIE = [
             (
                 "Histoire et mémoire",
                 (
+                    page(
+                        "Distinguer histoire et mémoire",
+                        "<p>Le témoignage d’un ancien, une cérémonie du 6 juin, un chapitre "
+                        "d’histoire : comparer ces trois récits du même événement aide les "
+                        "élèves à comprendre que la mémoire choisit et transmet, quand "
+                        "l’histoire établit les faits à partir de sources.</p>",
+                    ),
                     link(
                         "Ressources d’accompagnement du programme d’histoire et géographie au "
                         "cycle 3",

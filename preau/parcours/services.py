@@ -426,16 +426,21 @@ def submit_for_review(*, parcours: Parcours, by) -> Parcours:
     return parcours
 
 
-def _require_reviewer(by, *roles: str) -> None:
+def _require_reviewer(by, *roles: str, parcours: Parcours) -> None:
     if not has_role(by, *(roles or (Role.REVIEWER, Role.UNIVERSITY_REVIEWER))):
         raise PermissionDenied
+    # A review is a second pair of eyes: nobody reviews a parcours they designed.
+    if parcours.designers.filter(pk=by.pk).exists():
+        raise ValidationError(
+            _("Vous êtes concepteur de ce parcours : un autre relecteur doit l’examiner.")
+        )
 
 
 @transaction.atomic
 def request_changes(*, parcours: Parcours, by, comment: str) -> Parcours:
     """Sends a parcours back to construction. The inspection decides; a university reviewer
     gives (or not) an approval, with comments, but does not send back."""
-    _require_reviewer(by, Role.REVIEWER)
+    _require_reviewer(by, Role.REVIEWER, parcours=parcours)
     parcours = Parcours.objects.select_for_update().get(pk=parcours.pk)
     if parcours.status != Status.REVIEW:
         raise ValidationError(_("Ce parcours n’est pas en relecture."))
@@ -456,7 +461,7 @@ def request_changes(*, parcours: Parcours, by, comment: str) -> Parcours:
 @transaction.atomic
 def approve(*, parcours: Parcours, by, comment: str = "") -> Parcours:
     """An inspection reviewer's approval publishes; a university reviewer's is recorded."""
-    _require_reviewer(by)
+    _require_reviewer(by, parcours=parcours)
     parcours = Parcours.objects.select_for_update().get(pk=parcours.pk)
     if has_role(by, Role.REVIEWER):
         if parcours.status != Status.REVIEW:

@@ -208,6 +208,21 @@ def test_only_reviewers_approve(people, in_review):
         services.approve(parcours=in_review, by=people["designer"])
 
 
+def test_a_reviewer_who_designed_the_parcours_cannot_review_it(people, in_review):
+    reviewer = people["reviewer"]
+    in_review.designers.add(reviewer)
+
+    with pytest.raises(ValidationError) as raised:
+        services.approve(parcours=in_review, by=reviewer)
+    assert raised.value.messages == [
+        "Vous êtes concepteur de ce parcours : un autre relecteur doit l’examiner."
+    ]
+    with pytest.raises(ValidationError):
+        services.request_changes(parcours=in_review, by=reviewer, comment="À reprendre.")
+    in_review.refresh_from_db()
+    assert in_review.status == Status.REVIEW
+
+
 def test_only_the_editorial_committee_labels(people, published):
     with pytest.raises(PermissionDenied):
         services.set_national_label(parcours=published, by=people["reviewer"], granted=True)
@@ -415,3 +430,11 @@ def test_submission_refuses_a_parcours_not_in_construction(people, published):
     with pytest.raises(ValidationError):
         services.submit_for_review(parcours=published, by=people["designer"])
     assert Parcours.objects.get(pk=published.pk).status == Status.PUBLISHED
+
+
+def test_a_reviewer_does_not_find_their_own_parcours_in_their_queue(people, in_review):
+    from preau.parcours.selectors import review_queue
+
+    assert in_review in review_queue(people["reviewer"])
+    in_review.designers.add(people["reviewer"])
+    assert in_review not in review_queue(people["reviewer"])
