@@ -511,11 +511,12 @@ def test_search_page_links_its_exports_with_the_current_filters(trainer_client, 
 
 @pytest.fixture
 def assert_same_queries_with_10_and_100_parcours(client, normandie, besancon, count_queries):
-    """check(url, params, queries, headers=None): loads the page with 10 parcours in the offre
-    (and 10 out of it), then with 100 more of each: both loads run exactly the queries named."""
+    """check(url, params, queries, headers=None, more=100): loads the page with 10 parcours in
+    the offre (and 10 out of it), then with `more` more of each: both loads run exactly the
+    queries named."""
 
-    def check(url: str, params: dict, queries: list[str], headers=None) -> None:
-        for count in (10, 100):
+    def check(url: str, params: dict, queries: list[str], headers=None, more=100) -> None:
+        for count in (10, more):
             bulk_published(count, academie=normandie)
             bulk_published(count, academie=besancon, prefix="Ailleurs")
             with count_queries() as ran:
@@ -549,6 +550,7 @@ def test_offre_search_costs_six_queries_whatever_the_number_of_parcours(
             "page of parcours, with their académie",
             "audiences of the parcours of the page",
         ],
+        more=1000,  # 10 then 1,010 parcours in the offre, as many outside it
     )
 
 
