@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "preau.territories",
     "preau.accounts",
     "preau.parcours",
+    "preau.training",
 ]
 
 MIDDLEWARE = [

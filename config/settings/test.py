@@ -1,7 +1,7 @@
 """Settings for the test suite: same database choice as the environment says, fast hashing."""
 
 from .dev import *  # noqa: F403
-from .dev import TEMPLATES
+from .dev import DATABASES, TEMPLATES
 
 
 class InvalidTemplateVariable(str):
@@ -18,3 +18,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
 WHITENOISE_AUTOREFRESH = True
+# No persistent connections: a connection kept by the live server's thread would stop the
+# test database from being dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -20,6 +20,8 @@ class Status(models.TextChoices):
     REVIEW = "review", _("En relecture")
     PUBLISHED = "published", _("Publié")
     ARCHIVED = "archived", _("Archivé")
+    # The private copy a training session works on (training app): never in a catalogue.
+    SESSION_COPY = "session_copy", _("Copie de session")
 
 
 class Collection(models.TextChoices):
@@ -81,6 +83,11 @@ class ParcoursQuerySet(models.QuerySet):
 
     def open_access(self):
         return self.published().filter(open_access=True)
+
+
+class ParcoursManager(models.Manager.from_queryset(ParcoursQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=Status.SESSION_COPY)
 
 
 class Parcours(models.Model):
@@ -201,7 +208,10 @@ class Parcours(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ParcoursQuerySet.as_manager()
+    # Session copies belong to their training session and are reached through it (or through
+    # `all_objects`): leaving them out by default keeps them out of every catalogue and list.
+    objects = ParcoursManager()
+    all_objects = ParcoursQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("parcours")
@@ -228,8 +238,9 @@ class Parcours(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        """A published or archived parcours is frozen: changes go into a new version."""
-        return self.status in {Status.TEMPLATE, Status.CONSTRUCTION}
+        """A published or archived parcours is frozen: changes go into a new version. A session
+        copy is the trainers' to adapt (the training app checks the session is not closed)."""
+        return self.status in {Status.TEMPLATE, Status.CONSTRUCTION, Status.SESSION_COPY}
 
     @property
     def has_standard_duration(self) -> bool:

@@ -169,6 +169,21 @@ def create_new_version(*, parcours: Parcours, by) -> Parcours:
     return draft
 
 
+def copy_for_session(*, parcours: Parcours, by) -> Parcours:
+    """The private copy a training session works on: indexation and content, no user data, no
+    history. It never shows in a catalogue (Status.SESSION_COPY)."""
+    if parcours.status != Status.PUBLISHED:
+        raise ValidationError(_("Une session se crée à partir d’un parcours publié."))
+    copy = Parcours(lineage=parcours.lineage, derived_from=parcours, created_by=by)
+    _copy_indexation(parcours, copy)
+    copy.version, copy.status, copy.open_access = parcours.version, Status.SESSION_COPY, False
+    copy.enrolment_key = ""
+    copy.save()
+    _copy_audiences(parcours, copy)
+    _copy_content(parcours, copy)
+    return copy
+
+
 def next_version(version: str) -> str:
     major = version.split(".")[0]
     return f"{int(major) + 1}.0" if major.isdigit() else f"{version}.1"

@@ -1,0 +1,328 @@
+"""Training sessions: a published parcours deployed to one group of teachers."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from preau.parcours.models import Parcours
+from preau.territories.models import Circonscription, Departement
+
+
+def new_code() -> str:
+    """A verification or feed code: 16 URL-safe characters, unguessable."""
+    return secrets.token_urlsafe(12)
+
+
+class SessionStatus(models.TextChoices):
+    PREPARATION = "preparation", _("En préparation")
+    OPEN = "open", _("Ouverte")
+    CLOSED = "closed", _("Close")
+    ARCHIVED = "archived", _("Archivée")
+
+
+class AttestationRule(models.TextChoices):
+    ALL_MEETINGS = (
+        "all_meetings",
+        _("Toutes les réunions en présence suivies ou excusées, et le travail à distance fait"),
+    )
+    TRAINER_DECISION = "trainer_decision", _("Sur décision du formateur")
+
+
+class TrainingSessionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=SessionStatus.OPEN)
+
+    def in_offre_de_formation(self, today):
+        """Open sessions teachers may enrol in themselves, today."""
+        return self.open().filter(
+            Q(self_enrolment=True)
+            & (Q(enrolment_opens_on__isnull=True) | Q(enrolment_opens_on__lte=today))
+            & (Q(enrolment_closes_on__isnull=True) | Q(enrolment_closes_on__gte=today))
+        )
+
+
+class TrainingSession(models.Model):
+    source = models.ForeignKey(
+        Parcours,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("parcours d’origine"),
+        help_text=_("La version publiée du parcours dont la session est issue."),
+    )
+    # A private copy of the source's content, that trainers may adapt.
+    content = models.OneToOneField(
+        Parcours, on_delete=models.PROTECT, related_name="training_session"
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    status = models.CharField(
+        _("état"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.PREPARATION
+    )
+    circonscription = models.ForeignKey(
+        Circonscription,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_sessions",
+        verbose_name=_("circonscription"),
+    )
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        related_name="training_sessions",
+        verbose_name=_("département"),
+    )
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"))
+    capacity = models.PositiveIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Vide : sans limite.")
+    )
+    # Hours credited flat-rate to each attested participant, from the parcours's indexation.
+    presence_hours = models.DecimalField(_("heures en présence"), max_digits=4, decimal_places=1)
+    distance_hours = models.DecimalField(_("heures à distance"), max_digits=4, decimal_places=1)
+    self_enrolment = models.BooleanField(_("auto-inscription"), default=False)
+    enrolment_opens_on = models.DateField(_("inscriptions à partir du"), null=True, blank=True)
+    enrolment_closes_on = models.DateField(_("inscriptions jusqu’au"), null=True, blank=True)
+    enrolment_key = models.CharField(_("clé d’inscription"), max_length=40, blank=True)
+    show_participant_names = models.BooleanField(
+        _("les participants voient les noms des autres participants"), default=False
+    )
+    attestation_rule = models.CharField(
+        _("règle d’attestation"),
+        max_length=20,
+        choices=AttestationRule.choices,
+        default=AttestationRule.ALL_MEETINGS,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TrainingSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        ordering = ["-start_date", "pk"]
+        indexes = [
+            models.Index(fields=["status", "start_date"], name="session_status_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="session_capacity_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.status == SessionStatus.ARCHIVED
+
+    @property
+    def can_attest(self) -> bool:
+        """Completion is attested before closing, never after."""
+        return self.status == SessionStatus.OPEN
+
+    @property
+    def total_hours(self):
+        return self.presence_hours + self.distance_hours
+
+
+class StaffRole(models.TextChoices):
+    TRAINER = "trainer", _("Formateur")
+    TUTOR = "tutor", _("Tuteur")
+
+
+class SessionStaff(models.Model):
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_staff"
+    )
+    role = models.CharField(max_length=10, choices=StaffRole.choices, default=StaffRole.TRAINER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="session_staff_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class DistanceWindow(models.Model):
+    """A period of distance work."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="distance_windows"
+    )
+    title = models.CharField(_("intitulé"), max_length=200, blank=True)
+    starts_on = models.DateField(_("du"))
+    ends_on = models.DateField(_("au"))
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="window_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.starts_on} – {self.ends_on}"
+
+
+class Meeting(models.Model):
+    """A presence meeting, in a school or as a virtual class slot ("à distance")."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(_("intitulé"), max_length=200, blank=True)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("début"))
+    end_time = models.TimeField(_("fin"))
+    remote = models.BooleanField(_("à distance (classe virtuelle)"), default=False)
+    place_name = models.CharField(_("lieu"), max_length=200, blank=True)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["date", "start_time", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="meeting_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(remote=True) | ~Q(place_name=""), name="meeting_has_a_place"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.date:%d/%m/%Y}"
+
+    @property
+    def place(self) -> str:
+        if self.remote:
+            return str(_("À distance"))
+        return ", ".join(part for part in (self.place_name, self.address) if part)
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", _("Inscrit")
+    WAITING = "waiting", _("Sur liste d’attente")
+
+
+class EnrolmentSource(models.TextChoices):
+    TRAINER = "trainer", _("Inscrit par un formateur")
+    SELF = "self", _("Auto-inscription")
+    HR = "hr", _("Application RH (GAIA/SOFIA)")
+
+
+class Enrolment(models.Model):
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    status = models.CharField(
+        max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
+    )
+    source = models.CharField(
+        max_length=10, choices=EnrolmentSource.choices, default=EnrolmentSource.TRAINER
+    )
+    group = models.CharField(_("groupe"), max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Attestation ("Terminé"), by a trainer; the certificate's verification code goes with it.
+    completed_at = models.DateTimeField(null=True, blank=True)
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    certificate_code = models.CharField(max_length=24, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="enrolment_once_per_session"),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(status=EnrolmentStatus.ENROLLED),
+                name="only_enrolled_are_attested",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status"], name="enrolment_user_status")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.session}"
+
+    @property
+    def is_attested(self) -> bool:
+        return self.completed_at is not None
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Présent")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excusé")
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "enrolment"], name="attendance_once_per_meeting"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} @ {self.meeting_id}: {self.status}"
+
+
+class CalendarFeed(models.Model):
+    """The secret of a person's private iCalendar feed; renewing it revokes the old URL."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=32, unique=True, default=new_code)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user_id}"
+
+
+class ReminderSent(models.Model):
+    """One row per reminder sent, so that a reminder is never sent twice for the same event."""
+
+    class Kind(models.TextChoices):
+        OPEN_SESSION = "open_session", _("Ouvrir la session")
+        CLOSE_SESSION = "close_session", _("Attester et clore la session")
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # What makes the event unique: the date for a one-off reminder, the ISO week for a weekly one.
+    key = models.CharField(max_length=20)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "kind", "key"], name="reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} for session {self.session_id}"
