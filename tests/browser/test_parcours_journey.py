@@ -49,6 +49,7 @@ def sign_out(page: Page) -> None:
 
 
 def status_badge(page: Page, status: str):
+    """The parcours' status, a DSFR badge: a styled span, with no role to find it by."""
     return page.get_by_role("main").locator(".fr-badge", has_text=re.compile(rf"^{status}$"))
 
 
@@ -136,9 +137,15 @@ def test_parcours_from_design_to_catalogues(page: Page, territory, people, open_
     page.get_by_role("button", name="Enregistrer l’indexation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.get_by_text("Indexation enregistrée.")).to_be_visible()
-    expect(page.locator("#a-completer")).to_contain_text(
+    expect(
+        page.get_by_role("heading", name="Avant de soumettre à la relecture, il reste à :")
+    ).to_be_visible()
+    # The indexation is complete: only the content is left to do.
+    expect(page.get_by_role("main")).to_contain_text(
         "Ajoutez au moins une section contenant une activité."
     )
+    expect(page.get_by_role("main")).not_to_contain_text("Renseignez")
+    expect(page.get_by_role("main")).not_to_contain_text("Répartissez la durée")
     check_accessibility(page)
 
     page.get_by_role("link", name="Modifier le contenu").click()
@@ -164,6 +171,7 @@ def test_parcours_from_design_to_catalogues(page: Page, territory, people, open_
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Contenu de « {TITLE} »")
     expect(page.get_by_text(f"Activité « {ACTIVITY} » enregistrée.")).to_be_visible()
     expect(page.get_by_role("region", name=f"1. {SECTION}")).to_contain_text(ACTIVITY)
+    check_accessibility(page)  # the editor now shows an activity and its tools
 
     page.get_by_role("link", name="Voir le parcours tel qu’il sera présenté").click()
     expect(page.get_by_role("heading", name="Le parcours est complet")).to_be_visible()
@@ -190,7 +198,9 @@ def test_parcours_from_design_to_catalogues(page: Page, territory, people, open_
 
     review.get_by_role("textbox", name=label("Ce qu’il faut reprendre")).fill(REVIEW_COMMENT)
     review.get_by_role("button", name="Renvoyer en construction").click()
-    expect(page.get_by_text("Parcours renvoyé en construction avec votre commentaire.")).to_be_visible()
+    expect(
+        page.get_by_text("Parcours renvoyé en construction avec votre commentaire.")
+    ).to_be_visible()
     expect(page.get_by_text("Aucun parcours n’attend votre relecture.")).to_be_visible()
     check_accessibility(page)
     sign_out(page)
@@ -199,14 +209,18 @@ def test_parcours_from_design_to_catalogues(page: Page, territory, people, open_
     sign_in(page, designer.email, PASSWORD)
     page.get_by_role("region", name="Concevoir").get_by_role("link", name=TITLE).click()
     expect(status_badge(page, "En construction")).to_be_visible()
-    expect(page.locator("blockquote", has_text=REVIEW_COMMENT)).to_be_visible()
+    sent_back = page.get_by_role("listitem").filter(has_text="Renvoyé en construction")
+    expect(sent_back).to_contain_text(f"par {reviewer.get_full_name()}")
+    expect(sent_back).to_contain_text(REVIEW_COMMENT)
     check_accessibility(page)
 
     page.get_by_role("link", name="Modifier l’indexation").click()
     page.get_by_role("textbox", name=label("Objectifs")).fill(FIXED_OBJECTIVES)
     page.get_by_role("button", name="Enregistrer l’indexation").click()
     expect(page.get_by_text("Indexation enregistrée.")).to_be_visible()
-    expect(page.get_by_role("main")).to_contain_text("Comparer deux fractions de même dénominateur.")
+    expect(page.get_by_role("main")).to_contain_text(
+        "Comparer deux fractions de même dénominateur."
+    )
     page.get_by_role("button", name="Soumettre à la relecture").click()
     expect(status_badge(page, "En relecture")).to_be_visible()
     sign_out(page)
@@ -231,15 +245,24 @@ def test_parcours_from_design_to_catalogues(page: Page, territory, people, open_
 
     menu(page).get_by_role("link", name="Offre de parcours").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Offre de parcours")
+    results_count = page.get_by_role("main").get_by_role("status")
+    expect(results_count).to_have_text("2 parcours trouvés")  # the module is published too
     check_accessibility(page)
 
     page.get_by_role("searchbox", name=label("Rechercher")).fill("fractions")
     page.get_by_role("button", name="Rechercher", exact=True).click()
-    expect(page.locator("#catalogue-count")).to_have_text("1 parcours trouvé")
+    expect(results_count).to_have_text("1 parcours trouvé")
     card = page.get_by_role("article", name=TITLE)
     expect(card).to_contain_text("Comparer deux fractions de même dénominateur.")
     expect(card).to_contain_text("3 h (1 h en présence, 2 h à distance)")
     expect(card).to_contain_text(matricule)
+    check_accessibility(page)
+
+    card.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(status_badge(page, "Publié")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(f"matricule {matricule}")
+    expect(page.get_by_role("main")).to_contain_text(ACTIVITY_TEXT)
     check_accessibility(page)
     sign_out(page)
 
@@ -261,5 +284,7 @@ def test_parcours_from_design_to_catalogues(page: Page, territory, people, open_
 
     menu(page).get_by_role("link", name="Accueil").click()
     expect(page.get_by_role("heading", name="Mes modules en libre accès")).to_be_visible()
-    expect(page.get_by_role("region", name="Se former").get_by_role("link", name=MODULE_TITLE)).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Se former").get_by_role("link", name=MODULE_TITLE)
+    ).to_be_visible()
     check_accessibility(page)
