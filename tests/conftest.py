@@ -85,3 +85,22 @@ def assert_fixed_query_count(client, territory, count_queries):
             )
 
     return check
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_database_sessions(django_db_setup, django_db_blocker):
+    """Lets the test database be dropped at the end of the run on PostgreSQL.
+
+    The live server of the browser journeys answers each HTTP connection in a daemon thread,
+    which closes its database connection only when the browser closes the socket; stopping
+    the server does not wait for those threads, and one of them can still hold a session when
+    pytest-django drops the database ("is being accessed by other users").
+    """
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
