@@ -9,5 +9,6 @@ urlpatterns = [
     path("compte/", include("preau.accounts.urls")),
     path("piloter/", include("preau.territories.urls")),
     path("parcours/", include("preau.parcours.urls")),
+    path("sessions/", include("preau.training.urls")),
     path("admin/", admin.site.urls),
 ]

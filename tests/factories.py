@@ -1,5 +1,6 @@
 """factory_boy factories shared by every app's tests."""
 
+import datetime
 from decimal import Decimal
 
 import factory
@@ -21,8 +22,21 @@ from preau.parcours.models import (
     Status,
     TargetAudience,
 )
+from preau.parcours.services import copy_for_session
 from preau.territories.models import Academie, Circonscription, Departement, School
 from preau.territories.validators import uai_check_letter
+from preau.training.models import (
+    DistanceWindow,
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    Meeting,
+    SessionStaff,
+    SessionStatus,
+    StaffRole,
+    TrainingSession,
+    new_code,
+)
 
 PASSWORD = "mot-de-passe-de-test"
 
@@ -281,3 +295,148 @@ class EventFactory(DjangoModelFactory):
 
     parcours = factory.SubFactory(ParcoursFactory)
     action = Event.Action.CREATED
+
+
+# Training sessions ---------------------------------------------------------------------------
+
+
+def _days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+class TrainingSessionFactory(DjangoModelFactory):
+    """A session in preparation of a published parcours (its content copied as the real service
+    does), owned by a new circonscription, starting in a week for four weeks.
+
+    Traits: open=True (opened, started a week ago, ends in three weeks), closed=True (ended
+    last month), archived=True (closed, then archived). Pass trainers=[user, ...],
+    tutors=[...] (SessionStaff rows) and participants=[user, ...] (enrolled) to set them;
+    circonscription=None with departement=... for a session owned by a département.
+    """
+
+    class Meta:
+        model = TrainingSession
+        skip_postgeneration_save = True
+
+    source = factory.SubFactory(ParcoursFactory, published=True)
+    content = factory.LazyAttribute(lambda o: copy_for_session(parcours=o.source, by=None))
+    title = factory.LazyAttribute(lambda o: o.source.title)
+    circonscription = factory.SubFactory(CirconscriptionFactory)
+    departement = factory.Maybe(
+        "circonscription",
+        yes_declaration=factory.SelfAttribute("circonscription.departement"),
+        no_declaration=factory.SubFactory(DepartementFactory),
+    )
+    start_date = factory.LazyFunction(lambda: _days(7))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=28))
+    presence_hours = factory.LazyAttribute(lambda o: o.source.presence_hours or Decimal(0))
+    distance_hours = factory.LazyAttribute(lambda o: o.source.distance_hours or Decimal(0))
+
+    class Params:
+        open = factory.Trait(
+            status=SessionStatus.OPEN,
+            start_date=factory.LazyFunction(lambda: _days(-7)),
+            opened_at=factory.LazyFunction(timezone.now),
+        )
+        closed = factory.Trait(
+            status=SessionStatus.CLOSED,
+            start_date=factory.LazyFunction(lambda: _days(-60)),
+            opened_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=60)),
+            closed_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=20)),
+        )
+        archived = factory.Trait(closed=True, status=SessionStatus.ARCHIVED)
+
+    @factory.post_generation
+    def trainers(self, create, extracted, **kwargs):
+        if create and extracted:
+            SessionStaff.objects.bulk_create(
+                SessionStaff(session=self, user=user, role=StaffRole.TRAINER) for user in extracted
+            )
+
+    @factory.post_generation
+    def tutors(self, create, extracted, **kwargs):
+        if create and extracted:
+            SessionStaff.objects.bulk_create(
+                SessionStaff(session=self, user=user, role=StaffRole.TUTOR) for user in extracted
+            )
+
+    @factory.post_generation
+    def participants(self, create, extracted, **kwargs):
+        if create and extracted:
+            Enrolment.objects.bulk_create(Enrolment(session=self, user=user) for user in extracted)
+
+
+def _staff_member(session: TrainingSession, role: str) -> User:
+    scope = (
+        {"circonscription": session.circonscription}
+        if session.circonscription_id
+        else {"departement": session.departement}
+    )
+    return with_role(Role.TUTOR if role == StaffRole.TUTOR else Role.TRAINER, **scope)
+
+
+class SessionStaffFactory(DjangoModelFactory):
+    """A trainer (or, with role=StaffRole.TUTOR, a tutor) of a session; a new user gets the
+    matching role, scoped to the session's circonscription (or département)."""
+
+    class Meta:
+        model = SessionStaff
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    role = StaffRole.TRAINER
+    user = factory.LazyAttribute(lambda o: _staff_member(o.session, o.role))
+
+
+class MeetingFactory(DjangoModelFactory):
+    """A morning presence meeting in a school on the session's first day; virtual=True makes
+    it a virtual class slot ("à distance")."""
+
+    class Meta:
+        model = Meeting
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    title = factory.Sequence(lambda n: f"Réunion {n}")
+    date = factory.LazyAttribute(lambda o: o.session.start_date)
+    start_time = datetime.time(9, 0)
+    end_time = datetime.time(12, 0)
+    place_name = "École Jules Ferry"
+    address = "1 rue de l’École, 14000 Caen"
+
+    class Params:
+        virtual = factory.Trait(remote=True, place_name="", address="")
+
+
+class DistanceWindowFactory(DjangoModelFactory):
+    """Distance work over the whole session."""
+
+    class Meta:
+        model = DistanceWindow
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    title = "Travail à distance"
+    starts_on = factory.LazyAttribute(lambda o: o.session.start_date)
+    ends_on = factory.LazyAttribute(lambda o: o.session.end_date)
+
+
+class EnrolmentFactory(DjangoModelFactory):
+    """A teacher enrolled by a trainer. Traits: waiting=True (waiting list), attested=True
+    (completed, with a certificate code)."""
+
+    class Meta:
+        model = Enrolment
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    user = factory.SubFactory(UserFactory, teacher=True)
+    status = EnrolmentStatus.ENROLLED
+    source = EnrolmentSource.TRAINER
+
+    class Params:
+        waiting = factory.Trait(status=EnrolmentStatus.WAITING)
+        attested = factory.Trait(
+            completed_at=factory.LazyFunction(timezone.now),
+            certificate_code=factory.LazyFunction(new_code),
+        )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from preau.accounts.models import Role
 from preau.accounts.selectors import PILOTING_ROLES, has_role
 from preau.parcours.access import CATALOGUE_ROLES
+from preau.training.services import ORGANISER_ROLES
 
 SITE = SimpleNamespace(
     title=settings.PREAU_SITE_TITLE,
@@ -25,18 +26,31 @@ def _navigation(request) -> list[dict]:
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
 
-    def add(label, view_name, roles=None, section=None):
-        """A menu entry for the people holding one of `roles` (everybody when None)."""
+    def add(label, view_name, roles=None, section=()):
+        """A menu entry for the people holding one of `roles` (everybody when None), current
+        on its own page and on the pages whose view name starts with one of `section`."""
         if roles is None or has_role(user, *roles):
-            here = current.startswith(section) if section else current == view_name
+            here = current == view_name or current.startswith(tuple(section) or (view_name,))
             items.append({"label": label, "url": reverse(view_name), "current": here})
 
-    add(_("Offre de formation"), "parcours:formation", {Role.TEACHER})
+    add(
+        _("Offre de formation"),
+        "training:offre",
+        {Role.TEACHER},
+        section=("training:offre", "training:enrol", "parcours:formation", "parcours:module"),
+    )
+    add(
+        _("Mes sessions"),
+        "training:my_sessions",
+        {Role.TEACHER},
+        section=("training:my_sessions", "training:participant_session", "training:leave"),
+    )
     add(_("Offre de parcours"), "parcours:offre", CATALOGUE_ROLES)
+    add(_("Sessions"), "training:manage_list", ORGANISER_ROLES, section=("training:manage",))
     add(_("Concevoir"), "parcours:design_dashboard", {Role.DESIGNER, Role.ACADEMIC_MANAGER})
     add(_("Relecture"), "parcours:review_queue", {Role.REVIEWER, Role.UNIVERSITY_REVIEWER})
     add(_("Labels"), "parcours:label_board", {Role.EDITORIAL_COMMITTEE})
-    add(_("Piloter"), "territories:overview", PILOTING_ROLES, section="territories:")
+    add(_("Piloter"), "territories:overview", PILOTING_ROLES, section=("territories:",))
     add(_("Mon profil"), "accounts:profile")
     return items
 

@@ -15,6 +15,13 @@ from preau.parcours.models import Parcours
 from preau.parcours.selectors import design_dashboard, my_open_access_modules
 from preau.territories.models import Circonscription, Departement, School
 from preau.territories.selectors import with_circonscription_counts, with_departement_counts
+from preau.training.models import SessionStatus
+from preau.training.selectors import (
+    piloted_session_counts,
+    teacher_sessions,
+    trainer_dashboard,
+    upcoming_events,
+)
 
 ANNUAL_HOURS = Decimal(18)
 HOME_LIST_SIZE = 5
@@ -48,6 +55,11 @@ def home_context(user) -> dict:
         )
         context["target_hours"] = annual_target_hours(user.quotite)
         context["open_access_modules"] = list(my_open_access_modules(user)[:HOME_LIST_SIZE])
+        context["teacher_sessions"] = teacher_sessions(user)
+    if context["is_teacher"] or context["is_trainer"]:
+        context["upcoming_events"] = upcoming_events(user, limit=HOME_LIST_SIZE)
+    if context["is_trainer"]:
+        context["trainer_sessions"] = list(trainer_dashboard(user)[:HOME_LIST_SIZE])
     if Role.DESIGNER in names:
         context["latest_designs"] = list(design_dashboard(user)[:HOME_LIST_SIZE])
     if not names.isdisjoint({Role.REVIEWER, Role.UNIVERSITY_REVIEWER}):
@@ -60,6 +72,12 @@ def home_context(user) -> dict:
     context["is_piloting"] = bool(
         ien_scopes or departement_scopes or academie_scopes or context["is_administrator"]
     )
+    if context["is_piloting"]:
+        counts = piloted_session_counts(user)
+        context["piloted_sessions"] = [
+            {"status": status, "label": label, "count": counts[status]}
+            for status, label in SessionStatus.choices
+        ]
     if ien_scopes:
         context["piloted_circonscriptions"] = list(
             with_circonscription_counts(Circonscription.objects.filter(pk__in=ien_scopes))

@@ -10,6 +10,7 @@ from django.db.models import (
     Count,
     Exists,
     FloatField,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -19,6 +20,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+
+from preau.training.models import TrainingSession
 
 from .access import offre_filter, parcours_editable_by, parcours_visible_to, reviewable_filter
 from .activities import all_kinds
@@ -106,13 +110,26 @@ def apply_filters(queryset: QuerySet, filters: CatalogueFilters) -> QuerySet:
     return queryset.order_by("title", "pk")
 
 
+def sessions_of_lineage_count() -> Coalesce:
+    """The number of training sessions made from any version of the parcours (its lineage),
+    as a subquery of the parcours' own row: how much a parcours has been used across versions.
+    Sessions of every state count, from preparation to archived."""
+    sessions = (
+        TrainingSession.objects.filter(source__lineage=OuterRef("lineage"))
+        .order_by()
+        .values("source__lineage")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(sessions, output_field=IntegerField()), 0)
+
+
 def search_offre(user, filters: CatalogueFilters) -> QuerySet[Parcours]:
-    """Published parcours of the user's offre de parcours, filtered and ranked."""
-    # TODO(sessions issue): annotate how many sessions were made from each parcours (a Count
-    # or a subquery over the sessions of its lineage, so that a trainer sees how much a parcours
-    # has been used across versions), and show it in the offre and its exports. Sessions do not
-    # exist yet: until then the offre shows no figure at all rather than a made-up one.
-    queryset = Parcours.objects.filter(offre_filter(user))
+    """Published parcours of the user's offre de parcours, filtered and ranked, each with
+    `session_count` (sessions_of_lineage_count)."""
+    queryset = Parcours.objects.filter(offre_filter(user)).annotate(
+        session_count=sessions_of_lineage_count()
+    )
     return (
         apply_filters(queryset, filters)
         .select_related("academie")

@@ -8,13 +8,16 @@
   of the offre de formation.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from preau.accounts.models import Role, RoleAssignment
-from preau.accounts.selectors import is_administrator
+from preau.accounts.selectors import has_role, is_administrator
+from preau.parcours.access import offre_filter
+from preau.parcours.models import Activity, Parcours, Section
 
-from .models import Enrolment, TrainingSession
+from .models import DistanceWindow, Enrolment, Meeting, SessionStaff, TrainingSession
 
 
 def _scopes(user, role: str, field: str):
@@ -48,9 +51,19 @@ def sessions_visible_to(user) -> QuerySet[TrainingSession]:
     )
 
 
+def sessions_piloted_by(user) -> QuerySet[TrainingSession]:
+    """The sessions of the territories a person pilots (IEN: circonscription, pilot team:
+    département, academic manager: académie), whether or not they run them."""
+    if is_administrator(user):
+        return TrainingSession.objects.all()
+    return TrainingSession.objects.filter(_piloting_filter(user))
+
+
 def get_session_to_manage_or_404(user, pk: int) -> TrainingSession:
     return get_object_or_404(
-        sessions_managed_by(user).select_related("source", "content", "circonscription"),
+        sessions_managed_by(user).select_related(
+            "source", "content", "circonscription", "departement"
+        ),
         pk=pk,
     )
 
@@ -70,5 +83,166 @@ def get_own_enrolment_or_404(user, session_pk: int) -> Enrolment:
     )
 
 
+def get_certificate_or_404(user, enrolment_pk: int) -> Enrolment:
+    """An attested enrolment, whose certificate its participant and the session's organisers
+    may download (also once the session is closed or archived); 404 for anyone else, and for
+    an enrolment not attested."""
+    return get_object_or_404(
+        Enrolment.objects.filter(
+            Q(user=user) | Q(session__in=sessions_managed_by(user)), completed_at__isnull=False
+        ).select_related(
+            "user__school", "session__source", "session__circonscription", "session__departement"
+        ),
+        pk=enrolment_pk,
+    )
+
+
 def may_manage(user, session: TrainingSession) -> bool:
     return sessions_managed_by(user).filter(pk=session.pk).exists()
+
+
+# The objects of a session that its organisers manage: reached by their own id, only within the
+# sessions the user manages (404 otherwise), each with its session loaded.
+
+
+def get_meeting_to_manage_or_404(user, pk: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related("session").filter(session__in=sessions_managed_by(user)),
+        pk=pk,
+    )
+
+
+def get_distance_window_to_manage_or_404(user, pk: int) -> DistanceWindow:
+    return get_object_or_404(
+        DistanceWindow.objects.select_related("session").filter(
+            session__in=sessions_managed_by(user)
+        ),
+        pk=pk,
+    )
+
+
+def get_staff_to_manage_or_404(user, pk: int) -> SessionStaff:
+    return get_object_or_404(
+        SessionStaff.objects.select_related("session", "user").filter(
+            session__in=sessions_managed_by(user)
+        ),
+        pk=pk,
+    )
+
+
+def get_enrolment_to_manage_or_404(user, pk: int) -> Enrolment:
+    return get_object_or_404(
+        Enrolment.objects.select_related("session", "user").filter(
+            session__in=sessions_managed_by(user)
+        ),
+        pk=pk,
+    )
+
+
+def get_parcours_to_deploy_or_404(user, pk: int) -> Parcours:
+    """A published parcours of the user's offre de parcours, for an organiser (403 for others,
+    404 when the parcours is not in their offre)."""
+    from .services import ORGANISER_ROLES
+
+    if not has_role(user, *ORGANISER_ROLES):
+        raise PermissionDenied
+    return get_object_or_404(Parcours.objects.filter(offre_filter(user)), pk=pk)
+
+
+# A session's content (its private copy of the parcours) is reached only through the session:
+# a section or an activity of the copy of a session the user manages.
+
+
+def get_content_section_to_adapt_or_404(user, pk: int) -> Section:
+    return get_object_or_404(
+        Section.objects.select_related("parcours__training_session").filter(
+            parcours__training_session__in=sessions_managed_by(user)
+        ),
+        pk=pk,
+    )
+
+
+def get_content_activity_to_adapt_or_404(user, pk: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.select_related("section__parcours__training_session").filter(
+            section__parcours__training_session__in=sessions_managed_by(user)
+        ),
+        pk=pk,
+    )
+
+
+# Teachers: the sessions of the offre de formation, their own participation, their feed.
+
+
+def sessions_in_offre_for(user, today) -> QuerySet[TrainingSession]:
+    """Sessions open to self-enrolment today in the académies where the person works (through
+    their school or a role), like the offre de parcours: a teacher of Caen is not offered the
+    sessions of Marseille."""
+    from preau.accounts.selectors import academies_of
+
+    return TrainingSession.objects.in_offre_de_formation(today).filter(
+        departement__academie__in=academies_of(user)
+    )
+
+
+def get_offre_session_or_404(user, pk: int, today) -> TrainingSession:
+    """A session of the person's offre de formation, with `my_status` (their enrolment's
+    status, None when they have none) and its places left."""
+    from .selectors import SessionFilters, search_offre_sessions
+
+    return get_object_or_404(search_offre_sessions(user, SessionFilters(), today), pk=pk)
+
+
+def get_participation_or_404(user, session_pk: int) -> Enrolment:
+    """The person's own enrolment (or waiting-list place) in a session, with the session, its
+    content copy, source and owner, and `waiting_rank` (1 for the first person waiting). A
+    session they are not enrolled in is a 404, exactly like one that does not exist; archived
+    sessions stay readable by their participants."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+
+    from .models import EnrolmentStatus
+
+    ahead = (
+        Enrolment.objects.filter(session=OuterRef("session"), status=EnrolmentStatus.WAITING)
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lte=OuterRef("pk"))
+        )
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return get_object_or_404(
+        Enrolment.objects.filter(user=user)
+        .select_related(
+            "session__content",
+            "session__source",
+            "session__circonscription",
+            "session__departement",
+        )
+        .annotate(waiting_rank=Subquery(ahead, output_field=IntegerField())),
+        session_id=session_pk,
+    )
+
+
+def session_contents_readable_by(user) -> QuerySet:
+    """Ids of the session copies (Parcours rows) whose content a person may read: those of the
+    sessions they run or pilot, and of those they are enrolled in (not while waiting). For
+    parcours.views.files: a session's files are served through the session's access rules."""
+    from .models import EnrolmentStatus
+
+    enrolled = Enrolment.objects.filter(user=user, status=EnrolmentStatus.ENROLLED)
+    return TrainingSession.objects.filter(
+        Q(pk__in=sessions_managed_by(user).values("pk")) | Q(pk__in=enrolled.values("session"))
+    ).values("content")
+
+
+def get_calendar_feed_or_404(token: str):
+    """A private feed by its secret token, with its person: an unknown or renewed token, or a
+    deactivated account, is a 404."""
+    from .models import CalendarFeed
+
+    return get_object_or_404(
+        CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
+    )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from preau.parcours.models import Parcours
 from preau.territories.models import Circonscription, Departement
@@ -19,7 +20,8 @@ def new_code() -> str:
 class SessionStatus(models.TextChoices):
     PREPARATION = "preparation", _("En préparation")
     OPEN = "open", _("Ouverte")
-    CLOSED = "closed", _("Close")
+    # With a context: Django's own French catalogue translates a bare "Close" as "Fermer".
+    CLOSED = "closed", pgettext_lazy("session status", "Close")
     ARCHIVED = "archived", _("Archivée")
 
 
@@ -263,6 +265,20 @@ class Enrolment(models.Model):
     @property
     def is_attested(self) -> bool:
         return self.completed_at is not None
+
+    def can_leave(self, today) -> bool:
+        """The participant may leave the waiting list while the session runs, or withdraw
+        from a session they enrolled in themselves before it starts; never once attested, nor
+        from a closed or archived session. An enrolment made by a trainer or the HR
+        application is undone by the trainer: it is part of the teacher's training plan."""
+        if self.is_attested or self.session.status in {
+            SessionStatus.CLOSED,
+            SessionStatus.ARCHIVED,
+        }:
+            return False
+        if self.status == EnrolmentStatus.WAITING:
+            return True
+        return self.source == EnrolmentSource.SELF and today < self.session.start_date
 
 
 class AttendanceStatus(models.TextChoices):

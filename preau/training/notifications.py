@@ -28,8 +28,12 @@ def send_enrolment(enrolment: Enrolment) -> None:
 
 
 def send_promotion(enrolment: Enrolment) -> None:
+    """From the waiting list to the enrolled: an invitation too, with the same attachment."""
+    from .calendar import session_invitation
+
     _send(
         enrolment.user.email,
         "training/email/promotion.txt",
         {"enrolment": enrolment, "session": enrolment.session},
+        attachments=[("session.ics", session_invitation(enrolment), "text/calendar")],
     )

@@ -13,12 +13,13 @@ from preau.accounts.models import Role, User, normalize_email
 from preau.accounts.selectors import has_role
 from preau.parcours import services as parcours_services
 from preau.parcours.access import offre_filter
-from preau.parcours.models import Parcours
+from preau.parcours.models import Activity, Parcours
 
 from . import notifications
 from .models import (
     Attendance,
     AttendanceStatus,
+    CalendarFeed,
     DistanceWindow,
     Enrolment,
     EnrolmentSource,
@@ -70,6 +71,11 @@ def create_session(
         raise ValidationError(_("La fin de la session précède son début."))
     if circonscription is not None and circonscription.departement_id != departement.pk:
         raise ValidationError(_("Cette circonscription n’est pas dans ce département."))
+    if not may_own(by, circonscription=circonscription, departement=departement):
+        raise ValidationError(
+            _("Vous ne pouvez pas créer de session pour %(territory)s.")
+            % {"territory": circonscription or departement}
+        )
     session = TrainingSession.objects.create(
         source=source,
         content=parcours_services.copy_for_session(parcours=source, by=by),
@@ -89,6 +95,17 @@ def create_session(
     return session
 
 
+def may_own(user: User, *, circonscription=None, departement=None) -> bool:
+    """Whether a person may create a session owned by this circonscription (or, when it is
+    None, by this département): one of their organiser roles is there."""
+    from .selectors import owner_territories
+
+    circonscriptions, departements = owner_territories(user)
+    if circonscription is not None:
+        return circonscription in circonscriptions
+    return departement in departements
+
+
 @transaction.atomic
 def add_staff(*, session: TrainingSession, user: User, role: str = StaffRole.TRAINER) -> None:
     _require_not_archived(session)
@@ -96,35 +113,157 @@ def add_staff(*, session: TrainingSession, user: User, role: str = StaffRole.TRA
         raise ValidationError(
             _("%(name)s n’a pas de rôle de formateur ou de tuteur.") % {"name": user}
         )
+    if role == StaffRole.TRAINER and not has_role(user, Role.TRAINER):
+        raise ValidationError(
+            _("%(name)s est tuteur, pas formateur : ajoutez-le comme tuteur.") % {"name": user}
+        )
     SessionStaff.objects.update_or_create(session=session, user=user, defaults={"role": role})
 
 
 @transaction.atomic
 def remove_staff(*, session: TrainingSession, user: User) -> None:
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     _require_not_archived(session)
+    trainers = session.staff.filter(role=StaffRole.TRAINER)
+    if (
+        session.status == SessionStatus.OPEN
+        and trainers.filter(user=user).exists()
+        and not trainers.exclude(user=user).exists()
+    ):
+        raise ValidationError(
+            _("Une session ouverte garde au moins un formateur : ajoutez-en un autre d’abord.")
+        )
     SessionStaff.objects.filter(session=session, user=user).delete()
 
 
-@transaction.atomic
-def add_meeting(*, session: TrainingSession, **fields) -> Meeting:
-    _require_not_archived(session)
-    meeting = Meeting(session=session, **fields)
+MEETING_FIELDS = {"title", "date", "start_time", "end_time", "remote", "place_name", "address"}
+WINDOW_FIELDS = {"title", "starts_on", "ends_on"}
+
+
+def _save_meeting(meeting: Meeting) -> Meeting:
+    _require_not_archived(meeting.session)
     if meeting.end_time <= meeting.start_time:
         raise ValidationError(_("La réunion doit finir après avoir commencé."))
-    if not meeting.remote and not meeting.place_name.strip():
+    if meeting.remote:
+        # A virtual class slot has no place: keep none, whatever the form still carried.
+        meeting.place_name = meeting.address = ""
+    elif not meeting.place_name.strip():
         raise ValidationError(_("Indiquez le lieu de la réunion, ou cochez « à distance »."))
     meeting.save()
     return meeting
 
 
 @transaction.atomic
-def add_distance_window(*, session: TrainingSession, **fields) -> DistanceWindow:
-    _require_not_archived(session)
-    window = DistanceWindow(session=session, **fields)
+def add_meeting(*, session: TrainingSession, **fields) -> Meeting:
+    return _save_meeting(Meeting(session=session, **fields))
+
+
+@transaction.atomic
+def update_meeting(*, meeting: Meeting, **fields) -> Meeting:
+    for name, value in fields.items():
+        if name not in MEETING_FIELDS:
+            raise ValueError(f"{name} is not a meeting field")
+        setattr(meeting, name, value)
+    return _save_meeting(meeting)
+
+
+@transaction.atomic
+def delete_meeting(*, meeting: Meeting) -> None:
+    """Deletes a meeting with the attendance recorded at it."""
+    _require_not_archived(meeting.session)
+    meeting.delete()
+
+
+def _save_window(window: DistanceWindow) -> DistanceWindow:
+    _require_not_archived(window.session)
     if window.ends_on < window.starts_on:
         raise ValidationError(_("La période à distance doit finir après avoir commencé."))
     window.save()
     return window
+
+
+@transaction.atomic
+def add_distance_window(*, session: TrainingSession, **fields) -> DistanceWindow:
+    return _save_window(DistanceWindow(session=session, **fields))
+
+
+@transaction.atomic
+def update_distance_window(*, window: DistanceWindow, **fields) -> DistanceWindow:
+    for name, value in fields.items():
+        if name not in WINDOW_FIELDS:
+            raise ValueError(f"{name} is not a distance window field")
+        setattr(window, name, value)
+    return _save_window(window)
+
+
+@transaction.atomic
+def delete_distance_window(*, window: DistanceWindow) -> None:
+    _require_not_archived(window.session)
+    window.delete()
+
+
+# Settings ---------------------------------------------------------------------------------
+
+SETTINGS_FIELDS = {
+    "title",
+    "start_date",
+    "end_date",
+    "capacity",
+    "self_enrolment",
+    "enrolment_opens_on",
+    "enrolment_closes_on",
+    "enrolment_key",
+    "show_participant_names",
+    "attestation_rule",
+}
+
+
+@transaction.atomic
+def update_session(*, session: TrainingSession, by: User, **fields) -> TrainingSession:
+    """Changes a session's dates and settings. More places give the first people waiting
+    theirs (each told by e-mail); fewer places than people enrolled are refused."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    _require_not_archived(session)
+    for name, value in fields.items():
+        if name not in SETTINGS_FIELDS:
+            raise ValueError(f"{name} is not a session setting")
+        setattr(session, name, value)
+    session.title = session.title.strip()
+    session.enrolment_key = session.enrolment_key.strip()
+    errors = []
+    if not session.title:
+        errors.append(_("Donnez un titre à la session."))
+    if session.end_date < session.start_date:
+        errors.append(_("La fin de la session précède son début."))
+    opens, closes = session.enrolment_opens_on, session.enrolment_closes_on
+    if opens and closes and closes < opens:
+        errors.append(_("La fin des inscriptions précède leur ouverture."))
+    enrolled = session.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
+    if session.capacity is not None and session.capacity < enrolled:
+        errors.append(
+            _(
+                "%(n)s participants sont déjà inscrits : la session ne peut pas avoir moins "
+                "de places. Désinscrivez d’abord des participants."
+            )
+            % {"n": enrolled}
+        )
+    if errors:
+        raise ValidationError(errors)
+    session.save(update_fields=sorted(fields))
+    if session.status in {SessionStatus.PREPARATION, SessionStatus.OPEN}:
+        while _promote_waiting(session):
+            pass
+    return session
+
+
+def check_content_adaptable(session: TrainingSession) -> None:
+    """The trainers adapt a session's copy of the content while the session runs; once it is
+    closed, the content stays as the participants followed it."""
+    if session.status not in {SessionStatus.PREPARATION, SessionStatus.OPEN}:
+        raise ValidationError(
+            _("Cette session est %(status)s : son contenu ne peut plus être adapté.")
+            % {"status": session.get_status_display().lower()}
+        )
 
 
 # Opening ----------------------------------------------------------------------------------
@@ -132,8 +271,10 @@ def add_distance_window(*, session: TrainingSession, **fields) -> DistanceWindow
 
 def opening_problems(session: TrainingSession) -> list[str]:
     """What prevents opening the session, in French; empty when it may open."""
+    # Reads the session's staff, enrolments, meetings and windows through .all() and .exists():
+    # prefetched (as on the session page), they cost no query.
     problems = []
-    if not session.staff.filter(role=StaffRole.TRAINER).exists():
+    if not any(member.role == StaffRole.TRAINER for member in session.staff.all()):
         problems.append(_("Ajoutez au moins un formateur."))
     if not session.self_enrolment and not session.enrolments.exists():
         problems.append(_("Inscrivez au moins un participant, ou ouvrez l’auto-inscription."))
@@ -159,6 +300,8 @@ def opening_problems(session: TrainingSession) -> list[str]:
         )
     if not session.meetings.exists() and not session.distance_windows.exists():
         problems.append(_("Ajoutez au calendrier au moins une réunion ou une période à distance."))
+    if not Activity.objects.filter(section__parcours_id=session.content_id).exists():
+        problems.append(_("Le contenu de la session ne contient aucune activité."))
     return problems
 
 
@@ -223,8 +366,49 @@ def self_enrol(*, session: TrainingSession, user: User, key: str = "") -> Enrolm
     if not has_role(user, Role.TEACHER):
         raise ValidationError(_("Seuls les professeurs des écoles s’inscrivent eux-mêmes."))
     if session.enrolment_key and key.strip() != session.enrolment_key:
-        raise ValidationError(_("Clé d’inscription incorrecte."))
+        raise ValidationError(_("Clé d’inscription incorrecte."), code="wrong_key")
     return enrol(session=session, user=user, source=EnrolmentSource.SELF)
+
+
+@transaction.atomic
+def leave_session(*, enrolment: Enrolment) -> Enrolment | None:
+    """A participant leaves the waiting list, or withdraws before the session starts
+    (Enrolment.can_leave); the place freed goes to the first person waiting (see unenrol)."""
+    # Lock the session first, as enrol and unenrol do, then read the enrolment afresh.
+    TrainingSession.objects.select_for_update().filter(pk=enrolment.session_id).first()
+    enrolment = Enrolment.objects.select_related("session").filter(pk=enrolment.pk).first()
+    if enrolment is None:  # already gone: a second click, another tab
+        return None
+    if not enrolment.can_leave(timezone.localdate()):
+        if enrolment.source != EnrolmentSource.SELF and not enrolment.is_attested:
+            message = _(
+                "Vous avez été inscrit à cette session par son équipe de formation : pour vous "
+                "désinscrire, adressez-vous à son formateur."
+            )
+        else:
+            message = _(
+                "La session a commencé : pour vous désinscrire, adressez-vous à son formateur."
+            )
+        raise ValidationError(message, code="too_late")
+    return unenrol(enrolment=enrolment)
+
+
+# Calendar feed ----------------------------------------------------------------------------
+
+
+def calendar_feed_for(*, user: User) -> CalendarFeed:
+    """The person's feed, created with its secret token on first use."""
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def renew_calendar_feed(*, user: User) -> CalendarFeed:
+    """A new secret token: the old address stops working at once."""
+    feed, _created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+    feed.token = new_code()
+    feed.save(update_fields=["token", "created_at"])
+    return feed
 
 
 @transaction.atomic
@@ -232,6 +416,7 @@ def unenrol(*, enrolment: Enrolment) -> Enrolment | None:
     """Removes an enrolment; a freed place goes to the first person waiting, who is told by
     e-mail. Returns the promoted enrolment, if any."""
     session = TrainingSession.objects.select_for_update().get(pk=enrolment.session_id)
+    _require_not_archived(session)
     if enrolment.is_attested:
         raise ValidationError(_("Ce participant est attesté : il ne peut plus être désinscrit."))
     freed = enrolment.status == EnrolmentStatus.ENROLLED
@@ -275,8 +460,14 @@ class LineFate:
         return self.fate in {"enrol", "wait"}
 
 
-def preview_enrolment(session: TrainingSession, lines: list[tuple[str, str]]) -> list[LineFate]:
-    """The fate of every line, before anything is written. `lines` are (e-mail, group)."""
+def preview_enrolment(
+    session: TrainingSession,
+    lines: list[tuple[str, str]],
+    line_numbers: list[int] | None = None,
+) -> list[LineFate]:
+    """The fate of every line, before anything is written. `lines` are (e-mail, group);
+    `line_numbers` their numbers in the pasted text or file (1, 2, 3… by default)."""
+    line_numbers = line_numbers or list(range(1, len(lines) + 1))
     emails = {normalize_email(email) for email, _group in lines}
     people = {u.email: u for u in User.objects.filter(email__in=emails)}
     enrolled = set(
@@ -288,7 +479,7 @@ def preview_enrolment(session: TrainingSession, lines: list[tuple[str, str]]) ->
             session.capacity - session.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
         )
     seen, fates = {}, []
-    for number, (raw, group) in enumerate(lines, start=1):
+    for number, (raw, group) in zip(line_numbers, lines, strict=True):
         email = normalize_email(raw)
         fate = LineFate(line=number, email=raw.strip(), group=group.strip(), fate="reject")
         try:
@@ -317,12 +508,33 @@ def preview_enrolment(session: TrainingSession, lines: list[tuple[str, str]]) ->
 
 
 @transaction.atomic
-def confirm_enrolment(*, session: TrainingSession, lines: list[tuple[str, str]]) -> list[LineFate]:
-    """Writes every valid line of a previewed list, in one transaction."""
-    fates = preview_enrolment(session, lines)
-    for fate in fates:
-        if fate.accepted:
-            enrol(session=session, user=fate.user, group=fate.group)
+def confirm_enrolment(
+    *,
+    session: TrainingSession,
+    lines: list[tuple[str, str]],
+    line_numbers: list[int] | None = None,
+) -> list[LineFate]:
+    """Writes every valid line of a previewed list, in one transaction: the fates are computed
+    again with the session locked (places may have gone since the preview), then all the
+    enrolments are inserted at once; the people enrolled get their invitation after commit."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session.status in {SessionStatus.CLOSED, SessionStatus.ARCHIVED}:
+        raise ValidationError(_("Cette session est close : on ne peut plus s’y inscrire."))
+    fates = preview_enrolment(session, lines, line_numbers)
+    created = Enrolment.objects.bulk_create(
+        Enrolment(
+            session=session,
+            user=fate.user,
+            group=fate.group[:50],
+            source=EnrolmentSource.TRAINER,
+            status=EnrolmentStatus.ENROLLED if fate.fate == "enrol" else EnrolmentStatus.WAITING,
+        )
+        for fate in fates
+        if fate.accepted
+    )
+    for enrolment in created:
+        if enrolment.status == EnrolmentStatus.ENROLLED:
+            transaction.on_commit(lambda e=enrolment: notifications.send_enrolment(e))
     return fates
 
 
@@ -331,7 +543,11 @@ def confirm_enrolment(*, session: TrainingSession, lines: list[tuple[str, str]])
 
 @transaction.atomic
 def record_attendance(*, meeting: Meeting, by: User, statuses: dict[int, str]) -> None:
-    """Sets the attendance of enrolments (by id) at a meeting; others are left as they are."""
+    """Sets the attendance of enrolments (by id) at a meeting; others are left as they are.
+
+    Changed rows are written in one upsert: two quick taps on the same participant (two
+    requests at once) cannot both insert, and the last one wins.
+    """
     session = meeting.session
     _require_not_archived(session)
     valid = set(
@@ -342,21 +558,33 @@ def record_attendance(*, meeting: Meeting, by: User, statuses: dict[int, str]) -
     for enrolment_id, status in statuses.items():
         if enrolment_id not in valid or status not in AttendanceStatus.values:
             raise ValidationError(_("Présence invalide pour ce participant."))
-    existing = {a.enrolment_id: a for a in meeting.attendances.filter(enrolment_id__in=valid)}
-    to_create, to_update = [], []
-    for enrolment_id, status in statuses.items():
-        row = existing.get(enrolment_id)
-        if row is None:
-            to_create.append(
-                Attendance(
-                    meeting=meeting, enrolment_id=enrolment_id, status=status, recorded_by=by
-                )
-            )
-        elif row.status != status:
-            row.status, row.recorded_by = status, by
-            to_update.append(row)
-    Attendance.objects.bulk_create(to_create)
-    Attendance.objects.bulk_update(to_update, ["status", "recorded_by"])
+    existing = dict(
+        meeting.attendances.filter(enrolment_id__in=valid).values_list("enrolment_id", "status")
+    )
+    Attendance.objects.bulk_create(
+        [
+            Attendance(meeting=meeting, enrolment_id=enrolment_id, status=status, recorded_by=by)
+            for enrolment_id, status in statuses.items()
+            if existing.get(enrolment_id) != status
+        ],
+        update_conflicts=True,
+        unique_fields=["meeting", "enrolment"],
+        update_fields=["status", "recorded_by", "recorded_at"],
+    )
+
+
+@transaction.atomic
+def mark_all_present(*, meeting: Meeting, by: User) -> int:
+    """Marks present ("Tous présents") every enrolled participant not yet noted at the meeting;
+    those already noted (absent, excused) keep their status. Returns how many were marked."""
+    not_noted = (
+        meeting.session.enrolments.filter(status=EnrolmentStatus.ENROLLED)
+        .exclude(attendances__meeting=meeting)
+        .values_list("pk", flat=True)
+    )
+    statuses = dict.fromkeys(not_noted, AttendanceStatus.PRESENT)
+    record_attendance(meeting=meeting, by=by, statuses=statuses)
+    return len(statuses)
 
 
 @transaction.atomic

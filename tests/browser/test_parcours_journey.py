@@ -272,6 +272,9 @@ def test_parcours_from_design_to_catalogues(page: Page, territory, people, open_
     menu(page).get_by_role("link", name="Offre de formation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Offre de formation")
     check_accessibility(page)
+    # The offre opens on the sessions; the open-access modules are one switch away.
+    page.get_by_role("main").get_by_role("link", name="Modules en libre accès", exact=True).click()
+    check_accessibility(page)
 
     module = page.get_by_role("article", name=MODULE_TITLE)
     module.get_by_role("textbox", name=label("Clé d’inscription")).fill(MODULE_KEY)

@@ -6,6 +6,7 @@ from preau.accounts.models import Role, User
 from tests import factories
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+SESSIONS_BY_STATUS = "training sessions of their territories counted by status"
 
 
 def headings(response) -> list[str]:
@@ -47,7 +48,9 @@ def test_each_role_sees_the_heading_of_its_space_and_no_other(client, cast, memb
     response = client.get("/")
 
     assert response.status_code == 200
-    assert headings(response) == [space]
+    # Teachers, trainers and tutors also get their agenda of meetings and distance windows.
+    agenda = ["Mon agenda"] if space in {"Se former", "Former"} else []
+    assert headings(response) == [space, *agenda]
 
 
 def test_person_without_any_role_is_told_so(client, cast):
@@ -65,7 +68,7 @@ def test_teacher_who_also_trains_sees_both_spaces(client, cast, territory):
     )
     client.force_login(teacher)
 
-    assert headings(client.get("/")) == ["Se former", "Former"]
+    assert headings(client.get("/")) == ["Se former", "Former", "Mon agenda"]
 
 
 def test_teacher_home_shows_their_school_and_their_eighteen_hours(client, cast, territory):
@@ -160,15 +163,55 @@ def test_piloting_menu_entry_is_shown_to_piloting_roles_only(client, cast, membe
                 ROLES,
                 "their school with its circonscription and département",
                 "the open-access modules they joined",
+                "their enrolments with sessions and next meeting",
+                "their next meetings",
+                "their current and next distance windows",
             ],
         ),
-        ("trainer", [SESSION, USER, ROLES]),
+        (
+            "trainer",
+            [
+                SESSION,
+                USER,
+                ROLES,
+                "their sessions with counts and next action",
+                "their next meetings",
+                "their current and next distance windows",
+            ],
+        ),
         ("designer", [SESSION, USER, ROLES, "their latest parcours with activity counts"]),
         ("reviewer", [SESSION, USER, ROLES, "how many parcours wait for their review"]),
-        ("ien", [SESSION, USER, ROLES, "their circonscriptions with counts as subqueries"]),
-        ("pilot", [SESSION, USER, ROLES, "their départements with counts as subqueries"]),
-        ("manager", [SESSION, USER, ROLES, "the départements of their académie, with counts"]),
-        ("admin", [SESSION, USER, ROLES]),
+        (
+            "ien",
+            [
+                SESSION,
+                USER,
+                ROLES,
+                SESSIONS_BY_STATUS,
+                "their circonscriptions with counts as subqueries",
+            ],
+        ),
+        (
+            "pilot",
+            [
+                SESSION,
+                USER,
+                ROLES,
+                SESSIONS_BY_STATUS,
+                "their départements with counts as subqueries",
+            ],
+        ),
+        (
+            "manager",
+            [
+                SESSION,
+                USER,
+                ROLES,
+                SESSIONS_BY_STATUS,
+                "the départements of their académie, with counts",
+            ],
+        ),
+        ("admin", [SESSION, USER, ROLES, SESSIONS_BY_STATUS]),
         ("nobody", [SESSION, USER, ROLES]),
     ],
 )

@@ -20,15 +20,15 @@ def menu(response) -> list[str]:
 @pytest.mark.parametrize(
     ("member", "entries"),
     [
-        ("teacher", ["Accueil", "Offre de formation", "Mon profil"]),
-        ("trainer", ["Accueil", "Offre de parcours", "Mon profil"]),
+        ("teacher", ["Accueil", "Offre de formation", "Mes sessions", "Mon profil"]),
+        ("trainer", ["Accueil", "Offre de parcours", "Sessions", "Mon profil"]),
         ("designer", ["Accueil", "Offre de parcours", "Concevoir", "Mon profil"]),
         ("reviewer", ["Accueil", "Offre de parcours", "Relecture", "Mon profil"]),
         ("editorial", ["Accueil", "Offre de parcours", "Labels", "Mon profil"]),
-        ("ien", ["Accueil", "Offre de parcours", "Piloter", "Mon profil"]),
+        ("ien", ["Accueil", "Offre de parcours", "Sessions", "Piloter", "Mon profil"]),
         (
             "manager",
-            ["Accueil", "Offre de parcours", "Concevoir", "Piloter", "Mon profil"],
+            ["Accueil", "Offre de parcours", "Sessions", "Concevoir", "Piloter", "Mon profil"],
         ),
         ("nobody", ["Accueil", "Mon profil"]),
     ],

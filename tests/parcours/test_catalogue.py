@@ -433,13 +433,13 @@ def test_csv_export_streams_the_current_search_for_excel(trainer_client, normand
         [
             "matricule", "titre", "objectifs", "durée", "présence", "distance", "rythme",
             "origine", "académie", "collection", "domaine", "publics", "auteurs",
-            "validé par", "label national", "version",
+            "validé par", "label national", "version", "sessions",
         ],
         [
             p.matricule, "Éveil à la diversité des langues", "Découvrir; comparer des langues",
             "6", "1,5", "4,5", "1 h 30 par semaine", "Académie", "Normandie",
             "Accompagné / hybride", "Langues vivantes", "Cycle 1 (maternelle), Cycle 2 (CP-CE2)",
-            "Équipe langues", "Anne Inspectrice (inspection)", "oui", "1.0",
+            "Équipe langues", "Anne Inspectrice (inspection)", "oui", "1.0", "0",
         ],
     ]  # fmt: skip
 

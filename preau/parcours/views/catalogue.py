@@ -190,6 +190,7 @@ CSV_HEADER = [
     "validé par",
     "label national",
     "version",
+    "sessions",
 ]
 
 
@@ -224,6 +225,8 @@ def _csv_rows(parcours_list) -> Iterator[list[str]]:
             _cell(p.validated_by),
             yes if p.national_label else no,
             p.version,
+            # Sessions made from any version of the parcours (search_offre's session_count).
+            str(p.session_count),
         ]
 
 

@@ -18,10 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from preau.accounts.selectors import has_role
+from preau.training.services import ORGANISER_ROLES
+
 from .. import access, selectors, services
 from ..activities import all_kinds, get_kind
 from ..forms import CommentForm, CreateParcoursForm, IndexationForm, SectionForm
-from ..models import Activity, Parcours
+from ..models import Activity, Parcours, Status
 
 PAGE_SIZE = 20
 DIRECTIONS = {"up": -1, "down": 1}
@@ -93,6 +96,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "parcours": parcours,
         "rights": rights,
+        # An organiser deploys a published parcours to a group of teachers (training app).
+        "can_deploy": parcours.status == Status.PUBLISHED and has_role(user, *ORGANISER_ROLES),
         "sections": selectors.sections_with_activities(
             parcours, trainer_notes=rights.see_trainer_notes
         ),
@@ -237,12 +242,31 @@ def _drafting_warnings(parcours: Parcours) -> list[str]:
 # Content -------------------------------------------------------------------------------------
 
 
+# The URL names of the editor's actions (parcours/design/partials/editor.html): a training
+# session's content editor gives its own.
+EDITOR_ROUTES = {
+    name: f"parcours:{name}"
+    for name in (
+        "section_add",
+        "section_rename",
+        "section_move",
+        "section_delete",
+        "activity_add",
+        "activity_edit",
+        "activity_move",
+        "activity_delete",
+    )
+}
+
+
 def _editor_context(parcours: Parcours, section_form: SectionForm | None = None) -> dict:
     return {
         "parcours": parcours,
         "sections": selectors.sections_with_activities(parcours, trainer_notes=True),
         "kinds": all_kinds(),
         "section_form": section_form or SectionForm(),
+        "routes": EDITOR_ROUTES,
+        "owner_pk": parcours.pk,
     }
 
 

@@ -5,7 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 # Each app that brings data adds its module here, in dependency order.
-SEEDERS = ["preau.territories.seeding", "preau.accounts.seeding", "preau.parcours.seeding"]
+SEEDERS = [
+    "preau.territories.seeding",
+    "preau.accounts.seeding",
+    "preau.parcours.seeding",
+    "preau.training.seeding",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,697 @@
+"""Reads on training sessions that join or aggregate, computed by the database."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from preau.accounts.models import Role, User
+from preau.accounts.selectors import is_administrator, roles_of
+from preau.parcours.models import TargetAudience
+from preau.parcours.selectors import DURATION_BANDS, sections_with_activities
+from preau.territories.models import Circonscription, Departement
+
+from .access import sessions_in_offre_for, sessions_managed_by
+from .models import (
+    Attendance,
+    AttendanceStatus,
+    AttestationRule,
+    DistanceWindow,
+    Enrolment,
+    EnrolmentStatus,
+    Meeting,
+    SessionStaff,
+    SessionStatus,
+    TrainingSession,
+)
+
+
+class NextAction:
+    """What the organisers of a session should do next, as computed by `with_dashboard_facts`."""
+
+    OPEN = "open"
+    CALL = "call"
+    ATTEST = "attest"
+    CLOSE = "close"
+    NONE = ""
+
+    @staticmethod
+    def labels() -> dict[str, str]:
+        return {
+            NextAction.OPEN: _("Ouvrir"),
+            NextAction.CALL: _("Faire l’appel"),
+            NextAction.ATTEST: _("Attester"),
+            NextAction.CLOSE: _("Clore"),
+        }
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """COUNT(*) of a subquery on rows with a `session` field (filtered on an OuterRef), 0 when
+    it has no row. Shared by the selectors below: keep its name and signature."""
+    # GROUP BY the session: one row, or none.
+    counted = queryset.order_by().values("session").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _meeting_needs_call(today: datetime.date) -> Exists:
+    """A meeting held (today or before) where an enrolled participant has no attendance yet."""
+    unmarked = Enrolment.objects.filter(
+        session=OuterRef("session"), status=EnrolmentStatus.ENROLLED
+    ).exclude(
+        Exists(
+            Attendance.objects.filter(meeting=OuterRef(OuterRef("pk")), enrolment=OuterRef("pk"))
+        )
+    )
+    return Exists(
+        Meeting.objects.filter(session=OuterRef("pk"), date__lte=today).filter(Exists(unmarked))
+    )
+
+
+def with_dashboard_facts(queryset: QuerySet, today: datetime.date) -> QuerySet:
+    """Annotates each session, in the same SQL query, with:
+
+    - `enrolled_count`, `waiting_count`, `attested_count` (participants);
+    - `needs_call` (a meeting was held where someone's attendance is not recorded);
+    - `next_action` (a NextAction code) and `next_action_label` (its French label): "Ouvrir" a
+      session in preparation; for an open one "Faire l’appel" after a meeting not fully marked,
+      then, once the end date is past, "Attester" while participants are not attested, and
+      "Clore" when all are; nothing otherwise.
+    """
+    enrolments = Enrolment.objects.filter(session=OuterRef("pk"))
+    enrolled = enrolments.filter(status=EnrolmentStatus.ENROLLED)
+    queryset = queryset.annotate(
+        enrolled_count=_count(enrolled),
+        waiting_count=_count(enrolments.filter(status=EnrolmentStatus.WAITING)),
+        attested_count=_count(enrolled.filter(completed_at__isnull=False)),
+        needs_call=_meeting_needs_call(today),
+    )
+    is_open, ended = Q(status=SessionStatus.OPEN), Q(end_date__lt=today)
+    rules = [
+        (Q(status=SessionStatus.PREPARATION), NextAction.OPEN),
+        (is_open & Q(needs_call=True), NextAction.CALL),
+        (is_open & ended & Q(attested_count__lt=F("enrolled_count")), NextAction.ATTEST),
+        (is_open & ended, NextAction.CLOSE),
+    ]
+    labels = NextAction.labels()
+    return queryset.annotate(
+        next_action=Case(
+            *(When(condition, then=Value(code)) for condition, code in rules),
+            default=Value(NextAction.NONE),
+            output_field=CharField(),
+        ),
+        next_action_label=Case(
+            *(When(condition, then=Value(labels[code])) for condition, code in rules),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+    )
+
+
+def trainer_dashboard(user: User, today: datetime.date | None = None) -> QuerySet[TrainingSession]:
+    """The sessions a person runs as trainer or tutor (archived ones left out), with the
+    counts and next action of `with_dashboard_facts`: those waiting for an action first, then
+    by start date. One query; slice it for the home page."""
+    today = today or timezone.localdate()
+    staffed = SessionStaff.objects.filter(user=user).values("session")
+    queryset = TrainingSession.objects.filter(pk__in=staffed).exclude(status=SessionStatus.ARCHIVED)
+    return (
+        with_dashboard_facts(queryset, today)
+        .select_related("circonscription", "departement")
+        .order_by(
+            Case(When(next_action=NextAction.NONE, then=Value(1)), default=Value(0)),
+            "start_date",
+            "pk",
+        )
+    )
+
+
+def managed_sessions(user: User, status: str = "") -> QuerySet[TrainingSession]:
+    """The sessions of "Mes sessions": every session the user may manage (as staff or piloting
+    its territory), with the facts of `with_dashboard_facts`; the most recent first."""
+    queryset = sessions_managed_by(user)
+    if status:
+        queryset = queryset.filter(status=status)
+    return (
+        with_dashboard_facts(queryset, timezone.localdate())
+        .select_related("circonscription", "departement")
+        .order_by("-start_date", "-pk")
+    )
+
+
+def session_page(session: TrainingSession) -> dict:
+    """What the organisers' page of a session shows, in four queries: staff, meetings (with how
+    many enrolled participants are marked present, absent or excused), distance windows,
+    enrolments (with people and their schools). They are prefetched on the session, so that
+    services.opening_problems() reads them without querying again."""
+    marked = Count("attendances", filter=Q(attendances__enrolment__status=EnrolmentStatus.ENROLLED))
+    prefetch_related_objects(
+        [session],
+        Prefetch(
+            "staff",
+            queryset=SessionStaff.objects.select_related("user").order_by(
+                "role", "user__last_name", "pk"
+            ),
+        ),
+        Prefetch(
+            "meetings",
+            queryset=Meeting.objects.annotate(marked_count=marked).order_by(
+                "date", "start_time", "pk"
+            ),
+        ),
+        Prefetch("distance_windows", queryset=DistanceWindow.objects.order_by("starts_on", "pk")),
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.select_related("user__school").order_by(
+                "user__last_name", "user__first_name", "pk"
+            ),
+        ),
+    )
+    staff, meetings = list(session.staff.all()), list(session.meetings.all())
+    enrolments = list(session.enrolments.all())
+    enrolled = [e for e in enrolments if e.status == EnrolmentStatus.ENROLLED]
+    today = timezone.localdate()
+    return {
+        "staff": staff,
+        "meetings": meetings,
+        "meetings_to_mark": [
+            m for m in meetings if m.date <= today and m.marked_count < len(enrolled)
+        ],
+        "windows": list(session.distance_windows.all()),
+        "enrolled": enrolled,
+        # The waiting list in its order: the first in line gets the next free place.
+        "waiting": sorted(
+            (e for e in enrolments if e.status == EnrolmentStatus.WAITING),
+            key=lambda e: (e.created_at, e.pk),
+        ),
+        "attested_count": sum(1 for e in enrolled if e.is_attested),
+        "unattested_count": sum(1 for e in enrolled if not e.is_attested),
+    }
+
+
+def owner_territories(user: User) -> tuple[list[Circonscription], list[Departement]]:
+    """Where a person may create a session: the circonscriptions and départements of their
+    organiser roles, the départements of the académies they manage (all of them for an
+    administrator). Reads the roles already loaded on the user; one query at most."""
+    from .services import ORGANISER_ROLES
+
+    assignments = [a for a in roles_of(user) if a.role in ORGANISER_ROLES]
+    circonscriptions = sorted(
+        {a.circonscription for a in assignments if a.circonscription_id}, key=lambda c: c.name
+    )
+    departements = {a.departement for a in assignments if a.departement_id}
+    academies = [a.academie_id for a in assignments if a.role == Role.ACADEMIC_MANAGER]
+    if is_administrator(user):
+        departements.update(Departement.objects.all())
+    elif academies:
+        departements.update(Departement.objects.filter(academie__in=academies))
+    return circonscriptions, sorted(departements, key=lambda d: d.code)
+
+
+def staff_candidate(email: str) -> User | None:
+    """The person with this e-mail who may join a session's team (a trainer or a tutor)."""
+    from preau.accounts.models import normalize_email
+
+    return (
+        User.objects.filter(
+            email=normalize_email(email),
+            is_active=True,
+            roles__role__in=[Role.TRAINER, Role.TUTOR],
+        )
+        .distinct()
+        .first()
+    )
+
+
+# Attendance, attestation, certificates ---------------------------------------------------------
+
+ATTENDED_OR_EXCUSED = (AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED)
+
+
+def _by_name(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    return queryset.order_by("user__last_name", "user__first_name", "pk")
+
+
+def _count_per_enrolment(queryset: QuerySet) -> Coalesce:
+    """COUNT(*) of a correlated subquery on attendances, 0 when it has no row."""
+    counted = queryset.order_by().values("enrolment").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def participants_at_meeting(meeting: Meeting) -> QuerySet[Enrolment]:
+    """The enrolled participants of a meeting's session, by name, with their user and school,
+    each annotated with `attendance`: their status at this meeting, None when not yet noted."""
+    status = Attendance.objects.filter(meeting=meeting, enrolment=OuterRef("pk")).values("status")
+    return _by_name(
+        Enrolment.objects.filter(session_id=meeting.session_id, status=EnrolmentStatus.ENROLLED)
+        .select_related("user", "user__school")
+        .annotate(attendance=Subquery(status[:1]))
+    )
+
+
+def attendance_counts(meeting: Meeting) -> dict[str, int]:
+    """How many participants are present, absent, excused and not yet noted, in one query."""
+    participants = participants_at_meeting(meeting)
+    counts = participants.aggregate(
+        total=Count("pk"),
+        **{status: Count("pk", filter=Q(attendance=status)) for status in AttendanceStatus.values},
+    )
+    counts["unrecorded"] = counts["total"] - sum(counts[s] for s in AttendanceStatus.values)
+    return counts
+
+
+def enrolments_for_attestation(session: TrainingSession) -> QuerySet[Enrolment]:
+    """The enrolled participants of a session, by name, with their user and school, and how
+    they stand against the session's rule, computed by the database for all at once:
+
+    - meetings_total: presence meetings of the session;
+    - meetings_ok: those the participant attended or was excused from;
+    - meetings_absent: those they were marked absent from (the rest are not noted yet);
+    - satisfies_rule: every meeting attended or excused (ALL_MEETINGS), None when the rule
+      is the trainer's decision.
+    """
+    attendances = Attendance.objects.filter(
+        enrolment=OuterRef("pk"), meeting__session=OuterRef("session")
+    )
+    queryset = (
+        Enrolment.objects.filter(session=session, status=EnrolmentStatus.ENROLLED)
+        .select_related("user", "user__school", "attested_by")
+        .annotate(
+            meetings_total=_count(Meeting.objects.filter(session=OuterRef("session"))),
+            meetings_ok=_count_per_enrolment(attendances.filter(status__in=ATTENDED_OR_EXCUSED)),
+            meetings_absent=_count_per_enrolment(
+                attendances.filter(status=AttendanceStatus.ABSENT)
+            ),
+        )
+    )
+    if session.attestation_rule == AttestationRule.ALL_MEETINGS:
+        satisfies = Case(
+            When(meetings_ok=F("meetings_total"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    else:
+        satisfies = Value(None, output_field=BooleanField())
+    return _by_name(queryset.annotate(satisfies_rule=satisfies))
+
+
+def unattested_satisfying_rule(session: TrainingSession) -> QuerySet:
+    """Ids of the participants not yet attested whose attendance satisfies the rule."""
+    return (
+        enrolments_for_attestation(session)
+        .filter(satisfies_rule=True, completed_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+
+
+def trainers_of(session: TrainingSession) -> list[User]:
+    """The trainers of a session (not its tutors), by name: they sign its documents."""
+    from .models import StaffRole
+
+    return list(
+        User.objects.filter(
+            session_staff__session=session, session_staff__role=StaffRole.TRAINER
+        ).order_by("last_name", "first_name", "pk")
+    )
+
+
+def certificate_by_code(code: str) -> Enrolment | None:
+    """The attested enrolment whose certificate carries exactly this code, or None."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return (
+        Enrolment.objects.filter(certificate_code=code, completed_at__isnull=False)
+        .select_related("user", "session", "session__source")
+        .first()
+    )
+
+
+# Teachers: the offre de formation's sessions, a participant's session page -----------------
+
+
+class SessionFilters:
+    """The filters of the sessions of the offre de formation, on the session's source parcours
+    (its indexation) and on the hours the session credits."""
+
+    def __init__(self, *, q: str = "", duration: str = "", domain: str = "", audience: str = ""):
+        self.q, self.duration, self.domain, self.audience = q.strip(), duration, domain, audience
+
+    def __bool__(self) -> bool:
+        return bool(self.q or self.duration or self.domain or self.audience)
+
+
+def _source_full_text(queryset: QuerySet, q: str) -> QuerySet:
+    if connection.vendor == "postgresql":
+        # The source's generated search vector (parcours migration 0002: a column, not a model
+        # field) in a self-contained subquery, so that no table alias of the outer query matters.
+        return queryset.filter(
+            source__in=RawSQL(
+                "SELECT id FROM parcours_parcours WHERE search_vector @@ "
+                "websearch_to_tsquery('french'::regconfig, %s)",
+                (q,),
+            )
+        )
+    for word in q.split():  # SQLite: every word somewhere in the source's indexation
+        queryset = queryset.filter(
+            Q(source__title__icontains=word)
+            | Q(source__keywords__icontains=word)
+            | Q(source__objectives__icontains=word)
+            | Q(source__description__icontains=word)
+        )
+    return queryset
+
+
+def places_annotations() -> dict:
+    """`enrolled_count` and `places_left` (None: no limit) of each session, in its own row."""
+    enrolled = _count(
+        Enrolment.objects.filter(session=OuterRef("pk"), status=EnrolmentStatus.ENROLLED)
+    )
+    return {
+        "enrolled_count": enrolled,
+        "places_left": Case(
+            When(capacity__isnull=True, then=Value(None)),
+            When(capacity__lte=enrolled, then=Value(0)),
+            default=F("capacity") - enrolled,
+            output_field=IntegerField(),
+        ),
+    }
+
+
+def search_offre_sessions(
+    user: User, filters: SessionFilters, today: datetime.date
+) -> QuerySet[TrainingSession]:
+    """The sessions open to enrolment for this person today (access.sessions_in_offre_for),
+    soonest first, with their places left, the person's own enrolment status (`my_status`,
+    None when not enrolled), source, meetings, distance windows and audiences."""
+    queryset = sessions_in_offre_for(user, today).annotate(
+        # DURATION_BANDS filter on `duration_hours`: here the hours the session credits.
+        duration_hours=F("presence_hours") + F("distance_hours")
+    )
+    if filters.duration in DURATION_BANDS:
+        queryset = queryset.filter(DURATION_BANDS[filters.duration][1])
+    if filters.domain:
+        queryset = queryset.filter(source__domain=filters.domain)
+    if filters.audience:
+        queryset = queryset.filter(
+            Exists(
+                TargetAudience.objects.filter(
+                    parcours=OuterRef("source"), audience=filters.audience
+                )
+            )
+        )
+    if filters.q:
+        queryset = _source_full_text(queryset, filters.q)
+    mine = Enrolment.objects.filter(session=OuterRef("pk"), user=user)
+    return (
+        queryset.annotate(**places_annotations(), my_status=Subquery(mine.values("status")[:1]))
+        .select_related("source", "circonscription", "departement")
+        .prefetch_related(
+            Prefetch("meetings", queryset=Meeting.objects.order_by("date", "start_time", "pk")),
+            Prefetch(
+                "distance_windows", queryset=DistanceWindow.objects.order_by("starts_on", "pk")
+            ),
+            "source__target_audiences",
+        )
+        .order_by("start_date", "title", "pk")
+    )
+
+
+def meetings_with_attendance(enrolment: Enrolment) -> QuerySet[Meeting]:
+    """The session's meetings, each with the participant's own attendance (`my_attendance`:
+    an AttendanceStatus value, or None while not recorded)."""
+    own = Attendance.objects.filter(meeting=OuterRef("pk"), enrolment=enrolment)
+    return (
+        Meeting.objects.filter(session_id=enrolment.session_id)
+        .annotate(my_attendance=Subquery(own.values("status")[:1]))
+        .order_by("date", "start_time", "pk")
+    )
+
+
+def session_content_for_participant(session: TrainingSession):
+    """The session's own copy of the content, reached through the session, in two queries,
+    without the trainer notes."""
+    return sections_with_activities(session.content, trainer_notes=False)
+
+
+def enrolled_count(session: TrainingSession) -> int:
+    """How many are enrolled: what a participant learns of the others when their names are
+    hidden (a number tells nothing about anyone)."""
+    return session.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
+
+
+def participant_names(session: TrainingSession) -> QuerySet:
+    """(first name, last name) of the enrolled participants: only for a session whose trainer
+    chose to show them (show_participant_names)."""
+    return (
+        session.enrolments.filter(status=EnrolmentStatus.ENROLLED)
+        .order_by("user__last_name", "user__first_name", "pk")
+        .values_list("user__first_name", "user__last_name")
+    )
+
+
+# Teachers' home ("Se former") and everyone's calendar ------------------------------------
+
+
+class Phase:
+    IN_PROGRESS = "in_progress"
+    UPCOMING = "upcoming"
+    COMPLETED = "completed"
+
+
+@dataclass(frozen=True)
+class TeacherSessions:
+    """A teacher's enrolments (each with its `session` loaded), by phase:
+
+    - in_progress: the session runs today (start ≤ today ≤ end), not yet attested; soonest
+      end first;
+    - upcoming: it starts later; soonest first (sessions in preparation included);
+    - completed: attested, or the session ended or was closed; most recent first. Only these
+      may have a certificate: `enrolment.is_attested`.
+    Waiting-list places are in_progress or upcoming with status "waiting"; a waiting place on
+    a session that is over is left out. Each enrolment is annotated with `phase` and
+    `next_meeting_on` (the date of the session's next meeting from today, or None).
+    """
+
+    in_progress: list
+    upcoming: list
+    completed: list
+
+    def __bool__(self) -> bool:
+        return bool(self.in_progress or self.upcoming or self.completed)
+
+
+def teacher_sessions(user: User, today: datetime.date | None = None) -> TeacherSessions:
+    """One query."""
+    today = today or timezone.localdate()
+    over = (
+        Q(completed_at__isnull=False)
+        | Q(session__status__in=[SessionStatus.CLOSED, SessionStatus.ARCHIVED])
+        | Q(session__end_date__lt=today)
+    )
+    next_meeting = Meeting.objects.filter(session=OuterRef("session"), date__gte=today).order_by(
+        "date", "start_time", "pk"
+    )
+    enrolments = list(
+        Enrolment.objects.filter(user=user)
+        .exclude(over & Q(status=EnrolmentStatus.WAITING))
+        .annotate(
+            phase=Case(
+                When(over, then=Value(Phase.COMPLETED)),
+                When(session__start_date__gt=today, then=Value(Phase.UPCOMING)),
+                default=Value(Phase.IN_PROGRESS),
+                output_field=CharField(),
+            ),
+            next_meeting_on=Subquery(next_meeting.values("date")[:1]),
+        )
+        .select_related("session", "session__circonscription", "session__departement")
+        .order_by("session__start_date", "session__end_date", "session__pk")
+    )
+    by_phase = {Phase.IN_PROGRESS: [], Phase.UPCOMING: [], Phase.COMPLETED: []}
+    for enrolment in enrolments:
+        by_phase[enrolment.phase].append(enrolment)
+    by_phase[Phase.IN_PROGRESS].sort(key=lambda e: (e.session.end_date, e.session.pk))
+    by_phase[Phase.COMPLETED].reverse()
+    return TeacherSessions(
+        in_progress=by_phase[Phase.IN_PROGRESS],
+        upcoming=by_phase[Phase.UPCOMING],
+        completed=by_phase[Phase.COMPLETED],
+    )
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """A meeting or a distance window of one of a person's sessions, for a list or a feed.
+
+    kind is "meeting" (a presence meeting or virtual class: date, start and end times, place)
+    or "distance" (a distance window: from starts_on to ends_on, no times). as_staff tells a
+    session the person runs (trainer, tutor) from one they take part in.
+    """
+
+    kind: str
+    session_id: int
+    session_title: str
+    title: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    start_time: datetime.time | None
+    end_time: datetime.time | None
+    place: str
+    remote: bool
+    as_staff: bool
+
+
+def calendar_sessions_filter(user: User) -> Q:
+    """On Meeting and DistanceWindow: those of the sessions the person is enrolled in (not
+    waiting) or staffs; archived sessions left out."""
+    enrolled = Enrolment.objects.filter(user=user, status=EnrolmentStatus.ENROLLED)
+    staffed = SessionStaff.objects.filter(user=user)
+    return (
+        Q(session__in=enrolled.values("session")) | Q(session__in=staffed.values("session"))
+    ) & ~Q(session__status=SessionStatus.ARCHIVED)
+
+
+def calendar_meetings(user: User) -> QuerySet[Meeting]:
+    staffed = SessionStaff.objects.filter(user=user, session=OuterRef("session"))
+    return (
+        Meeting.objects.filter(calendar_sessions_filter(user))
+        .annotate(as_staff=Exists(staffed))
+        .select_related("session")
+        .order_by("date", "start_time", "pk")
+    )
+
+
+def calendar_windows(user: User) -> QuerySet[DistanceWindow]:
+    staffed = SessionStaff.objects.filter(user=user, session=OuterRef("session"))
+    return (
+        DistanceWindow.objects.filter(calendar_sessions_filter(user))
+        .annotate(as_staff=Exists(staffed))
+        .select_related("session")
+        .order_by("starts_on", "pk")
+    )
+
+
+def upcoming_events(
+    user: User, today: datetime.date | None = None, limit: int = 5
+) -> list[CalendarEvent]:
+    """The person's next `limit` events, soonest first: meetings from today on and distance
+    windows not yet over (one running today comes first). Two queries."""
+    today = today or timezone.localdate()
+    meetings = calendar_meetings(user).filter(date__gte=today)[:limit]
+    windows = calendar_windows(user).filter(ends_on__gte=today)[:limit]
+    events = [
+        CalendarEvent(
+            kind="meeting",
+            session_id=m.session_id,
+            session_title=m.session.title,
+            title=m.title,
+            starts_on=m.date,
+            ends_on=m.date,
+            start_time=m.start_time,
+            end_time=m.end_time,
+            place=m.place,
+            remote=m.remote,
+            as_staff=m.as_staff,
+        )
+        for m in meetings
+    ] + [
+        CalendarEvent(
+            kind="distance",
+            session_id=w.session_id,
+            session_title=w.session.title,
+            title=w.title,
+            starts_on=w.starts_on,
+            ends_on=w.ends_on,
+            start_time=None,
+            end_time=None,
+            place="",
+            remote=True,
+            as_staff=w.as_staff,
+        )
+        for w in windows
+    ]
+    events.sort(key=lambda e: (e.starts_on, e.start_time or datetime.time.min, e.kind))
+    return events[:limit]
+
+
+def credited_hours(user: User, today: datetime.date | None = None) -> dict:
+    """Hours credited flat-rate for the sessions of this school year (1 September – 31 August,
+    by the session's end date) where the person was attested: {"presence", "distance",
+    "total"}, Decimals. One query."""
+    today = today or timezone.localdate()
+    start = datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=6, decimal_places=1))
+    # The year of the training, not of the attestation: a session of June attested in
+    # September counts for the year it took place.
+    totals = Enrolment.objects.filter(
+        user=user,
+        completed_at__isnull=False,
+        session__end_date__gte=start,
+        session__end_date__lt=start.replace(year=start.year + 1),
+    ).aggregate(
+        presence=Coalesce(Sum("session__presence_hours"), zero),
+        distance=Coalesce(Sum("session__distance_hours"), zero),
+    )
+    return {**totals, "total": totals["presence"] + totals["distance"]}
+
+
+# Piloting: the sessions of a territory, for its IEN, pilot team or academic manager --------
+
+
+def piloting_sessions(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Sessions with their participation only, never activity inside them (domain.md §6):
+    `enrolled_count`, `waiting_count`, `completed_count` as subqueries of the same query, the
+    owner territory joined, and `trainers` (SessionStaff rows with their user) prefetched in
+    one more query. Most recent first."""
+    from .models import StaffRole
+
+    enrolments = Enrolment.objects.filter(session=OuterRef("pk"))
+    enrolled = enrolments.filter(status=EnrolmentStatus.ENROLLED)
+    trainers = (
+        SessionStaff.objects.filter(role=StaffRole.TRAINER)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    return (
+        queryset.annotate(
+            enrolled_count=_count(enrolled),
+            waiting_count=_count(enrolments.filter(status=EnrolmentStatus.WAITING)),
+            completed_count=_count(enrolled.filter(completed_at__isnull=False)),
+        )
+        .select_related("circonscription", "departement", "source")
+        .prefetch_related(Prefetch("staff", queryset=trainers, to_attr="trainers"))
+        .order_by("-start_date", "-pk")
+    )
+
+
+def piloted_session_counts(user: User) -> dict[str, int]:
+    """How many sessions of each status the territories a person pilots hold, for a home page
+    card linking to the piloting page: {"preparation": 3, "open": 9, ...}. One query."""
+    from .access import sessions_piloted_by
+
+    return sessions_piloted_by(user).aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in SessionStatus.values}
+    )

@@ -1,0 +1,205 @@
+"""Attendance at presence meetings, signing sheets, attestation and certificates.
+
+The organisers of a session (its trainers and tutors, and those who pilot its territory) mark
+attendance, print signing sheets and attest participants; a participant downloads their own
+certificate. Access goes through access.py: anything else is a 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import access, selectors, services
+from ..models import AttendanceStatus, Meeting
+from ..pdf import pdf_response, render_pdf
+
+STATUS_FIELD = "status-"  # one radio group per participant: status-<enrolment id>
+# The choices of the roll call, each with its DSFR icon.
+STATUS_ICONS = {
+    AttendanceStatus.PRESENT: "check-line",
+    AttendanceStatus.ABSENT: "close-line",
+    AttendanceStatus.EXCUSED: "mail-line",
+}
+
+
+def _posted_statuses(data) -> dict[int, str]:
+    statuses = {}
+    for key, value in data.items():
+        if key.startswith(STATUS_FIELD) and key[len(STATUS_FIELD) :].isdigit():
+            statuses[int(key[len(STATUS_FIELD) :])] = value
+    return statuses
+
+
+def _attendance_context(meeting: Meeting, **extra) -> dict:
+    return {
+        "meeting": meeting,
+        "session": meeting.session,
+        "statuses": [
+            (value, label, STATUS_ICONS[value]) for value, label in AttendanceStatus.choices
+        ],
+        "counts": selectors.attendance_counts(meeting),
+        "read_only": meeting.session.is_read_only,
+        "oob": False,
+        "error": "",
+        **extra,
+    }
+
+
+# Attendance ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The roll call of a meeting. A tap on a status posts that one participant (htmx) and gets
+    back their row and the counts; without JavaScript the form posts every row at once."""
+    meeting = access.get_meeting_to_manage_or_404(request.user, pk)
+    if request.method == "POST":
+        statuses = _posted_statuses(request.POST)
+        error = ""
+        try:
+            services.record_attendance(meeting=meeting, by=request.user, statuses=statuses)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        if request.htmx:
+            participants = list(selectors.participants_at_meeting(meeting).filter(pk__in=statuses))
+            if not participants:
+                return HttpResponseBadRequest()
+            context = _attendance_context(meeting, participants=participants, oob=True, error=error)
+            return render(request, "training/attendance/meeting.html#update", context)
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Présences enregistrées."))
+        return redirect("training:attendance", meeting.pk)
+    context = _attendance_context(
+        meeting,
+        participants=selectors.participants_at_meeting(meeting),
+        meetings=meeting.session.meetings.order_by("date", "start_time", "pk"),
+    )
+    return render(request, "training/attendance/meeting.html", context)
+
+
+@require_POST
+def attendance_all_present(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_to_manage_or_404(request.user, pk)
+    try:
+        marked = services.mark_all_present(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s participant marqué présent. Notez maintenant les absents et les excusés.",
+                "%(n)s participants marqués présents. Notez maintenant les absents et les excusés.",
+                marked,
+            )
+            % {"n": marked},
+        )
+    return redirect("training:attendance", meeting.pk)
+
+
+@require_GET
+def signing_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting's signing sheet (feuille d'émargement), to print: one row per participant."""
+    meeting = access.get_meeting_to_manage_or_404(request.user, pk)
+    session = meeting.session
+    context = {
+        "meeting": meeting,
+        "session": session,
+        "source": session.source,
+        "trainers": selectors.trainers_of(session),
+        "participants": selectors.participants_at_meeting(meeting),
+    }
+    pdf = render_pdf("training/attendance/signing_sheet.html", context)
+    name = f"emargement-{slugify(session.title)[:60]}-{meeting.date:%Y-%m-%d}.pdf"
+    return pdf_response(pdf, name)
+
+
+# Attestation ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def attestation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who completed the session ("Terminé"): the rule is shown, the trainer decides."""
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    if request.method == "POST":
+        if "rule" in request.POST:
+            ids = list(selectors.unattested_satisfying_rule(session))
+        elif request.POST.get("one", "").isdigit():
+            ids = [int(request.POST["one"])]
+        else:
+            ids = [int(value) for value in request.POST.getlist("selected") if value.isdigit()]
+        try:
+            attested = services.attest(session=session, by=request.user, enrolment_ids=ids)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if attested:
+                message = ngettext(
+                    "%(n)s participant attesté : son attestation est téléchargeable.",
+                    "%(n)s participants attestés : leurs attestations sont téléchargeables.",
+                    attested,
+                )
+                messages.success(request, message % {"n": attested})
+            else:
+                messages.info(request, _("Aucun participant à attester dans cette sélection."))
+        return redirect("training:attestation", session.pk)
+    participants = list(selectors.enrolments_for_attestation(session))
+    context = {
+        "session": session,
+        "participants": participants,
+        "meetings_total": participants[0].meetings_total if participants else None,
+        "attested_count": sum(1 for p in participants if p.is_attested),
+        "satisfying_count": sum(1 for p in participants if p.satisfies_rule and not p.is_attested),
+    }
+    return render(request, "training/attendance/attestation.html", context)
+
+
+@require_POST
+def withdraw_attestation(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = access.get_enrolment_to_manage_or_404(request.user, pk)
+    try:
+        services.withdraw_attestation(enrolment=enrolment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("L’attestation de %(name)s est retirée ; son code de vérification ne vaut plus.")
+            % {"name": enrolment.user},
+        )
+    return redirect("training:attestation", enrolment.session_id)
+
+
+# Certificates ----------------------------------------------------------------------------------
+
+
+@require_GET
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The attendance certificate of an attested participant (PDF), for them and the session's
+    organisers."""
+    enrolment = access.get_certificate_or_404(request.user, pk)
+    session = enrolment.session
+    verify_url = request.build_absolute_uri(
+        reverse("training:verify_code", args=[enrolment.certificate_code])
+    )
+    context = {
+        "enrolment": enrolment,
+        "person": enrolment.user,
+        "school": enrolment.user.school,
+        "session": session,
+        "source": session.source,
+        "trainers": selectors.trainers_of(session),
+        "verify_url": verify_url,
+        "verify_home": request.build_absolute_uri(reverse("training:verify")),
+    }
+    pdf = render_pdf("training/certificates/certificate.html", context)
+    name = f"attestation-{slugify(enrolment.user.get_full_name())}-{slugify(session.title)}"
+    return pdf_response(pdf, f"{name[:80]}.pdf")

@@ -1,0 +1,722 @@
+"""The organisers' pages of a session: creation from a parcours, the session page (team,
+calendar, participants, settings), enrolment by list or CSV, opening, closing, archiving,
+"Mes sessions", and the adaptation of the session's copy of the content.
+
+Every change is a POST that calls one service and redirects. Access goes through access.py:
+a session the user may not manage is a 404, like anything inside it.
+"""
+
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from preau.accounts.selectors import has_role
+from preau.parcours import selectors as parcours_selectors
+from preau.parcours import services as parcours_services
+from preau.parcours.activities import all_kinds, get_kind
+from preau.parcours.forms import SectionForm
+from preau.parcours.models import Activity
+
+from .. import access, selectors, services
+from ..forms import (
+    CsvUploadForm,
+    DistanceWindowForm,
+    EnrolmentConfirmForm,
+    MeetingForm,
+    PastedListForm,
+    SessionCreateForm,
+    SessionSettingsForm,
+    StaffForm,
+    sign_lines,
+)
+from ..models import SessionStatus, TrainingSession
+
+PAGE_SIZE = 20
+DIRECTIONS = {"up": -1, "down": 1}
+
+
+def _session_url(session: TrainingSession, anchor: str = "") -> str:
+    return reverse("training:manage", args=[session.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _refused(request: HttpRequest, error: ValidationError, to: str) -> HttpResponse:
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(to)
+
+
+def _confirm(request: HttpRequest, session: TrainingSession, **context) -> HttpResponse:
+    """The confirmation page of a destructive action. Expects page_title, explanation,
+    confirm_label, cancel_url; optional details (a list of lines under the explanation)."""
+    return render(request, "training/manage/confirm.html", {"session": session, **context})
+
+
+# "Mes sessions" and creation ------------------------------------------------------------------
+
+
+def session_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not has_role(user, *services.ORGANISER_ROLES):
+        raise PermissionDenied
+    status = request.GET.get("etat", "")
+    if status not in SessionStatus.values:
+        status = ""
+    page = Paginator(selectors.managed_sessions(user, status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "status": status, "statuses": SessionStatus.choices}
+    return render(request, "training/manage/list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest, parcours_pk: int) -> HttpResponse:
+    user = request.user
+    parcours = access.get_parcours_to_deploy_or_404(user, parcours_pk)
+    form = SessionCreateForm(request.POST or None, user=user, initial={"title": parcours.title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.create_session(
+                source=parcours,
+                by=user,
+                title=form.cleaned_data["title"],
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+                capacity=form.cleaned_data["capacity"],
+                **form.owner_kwargs(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Session créée, en préparation. Complétez son calendrier et inscrivez les "
+                    "participants, puis ouvrez-la."
+                ),
+            )
+            return redirect(_session_url(session))
+    return render(request, "training/manage/create.html", {"parcours": parcours, "form": form})
+
+
+# The session page ----------------------------------------------------------------------------
+
+
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    return _session_page(request, session)
+
+
+def _session_page(
+    request: HttpRequest, session: TrainingSession, staff_form: StaffForm | None = None
+) -> HttpResponse:
+    facts = selectors.session_page(session)
+    in_preparation = session.status == SessionStatus.PREPARATION
+    context = {
+        "session": session,
+        **facts,
+        "problems": services.opening_problems(session) if in_preparation else [],
+        "ended": session.end_date < timezone.localdate(),
+        "staff_form": staff_form or StaffForm(),
+        "can_adapt_content": session.status in {SessionStatus.PREPARATION, SessionStatus.OPEN},
+    }
+    return render(request, "training/manage/session.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def session_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    if session.is_read_only:
+        return _refused(
+            request, ValidationError(_("Cette session est archivée.")), _session_url(session)
+        )
+    # The form works on a copy: a refused input never shows as saved elsewhere on the page.
+    form = SessionSettingsForm(request.POST or None, instance=copy.copy(session))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_session(session=session, by=request.user, **form.settings_data())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Paramètres de la session enregistrés."))
+            return redirect(_session_url(session, "parametres"))
+    return render(request, "training/manage/settings.html", {"session": session, "form": form})
+
+
+# Team --------------------------------------------------------------------------------------------
+
+
+@require_POST
+def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    form = StaffForm(request.POST)
+    if form.is_valid():
+        member = form.cleaned_data["user"]
+        try:
+            services.add_staff(session=session, user=member, role=form.cleaned_data["role"])
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s fait partie de l’équipe de la session.")
+                % {"name": member.get_full_name()},
+            )
+            return redirect(_session_url(session, "equipe"))
+    return _session_page(request, session, staff_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def staff_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_staff_to_manage_or_404(request.user, pk)
+    session, name = member.session, member.user.get_full_name()
+    if request.method == "POST":
+        try:
+            services.remove_staff(session=session, user=member.user)
+        except ValidationError as error:
+            return _refused(request, error, _session_url(session, "equipe"))
+        messages.success(request, _("%(name)s a quitté l’équipe de la session.") % {"name": name})
+        if not access.may_manage(request.user, session):
+            return redirect("training:manage_list")
+        return redirect(_session_url(session, "equipe"))
+    return _confirm(
+        request,
+        session,
+        page_title=_("Retirer %(name)s de l’équipe") % {"name": name},
+        explanation=_(
+            "%(name)s ne verra plus cette session, sauf si son rôle le lui permet par ailleurs."
+        )
+        % {"name": name},
+        confirm_label=_("Retirer de l’équipe"),
+        cancel_url=_session_url(session, "equipe"),
+    )
+
+
+# Calendar: presence meetings and distance windows ---------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    initial = {"date": session.start_date}
+    return _phase_form(request, session, MeetingForm(request.POST or None, initial=initial))
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_to_manage_or_404(request.user, pk)
+    form = MeetingForm(request.POST or None, instance=copy.copy(meeting))
+    return _phase_form(request, meeting.session, form, meeting)
+
+
+@require_http_methods(["GET", "POST"])
+def window_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    initial = {"starts_on": session.start_date, "ends_on": session.end_date}
+    return _phase_form(request, session, DistanceWindowForm(request.POST or None, initial=initial))
+
+
+@require_http_methods(["GET", "POST"])
+def window_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    window = access.get_distance_window_to_manage_or_404(request.user, pk)
+    form = DistanceWindowForm(request.POST or None, instance=copy.copy(window))
+    return _phase_form(request, window.session, form, window)
+
+
+def _phase_form(request: HttpRequest, session, form, phase=None) -> HttpResponse:
+    """Adds or changes a meeting (MeetingForm) or a distance window (DistanceWindowForm)."""
+    if session.is_read_only:
+        return _refused(
+            request, ValidationError(_("Cette session est archivée.")), _session_url(session)
+        )
+    is_meeting = isinstance(form, MeetingForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if is_meeting and phase:
+                services.update_meeting(meeting=phase, **form.meeting_data())
+            elif is_meeting:
+                services.add_meeting(session=session, **form.meeting_data())
+            elif phase:
+                services.update_distance_window(window=phase, **form.window_data())
+            else:
+                services.add_distance_window(session=session, **form.window_data())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Réunion enregistrée.") if is_meeting else _("Période à distance enregistrée."),
+            )
+            return redirect(_session_url(session, "calendrier"))
+    context = {"session": session, "form": form, "phase": phase, "is_meeting": is_meeting}
+    return render(request, "training/manage/phase_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_to_manage_or_404(request.user, pk)
+    session = meeting.session
+    if request.method == "POST":
+        try:
+            services.delete_meeting(meeting=meeting)
+        except ValidationError as error:
+            return _refused(request, error, _session_url(session, "calendrier"))
+        messages.success(request, _("Réunion supprimée."))
+        return redirect(_session_url(session, "calendrier"))
+    marked = meeting.attendances.count()
+    return _confirm(
+        request,
+        session,
+        page_title=_("Supprimer la réunion du %(date)s")
+        % {"date": meeting.date.strftime("%d/%m/%Y")},
+        explanation=ngettext(
+            "La présence déjà relevée pour %(n)s participant à cette réunion sera effacée.",
+            "Les présences déjà relevées pour %(n)s participants à cette réunion seront effacées.",
+            marked,
+        )
+        % {"n": marked}
+        if marked
+        else _("Aucune présence n’a été relevée à cette réunion."),
+        confirm_label=_("Supprimer la réunion"),
+        cancel_url=_session_url(session, "calendrier"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def window_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    window = access.get_distance_window_to_manage_or_404(request.user, pk)
+    session = window.session
+    if request.method == "POST":
+        try:
+            services.delete_distance_window(window=window)
+        except ValidationError as error:
+            return _refused(request, error, _session_url(session, "calendrier"))
+        messages.success(request, _("Période à distance supprimée."))
+        return redirect(_session_url(session, "calendrier"))
+    return _confirm(
+        request,
+        session,
+        page_title=_("Supprimer la période à distance « %(w)s »") % {"w": window},
+        explanation=_("La période disparaîtra du calendrier des participants."),
+        confirm_label=_("Supprimer la période"),
+        cancel_url=_session_url(session, "calendrier"),
+    )
+
+
+# Participants ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """A pasted list or a CSV file goes to a preview of every line's fate; nothing is written
+    until the preview is confirmed."""
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    if session.status not in {SessionStatus.PREPARATION, SessionStatus.OPEN}:
+        return _refused(
+            request,
+            ValidationError(_("Cette session est close : on ne peut plus s’y inscrire.")),
+            _session_url(session, "participants"),
+        )
+    uploading = request.method == "POST" and request.POST.get("mode") == "fichier"
+    pasted = PastedListForm(request.POST if request.method == "POST" and not uploading else None)
+    upload = CsvUploadForm(*((request.POST, request.FILES) if uploading else ()))
+    form = upload if uploading else pasted
+    if request.method == "POST" and form.is_valid():
+        lines = form.cleaned_data["lines"]
+        fates = services.preview_enrolment(
+            session, [(li.email, li.group) for li in lines], [li.number for li in lines]
+        )
+        context = {
+            "session": session,
+            "fates": fates,
+            "to_enrol": sum(1 for f in fates if f.fate == "enrol"),
+            "to_wait": sum(1 for f in fates if f.fate == "wait"),
+            "rejected": sum(1 for f in fates if not f.accepted),
+            "confirm_form": EnrolmentConfirmForm(
+                initial={"lines": sign_lines(session, lines)}, session=session
+            ),
+        }
+        return render(request, "training/manage/enrol_preview.html", context)
+    context = {"session": session, "pasted": pasted, "upload": upload}
+    return render(request, "training/manage/enrol.html", context)
+
+
+@require_POST
+def enrol_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    form = EnrolmentConfirmForm(request.POST, session=session)
+    if not form.is_valid():
+        for error in form.errors.get("lines", []):
+            messages.error(request, error)
+        return redirect("training:manage_enrol", session.pk)
+    lines = form.cleaned_data["lines"]
+    try:
+        fates = services.confirm_enrolment(
+            session=session,
+            lines=[(li.email, li.group) for li in lines],
+            line_numbers=[li.number for li in lines],
+        )
+    except ValidationError as error:
+        return _refused(request, error, _session_url(session, "participants"))
+    enrolled = sum(1 for f in fates if f.fate == "enrol")
+    waiting = sum(1 for f in fates if f.fate == "wait")
+    rejected = len(fates) - enrolled - waiting
+    summary = [
+        ngettext(
+            "%(n)s personne inscrite (invitation envoyée par courriel).",
+            "%(n)s personnes inscrites (invitations envoyées par courriel).",
+            enrolled,
+        )
+        % {"n": enrolled}
+    ]
+    if waiting:
+        summary.append(
+            ngettext("%(n)s en liste d’attente.", "%(n)s en liste d’attente.", waiting)
+            % {"n": waiting}
+        )
+    if rejected:
+        summary.append(
+            ngettext("%(n)s ligne écartée.", "%(n)s lignes écartées.", rejected) % {"n": rejected}
+        )
+    messages.success(request, " ".join(summary))
+    return redirect(_session_url(session, "participants"))
+
+
+@require_http_methods(["GET", "POST"])
+def unenrol(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = access.get_enrolment_to_manage_or_404(request.user, pk)
+    session, name = enrolment.session, enrolment.user.get_full_name()
+    if request.method == "POST":
+        try:
+            promoted = services.unenrol(enrolment=enrolment)
+        except ValidationError as error:
+            return _refused(request, error, _session_url(session, "participants"))
+        messages.success(request, _("%(name)s est désinscrit de la session.") % {"name": name})
+        if promoted:
+            messages.success(
+                request,
+                _("%(name)s passe de la liste d’attente aux inscrits ; un courriel l’en informe.")
+                % {"name": promoted.user.get_full_name()},
+            )
+        return redirect(_session_url(session, "participants"))
+    waiting = enrolment.status == "waiting"
+    return _confirm(
+        request,
+        session,
+        page_title=(
+            _("Retirer %(name)s de la liste d’attente") if waiting else _("Désinscrire %(name)s")
+        )
+        % {"name": name},
+        explanation=_("La personne ne sera plus attendue à cette session.")
+        if waiting
+        else _(
+            "Sa place ira à la première personne de la liste d’attente, s’il y en a une, qui "
+            "en sera informée par courriel. Les présences relevées pour elle seront effacées."
+        ),
+        confirm_label=_("Retirer") if waiting else _("Désinscrire"),
+        cancel_url=_session_url(session, "participants"),
+    )
+
+
+# Lifecycle -----------------------------------------------------------------------------------
+
+
+@require_POST
+def session_open(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    try:
+        services.open_session(session=session, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _("La session n’a pas été ouverte :"))
+        return _refused(request, error, _session_url(session, "a-faire"))
+    messages.success(request, _("Session ouverte : les participants y ont accès."))
+    return redirect(_session_url(session))
+
+
+@require_http_methods(["GET", "POST"])
+def session_close(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.close_session(session=session, by=request.user)
+        except ValidationError as error:
+            return _refused(request, error, _session_url(session))
+        messages.success(request, _("Session close."))
+        return redirect(_session_url(session))
+    if session.status != SessionStatus.OPEN:
+        return _refused(
+            request,
+            ValidationError(_("Seule une session ouverte peut être close.")),
+            _session_url(session),
+        )
+    unattested = services.unattested_count(session)
+    details = [_("Une fois close, l’attestation n’est plus possible.")]
+    if unattested:
+        details.append(
+            ngettext(
+                "%(n)s participant n’est pas encore attesté : il ne pourra plus l’être ni "
+                "obtenir son attestation de formation.",
+                "%(n)s participants ne sont pas encore attestés : ils ne pourront plus l’être "
+                "ni obtenir leur attestation de formation.",
+                unattested,
+            )
+            % {"n": unattested}
+        )
+    else:
+        details.append(_("Tous les participants inscrits sont attestés."))
+    return _confirm(
+        request,
+        session,
+        page_title=_("Clore « %(t)s »") % {"t": session.title},
+        explanation=" ".join(details),
+        unattested=unattested,
+        confirm_label=_("Clore la session"),
+        cancel_url=_session_url(session),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.archive_session(session=session, by=request.user)
+        except ValidationError as error:
+            return _refused(request, error, _session_url(session))
+        messages.success(request, _("Session archivée : elle ne peut plus être modifiée."))
+        return redirect(_session_url(session))
+    return _confirm(
+        request,
+        session,
+        page_title=_("Archiver « %(t)s »") % {"t": session.title},
+        explanation=_(
+            "La session ne pourra plus être modifiée. Les participants gardent l’accès à son "
+            "contenu et à leur attestation."
+        ),
+        confirm_label=_("Archiver la session"),
+        cancel_url=_session_url(session),
+    )
+
+
+# Content adaptation: the session's own copy of the parcours -------------------------------------
+# The parcours' editor, its content services and its activity kinds' forms, pointed at the copy.
+# The copy is reached only through a session the user manages (access.py).
+
+EDITOR_ROUTES = {
+    name: f"training:manage_{name}"
+    for name in (
+        "section_add",
+        "section_rename",
+        "section_move",
+        "section_delete",
+        "activity_add",
+        "activity_edit",
+        "activity_move",
+        "activity_delete",
+    )
+}
+
+
+def _content_url(session_pk: int, anchor: str = "") -> str:
+    return reverse("training:manage_content", args=[session_pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _not_adaptable(request: HttpRequest, session: TrainingSession) -> HttpResponse | None:
+    try:
+        services.check_content_adaptable(session)
+    except ValidationError as error:
+        return _refused(request, error, _session_url(session))
+    return None
+
+
+def _editor_context(session: TrainingSession, section_form: SectionForm | None = None) -> dict:
+    return {
+        "session": session,
+        "sections": parcours_selectors.sections_with_activities(
+            session.content, trainer_notes=True
+        ),
+        "kinds": all_kinds(),
+        "section_form": section_form or SectionForm(),
+        "routes": EDITOR_ROUTES,
+        "owner_pk": session.pk,
+    }
+
+
+def _editor(request: HttpRequest, context: dict) -> HttpResponse:
+    template = "training/manage/content.html"
+    if request.htmx:
+        template += "#editor"
+    return render(request, template, context)
+
+
+@vary_on_headers("HX-Request")
+def content(request: HttpRequest, pk: int) -> HttpResponse:
+    """The content editor; for htmx (after an add or a move), the editor fragment only."""
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    if refused := _not_adaptable(request, session):
+        return refused
+    return _editor(request, _editor_context(session))
+
+
+@require_POST
+def section_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    if refused := _not_adaptable(request, session):
+        return refused
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        try:
+            section = parcours_services.add_section(
+                parcours=session.content, title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            form.add_error("title", error)
+        else:
+            messages.success(request, _("Section « %(t)s » ajoutée.") % {"t": section.title})
+            return redirect(_content_url(session.pk, f"section-{section.pk}"))
+    return _editor(request, _editor_context(session, form))
+
+
+@require_http_methods(["GET", "POST"])
+def section_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    section = access.get_content_section_to_adapt_or_404(request.user, pk)
+    session = section.parcours.training_session
+    if refused := _not_adaptable(request, session):
+        return refused
+    form = SectionForm(request.POST or None, initial={"title": section.title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            parcours_services.rename_section(section=section, title=form.cleaned_data["title"])
+        except ValidationError as error:
+            form.add_error("title", error)
+        else:
+            messages.success(request, _("Section renommée."))
+            return redirect(_content_url(session.pk, f"section-{section.pk}"))
+    context = {"session": session, "section": section, "form": form}
+    return render(request, "training/manage/section_form.html", context)
+
+
+@require_POST
+def section_move(request: HttpRequest, pk: int) -> HttpResponse:
+    section = access.get_content_section_to_adapt_or_404(request.user, pk)
+    return _move(request, section, section.parcours.training_session, f"section-{section.pk}")
+
+
+@require_POST
+def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_content_activity_to_adapt_or_404(request.user, pk)
+    session = activity.section.parcours.training_session
+    return _move(request, activity, session, f"activity-{activity.pk}")
+
+
+def _move(request: HttpRequest, item, session: TrainingSession, anchor: str) -> HttpResponse:
+    direction = DIRECTIONS.get(request.POST.get("direction", ""))
+    if direction is None:
+        return HttpResponseBadRequest(_("Direction inconnue."))
+    if refused := _not_adaptable(request, session):
+        return refused
+    parcours_services.move(item=item, direction=direction)
+    messages.success(
+        request,
+        (_("« %(t)s » monte d’un cran.") if direction < 0 else _("« %(t)s » descend d’un cran."))
+        % {"t": item.title},
+    )
+    return redirect(_content_url(session.pk, anchor))
+
+
+@require_http_methods(["GET", "POST"])
+def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    section = access.get_content_section_to_adapt_or_404(request.user, pk)
+    session = section.parcours.training_session
+    if refused := _not_adaptable(request, session):
+        return refused
+    if request.method == "POST":
+        parcours_services.delete_section(section=section)
+        messages.success(request, _("Section « %(t)s » supprimée.") % {"t": section.title})
+        return redirect(_content_url(session.pk))
+    count = section.activities.count()
+    return _confirm(
+        request,
+        session,
+        page_title=_("Supprimer la section « %(t)s »") % {"t": section.title},
+        explanation=_(
+            "La section et ses %(n)s activité(s) seront supprimées de cette session, fichiers "
+            "compris. Le parcours d’origine n’est pas modifié."
+        )
+        % {"n": count},
+        confirm_label=_("Supprimer la section"),
+        cancel_url=_content_url(session.pk, f"section-{section.pk}"),
+        in_content=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    section = access.get_content_section_to_adapt_or_404(request.user, pk)
+    try:
+        spec = get_kind(kind)
+    except KeyError:
+        return HttpResponseBadRequest(_("Type d’activité inconnu."))
+    return _activity_form(request, Activity(section=section, kind=spec.code), spec, section)
+
+
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_content_activity_to_adapt_or_404(request.user, pk)
+    return _activity_form(request, activity, activity.kind_spec, None)
+
+
+def _activity_form(request: HttpRequest, activity: Activity, spec, section) -> HttpResponse:
+    session = activity.section.parcours.training_session
+    if refused := _not_adaptable(request, session):
+        return refused
+    form = spec.form_class(request.POST or None, request.FILES or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = parcours_services.save_activity(form=form, section=section, kind=spec.code)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Activité « %(t)s » enregistrée.") % {"t": saved.title})
+            return redirect(_content_url(session.pk, f"activity-{saved.pk}"))
+    context = {
+        "session": session,
+        "section": activity.section,
+        "activity": activity,
+        "kind": spec,
+        "form": form,
+    }
+    return render(request, "training/manage/activity_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_content_activity_to_adapt_or_404(request.user, pk)
+    session = activity.section.parcours.training_session
+    if refused := _not_adaptable(request, session):
+        return refused
+    if request.method == "POST":
+        parcours_services.delete_activity(activity=activity)
+        messages.success(request, _("Activité « %(t)s » supprimée.") % {"t": activity.title})
+        return redirect(_content_url(session.pk, f"section-{activity.section_id}"))
+    return _confirm(
+        request,
+        session,
+        page_title=_("Supprimer l’activité « %(t)s »") % {"t": activity.title},
+        explanation=_(
+            "L’activité et ses fichiers seront supprimés de cette session. Le parcours "
+            "d’origine n’est pas modifié."
+        ),
+        confirm_label=_("Supprimer l’activité"),
+        cancel_url=_content_url(session.pk, f"activity-{activity.pk}"),
+        in_content=True,
+    )
