@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "preau.accounts",
     "preau.parcours",
     "preau.training",
+    "preau.hours",
 ]
 
 MIDDLEWARE = [

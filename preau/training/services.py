@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from preau.accounts.models import Role, User, normalize_email
 from preau.accounts.selectors import has_role
+from preau.hours import services as hours_services
 from preau.parcours import services as parcours_services
 from preau.parcours.access import offre_filter
 from preau.parcours.models import Activity, Parcours
@@ -605,6 +606,10 @@ def attest(*, session: TrainingSession, by: User, enrolment_ids: list[int]) -> i
         enrolment.completed_at, enrolment.attested_by = now, by
         enrolment.certificate_code = new_code()
     Enrolment.objects.bulk_update(to_attest, ["completed_at", "attested_by", "certificate_code"])
+    for enrolment in to_attest:
+        enrolment.session = session
+    # The session's announced hours go into each teacher's ledger, flat-rate.
+    hours_services.credit_attested(to_attest)
     return len(to_attest)
 
 
@@ -614,6 +619,7 @@ def withdraw_attestation(*, enrolment: Enrolment) -> None:
         raise ValidationError(_("La session est close : l’attestation ne peut plus changer."))
     enrolment.completed_at = enrolment.attested_by = enrolment.certificate_code = None
     enrolment.save(update_fields=["completed_at", "attested_by", "certificate_code"])
+    hours_services.withdraw_credit(enrolment)
 
 
 # Closing ----------------------------------------------------------------------------------

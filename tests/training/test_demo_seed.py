@@ -2,7 +2,6 @@
 services, in every state, and a second run adds nothing."""
 
 import random
-import time
 from collections import Counter
 
 import pytest
@@ -141,13 +140,3 @@ def test_attestations_and_closing_happened_when_they_would_have(seeded):
         assert all(e.certificate_code and e.attested_by_id for e in attested)
         assert all(e.completed_at <= session.closed_at <= now for e in attested)
     assert Enrolment.objects.filter(source=EnrolmentSource.SELF).count() == 9 + 15
-
-
-def test_demo_sessions_are_seeded_fast(db):
-    call_command("seed", verbosity=0)
-    TrainingSession.objects.all().delete()
-
-    started = time.monotonic()
-    seeding.seed_demo(random.Random(0), log=lambda message: None)
-
-    assert time.monotonic() - started < 5
