@@ -10,5 +10,6 @@ urlpatterns = [
     path("piloter/", include("preau.territories.urls")),
     path("parcours/", include("preau.parcours.urls")),
     path("sessions/", include("preau.training.urls")),
+    path("heures/", include("preau.hours.urls")),
     path("admin/", admin.site.urls),
 ]

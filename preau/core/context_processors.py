@@ -45,6 +45,12 @@ def _navigation(request) -> list[dict]:
         {Role.TEACHER},
         section=("training:my_sessions", "training:participant_session", "training:leave"),
     )
+    add(
+        _("Mes 18 heures"),
+        "hours:mine",
+        {Role.TEACHER},
+        section=("hours:mine", "hours:year", "hours:fiche", "hours:declare"),
+    )
     add(_("Offre de parcours"), "parcours:offre", CATALOGUE_ROLES)
     add(_("Sessions"), "training:manage_list", ORGANISER_ROLES, section=("training:manage",))
     add(_("Concevoir"), "parcours:design_dashboard", {Role.DESIGNER, Role.ACADEMIC_MANAGER})

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from preau.accounts.models import Role
 from preau.accounts.selectors import (
     DESIGN_ROLES,
@@ -10,6 +12,8 @@ from preau.accounts.selectors import (
     role_names,
     roles_of,
 )
+from preau.hours.rules import school_year_of
+from preau.hours.selectors import teacher_year
 from preau.parcours.access import reviewable_filter
 from preau.parcours.models import Parcours
 from preau.parcours.selectors import design_dashboard, my_open_access_modules
@@ -54,6 +58,8 @@ def home_context(user) -> dict:
             else None
         )
         context["target_hours"] = annual_target_hours(user.quotite)
+        year = school_year_of(timezone.localdate())
+        context["hours_assessment"] = teacher_year(user, year)["assessment"]
         context["open_access_modules"] = list(my_open_access_modules(user)[:HOME_LIST_SIZE])
         context["teacher_sessions"] = teacher_sessions(user)
     if context["is_teacher"] or context["is_trainer"]:

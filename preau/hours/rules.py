@@ -8,8 +8,8 @@ animations pédagogiques and continuing training, prorated by their working shar
   default: any distance part at all);
 - training beyond half the target also counts towards the total; hours beyond the target are
   shown but never make up for a missing distance part;
-- up to 9 hours of animations may be swapped for union information meetings (declared by the
-  teacher, validated by the IEN).
+- up to 9 hours of animations (prorated like the target) may be swapped for union information
+  meetings (declared by the teacher, validated by the IEN).
 
 `assess()` applies them to one teacher's totals; selectors.py computes the same statuses in
 SQL for a whole circonscription, and the tests check that both agree.
@@ -92,7 +92,7 @@ def assess(
 ) -> Assessment:
     target = target_hours(quotite)
     training_target = target / 2
-    union_counted = min(totals.union_meetings, UNION_SWAP_MAX)
+    union_counted = min(totals.union_meetings, UNION_SWAP_MAX * quotite / 100)
     counted = totals.training + totals.animations + union_counted
     distance_ok = totals.training_distance > min_distance
     missing_training = max(training_target - totals.training, Decimal(0))
@@ -123,8 +123,9 @@ def assess(
 
 def format_hours(value: Decimal) -> str:
     minutes = round(value * 60)
-    whole, rest = divmod(minutes, 60)
-    return f"{whole} h {rest:02d}" if rest else f"{whole} h"
+    sign = "−" if minutes < 0 else ""
+    whole, rest = divmod(abs(minutes), 60)
+    return f"{sign}{whole} h {rest:02d}" if rest else f"{sign}{whole} h"
 
 
 def explain(a: Assessment) -> str:

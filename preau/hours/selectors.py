@@ -1,8 +1,10 @@
 """Reads on the ledger: one teacher's year, and the statuses of a whole territory computed by
 the database in one aggregated query (the same rules as rules.assess, written in SQL)."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -22,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from preau.accounts.models import User
+from preau.territories.models import Circonscription, Departement
 from preau.training.models import Enrolment, EnrolmentStatus, SessionStatus
 
 from .models import Entry, HoursPolicy, Kind
@@ -136,12 +139,20 @@ def with_hours_status(teachers: QuerySet[User], year: int, min_distance: Decimal
         animations=_sum(year, Q(kind=Kind.ANIMATION), both),
         union_meetings=_sum(year, Q(kind=Kind.UNION_MEETING), both),
         has_upcoming=Exists(upcoming),
+        # Float arithmetic on purpose: SQLite divides integers as integers (75 % of 18 h would
+        # be 13 h), and these shares are exact in binary or compare equal on both sides.
         target=ExpressionWrapper(
-            Value(ANNUAL_TARGET) * F("quotite") / Value(Decimal(100)), output_field=HOURS
+            F("quotite") * Value(float(ANNUAL_TARGET)) / Value(100.0), output_field=HOURS
         ),
     ).annotate(
         counted=ExpressionWrapper(
-            F("training") + F("animations") + Least(F("union_meetings"), Value(UNION_SWAP_MAX)),
+            F("training")
+            + F("animations")
+            + Least(
+                F("union_meetings"),
+                F("quotite") * Value(float(UNION_SWAP_MAX)) / Value(100.0),
+                output_field=HOURS,
+            ),
             output_field=HOURS,
         ),
         distance_ok=ExpressionWrapper(
@@ -173,3 +184,56 @@ def assessment_of_row(row: User, min_distance: Decimal = Decimal(0)) -> Assessme
         min_distance=min_distance,
         upcoming_training=row.has_upcoming,
     )
+
+
+# A département in aggregate ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CirconscriptionSummary:
+    circonscription: Circonscription
+    teachers: int
+    hours: Decimal  # hours counted (union meetings capped), summed over its teachers
+    statuses: dict[str, int]  # Status → number of teachers, every status present
+
+
+def departement_summary(departement: Departement, year: int) -> list[CirconscriptionSummary]:
+    """Per circonscription of the département (by name): how many teachers in each status and
+    the hours they count, in two queries: the circonscriptions, then one GROUP BY over the
+    teachers annotated by with_hours_status (each subquery runs once per teacher, not once per
+    aggregate, hence the materialized CTE)."""
+    policy = HoursPolicy.objects.filter(academie=departement.academie_id).values(
+        "min_distance_hours"
+    )[:1]
+    teachers = (
+        with_hours_status(
+            User.objects.teachers().filter(school__circonscription__departement=departement),
+            year,
+            min_distance=Coalesce(Subquery(policy, output_field=HOURS), ZERO),
+        )
+        .values("status", "counted", place=F("school__circonscription"))
+        .order_by()
+    )
+    inner, params = teachers.query.sql_with_params()
+    counts = ", ".join("SUM(CASE WHEN t.status = %s THEN 1 ELSE 0 END)" for _s in Status)
+    # MATERIALIZED: evaluated once, else the planner inlines the teachers' subqueries into
+    # each SUM below (measured: 62 → 106 ms for 3,575 teachers, docs/performance.md).
+    sql = (
+        f"WITH t AS MATERIALIZED ({inner}) "
+        f"SELECT t.place, COUNT(*), COALESCE(SUM(t.counted), 0), {counts} FROM t GROUP BY t.place"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *(s.value for s in Status)])
+        rows = {place: rest for place, *rest in cursor.fetchall()}
+    summaries = []
+    for circonscription in departement.circonscriptions.order_by("name", "code"):
+        total, hours, *by_status = rows.get(circonscription.pk, [0, 0, *(0 for _s in Status)])
+        summaries.append(
+            CirconscriptionSummary(
+                circonscription=circonscription,
+                teachers=total,
+                hours=Decimal(str(hours)).quantize(Decimal("0.1")),
+                statuses={s.value: n for s, n in zip(Status, by_status, strict=True)},
+            )
+        )
+    return summaries

@@ -64,7 +64,7 @@ def test_ien_follows_their_circonscription_down_to_a_school_and_its_teachers(pag
     expect(piloting.get_by_role("heading", name="Piloter", level=2)).to_be_visible()
     check_accessibility(page)
 
-    piloting.get_by_role("link", name="Caen Nord").click()
+    piloting.get_by_role("link", name="Caen Nord", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Circonscription de Caen Nord")
     schools = page.get_by_role("table", name="Écoles de la circonscription")
     expect(schools.get_by_role("row")).to_have_count(2)  # header and École Jules Ferry

@@ -20,7 +20,10 @@ def menu(response) -> list[str]:
 @pytest.mark.parametrize(
     ("member", "entries"),
     [
-        ("teacher", ["Accueil", "Offre de formation", "Mes sessions", "Mon profil"]),
+        (
+            "teacher",
+            ["Accueil", "Offre de formation", "Mes sessions", "Mes 18 heures", "Mon profil"],
+        ),
         ("trainer", ["Accueil", "Offre de parcours", "Sessions", "Mon profil"]),
         ("designer", ["Accueil", "Offre de parcours", "Concevoir", "Mon profil"]),
         ("reviewer", ["Accueil", "Offre de parcours", "Relecture", "Mon profil"]),
@@ -87,3 +90,13 @@ def test_national_reviewer_home_counts_the_parcours_waiting_for_review(client, c
     content = client.get("/").content.decode()
 
     assert "2 parcours attendent votre relecture." in content
+
+
+def test_teacher_home_shows_their_18_hours_status_and_what_is_missing(client, cast):
+    client.force_login(cast["teacher"])
+
+    content = client.get("/").content.decode()
+
+    assert "0 h comptées sur 18 h cette année." in content
+    assert "Il vous manque 9 h de formation dont au moins une partie à distance" in content
+    assert 'href="/heures/"' in content

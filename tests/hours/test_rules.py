@@ -104,6 +104,14 @@ def test_union_meetings_replace_animations_up_to_9_hours():
     assert a.status == Status.COMPLETE
 
 
+def test_a_part_time_teacher_swaps_prorated_union_hours():
+    a = assess(Totals(training=D("4.5"), training_distance=D(1), union_meetings=D(9)), quotite=50)
+
+    assert a.union_counted == D("4.5")
+    assert a.counted == D(9)
+    assert a.beyond_target == 0
+
+
 def test_an_academie_may_ask_for_more_distance_than_any():
     totals = Totals(training=D(9), training_distance=D(2), animations=D(9))
 
@@ -234,7 +242,11 @@ CASES = [
     (100, [(Kind.TRAINING, 9, 3)], False),
     (100, [(Kind.TRAINING, 9, 3), (Kind.ANIMATION, 6, 0), (Kind.UNION_MEETING, 12, 0)], False),
     (50, [(Kind.TRAINING, 3, "1.5"), (Kind.ANIMATION, "4.5", 0)], False),
+    (50, [(Kind.TRAINING, 3, "1.5"), (Kind.UNION_MEETING, 9, 0)], False),
     (75, [(Kind.TRAINING, 5, 2)], True),
+    (75, [(Kind.TRAINING, "6.5", 2), (Kind.ANIMATION, 7, 0)], False),
+    (75, [(Kind.TRAINING, "6.8", 2), (Kind.ANIMATION, "6.7", 0)], False),
+    (80, [(Kind.TRAINING, "7.2", 2), (Kind.ANIMATION, "7.2", 0)], False),
     (100, [], False),
 ]
 
@@ -264,3 +276,4 @@ def test_the_database_computes_the_same_status_as_the_rules(db, quotite, rows, u
 
     assert row.status == assessment_of_row(row).status
     assert row.status == teacher_year(teacher, 2026)["assessment"].status
+    assert row.counted == teacher_year(teacher, 2026)["assessment"].counted

@@ -10,6 +10,7 @@ SEEDERS = [
     "preau.accounts.seeding",
     "preau.parcours.seeding",
     "preau.training.seeding",
+    "preau.hours.seeding",
 ]
 
 

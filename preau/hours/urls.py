@@ -1,0 +1,48 @@
+from django.urls import path
+
+app_name = "hours"
+
+# Each area adds its routes from its own views module: teacher.py (« Mes 18 heures »),
+# piloting.py (the IEN's follow-up).
+urlpatterns: list = []
+
+# « Mes 18 heures » (views/teacher.py): a teacher's own ledger, never anybody else's.
+from .views import teacher  # noqa: E402
+
+urlpatterns += [
+    path("", teacher.mine, name="mine"),
+    path("<int:year>/", teacher.mine, name="year"),
+    path("<int:year>/fiche/", teacher.fiche, name="fiche"),
+    path("<int:year>/fiche.pdf", teacher.fiche_pdf, name="fiche_pdf"),
+    path("declarer-reunion-syndicale/", teacher.declare, name="declare"),
+]
+
+# The IEN's follow-up (views/piloting.py): the circonscriptions the person pilots, 404 elsewhere.
+from .views import piloting  # noqa: E402
+
+urlpatterns += [
+    path("circonscriptions/<str:code>/", piloting.circonscription, name="circonscription"),
+    path(
+        "circonscriptions/<str:code>/export.csv",
+        piloting.circonscription_csv,
+        name="circonscription_csv",
+    ),
+    path(
+        "circonscriptions/<str:code>/enseignants/<int:pk>/",
+        piloting.teacher_ledger,
+        name="teacher_ledger",
+    ),
+    path(
+        "circonscriptions/<str:code>/enseignants/<int:pk>/declarations/<int:entry_pk>/",
+        piloting.declaration,
+        name="declaration",
+    ),
+]
+
+# The pilot team's aggregate (views/aggregate.py): the départements the person pilots, 404
+# elsewhere.
+from .views import aggregate  # noqa: E402
+
+urlpatterns += [
+    path("departements/<str:code>/", aggregate.departement, name="departement"),
+]

@@ -1,0 +1,47 @@
+"""The pilot team's view of the 18 hours: a département in aggregate, one line per
+circonscription with its teachers in each status and the hours they count. Only counts: no
+teacher is named here (the IEN's follow-up, one click away, names them)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from preau.territories.access import get_departement_for_user_or_404
+
+from ..rules import Status, school_year_label, school_year_of
+from ..selectors import departement_summary
+
+
+def _year(request: HttpRequest) -> int:
+    current = school_year_of(timezone.localdate())
+    value = request.GET.get("annee", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= current + 1 else current
+
+
+def departement(request: HttpRequest, code: str) -> HttpResponse:
+    departement = get_departement_for_user_or_404(request.user, code)
+    year = _year(request)
+    summary = departement_summary(departement, year)
+    statuses = list(Status)
+    lines = [
+        {"summary": s, "counts": [s.statuses[status.value] for status in statuses]} for s in summary
+    ]
+    totals = {
+        "teachers": sum(s.teachers for s in summary),
+        "hours": sum((s.hours for s in summary), 0),
+        "counts": [sum(s.statuses[status.value] for s in summary) for status in statuses],
+    }
+    return render(
+        request,
+        "hours/aggregate/departement.html",
+        {
+            "departement": departement,
+            "year": year,
+            "year_label": school_year_label(year),
+            "previous_year": year - 1,
+            "next_year": year + 1,
+            "statuses": statuses,
+            "lines": lines,
+            "totals": totals,
+        },
+    )

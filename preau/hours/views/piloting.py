@@ -1,0 +1,449 @@
+"""The IEN's follow-up of the 18 hours (« Piloter »): every teacher of a circonscription with
+their totals and status, computed by the database; CSV export; an animation recorded for a
+selection in one go; one teacher's ledger with manual corrections and union-meeting decisions.
+
+The IEN sees hours, never anything about what a teacher did inside a session (domain.md §6).
+Pilot teams, academic managers and administrators reach the circonscriptions they pilot; any
+other circonscription answers 404, as on the territory pages.
+"""
+
+import csv
+import datetime
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from dsfr.forms import DsfrBaseForm
+
+from preau.accounts.models import User
+from preau.territories.access import get_circonscription_for_user_or_404, teachers_piloted_by
+from preau.territories.models import Circonscription
+
+from .. import services
+from ..models import Entry, HoursPolicy, Kind, Source
+from ..rules import Status, format_hours, school_year_label, school_year_of
+from ..selectors import _sum, teacher_year, with_hours_status
+
+PAGE_SIZE = 50
+
+# ?tri= → ORDER BY; the status order puts the teachers who need attention first.
+STATUS_RANK = [
+    Status.MISSING_TRAINING,
+    Status.MISSING_DISTANCE,
+    Status.MISSING_ANIMATIONS,
+    Status.ON_TRACK,
+    Status.COMPLETE,
+]
+SORTS = {
+    "nom": ["last_name", "first_name", "pk"],
+    "-nom": ["-last_name", "-first_name", "-pk"],
+    "statut": ["status_rank", "last_name", "first_name", "pk"],
+    "-statut": ["-status_rank", "last_name", "first_name", "pk"],
+    "total": ["counted", "last_name", "first_name", "pk"],
+    "-total": ["-counted", "last_name", "first_name", "pk"],
+}
+
+
+# Forms --------------------------------------------------------------------------------------
+
+
+class ListFilterForm(DsfrBaseForm):
+    statut = forms.ChoiceField(
+        label=gettext_lazy("Statut"),
+        required=False,
+        choices=[("", gettext_lazy("Tous les statuts")), *Status.choices],
+    )
+    tri = forms.ChoiceField(
+        label=gettext_lazy("Trier par"),
+        required=False,
+        choices=[
+            ("nom", gettext_lazy("Nom (A → Z)")),
+            ("-nom", gettext_lazy("Nom (Z → A)")),
+            ("statut", gettext_lazy("Statut (à suivre d’abord)")),
+            ("-statut", gettext_lazy("Statut (complets d’abord)")),
+            ("-total", gettext_lazy("Total (le plus d’heures d’abord)")),
+            ("total", gettext_lazy("Total (le moins d’heures d’abord)")),
+        ],
+    )
+
+    def values(self) -> tuple[str, str]:
+        """(status, sort): unknown values fall back to all statuses, sorted by name."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("statut", ""), data.get("tri") or "nom"
+
+
+def _hours_field(label, *, min_value=None):
+    return forms.DecimalField(
+        label=label,
+        max_digits=4,
+        decimal_places=1,
+        min_value=min_value,
+        initial=Decimal(0),
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+        error_messages={
+            "invalid": _("Indiquez un nombre d’heures, par exemple 1,5."),
+            "max_digits": _("30 h au plus en une seule ligne."),
+            "max_decimal_places": _("Une décimale au plus, par exemple 1,5."),
+        },
+    )
+
+
+class AnimationForm(DsfrBaseForm):
+    title = forms.CharField(label=gettext_lazy("Intitulé de l’animation"), max_length=200)
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    presence_hours = _hours_field(gettext_lazy("Heures en présence"))
+    distance_hours = _hours_field(gettext_lazy("Heures à distance"))
+
+
+class CorrectionForm(DsfrBaseForm):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Nature des heures"),
+        choices=[(Kind.TRAINING, Kind.TRAINING.label), (Kind.ANIMATION, Kind.ANIMATION.label)],
+    )
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    presence_hours = _hours_field(
+        gettext_lazy("Heures en présence (négatif pour retirer)"),
+    )
+    distance_hours = _hours_field(
+        gettext_lazy("Heures à distance (négatif pour retirer)"),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Motif (visible par l’enseignant)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,  # services.correct says why a missing reason is refused
+    )
+
+
+# Reads --------------------------------------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    """?annee=2025 for 2025-2026; the current school year otherwise."""
+    try:
+        year = int(request.GET.get("annee", ""))
+    except ValueError:
+        return school_year_of(timezone.localdate())
+    return year if 2000 <= year <= 2100 else school_year_of(timezone.localdate())
+
+
+def _min_distance(circonscription: Circonscription) -> Decimal:
+    policy = (
+        HoursPolicy.objects.filter(academie_id=circonscription.departement.academie_id)
+        .values_list("min_distance_hours", flat=True)
+        .first()
+    )
+    return policy if policy is not None else Decimal(0)
+
+
+def followed_teachers(circonscription: Circonscription, year: int) -> QuerySet[User]:
+    """The teachers of the circonscription this year: those whose school is here, and those
+    who earned hours here before moving elsewhere (they appear in both circonscriptions)."""
+    earned_here = Entry.objects.filter(circonscription=circonscription, school_year=year)
+    return User.objects.filter(
+        Q(pk__in=User.objects.teachers().filter(school__circonscription=circonscription))
+        | Q(pk__in=earned_here.values("teacher"))
+    )
+
+
+def follow_up(circonscription: Circonscription, year: int, min_distance: Decimal) -> QuerySet:
+    """Totals and status of each teacher (selectors.with_hours_status), plus where the hours
+    were earned: all of it in one query, whatever the number of teachers."""
+    elsewhere = Entry.objects.filter(
+        teacher=OuterRef("pk"), school_year=year, circonscription__isnull=False
+    ).exclude(circonscription=circonscription)
+    return (
+        with_hours_status(followed_teachers(circonscription, year), year, min_distance)
+        .annotate(
+            here_hours=_sum(
+                year, Q(circonscription=circonscription), F("presence_hours") + F("distance_hours")
+            ),
+            is_current=Case(
+                When(school__circonscription=circonscription, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            earned_elsewhere=Exists(elsewhere),
+            status_rank=Case(
+                *(When(status=s, then=Value(i)) for i, s in enumerate(STATUS_RANK)),
+                output_field=IntegerField(),
+            ),
+        )
+        .select_related("school")
+    )
+
+
+def _filtered(request: HttpRequest, circonscription: Circonscription, year: int):
+    form = ListFilterForm(request.GET)
+    status, sort = form.values()
+    rows = follow_up(circonscription, year, _min_distance(circonscription))
+    if status:
+        rows = rows.filter(status=status)
+    return form, status, sort, rows.order_by(*SORTS[sort])
+
+
+def _with_labels(rows) -> list:
+    """The status label of each row shown (the status itself comes from the database)."""
+    rows = list(rows)
+    for row in rows:
+        row.status_label = Status(row.status).label
+    return rows
+
+
+def _list_page(
+    request: HttpRequest,
+    circonscription: Circonscription,
+    *,
+    form: AnimationForm | None = None,
+    selected: set[int] | None = None,
+    status_code: int = 200,
+) -> HttpResponse:
+    year = _year(request)
+    filter_form, status, sort, rows = _filtered(request, circonscription, year)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _with_labels(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "hours/piloting/circonscription.html",
+        {
+            "circonscription": circonscription,
+            "year": year,
+            "year_label": school_year_label(year),
+            "previous_year": year - 1,
+            "next_year": year + 1,
+            "filter_form": filter_form,
+            "filtered": bool(status),
+            "sort": sort,
+            "page": page,
+            "query": query.urlencode(),
+            "animation_form": form or AnimationForm(),
+            "selected": selected or set(),
+        },
+        status=status_code,
+    )
+
+
+# Views --------------------------------------------------------------------------------------
+
+
+def circonscription(request: HttpRequest, code: str) -> HttpResponse:
+    """GET: the follow-up list. POST: an animation for the teachers ticked on the list."""
+    circ = get_circonscription_for_user_or_404(request.user, code)
+    if request.method != "POST":
+        return _list_page(request, circ)
+    selected = {int(pk) for pk in request.POST.getlist("teachers") if pk.isdigit()}
+    form = AnimationForm(request.POST)
+    if form.is_valid():
+        # Only teachers whose school is here and whom the person pilots may be selected.
+        attendees = list(
+            teachers_piloted_by(request.user).filter(school__circonscription=circ, pk__in=selected)
+        )
+        try:
+            if len(attendees) != len(selected):
+                raise ValidationError(
+                    _("Certains enseignants choisis ne sont pas de cette circonscription.")
+                )
+            data = form.cleaned_data
+            animation = services.record_animation(
+                by=request.user,
+                circonscription=circ,
+                title=data["title"],
+                date=data["date"],
+                presence_hours=data["presence_hours"],
+                distance_hours=data["distance_hours"],
+                attendees=attendees,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Animation « %(title)s » enregistrée pour %(n)s enseignant(s).")
+                % {"title": animation.title, "n": len(attendees)},
+            )
+            return redirect(f"{request.path}?{request.GET.urlencode()}")
+    return _list_page(request, circ, form=form, selected=selected, status_code=422)
+
+
+def _decimal(value: Decimal) -> str:
+    return f"{value:.1f}".replace(".", ",").replace(",0", "")
+
+
+class _Echo:
+    """A file-like object whose write() hands the row back, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_HEADER = [
+    "Nom",
+    "Prénom",
+    "École",
+    "UAI",
+    "Quotité (%)",
+    "Objectif (h)",
+    "Formation (h)",
+    "dont à distance (h)",
+    "Animations (h)",
+    "Réunions syndicales validées (h)",
+    "Total compté (h)",
+    "Manque (h)",
+    "Statut",
+    "Heures faites dans la circonscription (h)",
+    "Remarque",
+]
+
+
+def _remark(row) -> str:
+    if not row.is_current:
+        return _("A quitté la circonscription en cours d’année")
+    if row.earned_elsewhere:
+        return _("Arrivé(e) en cours d’année d’une autre circonscription")
+    return ""
+
+
+def circonscription_csv(request: HttpRequest, code: str) -> StreamingHttpResponse:
+    """The same list, filtered and sorted alike, for a spreadsheet: UTF-8 with a byte order mark
+    (Excel reads the accents), semicolons, streamed in chunks."""
+    circ = get_circonscription_for_user_or_404(request.user, code)
+    year = _year(request)
+    _form, _status, _sort, rows = _filtered(request, circ, year)
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+
+    def stream() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(CSV_HEADER)
+        for row in rows.iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    row.last_name,
+                    row.first_name,
+                    row.school.name if row.is_current else "",
+                    row.school.uai if row.is_current else "",
+                    row.quotite,
+                    _decimal(row.target),
+                    _decimal(row.training),
+                    _decimal(row.training_distance),
+                    _decimal(row.animations),
+                    _decimal(row.union_meetings),
+                    _decimal(row.counted),
+                    _decimal(row.missing),
+                    Status(row.status).label,
+                    _decimal(row.here_hours),
+                    _remark(row),
+                ]
+            )
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    filename = f"18-heures-{circ.code}-{school_year_label(year)}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _teacher_or_404(circ: Circonscription, pk: int, year: int) -> User:
+    """A teacher followed in this circonscription this year (school here, or hours earned here)."""
+    return get_object_or_404(followed_teachers(circ, year).select_related("school"), pk=pk)
+
+
+def teacher_ledger(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """One teacher's entries for the year and their status, hours only; POST: a correction."""
+    circ = get_circonscription_for_user_or_404(request.user, code)
+    year = _year(request)
+    teacher = _teacher_or_404(circ, pk, year)
+    status_code = 200
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.correct(
+                    by=request.user,
+                    teacher=teacher,
+                    school_year=year,
+                    date=data["date"],
+                    kind=data["kind"],
+                    presence_hours=data["presence_hours"],
+                    distance_hours=data["distance_hours"],
+                    reason=data["reason"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Correction enregistrée."))
+                return redirect(f"{request.path}?annee={year}")
+        status_code = 422
+    else:
+        form = CorrectionForm(initial={"date": _default_date(year)})
+    year_data = teacher_year(teacher, year)
+    entries = year_data["entries"]
+    for entry in entries:
+        entry.is_pending = entry.source == Source.DECLARATION and entry.validated_at is None
+    return render(
+        request,
+        "hours/piloting/teacher_ledger.html",
+        {
+            "circonscription": circ,
+            "teacher": teacher,
+            "is_current": teacher.school_id is not None
+            and teacher.school.circonscription_id == circ.pk,
+            "year": year,
+            "year_label": school_year_label(year),
+            "entries": entries,
+            "assessment": year_data["assessment"],
+            "status_label": Status(year_data["assessment"].status).label,
+            "missing_training": format_hours(year_data["assessment"].missing_training),
+            "missing_total": format_hours(year_data["assessment"].missing_total),
+            "form": form,
+        },
+        status=status_code,
+    )
+
+
+def _default_date(year: int) -> datetime.date:
+    today = timezone.localdate()
+    return today if school_year_of(today) == year else datetime.date(year + 1, 8, 31)
+
+
+@require_POST
+def declaration(request: HttpRequest, code: str, pk: int, entry_pk: int) -> HttpResponse:
+    """Validates or refuses a union meeting the teacher declared."""
+    circ = get_circonscription_for_user_or_404(request.user, code)
+    year = _year(request)
+    teacher = _teacher_or_404(circ, pk, year)
+    entry = get_object_or_404(
+        Entry.objects.filter(teacher=teacher, source=Source.DECLARATION, school_year=year),
+        pk=entry_pk,
+    )
+    decision = request.POST.get("decision")
+    try:
+        if decision == "validate":
+            services.validate_declaration(entry=entry, by=request.user)
+            messages.success(request, _("Réunion d’information syndicale validée."))
+        elif decision == "refuse":
+            services.refuse_declaration(entry=entry, by=request.user)
+            messages.success(request, _("Déclaration refusée : elle ne compte pas."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    url = reverse("hours:teacher_ledger", args=[circ.code, teacher.pk])
+    return redirect(f"{url}?annee={year}")
