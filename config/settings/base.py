@@ -38,6 +38,20 @@ PREAU_SITE_TAGLINE = os.environ.get(
 )
 PREAU_OPERATOR_NAME = os.environ.get("PREAU_OPERATOR_NAME", "L’équipe Préau")
 PREAU_CONTACT_EMAIL = os.environ.get("PREAU_CONTACT_EMAIL", "contact@preau.example")
+# Absolute links in e-mails sent outside a request (reminders).
+PREAU_SITE_URL = os.environ.get("PREAU_SITE_URL", "http://localhost:8000")
+
+# The spring reminder of the 18 hours (preau/hours/reminders.py): from this day ("MM-DD") on,
+# teachers still missing hours in the school year get one e-mail.
+PREAU_HOURS_REMINDER_DATE = os.environ.get("PREAU_HOURS_REMINDER_DATE", "04-15")
+PREAU_HOURS_REMINDER_SUBJECT = os.environ.get(
+    "PREAU_HOURS_REMINDER_SUBJECT", "Vos 18 heures : il vous en manque encore"
+)
+PREAU_HOURS_REMINDER_INTRO = os.environ.get(
+    "PREAU_HOURS_REMINDER_INTRO",
+    "Bonjour,\n\nL’année scolaire avance et vos 18 heures d’animations pédagogiques et de "
+    "formation continue ne sont pas encore complètes.",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

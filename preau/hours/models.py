@@ -167,3 +167,23 @@ class HoursPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.academie}: > {self.min_distance_hours} h à distance"
+
+
+class HoursReminderSent(models.Model):
+    """One row per spring reminder of the 18 hours, so that a teacher gets it once a year."""
+
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hours_reminders_sent"
+    )
+    school_year = models.PositiveSmallIntegerField(_("année scolaire"))
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teacher", "school_year"], name="hours_reminder_once_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"hours reminder {self.school_year} for teacher {self.teacher_id}"

@@ -28,6 +28,11 @@ urlpatterns += [
         name="circonscription_csv",
     ),
     path(
+        "circonscriptions/<str:code>/export.xlsx",
+        piloting.circonscription_xlsx,
+        name="circonscription_xlsx",
+    ),
+    path(
         "circonscriptions/<str:code>/enseignants/<int:pk>/",
         piloting.teacher_ledger,
         name="teacher_ledger",

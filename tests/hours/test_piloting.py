@@ -2,9 +2,11 @@
 the database computes, the CSV, an animation for a selection, corrections and declarations."""
 
 import datetime
+import io
 import re
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -221,6 +223,44 @@ def test_csv_export_lists_the_same_teachers_for_a_spreadsheet(
         "",
     ]
     assert len([line for line in lines if line]) == 1 + 6  # header, cast teacher and five
+
+
+def test_xlsx_export_has_the_same_rows_with_numbers_as_numbers(
+    client, cast, territory, one_of_each_status
+):
+    client.force_login(cast["ien"])
+
+    response = client.get(
+        reverse("hours:circonscription_xlsx", args=[territory["caen"].code]) + f"?annee={YEAR}"
+    )
+
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert ".xlsx" in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, *rows = sheet.iter_rows()
+    assert [cell.value for cell in header][:7] == [
+        "Nom",
+        "Prénom",
+        "École",
+        "UAI",
+        "Quotité (%)",
+        "Objectif (h)",
+        "Formation (h)",
+    ]
+    assert all(cell.font.b for cell in header)
+    alain = next([cell.value for cell in row] for row in rows if row[0].value == "Alain")
+    school = territory["caen_school"]
+    assert alain[2:] == [school.name, school.uai, 100, 18, 9, 3, 9, 0, 18, 0, "Complet", 18, None]
+    assert len(rows) == 6  # the cast teacher and five
+
+
+def test_xlsx_export_answers_404_to_those_who_do_not_pilot(client, cast, territory):
+    client.force_login(cast["other_ien"])
+
+    url = reverse("hours:circonscription_xlsx", args=[territory["caen"].code])
+    assert client.get(url).status_code == 404
 
 
 # Animations --------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The IEN's follow-up of the 18 hours (« Piloter »): every teacher of a circonscription with
-their totals and status, computed by the database; CSV export; an animation recorded for a
-selection in one go; one teacher's ledger with manual corrections and union-meeting decisions.
+their totals and status, computed by the database; CSV and .xlsx exports; an animation recorded
+for a selection in one go; one teacher's ledger with manual corrections and union-meeting decisions.
 
 The IEN sees hours, never anything about what a teacher did inside a session (domain.md §6).
 Pilot teams, academic managers and administrators reach the circonscriptions they pilot; any
@@ -9,6 +9,7 @@ other circonscription answers 404, as on the territory pages.
 
 import csv
 import datetime
+import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -17,7 +18,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +32,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from preau.accounts.models import User
 from preau.territories.access import get_circonscription_for_user_or_404, teachers_piloted_by
@@ -320,40 +330,80 @@ def _remark(row) -> str:
     return ""
 
 
+def _export_rows(request: HttpRequest, circ: Circonscription, year: int) -> Iterator[list]:
+    """The rows of the list, filtered and sorted alike, hours as Decimal, streamed in chunks."""
+    _form, _status, _sort, rows = _filtered(request, circ, year)
+    for row in rows.iterator(chunk_size=500):
+        yield [
+            row.last_name,
+            row.first_name,
+            row.school.name if row.is_current else "",
+            row.school.uai if row.is_current else "",
+            row.quotite,
+            *(
+                Decimal(str(value)).quantize(Decimal("0.1"))
+                for value in (
+                    row.target,
+                    row.training,
+                    row.training_distance,
+                    row.animations,
+                    row.union_meetings,
+                    row.counted,
+                    row.missing,
+                )
+            ),
+            str(Status(row.status).label),
+            Decimal(str(row.here_hours)).quantize(Decimal("0.1")),
+            _remark(row),
+        ]
+
+
+def _export_filename(circ: Circonscription, year: int, extension: str) -> str:
+    return f'attachment; filename="18-heures-{circ.code}-{school_year_label(year)}.{extension}"'
+
+
 def circonscription_csv(request: HttpRequest, code: str) -> StreamingHttpResponse:
     """The same list, filtered and sorted alike, for a spreadsheet: UTF-8 with a byte order mark
     (Excel reads the accents), semicolons, streamed in chunks."""
     circ = get_circonscription_for_user_or_404(request.user, code)
     year = _year(request)
-    _form, _status, _sort, rows = _filtered(request, circ, year)
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
 
     def stream() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(CSV_HEADER)
-        for row in rows.iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    row.last_name,
-                    row.first_name,
-                    row.school.name if row.is_current else "",
-                    row.school.uai if row.is_current else "",
-                    row.quotite,
-                    _decimal(row.target),
-                    _decimal(row.training),
-                    _decimal(row.training_distance),
-                    _decimal(row.animations),
-                    _decimal(row.union_meetings),
-                    _decimal(row.counted),
-                    _decimal(row.missing),
-                    Status(row.status).label,
-                    _decimal(row.here_hours),
-                    _remark(row),
-                ]
-            )
+        for values in _export_rows(request, circ, year):
+            yield writer.writerow([_decimal(v) if isinstance(v, Decimal) else v for v in values])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    filename = f"18-heures-{circ.code}-{school_year_label(year)}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = _export_filename(circ, year, "csv")
+    return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def circonscription_xlsx(request: HttpRequest, code: str) -> FileResponse:
+    """The same rows and columns as the CSV, as an .xlsx file: hours as numbers, the header in
+    bold. A write-only workbook keeps memory flat: rows go to a temporary file as they come."""
+    circ = get_circonscription_for_user_or_404(request.user, code)
+    year = _year(request)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=school_year_label(year))
+    bold = Font(bold=True)
+    header = []
+    for title in CSV_HEADER:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for values in _export_rows(request, circ, year):
+        sheet.append(values)
+    # FileResponse closes the file (and so deletes it) once the response is sent.
+    output = tempfile.TemporaryFile()  # noqa: SIM115
+    workbook.save(output)
+    output.seek(0)
+    response = FileResponse(output, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = _export_filename(circ, year, "xlsx")
     return response
 
 
