@@ -13,6 +13,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -109,7 +110,7 @@ def teacher_year(teacher: User, year: int) -> dict:
 # A whole territory, in SQL ----------------------------------------------------------------
 
 
-def _sum(year: int, condition: Q, expression) -> Coalesce:
+def hours_sum(year: int, condition: Q, expression) -> Coalesce:
     rows = (
         Entry.objects.counted()
         .filter(condition, teacher=OuterRef("pk"), school_year=year)
@@ -134,10 +135,10 @@ def with_hours_status(teachers: QuerySet[User], year: int, min_distance: Decimal
         session__end_date__range=(start, end),
     )
     queryset = teachers.annotate(
-        training=_sum(year, Q(kind=Kind.TRAINING), both),
-        training_distance=_sum(year, Q(kind=Kind.TRAINING), F("distance_hours")),
-        animations=_sum(year, Q(kind=Kind.ANIMATION), both),
-        union_meetings=_sum(year, Q(kind=Kind.UNION_MEETING), both),
+        training=hours_sum(year, Q(kind=Kind.TRAINING), both),
+        training_distance=hours_sum(year, Q(kind=Kind.TRAINING), F("distance_hours")),
+        animations=hours_sum(year, Q(kind=Kind.ANIMATION), both),
+        union_meetings=hours_sum(year, Q(kind=Kind.UNION_MEETING), both),
         has_upcoming=Exists(upcoming),
         # Float arithmetic on purpose: SQLite divides integers as integers (75 % of 18 h would
         # be 13 h), and these shares are exact in binary or compare equal on both sides.
@@ -237,3 +238,60 @@ def departement_summary(departement: Departement, year: int) -> list[Circonscrip
             )
         )
     return summaries
+
+
+# The IEN follow-up of a circonscription -----------------------------------------------------
+
+STATUS_RANK = [
+    Status.MISSING_TRAINING,
+    Status.MISSING_DISTANCE,
+    Status.MISSING_ANIMATIONS,
+    Status.ON_TRACK,
+    Status.COMPLETE,
+]
+
+
+def min_distance_of(circonscription: Circonscription) -> Decimal:
+    policy = (
+        HoursPolicy.objects.filter(academie_id=circonscription.departement.academie_id)
+        .values_list("min_distance_hours", flat=True)
+        .first()
+    )
+    return policy if policy is not None else Decimal(0)
+
+
+def followed_teachers(circonscription: Circonscription, year: int) -> QuerySet[User]:
+    """The teachers of the circonscription this year: those whose school is here, and those
+    who earned hours here before moving elsewhere (they appear in both circonscriptions)."""
+    earned_here = Entry.objects.filter(circonscription=circonscription, school_year=year)
+    return User.objects.filter(
+        Q(pk__in=User.objects.teachers().filter(school__circonscription=circonscription))
+        | Q(pk__in=earned_here.values("teacher"))
+    )
+
+
+def follow_up(circonscription: Circonscription, year: int, min_distance: Decimal) -> QuerySet:
+    """Totals and status of each teacher (with_hours_status), plus where the hours
+    were earned: all of it in one query, whatever the number of teachers."""
+    elsewhere = Entry.objects.filter(
+        teacher=OuterRef("pk"), school_year=year, circonscription__isnull=False
+    ).exclude(circonscription=circonscription)
+    return (
+        with_hours_status(followed_teachers(circonscription, year), year, min_distance)
+        .annotate(
+            here_hours=hours_sum(
+                year, Q(circonscription=circonscription), F("presence_hours") + F("distance_hours")
+            ),
+            is_current=Case(
+                When(school__circonscription=circonscription, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            earned_elsewhere=Exists(elsewhere),
+            status_rank=Case(
+                *(When(status=s, then=Value(i)) for i, s in enumerate(STATUS_RANK)),
+                output_field=IntegerField(),
+            ),
+        )
+        .select_related("school")
+    )

@@ -17,7 +17,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import (
     FileResponse,
     Http404,
@@ -41,20 +40,18 @@ from preau.territories.access import get_circonscription_for_user_or_404, teache
 from preau.territories.models import Circonscription
 
 from .. import services
-from ..models import Entry, HoursPolicy, Kind, Source
+from ..models import Entry, Kind, Source
 from ..rules import Status, format_hours, school_year_label, school_year_of
-from ..selectors import _sum, teacher_year, with_hours_status
+from ..selectors import (
+    follow_up,
+    followed_teachers,
+    min_distance_of,
+    teacher_year,
+)
 
 PAGE_SIZE = 50
 
 # ?tri= → ORDER BY; the status order puts the teachers who need attention first.
-STATUS_RANK = [
-    Status.MISSING_TRAINING,
-    Status.MISSING_DISTANCE,
-    Status.MISSING_ANIMATIONS,
-    Status.ON_TRACK,
-    Status.COMPLETE,
-]
 SORTS = {
     "nom": ["last_name", "first_name", "pk"],
     "-nom": ["-last_name", "-first_name", "-pk"],
@@ -151,56 +148,10 @@ def _year(request: HttpRequest) -> int:
     return year if 2000 <= year <= 2100 else school_year_of(timezone.localdate())
 
 
-def _min_distance(circonscription: Circonscription) -> Decimal:
-    policy = (
-        HoursPolicy.objects.filter(academie_id=circonscription.departement.academie_id)
-        .values_list("min_distance_hours", flat=True)
-        .first()
-    )
-    return policy if policy is not None else Decimal(0)
-
-
-def followed_teachers(circonscription: Circonscription, year: int) -> QuerySet[User]:
-    """The teachers of the circonscription this year: those whose school is here, and those
-    who earned hours here before moving elsewhere (they appear in both circonscriptions)."""
-    earned_here = Entry.objects.filter(circonscription=circonscription, school_year=year)
-    return User.objects.filter(
-        Q(pk__in=User.objects.teachers().filter(school__circonscription=circonscription))
-        | Q(pk__in=earned_here.values("teacher"))
-    )
-
-
-def follow_up(circonscription: Circonscription, year: int, min_distance: Decimal) -> QuerySet:
-    """Totals and status of each teacher (selectors.with_hours_status), plus where the hours
-    were earned: all of it in one query, whatever the number of teachers."""
-    elsewhere = Entry.objects.filter(
-        teacher=OuterRef("pk"), school_year=year, circonscription__isnull=False
-    ).exclude(circonscription=circonscription)
-    return (
-        with_hours_status(followed_teachers(circonscription, year), year, min_distance)
-        .annotate(
-            here_hours=_sum(
-                year, Q(circonscription=circonscription), F("presence_hours") + F("distance_hours")
-            ),
-            is_current=Case(
-                When(school__circonscription=circonscription, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            earned_elsewhere=Exists(elsewhere),
-            status_rank=Case(
-                *(When(status=s, then=Value(i)) for i, s in enumerate(STATUS_RANK)),
-                output_field=IntegerField(),
-            ),
-        )
-        .select_related("school")
-    )
-
-
 def _filtered(request: HttpRequest, circonscription: Circonscription, year: int):
     form = ListFilterForm(request.GET)
     status, sort = form.values()
-    rows = follow_up(circonscription, year, _min_distance(circonscription))
+    rows = follow_up(circonscription, year, min_distance_of(circonscription))
     if status:
         rows = rows.filter(status=status)
     return form, status, sort, rows.order_by(*SORTS[sort])
