@@ -438,3 +438,11 @@ def test_a_reviewer_does_not_find_their_own_parcours_in_their_queue(people, in_r
     assert in_review in review_queue(people["reviewer"])
     in_review.designers.add(people["reviewer"])
     assert in_review not in review_queue(people["reviewer"])
+
+
+def test_the_editor_title_becomes_a_third_level_heading_and_script_is_removed():
+    from preau.parcours.sanitize import clean_html
+
+    assert clean_html("<h1>Titre</h1><div>Du <strong>gras</strong><script>x()</script></div>") == (
+        "<h3>Titre</h3><div>Du <strong>gras</strong></div>"
+    )
