@@ -168,7 +168,9 @@ def test_a_tap_saves_one_participant_and_returns_their_row_and_the_counts(
     assert not re.search(rf'id="status-{lou}-present"[^>]*\schecked', content)
     assert 'hx-swap-oob="innerHTML"' in content
     assert "1 absent" in content and "2 à noter" in content
-    assert "<html" not in content and "Camille" not in content
+    # Only Lou's row comes back: not the page, nor another participant's row.
+    assert "<html" not in content
+    assert f'id="participant-{enrolments["Camille"].pk}"' not in content
 
 
 def test_a_tap_on_a_participant_of_another_session_is_refused(trainer_client, meeting):

@@ -45,7 +45,7 @@ def attested(session) -> set[str]:
 def session(territory, cast):
     """An open session of Caen Nord run by the cast's trainer, with two meetings and four
     participants: Anne came to both, Bruno came then was excused, Chloé came then was absent,
-    Dylan came to the first and is not noted for the second; Eve waits for a place."""
+    Dylan came to the first and is not noted for the second; Ermengarde waits for a place."""
     session = factories.TrainingSessionFactory(
         open=True, circonscription=territory["caen"], trainers=[cast["trainer"]]
     )
@@ -54,7 +54,7 @@ def session(territory, cast):
         name: factories.EnrolmentFactory(session=session, user__first_name=name)
         for name in ("Anne", "Bruno", "Chloé", "Dylan")
     }
-    factories.EnrolmentFactory(session=session, waiting=True, user__first_name="Eve")
+    factories.EnrolmentFactory(session=session, waiting=True, user__first_name="Ermengarde")
     for meeting, statuses in (
         (first, {"Anne": PRESENT, "Bruno": PRESENT, "Chloé": PRESENT, "Dylan": PRESENT}),
         (second, {"Anne": PRESENT, "Bruno": EXCUSED, "Chloé": ABSENT}),
@@ -138,7 +138,7 @@ def test_page_shows_the_rule_and_where_each_participant_stands(trainer_client, s
     assert sorted(names) == ["Anne", "Bruno", "Chloé", "Dylan"]
     assert content.count("Remplie") == 2 and content.count("Non remplie") == 2
     assert "1 absence" in content
-    assert "Eve" not in content  # waiting list
+    assert "Ermengarde" not in content  # waiting list
     assert "2 participants remplissent la règle sans être encore attestés." in content
 
 
