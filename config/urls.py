@@ -11,5 +11,6 @@ urlpatterns = [
     path("parcours/", include("preau.parcours.urls")),
     path("sessions/", include("preau.training.urls")),
     path("heures/", include("preau.hours.urls")),
+    path("rh/", include("preau.hr.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -53,6 +53,21 @@ PREAU_HOURS_REMINDER_INTRO = os.environ.get(
     "formation continue ne sont pas encore complètes.",
 )
 
+# HR interchange (GAIA, SOFIA; preau/hr). Academic e-mail domains that became another one:
+# "old=new,old=new". The same person, under either address, is one account.
+PREAU_HR_EMAIL_DOMAIN_ALIASES = dict(
+    pair.split("=", 1)
+    for pair in os.environ.get(
+        "PREAU_HR_EMAIL_DOMAIN_ALIASES", "ac-caen.fr=ac-normandie.fr,ac-rouen.fr=ac-normandie.fr"
+    ).split(",")
+    if "=" in pair
+)
+# A file with fewer lines than this share of the last applied one of its kind looks truncated:
+# its additions are applied, but nothing is removed or unenrolled on its basis.
+PREAU_HR_SHRINK_GUARD = float(os.environ.get("PREAU_HR_SHRINK_GUARD", "0.5"))
+# A folder where GAIA drops its daily files, read by `manage.py gaia_pickup` (see deployment).
+PREAU_HR_PICKUP_DIR = os.environ.get("PREAU_HR_PICKUP_DIR", "")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -73,6 +88,7 @@ INSTALLED_APPS = [
     "preau.parcours",
     "preau.training",
     "preau.hours",
+    "preau.hr",
 ]
 
 MIDDLEWARE = [
@@ -136,7 +152,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Without Redis, a file cache shared by the processes of one machine: the worker reports the
+# progress of a long job there and the web process reads it (a per-process cache would not).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {

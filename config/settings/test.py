@@ -21,3 +21,5 @@ WHITENOISE_AUTOREFRESH = True
 # No persistent connections: a connection kept by the live server's thread would stop the
 # test database from being dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# One process runs the tasks (ImmediateBackend): a cache of its own, nothing left on disk.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

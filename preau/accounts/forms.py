@@ -27,6 +27,15 @@ class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    def get_users(self, email):
+        """Also the accounts an HR import created (no password yet: this is how their owner
+        signs in the first time), and the same person under an older academic domain."""
+        from preau.hr.people import email_variants_for, with_email_in
+
+        for user in with_email_in(email_variants_for(email)).filter(is_active=True):
+            if user.has_usable_password() or user.is_placeholder:
+                yield user
+
 
 class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
     pass

@@ -102,6 +102,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     is_active = models.BooleanField(_("actif"), default=True)
+    # Created by an HR import for an e-mail nobody had yet (name from GAIA, no password):
+    # the person becomes the account's owner at their first sign-in (preau/hr/services.py).
+    is_placeholder = models.BooleanField(
+        _("compte en attente de première connexion"), default=False
+    )
     is_staff = models.BooleanField(_("accès à l’administration technique"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
 

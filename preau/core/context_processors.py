@@ -56,6 +56,7 @@ def _navigation(request) -> list[dict]:
     add(_("Concevoir"), "parcours:design_dashboard", {Role.DESIGNER, Role.ACADEMIC_MANAGER})
     add(_("Relecture"), "parcours:review_queue", {Role.REVIEWER, Role.UNIVERSITY_REVIEWER})
     add(_("Labels"), "parcours:label_board", {Role.EDITORIAL_COMMITTEE})
+    add(_("GAIA et SOFIA"), "hr:imports", {Role.ACADEMIC_MANAGER, Role.ADMIN}, section=("hr:",))
     add(_("Piloter"), "territories:overview", PILOTING_ROLES, section=("territories:",))
     add(_("Mon profil"), "accounts:profile")
     return items

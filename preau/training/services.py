@@ -360,6 +360,36 @@ def enrol(
 
 
 @transaction.atomic
+def enrol_from_hr(*, session: TrainingSession, user_ids: list[int]) -> tuple[int, int]:
+    """Enrols the trainees the HR application sent to this session, in one insert: as many
+    as there are places, the others on the waiting list, in the order given. No e-mail: GAIA
+    sends the official convocation. People already enrolled are left as they are. Returns
+    (enrolled, waiting)."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session.status in {SessionStatus.CLOSED, SessionStatus.ARCHIVED}:
+        return 0, 0
+    present = set(session.enrolments.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    wanted = [pk for pk in dict.fromkeys(user_ids) if pk not in present]
+    free = len(wanted)
+    if session.capacity is not None:
+        taken = session.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
+        free = max(0, session.capacity - taken)
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                session=session,
+                user_id=pk,
+                source=EnrolmentSource.HR,
+                status=EnrolmentStatus.ENROLLED if rank < free else EnrolmentStatus.WAITING,
+            )
+            for rank, pk in enumerate(wanted)
+        ]
+    )
+    enrolled = min(free, len(wanted))
+    return enrolled, len(wanted) - enrolled
+
+
+@transaction.atomic
 def self_enrol(*, session: TrainingSession, user: User, key: str = "") -> Enrolment:
     today = timezone.localdate()
     if not TrainingSession.objects.in_offre_de_formation(today).filter(pk=session.pk).exists():

@@ -31,7 +31,15 @@ def menu(response) -> list[str]:
         ("ien", ["Accueil", "Offre de parcours", "Sessions", "Piloter", "Mon profil"]),
         (
             "manager",
-            ["Accueil", "Offre de parcours", "Sessions", "Concevoir", "Piloter", "Mon profil"],
+            [
+                "Accueil",
+                "Offre de parcours",
+                "Sessions",
+                "Concevoir",
+                "GAIA et SOFIA",
+                "Piloter",
+                "Mon profil",
+            ],
         ),
         ("nobody", ["Accueil", "Mon profil"]),
     ],

@@ -1,0 +1,72 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from preau.parcours.models import Parcours
+
+GAIA_HELP = _("Fichier « %(pattern)s » déposé par GAIA (séparateur |, Windows-1252).")
+
+
+class GaiaUploadForm(DsfrBaseForm):
+    academie = forms.ModelChoiceField(queryset=None, label=_("Académie"), empty_label=None)
+    formations = forms.FileField(
+        label=_("Fichier Formations"),
+        help_text=GAIA_HELP % {"pattern": "A014_Formations_AAAAMMJJ.csv"},
+    )
+    intervenants = forms.FileField(
+        label=_("Fichier Intervenants"),
+        help_text=GAIA_HELP % {"pattern": "A014_Intervenants_AAAAMMJJ.csv"},
+    )
+    stagiaires = forms.FileField(
+        label=_("Fichier Stagiaires"),
+        help_text=GAIA_HELP % {"pattern": "A014_Stagiaires_AAAAMMJJ.csv"},
+    )
+
+    def __init__(self, *args, academies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["academie"].queryset = academies
+        if academies.count() == 1:
+            self.fields["academie"].initial = academies.first()
+
+
+class SofiaUploadForm(DsfrBaseForm):
+    academie = forms.ModelChoiceField(queryset=None, label=_("Académie"), empty_label=None)
+    sofia = forms.FileField(
+        label=_("Plan et sessions SOFIA"),
+        help_text=_("Le tableur .xlsx exporté de SOFIA (une ligne par session)."),
+    )
+
+    def __init__(self, *args, academies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["academie"].queryset = academies
+
+
+class LinkForm(DsfrBaseForm):
+    hr_session = forms.IntegerField(widget=forms.HiddenInput)
+    unenrol_missing = forms.BooleanField(
+        required=False,
+        label=_("Désinscrire automatiquement les stagiaires que GAIA retire"),
+        help_text=_("Sinon, ils restent inscrits et vous sont signalés : vous décidez."),
+    )
+
+
+class LinkSettingsForm(DsfrBaseForm):
+    unenrol_missing = forms.BooleanField(
+        required=False,
+        label=_("Désinscrire automatiquement les stagiaires que GAIA retire"),
+    )
+
+
+class CreateFromHrForm(DsfrBaseForm):
+    parcours = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Parcours à déployer"),
+        empty_label=_("Choisissez un parcours publié"),
+    )
+    departement = forms.ModelChoiceField(queryset=None, label=_("Département organisateur"))
+
+    def __init__(self, *args, parcours, departements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parcours"].queryset = parcours
+        self.fields["departement"].queryset = departements
+        self.fields["parcours"].label_from_instance = Parcours.__str__

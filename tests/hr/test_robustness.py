@@ -1,0 +1,187 @@
+"""An import killed half-way changes nothing; SOFIA's plan goes through the same path."""
+
+import datetime
+import io
+import os
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from openpyxl import Workbook
+
+from preau.accounts.models import User
+from preau.hr import services
+from preau.hr.models import HrImport, HrSession, HrTrainee, ImportStatus
+from tests import factories
+
+from .gaia_files import FORMATIONS, TRAINEES, TRAINERS, gaia_uploads
+
+ROOT = Path(__file__).resolve().parents[2]
+
+STALL = """
+import sys, time
+import django
+django.setup()
+from preau.hr import services
+from preau.hr.models import HrImport
+
+real = services._apply_persons
+
+def stall(plan):
+    done = real(plan)  # sessions, people and trainees written, inside the transaction
+    print("half-way", flush=True)
+    time.sleep(120)
+    return done
+
+services._apply_persons = stall
+services.apply_import(HrImport.objects.get(pk=int(sys.argv[1])))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_killed_half_way_leaves_the_database_as_before(cast, territory):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that a second process can reach (PostgreSQL)")
+    manager = cast["manager"]
+    hr_import = services.build_preview(
+        services.start_gaia_import(
+            academie=territory["academie"],
+            uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES),
+            by=manager,
+        )
+    )
+    # Confirmed, as confirm_import does, without running the task here.
+    HrImport.objects.filter(pk=hr_import.pk).update(status=ImportStatus.APPLYING)
+    users_before = User.objects.count()
+    db = connection.settings_dict
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    url = f"postgres://{db['USER'] or 'postgres'}@{host}/{db['NAME']}"
+    process = subprocess.Popen(
+        [sys.executable, "-c", STALL, str(hr_import.pk)],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        ready, _, _ = select.select([process.stdout], [], [], 60)
+        assert ready and process.stdout.readline().strip() == "half-way"
+        hr_import.refresh_from_db()
+        assert not services.mark_interrupted(hr_import)  # it runs: its lock says so
+    finally:
+        process.kill()
+        process.wait()
+        process.stdout.close()
+
+    assert not HrSession.objects.exists()
+    assert not HrTrainee.objects.exists()
+    assert User.objects.count() == users_before
+    hr_import.refresh_from_db()
+    assert hr_import.status == ImportStatus.APPLYING
+    assert services.mark_interrupted(hr_import)
+    assert hr_import.status == ImportStatus.FAILED
+    assert "interrompue" in hr_import.refusal
+
+
+def sofia_plan(rows) -> SimpleUploadedFile:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(
+        [
+            "Dispositif : code",
+            "Module : code",
+            "Groupe : identifiant",
+            "Session",
+            "Début",
+            "Fin",
+            "Modalité",
+            "UAI",
+            "Lieu",
+            "Capacité",
+            "Préinscrits",
+        ]
+    )
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("plan_sofia.xlsx", buffer.getvalue())
+
+
+def sofia_row(session, **overrides):
+    row = {
+        "dispositif": "26A0700001",
+        "module": 12345,
+        "group": "01",
+        "session": session,
+        "start": datetime.date(2026, 10, 5),
+        "end": datetime.date(2026, 10, 5),
+        "modality": "Hybride",
+        "uai": "",
+        "place": "Salle des fêtes, Lisieux",
+        "capacity": 25,
+        "pre": 3,
+    }
+    row.update(overrides)
+    return list(row.values())
+
+
+def import_sofia(manager, academie, rows):
+    hr_import = services.build_preview(
+        services.start_sofia_import(academie=academie, upload=sofia_plan(rows), by=manager)
+    )
+    services.confirm_import(hr_import=hr_import, by=manager)
+    return services.apply_import(hr_import)
+
+
+def test_sofia_plan_creates_sessions_with_capacity_and_is_idempotent(cast, territory):
+    manager, academie = cast["manager"], territory["academie"]
+    uai = factories.valid_uai(70001)
+    rows = [sofia_row("800001", uai=uai), sofia_row("800002", capacity=None)]
+
+    import_sofia(manager, academie, rows)
+    session = HrSession.objects.get(session_code="800001")
+    assert (session.capacity, session.modality, session.uai) == (25, "Hybride", uai)
+
+    again = services.build_preview(
+        services.start_sofia_import(academie=academie, upload=sofia_plan(rows), by=manager)
+    )
+    summary = again.summary
+    assert (summary["sessions_new"], summary["sessions_changed"], summary["sessions_gone"]) == (
+        0,
+        0,
+        0,
+    )
+
+
+def test_sofia_bad_rows_are_reported_and_gaia_keeps_sofias_details(cast, territory):
+    manager, academie = cast["manager"], territory["academie"]
+    hr_import = import_sofia(
+        manager,
+        academie,
+        [
+            sofia_row("900001"),
+            sofia_row("800009", start=datetime.date(2026, 10, 9), end=datetime.date(2026, 10, 1)),
+        ],
+    )
+    assert [(p.file, p.line) for p in hr_import.problems.all()] == [("sofia", 3)]
+
+    services.confirm_import(
+        hr_import=services.build_preview(
+            services.start_gaia_import(
+                academie=academie,
+                uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES),
+                by=manager,
+            )
+        ),
+        by=manager,
+    )
+    services.apply_import(HrImport.objects.get(status=ImportStatus.APPLYING))
+
+    session = HrSession.objects.get(session_code="900001")
+    assert (session.capacity, session.modality) == (25, "Hybride")  # SOFIA's, kept
+    assert session.place == "École Jules Ferry, Caen"  # GAIA's, newer

@@ -1,0 +1,302 @@
+"""The HR pages through HTTP: who may do what, the upload → preview → confirm path, the
+progress fragment, the links page, the attendance exports, and pinned query counts."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from preau.hr import progress, services
+from preau.hr.models import HrImport, HrLink, HrSession, ImportStatus
+from preau.training.models import Attendance, AttendanceStatus, Enrolment
+from tests import factories
+
+from .gaia_files import FORMATIONS, TRAINEES, TRAINERS, gaia_uploads
+
+
+def upload(client, academie_pk, **kw):
+    files = gaia_uploads(FORMATIONS, TRAINERS, TRAINEES, **kw)
+    return client.post(
+        "/rh/",
+        {
+            "kind": "gaia",
+            "gaia-academie": academie_pk,
+            **{f"gaia-{kind}": f for kind, f in files.items()},
+        },
+    )
+
+
+@pytest.fixture
+def imported(cast, territory):
+    manager = cast["manager"]
+    hr_import = services.build_preview(
+        services.start_gaia_import(
+            academie=territory["academie"],
+            uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES),
+            by=manager,
+        )
+    )
+    services.confirm_import(hr_import=hr_import, by=manager)
+    return services.apply_import(hr_import)
+
+
+@pytest.mark.parametrize("role", ["teacher", "trainer", "ien", "pilot", "nobody"])
+def test_only_academic_managers_and_administrators_reach_the_imports(client, cast, role):
+    client.force_login(cast[role])
+    assert client.get("/rh/").status_code == 403
+    assert client.get("/rh/sessions-gaia/").status_code == 403
+
+
+def test_the_manager_uploads_reads_the_preview_and_confirms(
+    client, cast, territory, django_capture_on_commit_callbacks
+):
+    client.force_login(cast["manager"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, academie_pk=territory["academie"].pk)
+    hr_import = HrImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/rh/imports/{hr_import.pk}/"
+
+    page = client.get(f"/rh/imports/{hr_import.pk}/").content.decode()
+    assert "Ce que l’import changerait" in page
+    assert "Aïssatou N&#x27;Diaye" in page  # a placeholder to create, in the examples
+    assert not HrSession.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/rh/imports/{hr_import.pk}/confirmer/")
+    hr_import.refresh_from_db()
+    assert hr_import.status == ImportStatus.APPLIED
+    assert HrSession.objects.count() == 2
+    assert "Compte rendu" in client.get(f"/rh/imports/{hr_import.pk}/").content.decode()
+
+
+def test_a_wrong_file_name_is_said_on_the_form_and_nothing_starts(client, cast, territory):
+    client.force_login(cast["manager"])
+
+    response = upload(client, academie_pk=territory["academie"].pk, academie="A014")
+
+    assert response.status_code == 200
+    assert "vient de l’académie A014" in response.content.decode()
+    assert not HrImport.objects.exists()
+
+
+def test_a_manager_cannot_import_for_another_academie(client, cast):
+    other = factories.AcademieFactory(code="A099", name="Ailleurs")
+    client.force_login(cast["manager"])
+
+    response = upload(client, academie_pk=other.pk, academie="A099")
+
+    assert response.status_code == 200
+    assert not HrImport.objects.exists()
+
+
+def test_another_academies_manager_does_not_see_the_import(client, imported):
+    from preau.accounts.models import Role
+
+    stranger = factories.with_role(
+        Role.ACADEMIC_MANAGER, academie=factories.AcademieFactory(code="A099", name="Ailleurs")
+    )
+    client.force_login(stranger)
+    assert client.get(f"/rh/imports/{imported.pk}/").status_code == 404
+    assert client.post(f"/rh/imports/{imported.pk}/confirmer/").status_code == 404
+
+
+def test_the_progress_fragment_reports_then_asks_for_the_full_page(client, cast, territory):
+    manager = cast["manager"]
+    hr_import = services.start_gaia_import(
+        academie=territory["academie"],
+        uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES),
+        by=manager,
+    )
+    progress.report(hr_import.pk, step=0, steps=3, label="Lecture des fichiers", done=1, total=2)
+    client.force_login(manager)
+
+    fragment = client.get(f"/rh/imports/{hr_import.pk}/?partial=status", HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200
+    assert 'value="16"' in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
+
+    services.build_preview(hr_import)
+    done = client.get(f"/rh/imports/{hr_import.pk}/?partial=status", HTTP_HX_REQUEST="true")
+    assert done.status_code == 204 and done["HX-Refresh"] == "true"
+
+
+def test_cancel_and_refresh_answer_in_french_when_out_of_place(client, cast, imported):
+    client.force_login(cast["manager"])
+    response = client.post(f"/rh/imports/{imported.pk}/abandonner/", follow=True)
+    assert "Seul un import en attente de confirmation" in response.content.decode()
+
+
+def test_gaia_sessions_without_platform_session_are_listed_with_a_create_path(
+    client, cast, territory, imported
+):
+    client.force_login(cast["manager"])
+    page = client.get("/rh/sessions-gaia/").content.decode()
+    hr_session = HrSession.objects.get(session_code="900001")
+    assert f"/rh/sessions-gaia/{hr_session.pk}/creer/" in page
+
+    parcours = factories.ParcoursFactory(published=True)
+    response = client.post(
+        f"/rh/sessions-gaia/{hr_session.pk}/creer/",
+        {"parcours": parcours.pk, "departement": territory["calvados"].pk},
+    )
+    session = HrLink.objects.get().session
+    assert response["Location"] == f"/sessions/{session.pk}/gestion/"
+    assert session.enrolments.count() == 2
+    assert (
+        f"/rh/sessions-gaia/{hr_session.pk}/creer/"
+        not in client.get("/rh/sessions-gaia/").content.decode()
+    )
+
+
+def test_the_gaia_sessions_list_keeps_its_query_count(client, cast, territory, count_queries):
+    client.force_login(cast["manager"])
+    academie = territory["academie"]
+
+    def sessions(first, count):
+        HrSession.objects.bulk_create(
+            HrSession(
+                academie=academie,
+                session_code=str(first + i),
+                dispositif_code="26A0700001",
+                module_code=1,
+                starts_on="2026-10-01",
+                ends_on="2026-10-01",
+                source="gaia",
+            )
+            for i in range(count)
+        )
+
+    counts = []
+    for first, count in ((1, 5), (100, 50)):
+        sessions(first, count)
+        with count_queries() as ran:
+            assert client.get("/rh/sessions-gaia/").status_code == 200
+        counts.append(len(ran))
+    # session, user, roles (menu and access), count, rows (académies: a subquery)
+    assert counts == [5, 5], counts
+
+
+def test_the_import_history_keeps_its_query_count(client, cast, territory, count_queries):
+    client.force_login(cast["manager"])
+    counts = []
+    for count in (2, 20):
+        HrImport.objects.bulk_create(
+            HrImport(academie=territory["academie"], kind="gaia", uploaded_by=cast["manager"])
+            for _ in range(count)
+        )
+        with count_queries() as ran:
+            assert client.get("/rh/").status_code == 200
+        counts.append(len(ran))
+    # session, user, roles (menu), académies ×2 (the two forms' choices), count, rows
+    assert counts[0] == counts[1], counts
+
+
+# A session's links ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def session(cast, territory):
+    return factories.TrainingSessionFactory(
+        circonscription=territory["caen"], trainers=[cast["trainer"]]
+    )
+
+
+@pytest.mark.parametrize("role,status", [("trainer", 200), ("ien", 200), ("manager", 200)])
+def test_those_who_run_a_session_manage_its_links(client, cast, session, role, status):
+    client.force_login(cast[role])
+    assert client.get(f"/rh/session/{session.pk}/liens/").status_code == status
+
+
+@pytest.mark.parametrize("role", ["teacher", "other_ien", "nobody"])
+def test_others_do_not_reach_a_sessions_links(client, cast, session, role):
+    client.force_login(cast[role])
+    assert client.get(f"/rh/session/{session.pk}/liens/").status_code in {403, 404}
+
+
+def test_a_trainer_finds_and_links_a_gaia_session(client, cast, session, imported):
+    client.force_login(cast["trainer"])
+    page = client.get(f"/rh/session/{session.pk}/liens/?q=900001").content.decode()
+    hr_session = HrSession.objects.get(session_code="900001")
+    assert "Lier cette session" in page
+
+    client.post(f"/rh/session/{session.pk}/liens/", {"hr_session": hr_session.pk})
+
+    assert session.enrolments.count() == 2
+    # Placeholders have no school yet: the session page still lists them.
+    page = client.get(f"/sessions/{session.pk}/gestion/").content.decode()
+    assert "N&#x27;Diaye" in page
+    link = HrLink.objects.get()
+    assert not link.unenrol_missing
+    assert client.get(f"/rh/liens/{link.pk}/delier/").status_code == 200  # asks first
+    client.post(f"/rh/liens/{link.pk}/delier/")
+    assert not HrLink.objects.exists() and session.enrolments.count() == 2
+
+
+def test_a_gaia_session_of_another_academie_cannot_be_linked(client, cast, session):
+    other = HrSession.objects.create(
+        academie=factories.AcademieFactory(code="A099", name="Ailleurs"),
+        session_code="1",
+        dispositif_code="X",
+        module_code=1,
+        starts_on="2026-10-01",
+        ends_on="2026-10-01",
+        source="gaia",
+    )
+    client.force_login(cast["trainer"])
+    response = client.post(
+        f"/rh/session/{session.pk}/liens/", {"hr_session": other.pk}, follow=True
+    )
+    assert "introuvable" in response.content.decode()
+    assert not HrLink.objects.exists()
+
+
+def test_attendance_goes_back_to_gaia_in_its_own_format(client, cast, session, imported):
+    hr_session = HrSession.objects.get(session_code="900001")
+    link = services.link_session(
+        session=session, hr_session=hr_session, unenrol_missing=False, by=cast["trainer"]
+    )
+    meeting = factories.MeetingFactory(session=session, date="2026-10-05")
+    factories.MeetingFactory(session=session, date="2026-10-06", remote=True)  # not a presence
+    ndiaye = Enrolment.objects.select_related("user").get(
+        session=session, user__email="aissatou.ndiaye@ac-normandie.fr"
+    )
+    coeurdevey = Enrolment.objects.get(
+        session=session, user__email="francois.coeurdevey@ac-normandie.fr"
+    )
+    ndiaye.user.school = factories.SchoolFactory(circonscription=session.circonscription)
+    ndiaye.user.save()
+    Attendance.objects.create(meeting=meeting, enrolment=ndiaye, status=AttendanceStatus.PRESENT)
+    Attendance.objects.create(meeting=meeting, enrolment=coeurdevey, status=AttendanceStatus.ABSENT)
+    hand_enrolled = factories.EnrolmentFactory(session=session)  # not GAIA's: not in the file
+    client.force_login(cast["trainer"])
+
+    response = client.get(f"/rh/liens/{link.pk}/presences.csv")
+
+    assert response["Content-Type"] == "text/csv; charset=windows-1252"
+    lines = response.content.decode("cp1252").split("\r\n")
+    assert lines[-1] == ""
+    assert lines[:2] == [
+        "26A0700001|12345|900001|01|Cœurdevey|François|francois.coeurdevey@ac-normandie.fr||A|N|0,0",
+        f"26A0700001|12345|900001|01|N'Diaye|Aïssatou|aissatou.ndiaye@ac-normandie.fr|"
+        f"{ndiaye.user.school.uai}|P|N|0,0",
+    ]
+    assert hand_enrolled.user.email not in response.content.decode("cp1252")
+
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/rh/liens/{link.pk}/presences.xlsx").content)
+    ).active
+    rows = list(sheet.values)
+    assert rows[0][8] == "Réunion du 05/10/2026"
+    assert rows[2][4:6] == ("N'Diaye", "Aïssatou")
+
+
+def test_attendance_exports_are_for_those_who_run_the_session(client, cast, session, imported):
+    link = services.link_session(
+        session=session,
+        hr_session=HrSession.objects.get(session_code="900001"),
+        unenrol_missing=False,
+        by=cast["trainer"],
+    )
+    client.force_login(cast["other_ien"])
+    assert client.get(f"/rh/liens/{link.pk}/presences.csv").status_code == 404
