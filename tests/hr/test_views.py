@@ -300,3 +300,21 @@ def test_attendance_exports_are_for_those_who_run_the_session(client, cast, sess
     )
     client.force_login(cast["other_ien"])
     assert client.get(f"/rh/liens/{link.pk}/presences.csv").status_code == 404
+
+
+def test_the_demo_has_an_applied_gaia_day_a_linked_session_and_an_import_to_confirm(client, db):
+    from django.core.management import call_command
+
+    from preau.accounts.models import User
+
+    call_command("seed", "--scale", "demo", verbosity=0)
+
+    statuses = sorted(HrImport.objects.values_list("status", flat=True))
+    assert statuses == [ImportStatus.APPLIED, ImportStatus.PREVIEWED]
+    link = HrLink.objects.get()
+    assert link.session.enrolments.filter(user__email="aicha.nguessan@ac-normandie.fr").exists()
+    assert User.objects.filter(is_placeholder=True).count() == 5  # 4 trainees, 1 trainer
+    client.force_login(User.objects.get(email="gestionnaire@demo.preau.fr"))
+    pending = HrImport.objects.get(status=ImportStatus.PREVIEWED)
+    page = client.get(f"/rh/imports/{pending.pk}/").content.decode()
+    assert "Confirmer et appliquer l’import" in page

@@ -11,6 +11,7 @@ SEEDERS = [
     "preau.parcours.seeding",
     "preau.training.seeding",
     "preau.hours.seeding",
+    "preau.hr.seeding",
 ]
 
 
