@@ -167,10 +167,12 @@ def _start(academie, kind, day, uploads, by) -> HrImport:
 
 def build_preview(hr_import: HrImport) -> HrImport:
     """Reads the files into staged rows, checks them, and sums up what applying would do."""
+    _advisory_lock(hr_import.pk)  # tells mark_interrupted() that the analysis runs
     claimed = HrImport.objects.filter(pk=hr_import.pk, status=ImportStatus.QUEUED).update(
         status=ImportStatus.PREVIEWING
     )
     if not claimed:  # already analysed by another worker, or cancelled
+        _advisory_unlock(hr_import.pk)
         return hr_import
     hr_import.refresh_from_db()
     try:
@@ -199,8 +201,35 @@ def build_preview(hr_import: HrImport) -> HrImport:
         raise
     finally:
         progress.clear(hr_import.pk)
+        _advisory_unlock(hr_import.pk)
     hr_import.save()
     return hr_import
+
+
+# A session-level advisory lock per import on PostgreSQL, held by the analysing worker's
+# connection: it goes away with the connection if the worker dies.
+LOCK_SPACE = 5_105  # "HR", an arbitrary namespace for pg_advisory_lock(int, int)
+
+
+def _advisory_lock(import_id: int) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_SPACE, import_id])
+
+
+def _advisory_unlock(import_id: int) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_SPACE, import_id])
+
+
+def _analysis_is_alive(import_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_SPACE, import_id])
+        if not cursor.fetchone()[0]:
+            return True
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_SPACE, import_id])
+    return False
 
 
 def _readers(hr_import: HrImport):
@@ -826,40 +855,54 @@ def apply_import(hr_import: HrImport) -> HrImport:
 
 
 def mark_interrupted(hr_import: HrImport) -> bool:
-    """An import left "applying" by a worker that died (killed, machine restarted): its
-    transaction was rolled back by the database, so nothing changed; say so, and free the
-    académie for the next import. Detected on PostgreSQL by the row lock that a running apply
-    holds; the embedded SQLite database has no such lock (restart the import by hand)."""
-    from django.db import DatabaseError, connection
+    """An import left "analysing" or "applying" by a worker that died (killed, machine
+    restarted): the apply's transaction was rolled back by the database, so nothing changed;
+    say so, and free the académie for the next import. Detected on PostgreSQL by the locks a
+    running worker holds (the analysis' advisory lock, the apply's row lock); the embedded
+    SQLite database has neither: there, an administrator marks it failed in the admin."""
+    from django.db import DatabaseError
 
-    if connection.vendor != "postgresql" or hr_import.status != ImportStatus.APPLYING:
+    if connection.vendor != "postgresql":
         return False
-    if hr_import.task_id:
-        from django_tasks import TaskResultStatus
-
-        from .tasks import apply_import as apply_task
-
-        try:
-            if apply_task.get_result(hr_import.task_id).status == TaskResultStatus.READY:
-                return False  # still waiting for a worker
-        except Exception:  # the result is gone (another backend, purged): check the lock
-            pass
+    if hr_import.status == ImportStatus.PREVIEWING:
+        if _analysis_is_alive(hr_import.pk):
+            return False
+        reason = _(
+            "L’analyse a été interrompue (arrêt du serveur). Déposez de nouveau les fichiers."
+        )
+    elif hr_import.status == ImportStatus.APPLYING:
+        if hr_import.task_id and _apply_task_waits(hr_import.task_id):
+            return False
+        reason = _(
+            "L’application a été interrompue (arrêt du serveur) : rien n’a été modifié. "
+            "Déposez de nouveau les fichiers."
+        )
+    else:
+        return False
     try:
         with transaction.atomic():
             row = HrImport.objects.select_for_update(nowait=True).get(pk=hr_import.pk)
-            if row.status != ImportStatus.APPLYING:
+            if row.status != hr_import.status:
                 return False
             row.status = ImportStatus.FAILED
-            row.refusal = _(
-                "L’application a été interrompue (arrêt du serveur) : rien n’a été modifié. "
-                "Déposez de nouveau les fichiers."
-            )
+            row.refusal = reason
             row.save(update_fields=["status", "refusal"])
     except DatabaseError:  # locked: the apply is running
         return False
     _discard(hr_import)
     hr_import.refresh_from_db()
     return True
+
+
+def _apply_task_waits(task_id: str) -> bool:
+    from django_tasks import TaskResultStatus
+
+    from .tasks import apply_import as apply_task
+
+    try:
+        return apply_task.get_result(task_id).status == TaskResultStatus.READY
+    except Exception:  # the result is gone (another backend, purged): the lock decides
+        return False
 
 
 def _step(hr_import, step, label, done=0, total=0):

@@ -185,3 +185,31 @@ def test_sofia_bad_rows_are_reported_and_gaia_keeps_sofias_details(cast, territo
     session = HrSession.objects.get(session_code="900001")
     assert (session.capacity, session.modality) == (25, "Hybride")  # SOFIA's, kept
     assert session.place == "École Jules Ferry, Caen"  # GAIA's, newer
+
+
+def test_an_analysis_whose_worker_died_is_marked_failed_but_not_a_running_one(cast, territory):
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's")
+    import psycopg
+
+    hr_import = services.start_gaia_import(
+        academie=territory["academie"],
+        uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES),
+        by=cast["manager"],
+    )
+    HrImport.objects.filter(pk=hr_import.pk).update(status=ImportStatus.PREVIEWING)
+    hr_import.refresh_from_db()
+    db = connection.settings_dict
+    worker = psycopg.connect(
+        dbname=db["NAME"], user=db["USER"] or "postgres", host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432, autocommit=True,
+    )  # fmt: skip
+    try:
+        worker.execute("SELECT pg_advisory_lock(%s, %s)", [services.LOCK_SPACE, hr_import.pk])
+        assert not services.mark_interrupted(hr_import)  # the worker is alive
+    finally:
+        worker.close()  # the worker dies: its lock goes with its connection
+
+    assert services.mark_interrupted(hr_import)
+    assert hr_import.status == ImportStatus.FAILED
+    assert "interrompue" in hr_import.refusal

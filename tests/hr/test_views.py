@@ -318,3 +318,35 @@ def test_the_demo_has_an_applied_gaia_day_a_linked_session_and_an_import_to_conf
     pending = HrImport.objects.get(status=ImportStatus.PREVIEWED)
     page = client.get(f"/rh/imports/{pending.pk}/").content.decode()
     assert "Confirmer et appliquer l’import" in page
+
+
+def test_the_manager_uploads_a_sofia_plan_and_a_wrong_format_is_said(
+    client, cast, territory, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_robustness import sofia_plan, sofia_row
+
+    client.force_login(cast["manager"])
+    academie = territory["academie"].pk
+    wrong = client.post(
+        "/rh/",
+        {
+            "kind": "sofia",
+            "sofia-academie": academie,
+            "sofia-sofia": SimpleUploadedFile("plan.csv", b"a;b"),
+        },
+    )
+    assert "format tableur .xlsx" in wrong.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/rh/",
+            {
+                "kind": "sofia",
+                "sofia-academie": academie,
+                "sofia-sofia": sofia_plan([sofia_row("800001")]),
+            },
+        )
+    hr_import = HrImport.objects.get()
+    assert hr_import.status == ImportStatus.PREVIEWED
+    assert hr_import.summary["sessions_new"] == 1
