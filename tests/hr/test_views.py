@@ -350,3 +350,51 @@ def test_the_manager_uploads_a_sofia_plan_and_a_wrong_format_is_said(
     hr_import = HrImport.objects.get()
     assert hr_import.status == ImportStatus.PREVIEWED
     assert hr_import.summary["sessions_new"] == 1
+
+
+def test_a_sessions_links_page_keeps_its_query_count(client, cast, session, count_queries):
+    client.force_login(cast["trainer"])
+    academie = session.departement.academie
+    counts = []
+    for first, count in ((1, 2), (100, 20)):
+        HrSession.objects.bulk_create(
+            HrSession(
+                academie=academie,
+                session_code=str(first + i),
+                dispositif_code="26A0700001",
+                module_code=1,
+                starts_on="2026-10-01",
+                ends_on="2026-10-01",
+                source="gaia",
+            )
+            for i in range(count)
+        )
+        for hr_session in HrSession.objects.filter(links=None):
+            HrLink.objects.create(session=session, hr_session=hr_session)
+        with count_queries() as ran:
+            assert client.get(f"/rh/session/{session.pk}/liens/?q=26A0700001").status_code == 200
+        counts.append(len(ran))
+    # session, user, roles, the session (access), links, missing participants, candidates
+    assert counts == [7, 7], counts
+
+
+def test_an_import_page_keeps_its_query_count_whatever_its_rejected_lines(
+    client, cast, territory, count_queries
+):
+    from preau.hr.models import ImportProblem
+
+    client.force_login(cast["manager"])
+    hr_import = HrImport.objects.create(
+        academie=territory["academie"], kind="gaia", status=ImportStatus.APPLIED
+    )
+    counts = []
+    for count in (3, 300):
+        ImportProblem.objects.bulk_create(
+            ImportProblem(hr_import=hr_import, file="stagiaires", line=i, reason="x")
+            for i in range(count)
+        )
+        with count_queries() as ran:
+            assert client.get(f"/rh/imports/{hr_import.pk}/").status_code == 200
+        counts.append(len(ran))
+    # session, user, roles, the import, problems count, a page of problems
+    assert counts == [6, 6], counts
