@@ -1,6 +1,7 @@
 """Training sessions: a published parcours deployed to one group of teachers."""
 
 import secrets
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import models
@@ -247,6 +248,11 @@ class Enrolment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     certificate_code = models.CharField(max_length=24, unique=True, null=True, blank=True)
+    # The school at the time of the attestation, for the certificate: a teacher who moves
+    # keeps a certificate that names the school where they were trained.
+    attested_school_name = models.CharField(max_length=200, blank=True)
+    attested_school_commune = models.CharField(max_length=100, blank=True)
+    attested_school_uai = models.CharField(max_length=8, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -265,6 +271,18 @@ class Enrolment(models.Model):
     @property
     def is_attested(self) -> bool:
         return self.completed_at is not None
+
+    @property
+    def certificate_school(self):
+        """The school the certificate names: the one at the attestation, else (attested
+        before it was recorded) the current one."""
+        if self.attested_school_uai:
+            return SimpleNamespace(
+                name=self.attested_school_name,
+                commune=self.attested_school_commune,
+                uai=self.attested_school_uai,
+            )
+        return self.user.school
 
     def can_leave(self, today) -> bool:
         """The participant may leave the waiting list while the session runs, or withdraw

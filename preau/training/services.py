@@ -618,6 +618,9 @@ def mark_all_present(*, meeting: Meeting, by: User) -> int:
     return len(statuses)
 
 
+ATTESTED_SCHOOL = ["attested_school_name", "attested_school_commune", "attested_school_uai"]
+
+
 @transaction.atomic
 def attest(*, session: TrainingSession, by: User, enrolment_ids: list[int]) -> int:
     """Marks participants complete ("Terminé") and gives each a certificate code."""
@@ -629,13 +632,19 @@ def attest(*, session: TrainingSession, by: User, enrolment_ids: list[int]) -> i
     to_attest = list(
         session.enrolments.filter(
             pk__in=enrolment_ids, status=EnrolmentStatus.ENROLLED, completed_at__isnull=True
-        )
+        ).select_related("user__school")
     )
     now = timezone.now()
     for enrolment in to_attest:
         enrolment.completed_at, enrolment.attested_by = now, by
         enrolment.certificate_code = new_code()
-    Enrolment.objects.bulk_update(to_attest, ["completed_at", "attested_by", "certificate_code"])
+        school = enrolment.user.school
+        enrolment.attested_school_name = school.name if school else ""
+        enrolment.attested_school_commune = school.commune if school else ""
+        enrolment.attested_school_uai = school.uai if school else ""
+    Enrolment.objects.bulk_update(
+        to_attest, ["completed_at", "attested_by", "certificate_code", *ATTESTED_SCHOOL]
+    )
     for enrolment in to_attest:
         enrolment.session = session
     # The session's announced hours go into each teacher's ledger, flat-rate.
@@ -648,7 +657,11 @@ def withdraw_attestation(*, enrolment: Enrolment) -> None:
     if not enrolment.session.can_attest:
         raise ValidationError(_("La session est close : l’attestation ne peut plus changer."))
     enrolment.completed_at = enrolment.attested_by = enrolment.certificate_code = None
-    enrolment.save(update_fields=["completed_at", "attested_by", "certificate_code"])
+    for field in ATTESTED_SCHOOL:
+        setattr(enrolment, field, "")
+    enrolment.save(
+        update_fields=["completed_at", "attested_by", "certificate_code", *ATTESTED_SCHOOL]
+    )
     hours_services.withdraw_credit(enrolment)
 
 

@@ -280,3 +280,27 @@ def test_a_certificate_of_an_archived_session_still_verifies(client, cast, sessi
     content = client.get(verify_url(camille.certificate_code)).content.decode()
 
     assert "Cette attestation est authentique" in content
+
+
+def test_the_certificate_keeps_the_school_of_the_attestation_after_a_move(
+    client, cast, camille, territory
+):
+    trained_at = territory["caen_school"]
+    teacher = cast["teacher"]
+    teacher.school = territory["saint_lo_school"]
+    teacher.save()
+    client.force_login(teacher)
+
+    text = pdf_text(client.get(certificate_url(camille)).content)
+
+    assert f"UAI {trained_at.uai}" in text
+    assert territory["saint_lo_school"].uai not in text
+
+
+def test_withdrawing_an_attestation_forgets_the_school_it_recorded(session, camille):
+    assert camille.attested_school_uai
+
+    services.withdraw_attestation(enrolment=camille)
+
+    camille.refresh_from_db()
+    assert (camille.attested_school_name, camille.attested_school_uai) == ("", "")

@@ -193,7 +193,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "enrolment": enrolment,
         "person": enrolment.user,
-        "school": enrolment.user.school,
+        "school": enrolment.certificate_school,
         "session": session,
         "source": session.source,
         "trainers": selectors.trainers_of(session),
