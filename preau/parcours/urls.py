@@ -13,23 +13,31 @@ urlpatterns = [
     path("concevoir/", design.design_dashboard, name="design_dashboard"),
     path("<int:pk>/", design.detail, name="detail"),
     path("<int:pk>/indexation/", design.indexation, name="indexation"),
-    path("<int:pk>/contenu/", design.content, name="content"),
-    path("<int:pk>/contenu/sections/", design.section_add, name="section_add"),
+    path("<int:pk>/contenu/", design.editor.content, name="content"),
+    path("<int:pk>/contenu/sections/", design.editor.section_add, name="section_add"),
     path("<int:pk>/soumettre/", design.submit, name="submit"),
     path("<int:pk>/dupliquer/", design.duplicate, name="duplicate"),
     path("<int:pk>/nouvelle-version/", design.new_version, name="new_version"),
     path("<int:pk>/archiver/", design.archive, name="archive"),
-    path("contenu/sections/<int:pk>/renommer/", design.section_rename, name="section_rename"),
-    path("contenu/sections/<int:pk>/deplacer/", design.section_move, name="section_move"),
-    path("contenu/sections/<int:pk>/supprimer/", design.section_delete, name="section_delete"),
+    path(
+        "contenu/sections/<int:pk>/renommer/", design.editor.section_rename, name="section_rename"
+    ),
+    path("contenu/sections/<int:pk>/deplacer/", design.editor.section_move, name="section_move"),
+    path(
+        "contenu/sections/<int:pk>/supprimer/", design.editor.section_delete, name="section_delete"
+    ),
     path(
         "contenu/sections/<int:pk>/ajouter/<slug:kind>/",
-        design.activity_add,
+        design.editor.activity_add,
         name="activity_add",
     ),
-    path("contenu/activites/<int:pk>/modifier/", design.activity_edit, name="activity_edit"),
-    path("contenu/activites/<int:pk>/deplacer/", design.activity_move, name="activity_move"),
-    path("contenu/activites/<int:pk>/supprimer/", design.activity_delete, name="activity_delete"),
+    path("contenu/activites/<int:pk>/modifier/", design.editor.activity_edit, name="activity_edit"),
+    path("contenu/activites/<int:pk>/deplacer/", design.editor.activity_move, name="activity_move"),
+    path(
+        "contenu/activites/<int:pk>/supprimer/",
+        design.editor.activity_delete,
+        name="activity_delete",
+    ),
     # Review: reviewers' queue and decisions, the editorial committee's national label.
     path("relecture/", review.review_queue, name="review_queue"),
     path("relecture/labels/", review.label_board, name="label_board"),

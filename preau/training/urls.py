@@ -91,41 +91,43 @@ urlpatterns += [
     path("<int:pk>/gestion/clore/", manage.session_close, name="manage_close"),
     path("<int:pk>/gestion/archiver/", manage.session_archive, name="manage_archive"),
     # The session's copy of the content, with the parcours editor.
-    path("<int:pk>/gestion/contenu/", manage.content, name="manage_content"),
-    path("<int:pk>/gestion/contenu/sections/", manage.section_add, name="manage_section_add"),
+    path("<int:pk>/gestion/contenu/", manage.editor.content, name="manage_content"),
+    path(
+        "<int:pk>/gestion/contenu/sections/", manage.editor.section_add, name="manage_section_add"
+    ),
     path(
         "gestion/contenu/sections/<int:pk>/renommer/",
-        manage.section_rename,
+        manage.editor.section_rename,
         name="manage_section_rename",
     ),
     path(
         "gestion/contenu/sections/<int:pk>/deplacer/",
-        manage.section_move,
+        manage.editor.section_move,
         name="manage_section_move",
     ),
     path(
         "gestion/contenu/sections/<int:pk>/supprimer/",
-        manage.section_delete,
+        manage.editor.section_delete,
         name="manage_section_delete",
     ),
     path(
         "gestion/contenu/sections/<int:pk>/ajouter/<slug:kind>/",
-        manage.activity_add,
+        manage.editor.activity_add,
         name="manage_activity_add",
     ),
     path(
         "gestion/contenu/activites/<int:pk>/modifier/",
-        manage.activity_edit,
+        manage.editor.activity_edit,
         name="manage_activity_edit",
     ),
     path(
         "gestion/contenu/activites/<int:pk>/deplacer/",
-        manage.activity_move,
+        manage.editor.activity_move,
         name="manage_activity_move",
     ),
     path(
         "gestion/contenu/activites/<int:pk>/supprimer/",
-        manage.activity_delete,
+        manage.editor.activity_delete,
         name="manage_activity_delete",
     ),
 ]

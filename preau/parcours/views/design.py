@@ -11,23 +11,21 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from preau.accounts.selectors import has_role
 from preau.training.services import ORGANISER_ROLES
 
-from .. import access, selectors, services
-from ..activities import all_kinds, get_kind
-from ..forms import CommentForm, CreateParcoursForm, IndexationForm, SectionForm
-from ..models import Activity, Parcours, Status
+from .. import access, content_editor, selectors, services
+from ..forms import CommentForm, CreateParcoursForm, IndexationForm
+from ..models import Parcours, Status
 
 PAGE_SIZE = 20
-DIRECTIONS = {"up": -1, "down": 1}
 
 
 def _page(request: HttpRequest, queryset):
@@ -42,10 +40,6 @@ def _refused(request: HttpRequest, error: ValidationError, to: str) -> HttpRespo
 
 def _detail_url(parcours: Parcours, anchor: str = "") -> str:
     return reverse("parcours:detail", args=[parcours.pk]) + (f"#{anchor}" if anchor else "")
-
-
-def _content_url(parcours_pk: int, anchor: str = "") -> str:
-    return reverse("parcours:content", args=[parcours_pk]) + (f"#{anchor}" if anchor else "")
 
 
 def _require_editable(request: HttpRequest, parcours: Parcours) -> HttpResponse | None:
@@ -240,214 +234,27 @@ def _drafting_warnings(parcours: Parcours) -> list[str]:
 
 
 # Content -------------------------------------------------------------------------------------
+# The editor's views live in content_editor.py, shared with a session's copy of the content.
 
-
-# The URL names of the editor's actions (parcours/design/partials/editor.html): a training
-# session's content editor gives its own.
-EDITOR_ROUTES = {
-    name: f"parcours:{name}"
-    for name in (
-        "section_add",
-        "section_rename",
-        "section_move",
-        "section_delete",
-        "activity_add",
-        "activity_edit",
-        "activity_move",
-        "activity_delete",
+# The URL patterns point at editor.content, editor.section_add…
+editor = content_editor.editor_views(
+    content_editor.Owner(
+        name="parcours",
+        url_prefix="parcours:",
+        template_dir="parcours/design",
+        get_owner=access.get_parcours_to_edit_or_404,
+        get_section=access.get_section_to_edit_or_404,
+        get_activity=access.get_activity_to_edit_or_404,
+        owner_of=lambda parcours: parcours,
+        content_of=lambda parcours: parcours,
+        check=services.check_editable,
+        refused_url=_detail_url,
+        delete_section_text=_lazy(
+            "La section et ses %(n)s activité(s) seront supprimées, fichiers compris. "
+            "Cette action est définitive."
+        ),
+        delete_activity_text=_lazy(
+            "L’activité et ses fichiers seront supprimés. Cette action est définitive."
+        ),
     )
-}
-
-
-def _editor_context(parcours: Parcours, section_form: SectionForm | None = None) -> dict:
-    return {
-        "parcours": parcours,
-        "sections": selectors.sections_with_activities(parcours, trainer_notes=True),
-        "kinds": all_kinds(),
-        "section_form": section_form or SectionForm(),
-        "routes": EDITOR_ROUTES,
-        "owner_pk": parcours.pk,
-    }
-
-
-@vary_on_headers("HX-Request")
-def content(request: HttpRequest, pk: int) -> HttpResponse:
-    """The content editor; for htmx (after an add or a move), the editor fragment only."""
-    parcours = access.get_parcours_to_edit_or_404(request.user, pk)
-    if refused := _require_editable(request, parcours):
-        return refused
-    template = "parcours/design/content.html"
-    if request.htmx:
-        template += "#editor"
-    return render(request, template, _editor_context(parcours))
-
-
-@require_POST
-def section_add(request: HttpRequest, pk: int) -> HttpResponse:
-    parcours = access.get_parcours_to_edit_or_404(request.user, pk)
-    form = SectionForm(request.POST)
-    if form.is_valid():
-        try:
-            section = services.add_section(parcours=parcours, title=form.cleaned_data["title"])
-        except ValidationError as error:
-            if not parcours.is_editable:
-                return _refused(request, error, _detail_url(parcours))
-            form.add_error("title", error)
-        else:
-            messages.success(request, _("Section « %(t)s » ajoutée.") % {"t": section.title})
-            return redirect(_content_url(parcours.pk, f"section-{section.pk}"))
-    template = "parcours/design/content.html"
-    if request.htmx:
-        template += "#editor"
-    return render(request, template, _editor_context(parcours, form))
-
-
-@require_http_methods(["GET", "POST"])
-def section_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    section = access.get_section_to_edit_or_404(request.user, pk)
-    parcours = section.parcours
-    if refused := _require_editable(request, parcours):
-        return refused
-    form = SectionForm(request.POST or None, initial={"title": section.title})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rename_section(section=section, title=form.cleaned_data["title"])
-        except ValidationError as error:
-            form.add_error("title", error)
-        else:
-            messages.success(request, _("Section renommée."))
-            return redirect(_content_url(parcours.pk, f"section-{section.pk}"))
-    return render(
-        request,
-        "parcours/design/section_form.html",
-        {"parcours": parcours, "section": section, "form": form},
-    )
-
-
-@require_POST
-def section_move(request: HttpRequest, pk: int) -> HttpResponse:
-    section = access.get_section_to_edit_or_404(request.user, pk)
-    return _move(request, section, section.parcours_id, f"section-{section.pk}")
-
-
-@require_POST
-def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = access.get_activity_to_edit_or_404(request.user, pk)
-    return _move(request, activity, activity.section.parcours_id, f"activity-{activity.pk}")
-
-
-def _move(request: HttpRequest, item, parcours_pk: int, anchor: str) -> HttpResponse:
-    direction = DIRECTIONS.get(request.POST.get("direction", ""))
-    if direction is None:
-        return HttpResponseBadRequest(_("Direction inconnue."))
-    try:
-        services.move(item=item, direction=direction)
-    except ValidationError as error:
-        return _refused(request, error, reverse("parcours:detail", args=[parcours_pk]))
-    messages.success(
-        request,
-        (_("« %(t)s » monte d’un cran.") if direction < 0 else _("« %(t)s » descend d’un cran."))
-        % {"t": item.title},
-    )
-    return redirect(_content_url(parcours_pk, anchor))
-
-
-@require_http_methods(["GET", "POST"])
-def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    section = access.get_section_to_edit_or_404(request.user, pk)
-    parcours = section.parcours
-    if request.method == "POST":
-        try:
-            services.delete_section(section=section)
-        except ValidationError as error:
-            return _refused(request, error, _detail_url(parcours))
-        messages.success(request, _("Section « %(t)s » supprimée.") % {"t": section.title})
-        return redirect(_content_url(parcours.pk))
-    if refused := _require_editable(request, parcours):
-        return refused
-    count = section.activities.count()
-    return render(
-        request,
-        "parcours/design/confirm.html",
-        {
-            "parcours": parcours,
-            "page_title": _("Supprimer la section « %(t)s »") % {"t": section.title},
-            "explanation": _(
-                "La section et ses %(n)s activité(s) seront supprimées, fichiers compris. "
-                "Cette action est définitive."
-            )
-            % {"n": count},
-            "confirm_label": _("Supprimer la section"),
-            "cancel_url": _content_url(parcours.pk, f"section-{section.pk}"),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def activity_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    section = access.get_section_to_edit_or_404(request.user, pk)
-    try:
-        spec = get_kind(kind)
-    except KeyError:
-        return HttpResponseBadRequest(_("Type d’activité inconnu."))
-    return _activity_form(request, Activity(section=section, kind=spec.code), spec, section)
-
-
-@require_http_methods(["GET", "POST"])
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = access.get_activity_to_edit_or_404(request.user, pk)
-    return _activity_form(request, activity, activity.kind_spec, None)
-
-
-def _activity_form(request: HttpRequest, activity: Activity, spec, section) -> HttpResponse:
-    parcours = activity.section.parcours
-    if refused := _require_editable(request, parcours):
-        return refused
-    form = spec.form_class(request.POST or None, request.FILES or None, instance=activity)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_activity(form=form, section=section, kind=spec.code)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Activité « %(t)s » enregistrée.") % {"t": saved.title})
-            return redirect(_content_url(parcours.pk, f"activity-{saved.pk}"))
-    return render(
-        request,
-        "parcours/design/activity_form.html",
-        {
-            "parcours": parcours,
-            "section": activity.section,
-            "activity": activity,
-            "kind": spec,
-            "form": form,
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = access.get_activity_to_edit_or_404(request.user, pk)
-    parcours = activity.section.parcours
-    if request.method == "POST":
-        try:
-            services.delete_activity(activity=activity)
-        except ValidationError as error:
-            return _refused(request, error, _detail_url(parcours))
-        messages.success(request, _("Activité « %(t)s » supprimée.") % {"t": activity.title})
-        return redirect(_content_url(parcours.pk, f"section-{activity.section_id}"))
-    if refused := _require_editable(request, parcours):
-        return refused
-    return render(
-        request,
-        "parcours/design/confirm.html",
-        {
-            "parcours": parcours,
-            "page_title": _("Supprimer l’activité « %(t)s »") % {"t": activity.title},
-            "explanation": _(
-                "L’activité et ses fichiers seront supprimés. Cette action est définitive."
-            ),
-            "confirm_label": _("Supprimer l’activité"),
-            "cancel_url": _content_url(parcours.pk, f"activity-{activity.pk}"),
-        },
-    )
+)

@@ -11,21 +11,17 @@ import copy
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from preau.accounts.selectors import has_role
-from preau.parcours import selectors as parcours_selectors
-from preau.parcours import services as parcours_services
-from preau.parcours.activities import all_kinds, get_kind
-from preau.parcours.forms import SectionForm
-from preau.parcours.models import Activity
+from preau.parcours import content_editor
 
 from .. import access, selectors, services
 from ..forms import (
@@ -42,7 +38,6 @@ from ..forms import (
 from ..models import SessionStatus, TrainingSession
 
 PAGE_SIZE = 20
-DIRECTIONS = {"up": -1, "down": 1}
 
 
 def _session_url(session: TrainingSession, anchor: str = "") -> str:
@@ -508,215 +503,30 @@ def session_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Content adaptation: the session's own copy of the parcours -------------------------------------
-# The parcours' editor, its content services and its activity kinds' forms, pointed at the copy.
-# The copy is reached only through a session the user manages (access.py).
+# The parcours' editor (parcours/content_editor.py) pointed at the copy, which is reached only
+# through a session the user manages (access.py).
 
-EDITOR_ROUTES = {
-    name: f"training:manage_{name}"
-    for name in (
-        "section_add",
-        "section_rename",
-        "section_move",
-        "section_delete",
-        "activity_add",
-        "activity_edit",
-        "activity_move",
-        "activity_delete",
-    )
-}
-
-
-def _content_url(session_pk: int, anchor: str = "") -> str:
-    return reverse("training:manage_content", args=[session_pk]) + (f"#{anchor}" if anchor else "")
-
-
-def _not_adaptable(request: HttpRequest, session: TrainingSession) -> HttpResponse | None:
-    try:
-        services.check_content_adaptable(session)
-    except ValidationError as error:
-        return _refused(request, error, _session_url(session))
-    return None
-
-
-def _editor_context(session: TrainingSession, section_form: SectionForm | None = None) -> dict:
-    return {
-        "session": session,
-        "sections": parcours_selectors.sections_with_activities(
-            session.content, trainer_notes=True
-        ),
-        "kinds": all_kinds(),
-        "section_form": section_form or SectionForm(),
-        "routes": EDITOR_ROUTES,
-        "owner_pk": session.pk,
-    }
-
-
-def _editor(request: HttpRequest, context: dict) -> HttpResponse:
-    template = "training/manage/content.html"
-    if request.htmx:
-        template += "#editor"
-    return render(request, template, context)
-
-
-@vary_on_headers("HX-Request")
-def content(request: HttpRequest, pk: int) -> HttpResponse:
-    """The content editor; for htmx (after an add or a move), the editor fragment only."""
-    session = access.get_session_to_manage_or_404(request.user, pk)
-    if refused := _not_adaptable(request, session):
-        return refused
-    return _editor(request, _editor_context(session))
-
-
-@require_POST
-def section_add(request: HttpRequest, pk: int) -> HttpResponse:
-    session = access.get_session_to_manage_or_404(request.user, pk)
-    if refused := _not_adaptable(request, session):
-        return refused
-    form = SectionForm(request.POST)
-    if form.is_valid():
-        try:
-            section = parcours_services.add_section(
-                parcours=session.content, title=form.cleaned_data["title"]
-            )
-        except ValidationError as error:
-            form.add_error("title", error)
-        else:
-            messages.success(request, _("Section « %(t)s » ajoutée.") % {"t": section.title})
-            return redirect(_content_url(session.pk, f"section-{section.pk}"))
-    return _editor(request, _editor_context(session, form))
-
-
-@require_http_methods(["GET", "POST"])
-def section_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    section = access.get_content_section_to_adapt_or_404(request.user, pk)
-    session = section.parcours.training_session
-    if refused := _not_adaptable(request, session):
-        return refused
-    form = SectionForm(request.POST or None, initial={"title": section.title})
-    if request.method == "POST" and form.is_valid():
-        try:
-            parcours_services.rename_section(section=section, title=form.cleaned_data["title"])
-        except ValidationError as error:
-            form.add_error("title", error)
-        else:
-            messages.success(request, _("Section renommée."))
-            return redirect(_content_url(session.pk, f"section-{section.pk}"))
-    context = {"session": session, "section": section, "form": form}
-    return render(request, "training/manage/section_form.html", context)
-
-
-@require_POST
-def section_move(request: HttpRequest, pk: int) -> HttpResponse:
-    section = access.get_content_section_to_adapt_or_404(request.user, pk)
-    return _move(request, section, section.parcours.training_session, f"section-{section.pk}")
-
-
-@require_POST
-def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = access.get_content_activity_to_adapt_or_404(request.user, pk)
-    session = activity.section.parcours.training_session
-    return _move(request, activity, session, f"activity-{activity.pk}")
-
-
-def _move(request: HttpRequest, item, session: TrainingSession, anchor: str) -> HttpResponse:
-    direction = DIRECTIONS.get(request.POST.get("direction", ""))
-    if direction is None:
-        return HttpResponseBadRequest(_("Direction inconnue."))
-    if refused := _not_adaptable(request, session):
-        return refused
-    parcours_services.move(item=item, direction=direction)
-    messages.success(
-        request,
-        (_("« %(t)s » monte d’un cran.") if direction < 0 else _("« %(t)s » descend d’un cran."))
-        % {"t": item.title},
-    )
-    return redirect(_content_url(session.pk, anchor))
-
-
-@require_http_methods(["GET", "POST"])
-def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    section = access.get_content_section_to_adapt_or_404(request.user, pk)
-    session = section.parcours.training_session
-    if refused := _not_adaptable(request, session):
-        return refused
-    if request.method == "POST":
-        parcours_services.delete_section(section=section)
-        messages.success(request, _("Section « %(t)s » supprimée.") % {"t": section.title})
-        return redirect(_content_url(session.pk))
-    count = section.activities.count()
-    return _confirm(
-        request,
-        session,
-        page_title=_("Supprimer la section « %(t)s »") % {"t": section.title},
-        explanation=_(
+# The URL patterns point at editor.content, editor.section_add…
+editor = content_editor.editor_views(
+    content_editor.Owner(
+        name="session",
+        url_prefix="training:manage_",
+        template_dir="training/manage",
+        get_owner=access.get_session_to_manage_or_404,
+        get_section=access.get_content_section_to_adapt_or_404,
+        get_activity=access.get_content_activity_to_adapt_or_404,
+        owner_of=lambda parcours: parcours.training_session,
+        content_of=lambda session: session.content,
+        check=services.check_content_adaptable,
+        refused_url=_session_url,
+        delete_section_text=_lazy(
             "La section et ses %(n)s activité(s) seront supprimées de cette session, fichiers "
             "compris. Le parcours d’origine n’est pas modifié."
-        )
-        % {"n": count},
-        confirm_label=_("Supprimer la section"),
-        cancel_url=_content_url(session.pk, f"section-{section.pk}"),
-        in_content=True,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def activity_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    section = access.get_content_section_to_adapt_or_404(request.user, pk)
-    try:
-        spec = get_kind(kind)
-    except KeyError:
-        return HttpResponseBadRequest(_("Type d’activité inconnu."))
-    return _activity_form(request, Activity(section=section, kind=spec.code), spec, section)
-
-
-@require_http_methods(["GET", "POST"])
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = access.get_content_activity_to_adapt_or_404(request.user, pk)
-    return _activity_form(request, activity, activity.kind_spec, None)
-
-
-def _activity_form(request: HttpRequest, activity: Activity, spec, section) -> HttpResponse:
-    session = activity.section.parcours.training_session
-    if refused := _not_adaptable(request, session):
-        return refused
-    form = spec.form_class(request.POST or None, request.FILES or None, instance=activity)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = parcours_services.save_activity(form=form, section=section, kind=spec.code)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Activité « %(t)s » enregistrée.") % {"t": saved.title})
-            return redirect(_content_url(session.pk, f"activity-{saved.pk}"))
-    context = {
-        "session": session,
-        "section": activity.section,
-        "activity": activity,
-        "kind": spec,
-        "form": form,
-    }
-    return render(request, "training/manage/activity_form.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = access.get_content_activity_to_adapt_or_404(request.user, pk)
-    session = activity.section.parcours.training_session
-    if refused := _not_adaptable(request, session):
-        return refused
-    if request.method == "POST":
-        parcours_services.delete_activity(activity=activity)
-        messages.success(request, _("Activité « %(t)s » supprimée.") % {"t": activity.title})
-        return redirect(_content_url(session.pk, f"section-{activity.section_id}"))
-    return _confirm(
-        request,
-        session,
-        page_title=_("Supprimer l’activité « %(t)s »") % {"t": activity.title},
-        explanation=_(
+        ),
+        delete_activity_text=_lazy(
             "L’activité et ses fichiers seront supprimés de cette session. Le parcours "
             "d’origine n’est pas modifié."
         ),
-        confirm_label=_("Supprimer l’activité"),
-        cancel_url=_content_url(session.pk, f"activity-{activity.pk}"),
-        in_content=True,
+        confirm_context={"in_content": True},
     )
+)
