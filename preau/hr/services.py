@@ -481,6 +481,14 @@ def _discard(hr_import: HrImport) -> None:
 # What applying would do --------------------------------------------------------------------
 
 
+# What each source does not say about a session: an import of one keeps the other's values
+# (a GAIA day does not blank SOFIA's capacity, nor a SOFIA plan GAIA's titles and times).
+NOT_CARRIED = {
+    ImportKind.GAIA: {"modality", "uai", "capacity"},
+    ImportKind.SOFIA: {"dispositif_title", "module_title", "start_time", "end_time", "place_type"},
+}
+
+
 @dataclass
 class Plan:
     """The differences between the staged rows of an import and the académie's current
@@ -571,18 +579,14 @@ class Plan:
                 session = existing.get(row.session_code)
                 if session is None:
                     continue
+                lacks = NOT_CARRIED[self.hr_import.kind]
                 fields = [
                     name
                     for name in HrSession.DATA_FIELDS
-                    if getattr(session, name) != getattr(row, name)
-                    and not (name in {"modality", "uai", "capacity"} and self._keeps(name, row))
+                    if name not in lacks and getattr(session, name) != getattr(row, name)
                 ]
-                if fields or session.gone_since or session.source != self.hr_import.kind:
+                if fields or session.gone_since:
                     yield session, row, fields
-
-    def _keeps(self, name, row) -> bool:
-        # GAIA does not know SOFIA's modality, UAI and capacity: it keeps them.
-        return self.hr_import.kind == ImportKind.GAIA
 
     def new_trainees(self):
         return self.persons.filter(file=STAGIAIRES).exclude(
@@ -948,9 +952,8 @@ def _apply_sessions(plan: Plan) -> dict:
             for name in fields:
                 setattr(session, name, getattr(row, name))
             session.gone_since = None
-            session.source = kind
             sessions.append(session)
-        HrSession.objects.bulk_update(sessions, [*HrSession.DATA_FIELDS, "gone_since", "source"])
+        HrSession.objects.bulk_update(sessions, [*HrSession.DATA_FIELDS, "gone_since"])
         changed += len(sessions)
     gone = plan.gone_sessions().update(gone_since=timezone.now())
     return {"sessions_new": created, "sessions_changed": changed, "sessions_gone": gone}
