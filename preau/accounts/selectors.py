@@ -40,19 +40,29 @@ def is_administrator(user) -> bool:
 
 
 def academies_of(user):
-    """Ids of the académies a person works in (through a role or their school), as a subquery."""
-    from django.db.models import Q
+    """Ids of the académies a person works in (through a role or their school), as a subquery.
 
-    from preau.territories.models import Academie
+    A UNION of four small lookups (the roles' académies, their départements', their
+    circonscriptions', the school's), each read through an index. Written as one query joining
+    académie → départements → circonscriptions × schools → staff with OR conditions, PostgreSQL
+    had to build that join for the whole country (6.3 million rows, 1.3 s) on every page of
+    the offre (docs/performance.md, issue 7).
+    """
+    from preau.territories.models import Academie, Circonscription, Departement, School
 
     assignments = RoleAssignment.objects.filter(user=user)
+    # order_by(): no model ordering inside a UNION (SQLite refuses it in a subquery).
     return (
-        Academie.objects.filter(
-            Q(pk__in=assignments.values("academie"))
-            | Q(departements__in=assignments.values("departement"))
-            | Q(departements__circonscriptions__in=assignments.values("circonscription"))
-            | Q(departements__schools__staff=user)
-        )
+        Academie.objects.filter(pk__in=assignments.values("academie"))
+        .order_by()
         .values("pk")
-        .distinct()
+        .union(
+            Departement.objects.filter(pk__in=assignments.values("departement"))
+            .order_by()
+            .values("academie"),
+            Circonscription.objects.filter(pk__in=assignments.values("circonscription"))
+            .order_by()
+            .values("departement__academie"),
+            School.objects.filter(staff=user).order_by().values("departement__academie"),
+        )
     )

@@ -5,9 +5,9 @@
   the IEN's follow-up shows every status (complete, missing distance, missing animations…),
   with manual corrections (each with its reason) and union meetings (validated, one pending).
   Everything goes through the services, as the IEN and the teachers would have done it.
-- national: ≈1,000,000 ledger entries over the national teachers for the current and previous
-  school years (training, animations, a few corrections and union meetings), written with COPY
-  on PostgreSQL.
+- national: ≈1,300,000 ledger entries over the national teachers for the current and previous
+  school years (the attested participants of the national sessions, animations, a few
+  corrections and union meetings), written with COPY on PostgreSQL.
 
 Attestations of the demo sessions already credit their hours (training.services.attest).
 """
@@ -30,7 +30,7 @@ from preau.territories.seeding import (
     national_circonscription_codes,
     national_plan,
 )
-from preau.training.models import Enrolment, EnrolmentStatus, SessionStatus
+from preau.training.models import Enrolment, EnrolmentStatus, SessionStatus, TrainingSession
 
 from . import services
 from .models import Animation, Entry, Kind, Source
@@ -264,8 +264,9 @@ def seed_national(rng: random.Random, log, *, factor: float = 1.0) -> None:
     union meetings (most validated, some pending). A year under way gets its elapsed share.
     `factor` must be the one the territories and people were seeded with.
 
-    Training entries have source "session" but no session: the national set has no sessions
-    yet (issue 7 adds them); they stand for the flat-rate hours a session's attestation credits.
+    Training entries: when the national sessions are there (training.seeding runs first), each
+    attested participant is credited as attest() does, with the session; without them (the
+    tests seed hours alone), entries of source "session" are drawn at random, without a session.
 
     Idempotence: the run is one transaction and returns at once when a national circonscription
     already has an animation. Deterministic: the same rng and database give the same entries.
@@ -304,13 +305,59 @@ def seed_national(rng: random.Random, log, *, factor: float = 1.0) -> None:
         .order_by("pk")
         .values_list("pk", "school__circonscription_id")
     )
-    rows = _national_entries(rng, teachers, staff, animations, years, now)
+    # With the national sessions (training.seeding), their attested participants are credited
+    # as attest() does, and no training entry is drawn at random.
+    credited = _credit_national_sessions(national, years)
+    rows = _national_entries(
+        rng, teachers, staff, animations, years, now, draw_sessions=not credited
+    )
     written = _copy_entries(rows) if connection.vendor == "postgresql" else _bulk_entries(rows)
     log(
         f"Heures du jeu national : {sum(map(len, animations.values()))} animations, "
-        f"{written} lignes de suivi "
+        f"{written + credited} lignes de suivi dont {credited} de sessions attestées "
         f"({time.monotonic() - started:.1f} s)."
     )
+
+
+def _credit_national_sessions(national, years: dict) -> int:
+    """PostgreSQL: one INSERT … SELECT of an entry per attested enrolment of the national
+    sessions ending in `years`, with what hours.services.credit_attested writes (the session's
+    flat-rate hours, its end date and title, the teacher's circonscription). Returns how many."""
+    if connection.vendor != "postgresql":
+        return 0
+    sessions = TrainingSession.objects.filter(
+        departement__circonscriptions__in=national, end_date__gte=datetime.date(min(years), 9, 1)
+    ).values("pk")
+    attested = Enrolment.objects.filter(
+        session__in=sessions,
+        completed_at__isnull=False,
+        user__school__isnull=False,
+        session__end_date__lte=datetime.date(max(years) + 1, 8, 31),
+    )
+    sql, params = attested.values_list("pk").query.sql_with_params()
+    table = Entry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (teacher_id, school_year, date, kind, source, title,
+                presence_hours, distance_hours, circonscription_id, session_id, reason,
+                recorded_by_id, created_at)
+            SELECT e.user_id,
+                CASE WHEN EXTRACT(MONTH FROM s.end_date) >= 9
+                    THEN EXTRACT(YEAR FROM s.end_date) ELSE EXTRACT(YEAR FROM s.end_date) - 1
+                END,
+                s.end_date, %s, %s, LEFT(s.title, 200), s.presence_hours, s.distance_hours,
+                sc.circonscription_id, s.id, '', e.attested_by_id, e.completed_at
+            FROM training_enrolment e
+            JOIN training_trainingsession s ON s.id = e.session_id
+            JOIN accounts_user u ON u.id = e.user_id
+            JOIN territories_school sc ON sc.id = u.school_id
+            WHERE e.id IN ({sql})
+            ON CONFLICT DO NOTHING
+            """,
+            [Kind.TRAINING, Source.SESSION, *params],
+        )
+        return cursor.rowcount
 
 
 def _year_days(year: int, last: datetime.date | None) -> list[datetime.date]:
@@ -353,7 +400,9 @@ def _national_animations(rng, circonscriptions, staff, years, now) -> dict:
     return by_place
 
 
-def _national_entries(rng, teachers, staff, animations, years, now) -> Iterator[tuple]:
+def _national_entries(
+    rng, teachers, staff, animations, years, now, *, draw_sessions: bool = True
+) -> Iterator[tuple]:
     session_hours, session_weights = zip(*SESSION_HOURS, strict=True)
     days = {year: _year_days(year, last) for year, last in years.items()}
     shares = {year: len(days[year]) / len(_year_days(year, None)) for year in years}
@@ -367,7 +416,7 @@ def _national_entries(rng, teachers, staff, animations, years, now) -> Iterator[
                 continue
             share = shares[year]
             # Sessions completed: most teachers one a year, some two, some none yet.
-            sessions = rng.choices((0, 1, 2), weights=(25, 65, 10))[0]
+            sessions = rng.choices((0, 1, 2), weights=(25, 65, 10))[0] if draw_sessions else 0
             for _n in range(sessions):
                 if rng.random() >= share:
                     continue

@@ -139,7 +139,16 @@ def with_hours_status(teachers: QuerySet[User], year: int, min_distance: Decimal
         training_distance=hours_sum(year, Q(kind=Kind.TRAINING), F("distance_hours")),
         animations=hours_sum(year, Q(kind=Kind.ANIMATION), both),
         union_meetings=hours_sum(year, Q(kind=Kind.UNION_MEETING), both),
-        has_upcoming=Exists(upcoming),
+        # A scalar subquery, not EXISTS: PostgreSQL may turn an EXISTS into a hashed subplan
+        # that reads every upcoming enrolment of the country (≈400,000 rows) to answer for a
+        # page of 50, once for each time `status` is inlined; LIMIT 1 keeps it an index probe
+        # of each teacher's own enrolments (docs/performance.md, issue 7).
+        has_upcoming=Coalesce(
+            Subquery(
+                upcoming.order_by().values(found=Value(True))[:1], output_field=BooleanField()
+            ),
+            Value(False),
+        ),
         # Float arithmetic on purpose: SQLite divides integers as integers (75 % of 18 h would
         # be 13 h), and these shares are exact in binary or compare equal on both sides.
         target=ExpressionWrapper(
@@ -264,9 +273,11 @@ def followed_teachers(circonscription: Circonscription, year: int) -> QuerySet[U
     """The teachers of the circonscription this year: those whose school is here, and those
     who earned hours here before moving elsewhere (they appear in both circonscriptions)."""
     earned_here = Entry.objects.filter(circonscription=circonscription, school_year=year)
+    # One IN over a UNION rather than two INs joined by OR: PostgreSQL estimates the OR at
+    # three quarters of all accounts and scans the whole user table (docs/performance.md).
+    teachers = User.objects.teachers().filter(school__circonscription=circonscription)
     return User.objects.filter(
-        Q(pk__in=User.objects.teachers().filter(school__circonscription=circonscription))
-        | Q(pk__in=earned_here.values("teacher"))
+        pk__in=teachers.values("pk").order_by().union(earned_here.values("teacher").order_by())
     )
 
 

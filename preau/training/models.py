@@ -263,7 +263,12 @@ class Enrolment(models.Model):
                 name="only_enrolled_are_attested",
             ),
         ]
-        indexes = [models.Index(fields=["user", "status"], name="enrolment_user_status")]
+        indexes = [
+            models.Index(fields=["user", "status"], name="enrolment_user_status"),
+            # Places taken in a session (enrolled count): an index-only scan, 4–5 ms instead
+            # of 18–28 ms for a session of 24,000 participants (docs/performance.md).
+            models.Index(fields=["session", "status"], name="enrolment_session_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.session}"

@@ -20,11 +20,13 @@ A session is keyed by its title: a second run creates only the missing ones, and
 after one query when none is missing.
 """
 
+import base64
 import datetime
 import random
+import time
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -41,6 +43,7 @@ from .models import (
     Enrolment,
     EnrolmentSource,
     EnrolmentStatus,
+    SessionStatus,
     StaffRole,
     TrainingSession,
 )
@@ -468,3 +471,361 @@ def _attest(session, by, absent: set[int], end_date, rng, *, everyone: bool) -> 
     services.attest(session=session, by=by, enrolment_ids=ids)
     attested_at = _at(end_date + datetime.timedelta(days=rng.randint(1, 4)), datetime.time(18))
     session.enrolments.filter(pk__in=ids).update(completed_at=min(attested_at, timezone.now()))
+
+
+# --- National scale -------------------------------------------------------------------------
+
+NATIONAL_SESSIONS = 20_000  # over the previous and the current school year
+# A few académie-wide distance sessions (autoformation with a virtual class or none) that
+# teachers join by the thousand, beside the circonscriptions' sessions of 20-30 participants.
+NATIONAL_LARGE_SESSIONS = 30
+NATIONAL_LARGE_SIZE = (10_000, 25_000)
+NATIONAL_PARTICIPANTS = (20, 30)
+NATIONAL_CAPACITY = 30
+NATIONAL_MEETING_HOURS = 3  # one presence meeting per 3 announced hours
+NATIONAL_SLOTS = [SLOTS["morning"], SLOTS["afternoon"], SLOTS["after_school"]]
+# Attendance at a meeting held: present, excused, absent.
+NATIONAL_ATTENDANCE = (0.88, 0.95)
+
+
+def national_sessions_present(departement_ids) -> bool:
+    return TrainingSession.objects.filter(
+        departement__in=departement_ids, source__short_title__startswith="NATX"
+    ).exists()
+
+
+@transaction.atomic
+def seed_national(rng: random.Random, log, *, factor: float = 1.0) -> None:
+    """≈20,000 × factor sessions over the previous and the current school year, deployed by the
+    trainers of every national circonscription from the national parcours (parcours.seeding),
+    each with its private copy of the content, its team, meetings in schools of the
+    circonscription, distance periods, 20-30 participants (a waiting list for some sessions
+    open to self-enrolment), attendance at the meetings held and attestations; plus about
+    thirty académie-wide distance sessions of 10,000+ participants. ≈1,000,000 enrolments.
+
+    States follow the dates: last year's sessions are closed (half archived); this year's are
+    closed, open (ended and half attested, in progress, or to come, some in the offre de
+    formation) or in preparation. hours.seeding credits the attested participants afterwards.
+
+    PostgreSQL only (COPY, keys reserved ahead); elsewhere it says so and returns. Idempotence:
+    one transaction; a national session found (from a NATX parcours) means the set is there.
+    """
+    from preau.core import bulk
+    from preau.hours.rules import school_year_of
+    from preau.parcours.models import Activity as ActivityRow
+    from preau.parcours.models import Section, Status, TargetAudience
+    from preau.parcours.seeding import copy_content
+    from preau.parcours.services import CONTENT_COPY_FIELDS
+    from preau.territories.seeding import national_circonscription_codes, national_plan
+
+    from .models import DistanceWindow, Meeting, SessionStaff
+
+    started = time.monotonic()
+    if connection.vendor != "postgresql":
+        log("Sessions du jeu national : PostgreSQL seulement, rien n’est fait ici.")
+        return
+    plan = national_plan(factor)
+    national = Circonscription.objects.filter(code__in=national_circonscription_codes(plan))
+    departement_ids = list(
+        Departement.objects.filter(code__in=[d.code for d in plan]).values_list("pk", flat=True)
+    )
+    if national_sessions_present(departement_ids):
+        log("Sessions du jeu national déjà en place : rien à ajouter.")
+        return
+    sources = list(
+        Parcours.objects.filter(status=Status.PUBLISHED, short_title__startswith="NATX")
+        .order_by("pk")
+        .values("pk", "lineage_id", "version", "academie_id", *CONTENT_COPY_FIELDS)
+    )
+    if not sources:
+        log("Sessions du jeu national : aucun parcours national publié, rien à déployer.")
+        return
+    circonscriptions = list(
+        national.order_by("pk").values_list("pk", "departement_id", "departement__academie_id")
+    )
+    teachers: dict[int, list[int]] = {}
+    for pk, circonscription_id in (
+        User.objects.teachers()
+        .filter(school__circonscription__in=national)
+        .order_by("pk")
+        .values_list("pk", "school__circonscription_id")
+    ):
+        teachers.setdefault(circonscription_id, []).append(pk)
+    everyone = [pk for pks in teachers.values() for pk in pks]
+    staff: dict[int, dict[str, list[int]]] = {}
+    for user_id, role, circonscription_id in (
+        RoleAssignment.objects.filter(
+            role__in=[Role.TRAINER, Role.TUTOR], circonscription__in=national
+        )
+        .order_by("pk")
+        .values_list("user_id", "role", "circonscription_id")
+    ):
+        staff.setdefault(circonscription_id, {}).setdefault(role, []).append(user_id)
+    schools: dict[int, list[tuple[str, str]]] = {}
+    for circonscription_id, name, commune in (
+        School.objects.filter(circonscription__in=national)
+        .order_by("uai")
+        .values_list("circonscription_id", "name", "commune")
+    ):
+        schools.setdefault(circonscription_id, []).append((name, commune))
+    offre: dict[int | None, list[dict]] = {}
+    for source in sources:
+        offre.setdefault(source["academie_id"], []).append(source)
+    audiences: dict[int, list[str]] = {}
+    for parcours_id, audience in TargetAudience.objects.filter(
+        parcours__in=[s["pk"] for s in sources]
+    ).values_list("parcours_id", "audience"):
+        audiences.setdefault(parcours_id, []).append(audience)
+    content: dict[int, list] = {}
+    section_rows = Section.objects.filter(parcours__in=[s["pk"] for s in sources]).order_by(
+        "parcours_id", "position", "pk"
+    )
+    acts: dict[int, list] = {}
+    for section_id, kind, title, body, url in (
+        ActivityRow.objects.filter(section__in=section_rows)
+        .order_by("position", "pk")
+        .values_list("section_id", "kind", "title", "body", "url")
+    ):
+        acts.setdefault(section_id, []).append((kind, title, body, url))
+    for pk, parcours_id, title in section_rows.values_list("pk", "parcours_id", "title"):
+        content.setdefault(parcours_id, []).append((title, acts.get(pk, [])))
+
+    today = timezone.localdate()
+    current = school_year_of(today)
+    now = timezone.now()
+    regular = max(len(circonscriptions), round(NATIONAL_SESSIONS * factor))
+    large = max(1, round(NATIONAL_LARGE_SESSIONS * factor))
+    plans = []
+    for index in range(regular):
+        circonscription_id, departement_id, academie_id = circonscriptions[
+            index % len(circonscriptions)
+        ]
+        year = current - 1 if rng.random() < 0.55 else current
+        plans.append((circonscription_id, departement_id, academie_id, year, False))
+    for index in range(large):
+        circonscription_id, departement_id, academie_id = rng.choice(circonscriptions)
+        plans.append((None, departement_id, academie_id, current - (index % 2), True))
+
+    first_session = bulk.reserve_ids(TrainingSession, len(plans))
+    first_copy = bulk.reserve_ids(Parcours, len(plans))
+    enrolment_count = 0
+    session_rows, copies, copy_audiences, copy_content_rows = [], [], [], []
+    staff_rows, meeting_rows, window_rows, enrolment_rows = [], [], [], []
+    attendance_plan = []  # (session index, meeting dates held, enrolment ids, lead)
+    for index, (circonscription_id, departement_id, academie_id, year, is_large) in enumerate(
+        plans
+    ):
+        session_id, copy_id = first_session + index, first_copy + index
+        source = rng.choice(offre.get(academie_id, []) + offre.get(None, []))
+        presence, distance = source["presence_hours"] or 0, source["distance_hours"] or 0
+        team = staff.get(circonscription_id, {})
+        if is_large:
+            # An académie's distance module: led by the trainers of a circonscription drawn
+            # anywhere (a simplification: nothing measured depends on where they work).
+            team = staff.get(rng.choice(circonscriptions)[0], {})
+        trainers = team.get(Role.TRAINER) or [None]
+        lead = trainers[0] if not is_large else rng.choice(trainers)
+        # Dates: a school day from mid-September to mid-June, meetings two to four weeks apart.
+        start = datetime.date(year, 9, 15) + datetime.timedelta(days=rng.randint(0, 250))
+        while start.weekday() != WEDNESDAY or in_holidays(start):
+            start += datetime.timedelta(days=1)
+        meetings = [] if is_large else [start]
+        for _n in range(0 if is_large else max(1, round(presence / NATIONAL_MEETING_HOURS)) - 1):
+            day = meetings[-1] + datetime.timedelta(days=rng.choice((14, 21, 28)))
+            while in_holidays(day):
+                day += datetime.timedelta(days=7)
+            meetings.append(day)
+        end = (meetings[-1] if meetings else start) + datetime.timedelta(
+            days=21 if distance or is_large else 0
+        )
+        if is_large:
+            end = start + datetime.timedelta(days=rng.choice((42, 56, 70)))
+        # The state follows the dates.
+        self_enrolment = is_large
+        opens_on = closes_on = None
+        if end < today - datetime.timedelta(days=14):
+            status = SessionStatus.CLOSED
+            if year < current and rng.random() < 0.5:
+                status = SessionStatus.ARCHIVED
+        elif start > today and not is_large and rng.random() < 0.3:
+            status = SessionStatus.PREPARATION
+        else:
+            status = SessionStatus.OPEN
+            if start > today and (is_large or rng.random() < 0.4):
+                self_enrolment = True
+                opens_on = today - datetime.timedelta(days=rng.randint(5, 30))
+                closes_on = start - datetime.timedelta(days=3)
+        opened_at = (
+            None
+            if status == SessionStatus.PREPARATION
+            else _at(start - datetime.timedelta(days=rng.randint(10, 20)), datetime.time(10))
+        )
+        closed_at = (
+            _at(end + datetime.timedelta(days=rng.randint(5, 9)), datetime.time(16))
+            if status in (SessionStatus.CLOSED, SessionStatus.ARCHIVED)
+            else None
+        )
+        capacity = None if is_large else NATIONAL_CAPACITY
+        title = source["title"] if not is_large else f"{source['title']} (module académique)"
+        session_rows.append(
+            (
+                session_id, source["pk"], copy_id, title[:200], status, circonscription_id,
+                departement_id, start, end, capacity, presence, distance, self_enrolment,
+                opens_on, closes_on, lead, opened_at, closed_at,
+            )
+        )  # fmt: skip
+        # As copy_for_session: the indexation, never open access nor its key.
+        indexation = {**source, "open_access": False, "enrolment_key": ""}
+        copies.append(
+            (copy_id, Status.SESSION_COPY, source["lineage_id"], source["pk"], source["version"])
+            + (lead, *(indexation[f] for f in CONTENT_COPY_FIELDS))
+        )
+        copy_audiences += [(copy_id, a) for a in audiences.get(source["pk"], ())]
+        copy_content_rows.append((copy_id, content.get(source["pk"], [])))
+        for user_id in dict.fromkeys(trainers[: rng.choice((1, 2))]):
+            if user_id:
+                staff_rows.append((session_id, user_id, StaffRole.TRAINER))
+        if not is_large and rng.random() < 0.3:
+            for user_id in team.get(Role.TUTOR, [])[:1]:
+                staff_rows.append((session_id, user_id, StaffRole.TUTOR))
+
+        held = []
+        places = schools.get(circonscription_id) or [("École", "")]
+        titles = iter(PRESENCE_TITLES)
+        for day in meetings:
+            weekday, start_time, end_time, _remote = rng.choice(NATIONAL_SLOTS)
+            name, commune = rng.choice(places)
+            street = f"{rng.randint(1, 40)} {rng.choice(STREETS)}"
+            meeting_rows.append(
+                (
+                    session_id, next(titles, "Regroupement"), day, start_time, end_time, False,
+                    name, f"{street}, {commune}".strip(", "),
+                )
+            )  # fmt: skip
+            if day < today and status != SessionStatus.PREPARATION:
+                held.append((len(meeting_rows) - 1, day, end_time))
+        if distance or is_large:
+            last = meetings[-1] if meetings else start
+            window_rows.append((session_id, DISTANCE_TITLE, last + datetime.timedelta(days=1), end))
+
+        # Participants.
+        if is_large:
+            size = min(len(everyone), max(30, round(rng.randint(*NATIONAL_LARGE_SIZE) * factor)))
+            people = rng.sample(everyone, size)
+            waiting = []
+        else:
+            pool = teachers.get(circonscription_id, [])
+            size = rng.randint(*NATIONAL_PARTICIPANTS)
+            if status == SessionStatus.PREPARATION:
+                size = rng.randint(0, 10)
+            extra = rng.randint(1, 4) if self_enrolment and rng.random() < 0.3 else 0
+            chosen = rng.sample(pool, min(len(pool), size + extra))
+            people, waiting = chosen[:size], chosen[size:]
+        source_kind = EnrolmentSource.SELF if self_enrolment else EnrolmentSource.HR
+        created = _at(start - datetime.timedelta(days=rng.randint(10, 40)), datetime.time(9))
+        enrolled_ids = []
+        for user_id in people:
+            enrolment_count += 1
+            enrolled_ids.append(len(enrolment_rows))
+            enrolment_rows.append(
+                [session_id, user_id, EnrolmentStatus.ENROLLED, source_kind, created, None, None]
+            )
+        for user_id in waiting:
+            enrolment_count += 1
+            enrolment_rows.append(
+                [session_id, user_id, EnrolmentStatus.WAITING, source_kind, created, None, None]
+            )
+        attendance_plan.append((status, end, held, enrolled_ids, lead, is_large))
+
+    # Attendance and attestation, now that every enrolment has its place in the stream.
+    first_enrolment = bulk.reserve_ids(Enrolment, len(enrolment_rows))
+    first_meeting = bulk.reserve_ids(Meeting, len(meeting_rows))
+    present, excused = NATIONAL_ATTENDANCE
+    attendance_rows = []
+    for status, end, held, enrolled_ids, lead, is_large in attendance_plan:
+        absent = set()
+        for meeting_index, day, end_time in held:
+            recorded_at = _at(day, end_time)
+            for position in enrolled_ids:
+                draw = rng.random()
+                mark = AttendanceStatus.PRESENT
+                if draw >= present:
+                    mark = AttendanceStatus.EXCUSED if draw < excused else AttendanceStatus.ABSENT
+                if mark == AttendanceStatus.ABSENT:
+                    absent.add(position)
+                attendance_rows.append(
+                    (first_meeting + meeting_index, first_enrolment + position, mark, lead,
+                     recorded_at)
+                )  # fmt: skip
+        ended = end < today
+        if status == SessionStatus.PREPARATION or not ended:
+            continue
+        attested = [p for p in enrolled_ids if p not in absent]
+        if is_large:
+            attested = [p for p in attested if rng.random() < 0.6]  # did the distance work
+        elif status == SessionStatus.OPEN:
+            attested = attested[: len(attested) // 2]  # the trainer is on it
+        attested_at = min(
+            _at(end + datetime.timedelta(days=rng.randint(1, 4)), datetime.time(18)), now
+        )
+        for position in attested:
+            row = enrolment_rows[position]
+            row[5], row[6] = attested_at, lead
+            row.append(_certificate_code(rng))
+
+    bulk.copy_rows(
+        Parcours,
+        ["id", "status", "lineage_id", "derived_from_id", "version", "created_by_id"]
+        + CONTENT_COPY_FIELDS,
+        copies,
+    )
+    bulk.copy_rows(TargetAudience, ["parcours_id", "audience"], copy_audiences)
+    sections, activities = copy_content(copy_content_rows)
+    bulk.copy_rows(
+        TrainingSession,
+        [
+            "id", "source_id", "content_id", "title", "status", "circonscription_id",
+            "departement_id", "start_date", "end_date", "capacity", "presence_hours",
+            "distance_hours", "self_enrolment", "enrolment_opens_on", "enrolment_closes_on",
+            "created_by_id", "opened_at", "closed_at",
+        ],
+        session_rows,
+    )  # fmt: skip
+    bulk.copy_rows(SessionStaff, ["session_id", "user_id", "role"], staff_rows)
+    bulk.copy_rows(
+        Meeting,
+        ["id", "session_id", "title", "date", "start_time", "end_time", "remote", "place_name",
+         "address"],
+        ((first_meeting + n, *row) for n, row in enumerate(meeting_rows)),
+    )  # fmt: skip
+    bulk.copy_rows(DistanceWindow, ["session_id", "title", "starts_on", "ends_on"], window_rows)
+    bulk.copy_rows(
+        Enrolment,
+        ["id", "session_id", "user_id", "status", "source", "created_at", "completed_at",
+         "attested_by_id", "certificate_code"],
+        (
+            (first_enrolment + n, *row[:7], row[7] if len(row) > 7 else None)
+            for n, row in enumerate(enrolment_rows)
+        ),
+    )  # fmt: skip
+    bulk.copy_rows(
+        Attendance,
+        ["meeting_id", "enrolment_id", "status", "recorded_by_id", "recorded_at"],
+        attendance_rows,
+    )
+    bulk.analyze(
+        Parcours, Section, ActivityRow, TrainingSession, SessionStaff, Meeting, DistanceWindow,
+        Enrolment, Attendance,
+    )  # fmt: skip
+    attested = sum(1 for row in enrolment_rows if row[5] is not None)
+    log(
+        f"Sessions du jeu national : {len(plans)} sessions ({large} à plus de 10 000 places), "
+        f"{len(meeting_rows)} réunions, {enrolment_count} inscriptions dont {attested} "
+        f"attestées, {len(attendance_rows)} présences relevées, {sections} sections et "
+        f"{activities} activités copiées ({time.monotonic() - started:.1f} s)."
+    )
+
+
+def _certificate_code(rng: random.Random) -> str:
+    """16 URL-safe characters, like new_code(), but drawn from the seed's generator."""
+    return base64.urlsafe_b64encode(rng.getrandbits(96).to_bytes(12, "big")).decode()

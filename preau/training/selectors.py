@@ -569,9 +569,11 @@ def calendar_sessions_filter(user: User) -> Q:
     waiting) or staffs; archived sessions left out."""
     enrolled = Enrolment.objects.filter(user=user, status=EnrolmentStatus.ENROLLED)
     staffed = SessionStaff.objects.filter(user=user)
-    return (
-        Q(session__in=enrolled.values("session")) | Q(session__in=staffed.values("session"))
-    ) & ~Q(session__status=SessionStatus.ARCHIVED)
+    # One IN over a UNION, not two INs joined by OR: with the OR, PostgreSQL reads every
+    # meeting and every session of the country (a sequential scan and a hash of 14,000
+    # sessions, 12 ms on the national set) instead of the person's few (docs/performance.md).
+    sessions = enrolled.values("session").order_by().union(staffed.values("session").order_by())
+    return Q(session__in=sessions) & ~Q(session__status=SessionStatus.ARCHIVED)
 
 
 def calendar_meetings(user: User) -> QuerySet[Meeting]:
