@@ -124,10 +124,11 @@ TEMPLATES = [
         },
     },
 ]
-# No FORM_RENDERER: with Django's default, DsfrBaseForm renders its fields with django-dsfr's own
-# template engine. TemplatesSetting would need "django.forms" in INSTALLED_APPS (else every form
-# page fails with TemplateDoesNotExist) and would run django-dsfr's widget templates, which rely
-# on missing attributes and |default, under the test suite's unknown-variable check.
+# Forms render with django-dsfr's own template engine (not TemplatesSetting, which would need
+# "django.forms" in INSTALLED_APPS and would run django-dsfr's widget templates, which rely on
+# missing attributes and |default, under the test suite's unknown-variable check), through one
+# renderer per process so that its templates are parsed once (preau/core/forms.py).
+FORM_RENDERER = "preau.core.forms.DsfrFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
