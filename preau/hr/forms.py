@@ -25,8 +25,19 @@ class GaiaUploadForm(DsfrBaseForm):
     def __init__(self, *args, academies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["academie"].queryset = academies
-        if academies.count() == 1:
-            self.fields["academie"].initial = academies.first()
+        only = list(academies[:2])
+        if len(only) == 1:
+            self.fields["academie"].initial = only[0]
+            # The names to look for, with the manager's own académie code.
+            for name, label in (
+                ("formations", "Formations"),
+                ("intervenants", "Intervenants"),
+                ("stagiaires", "Stagiaires"),
+            ):
+                self.fields[name].help_text = GAIA_HELP % {
+                    "pattern": f"{only[0].code}_{label}_AAAAMMJJ.csv"
+                }
+            self._bound_fields_cache.clear()  # bound fields copied the old help texts
 
 
 class SofiaUploadForm(DsfrBaseForm):

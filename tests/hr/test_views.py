@@ -77,6 +77,7 @@ def test_a_wrong_file_name_is_said_on_the_form_and_nothing_starts(client, cast, 
 
     assert response.status_code == 200
     assert "vient de l’académie A014" in response.content.decode()
+    assert "A070_Formations_AAAAMMJJ.csv" in response.content.decode()  # the names to give
     assert not HrImport.objects.exists()
 
 
