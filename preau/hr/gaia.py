@@ -49,6 +49,9 @@ class Problem:
     line: int | None
     reason: str
     excerpt: str = ""
+    # A rejected Formations line's session id, when it can be read: that session is neither
+    # created nor taken for gone on the basis of this file.
+    session_code: str = ""
 
 
 class FileRefused(Exception):
@@ -272,14 +275,16 @@ def _rows(
             _check_slot(kind, fields)
             first = False
         excerpt = text[:EXCERPT_LENGTH]
+        session = fields[5] if kind == FORMATIONS and len(fields) > 5 else ""
+        session = session if DIGITS.fullmatch(session) else ""
         if len(fields) != expected:
             reason = f"{len(fields)} champs au lieu de {expected}"
-            yield Problem(kind, number, reason, excerpt)
+            yield Problem(kind, number, reason, excerpt, session)
             continue
         reasons: list[str] = []
         row = build(number, fields, reasons)
         if reasons:
-            yield Problem(kind, number, " ; ".join(reasons), excerpt)
+            yield Problem(kind, number, " ; ".join(reasons), excerpt, session)
         else:
             yield row
 

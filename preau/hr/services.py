@@ -323,18 +323,13 @@ def _insert(rows: list) -> None:
 
 
 def _problem_row(hr_import: HrImport, problem: Problem) -> tuple:
-    session_code = ""
-    if problem.file == FORMATIONS and problem.excerpt:
-        fields = problem.excerpt.split("|")
-        if len(fields) > 5 and fields[5].strip().isdigit():
-            session_code = fields[5].strip()
     return ImportProblem, {
         "hr_import_id": hr_import.pk,
         "file": problem.file,
         "line": problem.line,
         "reason": problem.reason[:300],
         "excerpt": problem.excerpt[:200],
-        "session_code": session_code,
+        "session_code": problem.session_code,
     }
 
 
@@ -470,12 +465,18 @@ def _cross_checks(hr_import: HrImport) -> None:
 
 
 def _discard(hr_import: HrImport) -> None:
-    """Staged rows and the uploaded files go; the problems stay with the report."""
+    """Staged rows and the uploaded files go; the problems stay with the report. The files
+    go once the transaction commits: a rolled-back apply keeps them for another try."""
     StagedSession.objects.filter(hr_import=hr_import).delete()
     StagedPerson.objects.filter(hr_import=hr_import).delete()
-    for info in hr_import.files.values():
-        if info.get("path") and default_storage.exists(info["path"]):
-            default_storage.delete(info["path"])
+    paths = [info["path"] for info in hr_import.files.values() if info.get("path")]
+
+    def delete_files():
+        for path in paths:
+            if default_storage.exists(path):
+                default_storage.delete(path)
+
+    transaction.on_commit(delete_files)
 
 
 # What applying would do --------------------------------------------------------------------
@@ -852,6 +853,8 @@ def apply_import(hr_import: HrImport) -> HrImport:
             status=ImportStatus.FAILED,
             refusal=_("Erreur inattendue pendant l’application : rien n’a été modifié."),
         )
+        with transaction.atomic():  # the rolled-back work is gone; its rows and files too
+            _discard(hr_import)
         raise
     finally:
         progress.clear(hr_import.pk)

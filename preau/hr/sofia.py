@@ -207,7 +207,7 @@ def _row(number: int, cells, positions: dict[str, int]) -> SofiaRow | Problem | 
     capacity = _capacity(cell("capacity"), reasons)
     if reasons:
         excerpt = " | ".join(_text(value) for value in cells)[:EXCERPT_LENGTH]
-        return Problem(SOFIA, number, " ; ".join(reasons), excerpt)
+        return Problem(SOFIA, number, " ; ".join(reasons), excerpt, session_code or "")
     return SofiaRow(
         line=number,
         dispositif_code=dispositif,

@@ -243,6 +243,7 @@ def test_problem_keeps_file_and_excerpt():
         reason="13 champs au lieu de 14",
         excerpt="FORMATIONS|26A0140001|Découvrir les œuvres|12345|Lire à voix haute|123|01|"
         "15/09/2026|09:00|15/09/2026|12:00|E|Caen",
+        session_code="123",  # the session the rejected line was about
     )
 
 

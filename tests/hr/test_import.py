@@ -69,10 +69,13 @@ def test_preview_counts_what_would_change_and_writes_nothing(manager, academie):
     assert User.objects.count() == users_before
 
 
-def test_applying_creates_the_sessions_people_and_placeholders(manager, academie):
+def test_applying_creates_the_sessions_people_and_placeholders(
+    manager, academie, django_capture_on_commit_callbacks
+):
     known = factories.teacher(email="francois.coeurdevey@ac-normandie.fr")
 
-    hr_import = run(manager, academie)
+    with django_capture_on_commit_callbacks(execute=True):
+        hr_import = run(manager, academie)
 
     assert hr_import.status == ImportStatus.APPLIED
     assert hr_import.summary["applied"]["sessions_new"] == 2
@@ -248,10 +251,13 @@ def test_a_preview_made_before_another_import_was_applied_must_be_recalculated(m
     assert second.status == ImportStatus.APPLIED
 
 
-def test_cancelling_a_preview_discards_its_rows_and_files(manager, academie):
+def test_cancelling_a_preview_discards_its_rows_and_files(
+    manager, academie, django_capture_on_commit_callbacks
+):
     hr_import = preview(manager, academie)
 
-    hr_import = services.cancel_import(hr_import=hr_import)
+    with django_capture_on_commit_callbacks(execute=True):
+        hr_import = services.cancel_import(hr_import=hr_import)
 
     assert hr_import.status == ImportStatus.CANCELLED
     assert not StagedPerson.objects.exists()
@@ -439,3 +445,36 @@ def test_a_session_is_created_from_a_gaia_session_in_one_step(manager, academie,
     )
     assert session.hr_links.get().hr_session == hr_session
     assert session.enrolments.count() == 2
+
+
+def test_a_rejected_session_line_with_long_titles_still_keeps_its_session(manager, academie):
+    run(manager, academie)
+    long_title = "Plan français : " + "lecture, écriture et compréhension " * 8
+    broken = [
+        FORMATIONS[0],
+        formation("900002", group="02", dispositif_title=long_title, start="31/02/2026"),
+    ]
+
+    hr_import = run(manager, academie, formations=broken)
+
+    assert hr_import.summary["applied"]["sessions_gone"] == 0
+    assert HrSession.objects.get(session_code="900002").gone_since is None
+
+
+def test_an_apply_that_fails_changes_nothing_and_leaves_no_file_behind(
+    manager, academie, monkeypatch, django_capture_on_commit_callbacks
+):
+    hr_import = preview(manager, academie)
+    services.confirm_import(hr_import=hr_import, by=manager)
+
+    def broken(plan):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_apply_persons", broken)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        services.apply_import(hr_import)
+
+    hr_import.refresh_from_db()
+    assert hr_import.status == ImportStatus.FAILED
+    assert not HrSession.objects.exists()
+    assert not any(default_storage.exists(f["path"]) for f in hr_import.files.values())
