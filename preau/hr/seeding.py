@@ -15,7 +15,7 @@ from preau.territories.seeding import DEMO_ACADEMIE
 from preau.training.models import EnrolmentSource, SessionStatus, TrainingSession
 
 from . import services
-from .models import HrImport
+from .models import HrImport, HrSession
 
 MANAGER = "gestionnaire@demo.preau.fr"
 TRAINER = "formateur@demo.preau.fr"
@@ -136,7 +136,7 @@ def seed_demo(rng: random.Random, log) -> None:
     if session is not None:
         services.link_session(
             session=session,
-            hr_session=academie_hr_session(academie, "700101"),
+            hr_session=HrSession.objects.get(academie=academie, session_code="700101"),
             unenrol_missing=False,
             by=User.objects.get(email=TRAINER),
         )
@@ -151,9 +151,3 @@ def seed_demo(rng: random.Random, log) -> None:
         f"GAIA : un jour importé (3 sessions, {len(trainees)} stagiaires dont 4 inconnus, "
         "en comptes en attente), une session de Caen Nord liée, l’import du jour à confirmer."
     )
-
-
-def academie_hr_session(academie, code):
-    from .models import HrSession
-
-    return HrSession.objects.get(academie=academie, session_code=code)

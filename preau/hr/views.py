@@ -247,7 +247,10 @@ def session_links(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_to_link_or_404(request.user, pk)
     query = request.GET.get("q", "").strip()
     form = LinkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        messages.error(request, _("Choisissez la session GAIA à lier dans la liste."))
+        return redirect("hr:session_links", pk)
+    if request.method == "POST":
         hr_session = (
             selectors.linkable_hr_sessions(session)
             .filter(pk=form.cleaned_data["hr_session"])

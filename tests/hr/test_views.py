@@ -399,3 +399,55 @@ def test_an_import_page_keeps_its_query_count_whatever_its_rejected_lines(
         counts.append(len(ran))
     # session, user, roles, the import, problems count, a page of problems
     assert counts == [6, 6], counts
+
+
+@pytest.mark.parametrize("role", ["teacher", "trainer", "ien"])
+def test_only_importers_confirm_cancel_or_recalculate_an_import(client, cast, role, territory):
+    hr_import = HrImport.objects.create(
+        academie=territory["academie"], kind="gaia", status=ImportStatus.PREVIEWED
+    )
+    client.force_login(cast[role])
+    for action in ("confirmer", "abandonner", "recalculer"):
+        assert client.post(f"/rh/imports/{hr_import.pk}/{action}/").status_code == 403
+    hr_import.refresh_from_db()
+    assert hr_import.status == ImportStatus.PREVIEWED
+
+
+def test_another_academies_manager_cannot_create_a_session_from_our_gaia_session(client, imported):
+    from preau.accounts.models import Role
+
+    stranger = factories.with_role(
+        Role.ACADEMIC_MANAGER, academie=factories.AcademieFactory(code="A099", name="Ailleurs")
+    )
+    hr_session = HrSession.objects.get(session_code="900001")
+    client.force_login(stranger)
+    assert client.get(f"/rh/sessions-gaia/{hr_session.pk}/creer/").status_code == 404
+    assert "900001" not in client.get("/rh/sessions-gaia/").content.decode()
+
+
+def test_others_cannot_adjust_or_remove_a_sessions_link(client, cast, session, imported):
+    link = services.link_session(
+        session=session,
+        hr_session=HrSession.objects.get(session_code="900001"),
+        unenrol_missing=False,
+        by=cast["trainer"],
+    )
+    for role in ("other_ien", "teacher", "nobody"):
+        client.force_login(cast[role])
+        assert client.get(f"/rh/liens/{link.pk}/regler/").status_code == 404
+        assert (
+            client.post(f"/rh/liens/{link.pk}/regler/", {"unenrol_missing": "on"}).status_code
+            == 404
+        )
+        assert client.post(f"/rh/liens/{link.pk}/delier/").status_code == 404
+    link.refresh_from_db()
+    assert not link.unenrol_missing
+
+
+def test_a_link_request_without_a_gaia_session_says_so(client, cast, session):
+    client.force_login(cast["trainer"])
+
+    response = client.post(f"/rh/session/{session.pk}/liens/", {"hr_session": "abc"}, follow=True)
+
+    assert "Choisissez la session GAIA" in response.content.decode()
+    assert not HrLink.objects.exists()
