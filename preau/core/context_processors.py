@@ -1,12 +1,14 @@
+import functools
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _lazy
 
 from preau.accounts.models import Role
-from preau.accounts.selectors import PILOTING_ROLES, has_role
+from preau.accounts.selectors import PILOTING_ROLES, role_names
 from preau.parcours.access import CATALOGUE_ROLES
 from preau.training.services import ORGANISER_ROLES
 
@@ -19,47 +21,65 @@ SITE = SimpleNamespace(
 )
 
 
+# (label, view name, roles allowed — None: everybody —, view-name prefixes where it is current)
+MENU = [
+    (
+        _lazy("Offre de formation"),
+        "training:offre",
+        {Role.TEACHER},
+        ("training:offre", "training:enrol", "parcours:formation", "parcours:module"),
+    ),
+    (
+        _lazy("Mes sessions"),
+        "training:my_sessions",
+        {Role.TEACHER},
+        ("training:my_sessions", "training:participant_session", "training:leave"),
+    ),
+    (
+        _lazy("Mes 18 heures"),
+        "hours:mine",
+        {Role.TEACHER},
+        ("hours:mine", "hours:year", "hours:fiche", "hours:declare"),
+    ),
+    (_lazy("Offre de parcours"), "parcours:offre", CATALOGUE_ROLES, ()),
+    (_lazy("Sessions"), "training:manage_list", ORGANISER_ROLES, ("training:manage",)),
+    (
+        _lazy("Concevoir"),
+        "parcours:design_dashboard",
+        {Role.DESIGNER, Role.ACADEMIC_MANAGER},
+        (),
+    ),
+    (_lazy("Relecture"), "parcours:review_queue", {Role.REVIEWER, Role.UNIVERSITY_REVIEWER}, ()),
+    (_lazy("Labels"), "parcours:label_board", {Role.EDITORIAL_COMMITTEE}, ()),
+    (_lazy("GAIA et SOFIA"), "hr:imports", {Role.ACADEMIC_MANAGER, Role.ADMIN}, ("hr:",)),
+    (_lazy("Piloter"), "territories:overview", PILOTING_ROLES, ("territories:",)),
+    (_lazy("Mon profil"), "accounts:profile", None, ()),
+]
+
+
+@functools.lru_cache(maxsize=256)
+def _menu_for(roles: frozenset[str], language: str) -> tuple[tuple[str, str, tuple], ...]:
+    """The entries of a set of roles, with their URLs: the same for everybody holding those
+    roles, so built once per process (reverse() and the role tests cost ≈ 1 ms a page)."""
+    return tuple(
+        (str(label), reverse(view_name), sections or (view_name,))
+        for label, view_name, allowed, sections in MENU
+        if allowed is None or not roles.isdisjoint(allowed)
+    )
+
+
 def _navigation(request) -> list[dict]:
+    """The menu of the signed-in person: its entries depend on their roles only; which one is
+    current, on the page."""
     user = request.user
     if not user.is_authenticated:
         return []
     current = request.resolver_match.view_name if request.resolver_match else ""
-    items = []
-
-    def add(label, view_name, roles=None, section=()):
-        """A menu entry for the people holding one of `roles` (everybody when None), current
-        on its own page and on the pages whose view name starts with one of `section`."""
-        if roles is None or has_role(user, *roles):
-            here = current == view_name or current.startswith(tuple(section) or (view_name,))
-            items.append({"label": label, "url": reverse(view_name), "current": here})
-
-    add(
-        _("Offre de formation"),
-        "training:offre",
-        {Role.TEACHER},
-        section=("training:offre", "training:enrol", "parcours:formation", "parcours:module"),
-    )
-    add(
-        _("Mes sessions"),
-        "training:my_sessions",
-        {Role.TEACHER},
-        section=("training:my_sessions", "training:participant_session", "training:leave"),
-    )
-    add(
-        _("Mes 18 heures"),
-        "hours:mine",
-        {Role.TEACHER},
-        section=("hours:mine", "hours:year", "hours:fiche", "hours:declare"),
-    )
-    add(_("Offre de parcours"), "parcours:offre", CATALOGUE_ROLES)
-    add(_("Sessions"), "training:manage_list", ORGANISER_ROLES, section=("training:manage",))
-    add(_("Concevoir"), "parcours:design_dashboard", {Role.DESIGNER, Role.ACADEMIC_MANAGER})
-    add(_("Relecture"), "parcours:review_queue", {Role.REVIEWER, Role.UNIVERSITY_REVIEWER})
-    add(_("Labels"), "parcours:label_board", {Role.EDITORIAL_COMMITTEE})
-    add(_("GAIA et SOFIA"), "hr:imports", {Role.ACADEMIC_MANAGER, Role.ADMIN}, section=("hr:",))
-    add(_("Piloter"), "territories:overview", PILOTING_ROLES, section=("territories:",))
-    add(_("Mon profil"), "accounts:profile")
-    return items
+    menu = _menu_for(frozenset(role_names(user)), get_language() or "")
+    return [
+        {"label": label, "url": url, "current": current.startswith(sections)}
+        for label, url, sections in menu
+    ]
 
 
 def site(request) -> dict:
