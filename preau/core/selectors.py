@@ -65,7 +65,7 @@ def home_context(user) -> dict:
     if context["is_teacher"] or context["is_trainer"]:
         context["upcoming_events"] = upcoming_events(user, limit=HOME_LIST_SIZE)
     if context["is_trainer"]:
-        context["trainer_sessions"] = list(trainer_dashboard(user)[:HOME_LIST_SIZE])
+        context["trainer_sessions"] = trainer_dashboard(user)[:HOME_LIST_SIZE]
     if Role.DESIGNER in names:
         context["latest_designs"] = list(design_dashboard(user)[:HOME_LIST_SIZE])
     if not names.isdisjoint({Role.REVIEWER, Role.UNIVERSITY_REVIEWER}):

@@ -149,9 +149,13 @@ def search_open_access(user, filters: CatalogueFilters) -> QuerySet[Parcours]:
     )
 
 
-def my_open_access_modules(user) -> QuerySet[Parcours]:
-    return Parcours.objects.filter(members__user=user, status=Status.PUBLISHED).order_by(
-        "members__joined_at"
+def my_open_access_modules(user) -> QuerySet:
+    """The published modules a person joined, in the order they joined them, as {"pk",
+    "title"}: a list of links (the home page), which needs no Parcours of 35 columns."""
+    return (
+        Parcours.objects.filter(members__user=user, status=Status.PUBLISHED)
+        .order_by("members__joined_at")
+        .values("pk", "title")
     )
 
 
@@ -173,14 +177,16 @@ def available_templates(user) -> QuerySet[Parcours]:
     return parcours_visible_to(user).filter(status=Status.TEMPLATE).order_by("title", "pk")
 
 
-def sections_with_activities(parcours: Parcours, *, trainer_notes: bool) -> QuerySet[Section]:
-    """The content of a parcours in two queries; trainer notes are left in the database for
-    the people who may not read them."""
+def sections_with_activities(parcours: Parcours | int, *, trainer_notes: bool) -> QuerySet[Section]:
+    """The content of a parcours (or of the parcours of that id) in two queries; trainer notes
+    are left in the database for the people who may not read them."""
     activities = Activity.objects.order_by("position", "pk")
     if not trainer_notes:
         activities = activities.exclude(kind__in=[k.code for k in all_kinds() if k.trainers_only])
-    return parcours.sections.order_by("position", "pk").prefetch_related(
-        Prefetch("activities", queryset=activities)
+    return (
+        Section.objects.filter(parcours=parcours)
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("activities", queryset=activities))
     )
 
 

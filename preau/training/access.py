@@ -32,23 +32,40 @@ def _piloting_filter(user) -> Q:
     )
 
 
-def _ids(condition: Q) -> QuerySet:
-    # Joins on staff or enrolments can repeat a session: filter on ids to keep one row each.
-    return TrainingSession.objects.filter(condition).values("pk")
+def _managed_ids(user, *more: QuerySet) -> QuerySet:
+    """Ids of the sessions a person staffs or pilots (and of `more`), as one UNION of index
+    lookups.
+
+    Written as one filter, `staff__user = x OR circonscription IN (…) OR …` over a join with
+    the staff, PostgreSQL could not use an index: it joined every session of the country with
+    its staff, and guessed that the person manages all 20,000 of them; the facts of "Mes
+    sessions" (`with_dashboard_facts`) were then computed for every session of the country,
+    1.6 s for a trainer's 16 sessions on the national data set (issue #7)."""
+    ids = TrainingSession.objects.order_by().values("pk")  # no model ordering in a UNION
+    return (
+        SessionStaff.objects.filter(user=user)
+        .order_by()
+        .values("session")
+        .union(
+            ids.filter(circonscription__in=_scopes(user, Role.IEN, "circonscription")),
+            ids.filter(departement__in=_scopes(user, Role.PILOT, "departement")),
+            ids.filter(departement__academie__in=_scopes(user, Role.ACADEMIC_MANAGER, "academie")),
+            *more,
+        )
+    )
 
 
 def sessions_managed_by(user) -> QuerySet[TrainingSession]:
     if is_administrator(user):
         return TrainingSession.objects.all()
-    return TrainingSession.objects.filter(pk__in=_ids(Q(staff__user=user) | _piloting_filter(user)))
+    return TrainingSession.objects.filter(pk__in=_managed_ids(user))
 
 
 def sessions_visible_to(user) -> QuerySet[TrainingSession]:
     if is_administrator(user):
         return TrainingSession.objects.all()
-    return TrainingSession.objects.filter(
-        pk__in=_ids(Q(staff__user=user) | _piloting_filter(user) | Q(enrolments__user=user))
-    )
+    enrolled = Enrolment.objects.filter(user=user).order_by().values("session")
+    return TrainingSession.objects.filter(pk__in=_managed_ids(user, enrolled))
 
 
 def sessions_piloted_by(user) -> QuerySet[TrainingSession]:
@@ -188,16 +205,49 @@ def sessions_in_offre_for(user, today) -> QuerySet[TrainingSession]:
 def get_offre_session_or_404(user, pk: int, today) -> TrainingSession:
     """A session of the person's offre de formation, with `my_status` (their enrolment's
     status, None when they have none) and its places left."""
-    from .selectors import SessionFilters, search_offre_sessions
+    from .selectors import offre_sessions
 
-    return get_object_or_404(search_offre_sessions(user, SessionFilters(), today), pk=pk)
+    return get_object_or_404(
+        offre_sessions(user, today).prefetch_related("source__target_audiences"), pk=pk
+    )
+
+
+# What the participant's pages (their session page, leaving it) read of their enrolment.
+_PARTICIPATION = (
+    "session",
+    "status",
+    "source",
+    "completed_at",
+    *(
+        f"session__{name}"
+        for name in (
+            "content",
+            "title",
+            "status",
+            "start_date",
+            "end_date",
+            "presence_hours",
+            "distance_hours",
+            "attestation_rule",
+            "show_participant_names",
+            "enrolment_key",
+            "source__matricule",
+            "circonscription__name",
+            "departement__name",
+        )
+    ),
+)
 
 
 def get_participation_or_404(user, session_pk: int) -> Enrolment:
-    """The person's own enrolment (or waiting-list place) in a session, with the session, its
-    content copy, source and owner, and `waiting_rank` (1 for the first person waiting). A
-    session they are not enrolled in is a 404, exactly like one that does not exist; archived
-    sessions stay readable by their participants."""
+    """The person's own enrolment (or waiting-list place) in a session, with the session, the
+    matricule of its source, its owner's name, and `waiting_rank` (1 for the first person
+    waiting). A session they are not enrolled in is a 404, exactly like one that does not
+    exist; archived sessions stay readable by their participants.
+
+    Only the columns of the participant's pages (their session page, leaving it) are loaded:
+    the session's source and content copy are parcours of 35 columns with long texts, of which
+    the page shows the matricule (the content is read by its id, `session.content_id`)."""
     from django.db.models import Count, IntegerField, OuterRef, Subquery
 
     from .models import EnrolmentStatus
@@ -215,12 +265,8 @@ def get_participation_or_404(user, session_pk: int) -> Enrolment:
     )
     return get_object_or_404(
         Enrolment.objects.filter(user=user)
-        .select_related(
-            "session__content",
-            "session__source",
-            "session__circonscription",
-            "session__departement",
-        )
+        .select_related("session__source", "session__circonscription", "session__departement")
+        .only(*_PARTICIPATION)
         .annotate(waiting_rank=Subquery(ahead, output_field=IntegerField())),
         session_id=session_pk,
     )

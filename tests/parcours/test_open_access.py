@@ -330,7 +330,10 @@ def test_my_open_access_modules_are_the_published_ones_i_joined_in_order(teacher
     services.join_open_access(parcours=open_module(), user=cast["trainer"])
     services.leave_open_access(parcours=left, user=teacher)
 
-    assert list(my_open_access_modules(teacher)) == [first, second]
+    assert list(my_open_access_modules(teacher)) == [
+        {"pk": first.pk, "title": "B"},
+        {"pk": second.pk, "title": "A"},
+    ]
 
 
 # Query counts ----------------------------------------------------------------------------

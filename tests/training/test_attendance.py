@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from preau.accounts.models import Role
-from preau.training import services
+from preau.training import selectors, services
 from preau.training.models import Attendance, AttendanceStatus, Enrolment
 from tests import factories
 
@@ -103,6 +103,26 @@ def test_trainer_sees_every_enrolled_participant_with_their_school(
     assert territory["caen_school"].name in content and territory["bayeux_school"].name in content
     assert "Attente" not in content  # the waiting list is not called
     assert "3 à noter" in content
+
+
+def test_the_counts_of_the_page_are_those_of_its_rows(trainer_client, meeting, enrolments, cast):
+    services.record_attendance(
+        meeting=meeting,
+        by=cast["trainer"],
+        statuses={enrolments["Camille"].pk: PRESENT, enrolments["Lou"].pk: EXCUSED},
+    )
+    other = meeting.session.meetings.get(title="Bilan")  # not this meeting's
+    services.record_attendance(
+        meeting=other, by=cast["trainer"], statuses={enrolments["Noé"].pk: ABSENT}
+    )
+
+    response = trainer_client.get(attendance_url(meeting))
+
+    counts = {"present": 1, "absent": 0, "excused": 1, "total": 3, "unrecorded": 1}
+    assert response.context["counts"] == counts == selectors.attendance_counts(meeting)
+    content = response.content.decode()
+    assert "1 présent" in content and "0 absent" in content and "1 excusé" in content
+    assert "1 à noter" in content
 
 
 def test_each_choice_is_a_labelled_radio_that_names_the_participant(
@@ -352,9 +372,9 @@ def test_roll_call_costs_the_same_queries_with_10_and_300_participants(
         USER,
         ROLES,
         "the meeting with its session, if the user manages it",
-        "attendance counts (present, absent, excused, not noted)",
+        # The counts (present, absent, excused, not noted) are made from these rows.
+        "participants with their names, school and status at the meeting",
         "meetings of the session (links to their roll calls)",
-        "participants with their user, school and status at the meeting",
     ]
     for total in (10, 300):
         added = [

@@ -124,7 +124,8 @@ def test_my_sessions_costs_the_same_with_10x_more_sessions(
                 USER,
                 ROLES,
                 "count of the sessions the user manages (paginator)",
-                "page of sessions, with territory, counts and next action as subqueries",
+                "page of sessions, with territory, and the counts and facts of their next action "
+                "as subqueries",
             ],
             f"Mes sessions with {more} more sessions",
         )
@@ -197,5 +198,5 @@ def test_trainer_dashboard_lists_sessions_waiting_for_an_action_first(cast, trai
 
 
 def test_trainer_dashboard_is_only_the_sessions_one_runs(cast, trainer_sessions):
-    assert not selectors.trainer_dashboard(cast["ien"]).exists()
-    assert not selectors.trainer_dashboard(cast["teacher"]).exists()
+    assert selectors.trainer_dashboard(cast["ien"]) == []
+    assert selectors.trainer_dashboard(cast["teacher"]) == []

@@ -153,6 +153,20 @@ def test_a_session_without_capacity_has_no_limit(teacher_client, territory):
     assert "sans limite" in teacher_client.get(OFFRE).content.decode()
 
 
+def test_more_people_enrolled_than_places_is_full_not_negative(teacher_client, territory):
+    # The organisers may enrol beyond the capacity (a GAIA list): no negative count shown.
+    session = offered(territory, capacity=1)
+    factories.EnrolmentFactory.create_batch(2, session=session)
+    open_places = offered(territory, capacity=5, title="Avec places")
+    factories.EnrolmentFactory(session=open_places)
+
+    response = teacher_client.get(OFFRE)
+
+    places = {s.title: s.places_left for s in response.context["page"].object_list}
+    assert places[session.title] == 0 and places["Avec places"] == 4
+    assert "complet : liste d’attente" in response.content.decode()
+
+
 # Filters ---------------------------------------------------------------------------------
 
 
@@ -187,6 +201,20 @@ def test_domain_and_audience_filter_on_the_source_parcours(teacher_client, terri
     assert titles(teacher_client.get(OFFRE, {"domain": Domain.ARTS})) == ["Arts en maternelle"]
     assert titles(teacher_client.get(OFFRE, {"audience": Audience.CYCLE_2})) == ["Mathématiques"]
     assert titles(teacher_client.get(OFFRE, {"domain": Domain.ARTS, "audience": "cycle2"})) == []
+
+
+def test_the_filters_show_what_was_searched(teacher_client):
+    content = teacher_client.get(
+        OFFRE, {"q": "fractions", "domain": Domain.ARTS, "duration": "nimporte"}
+    ).content.decode()
+
+    assert '<input type="search"' in content and 'value="fractions"' in content
+    assert 'aria-describedby="id_q_helptext"' in content and 'id="id_q_helptext"' in content
+    assert f'<option value="{Domain.ARTS}" selected>' in content
+    assert '<option value="" selected>Tous</option>' in content  # no audience chosen
+    # A duration that is not a choice selects nothing, as Django's select does: the browser
+    # shows the first option, « Tous », and the search ignores it.
+    assert content.count(" selected>") == 2
 
 
 def test_nothing_found_says_so_and_offers_to_clear_the_filters(teacher_client, territory):
@@ -289,6 +317,17 @@ def test_a_session_of_the_offre_has_its_own_page_with_the_parcours_indexation(
     assert f'action="{reverse("training:enrol", args=[session.pk])}"' in content
 
 
+def test_the_page_of_a_session_of_the_offre_says_who_its_parcours_is_for(teacher_client, territory):
+    source = factories.ParcoursFactory(
+        published=True, audiences=[Audience.CYCLE_1, Audience.DIRECTORS]
+    )
+    session = offered(territory, source=source)
+
+    content = teacher_client.get(reverse("training:offre_session", args=[session.pk]))
+
+    assert "Cycle 1 (maternelle), Directeurs d’école" in content.content.decode()
+
+
 def test_the_page_of_a_session_out_of_the_offre_is_a_404(teacher_client, territory):
     closed = offered(territory, enrolment_closes_on=days(-1))
     foreign = offered(territory, circonscription=factories.CirconscriptionFactory())
@@ -385,17 +424,17 @@ def bulk_offered(territory, count: int, teacher) -> None:
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "nombre", "audience": "cycle2"}])
-def test_offre_costs_eight_queries_with_10_or_100_sessions(
+def test_offre_costs_seven_queries_with_10_or_100_sessions(
     teacher_client, teacher, territory, count_queries, params
 ):
     queries = [
         SESSION,
         USER,
         "count of the sessions found (paginator)",
-        "page of sessions, with their source, owner, places left and the user's enrolment",
+        "page of sessions, with their source's objectives, owner, places left and the user's "
+        "enrolment",
         "meetings of the sessions of the page",
         "distance windows of the sessions of the page",
-        "audiences of their source parcours",
         ROLES,  # may the user enrol (a teacher?), then the navigation, in the header
     ]
     for count in (10, 100):

@@ -548,7 +548,7 @@ def test_session_page_costs_ten_queries_with_10_or_300_participants(
     queries = [
         SESSION,
         USER,
-        "the teacher's enrolment, with the session, its content copy, source and owner",
+        "the teacher's enrolment, with the session, its source's matricule, its owner's name",
         "roles of the user (navigation, in the header)",
         "meetings, with the teacher's own attendance",
         "distance windows",
@@ -694,14 +694,65 @@ def test_upcoming_events_of_a_participant_and_of_a_trainer(teacher, cast, territ
     assert len(selectors.upcoming_events(teacher, limit=2)) == 2
 
 
-def test_upcoming_events_cost_two_queries(teacher, django_assert_num_queries):
+def test_upcoming_events_say_where_and_when(teacher, territory):
+    session = factories.TrainingSessionFactory(
+        open=True, circonscription=territory["caen"], title="Fluence"
+    )
+    factories.EnrolmentFactory(session=session, user=teacher)
+    factories.MeetingFactory(
+        session=session,
+        date=days(4),
+        start_time=datetime.time(9),
+        end_time=datetime.time(12),
+        title="Lancement",
+        place_name="École Freinet",
+        address="2 rue Haute",
+    )
+    factories.MeetingFactory(session=session, date=days(4), virtual=True, title="Suite")
+    factories.DistanceWindowFactory(
+        session=session, starts_on=days(4), ends_on=days(9), title="Lectures"
+    )
+
+    window, meeting, virtual = selectors.upcoming_events(teacher)
+
+    # A window has no time: on its first day it comes before that day's meetings.
+    assert window == selectors.CalendarEvent(
+        kind="distance",
+        session_id=session.pk,
+        session_title="Fluence",
+        title="Lectures",
+        starts_on=days(4),
+        ends_on=days(9),
+        start_time=None,
+        end_time=None,
+        place="",
+        remote=True,
+        as_staff=False,
+    )
+    assert meeting == selectors.CalendarEvent(
+        kind="meeting",
+        session_id=session.pk,
+        session_title="Fluence",
+        title="Lancement",
+        starts_on=days(4),
+        ends_on=days(4),
+        start_time=datetime.time(9),
+        end_time=datetime.time(12),
+        place="École Freinet, 2 rue Haute",
+        remote=False,
+        as_staff=False,
+    )
+    assert (virtual.title, virtual.remote, virtual.place) == ("Suite", True, "À distance")
+
+
+def test_upcoming_events_cost_one_query(teacher, django_assert_num_queries):
     for _ in range(4):
         session = factories.TrainingSessionFactory(open=True)
         factories.EnrolmentFactory(session=session, user=teacher)
         factories.MeetingFactory.create_batch(2, session=session, date=days(3))
         factories.DistanceWindowFactory(session=session)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # meetings and windows in one UNION ALL
         assert len(selectors.upcoming_events(teacher, limit=20)) == 12
 
 

@@ -40,10 +40,12 @@ def _attendance_context(meeting: Meeting, **extra) -> dict:
     return {
         "meeting": meeting,
         "session": meeting.session,
+        # Each row posts here: reversed once, not once per participant.
+        "attendance_url": reverse("training:attendance", args=[meeting.pk]),
+        # Labels as text once, not translated again in each row.
         "statuses": [
-            (value, label, STATUS_ICONS[value]) for value, label in AttendanceStatus.choices
+            (value, str(label), STATUS_ICONS[value]) for value, label in AttendanceStatus.choices
         ],
-        "counts": selectors.attendance_counts(meeting),
         "read_only": meeting.session.is_read_only,
         "oob": False,
         "error": "",
@@ -70,16 +72,25 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             participants = list(selectors.participants_at_meeting(meeting).filter(pk__in=statuses))
             if not participants:
                 return HttpResponseBadRequest()
-            context = _attendance_context(meeting, participants=participants, oob=True, error=error)
+            context = _attendance_context(
+                meeting,
+                participants=participants,
+                counts=selectors.attendance_counts(meeting),
+                oob=True,
+                error=error,
+            )
             return render(request, "training/attendance/meeting.html#update", context)
         if error:
             messages.error(request, error)
         else:
             messages.success(request, _("Présences enregistrées."))
         return redirect("training:attendance", meeting.pk)
+    participants = list(selectors.participants_at_meeting(meeting))
     context = _attendance_context(
         meeting,
-        participants=selectors.participants_at_meeting(meeting),
+        participants=participants,
+        # The page lists every participant: counted from the rows, not by a query again.
+        counts=selectors.attendance_counts_of(participants),
         meetings=meeting.session.meetings.order_by("date", "start_time", "pk"),
     )
     return render(request, "training/attendance/meeting.html", context)

@@ -104,7 +104,8 @@ def offre(request: HttpRequest) -> HttpResponse:
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for session in page.object_list:
-        session.enrol_form = EnrolForm(session=session)
+        # Only a session with a key shows a field; the others only a button (_enrol.html).
+        session.enrol_form = EnrolForm(session=session) if session.enrolment_key else None
     # htmx restoring a page from its history needs the whole page, not the fragment.
     fragment = bool(request.htmx) and not request.htmx.history_restore_request
     template = "training/participant/offre.html"
@@ -227,9 +228,9 @@ def participant_session(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "meetings": selectors.meetings_with_attendance(enrolment),
             "windows": session.distance_windows.order_by("starts_on", "pk"),
-            "staff": session.staff.select_related("user").order_by(
-                "role", "user__last_name", "user__first_name", "pk"
-            ),
+            "staff": session.staff.select_related("user")
+            .only("session", "role", "user__first_name", "user__last_name", "user__email")
+            .order_by("role", "user__last_name", "user__first_name", "pk"),
             "reads_content": reads_content,
             "sections": (
                 selectors.session_content_for_participant(session) if reads_content else None
