@@ -52,6 +52,12 @@ MENU = [
     (_lazy("Relecture"), "parcours:review_queue", {Role.REVIEWER, Role.UNIVERSITY_REVIEWER}, ()),
     (_lazy("Labels"), "parcours:label_board", {Role.EDITORIAL_COMMITTEE}, ()),
     (_lazy("GAIA et SOFIA"), "hr:imports", {Role.ACADEMIC_MANAGER, Role.ADMIN}, ("hr:",)),
+    (
+        _lazy("Rapport des heures"),
+        "hours:reports",
+        {Role.ACADEMIC_MANAGER, Role.ADMIN},
+        ("hours:report",),
+    ),
     (_lazy("Piloter"), "territories:overview", PILOTING_ROLES, ("territories:",)),
     (_lazy("Mon profil"), "accounts:profile", None, ()),
 ]

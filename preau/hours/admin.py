@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Animation, Entry, HoursPolicy
+from .models import Animation, Entry, HoursPolicy, HoursReport
 
 
 @admin.register(HoursPolicy)
@@ -13,10 +13,16 @@ class HoursPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(Animation)
 class AnimationAdmin(admin.ModelAdmin):
+    """No deletion here: it would remove the attendees' ledger lines without their yearly
+    totals (hours/services.py keeps both in step)."""
+
     list_display = ["title", "date", "circonscription", "presence_hours", "distance_hours"]
     list_select_related = ["circonscription"]
     search_fields = ["title"]
     date_hierarchy = "date"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Entry)
@@ -37,3 +43,35 @@ class EntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(HoursReport)
+class HoursReportAdmin(admin.ModelAdmin):
+    """Read-only: reports are asked on their page (or by `manage.py hours_report`). Deleting
+    one here deletes its files too."""
+
+    list_display = ["created_at", "school_year", "academie", "status", "requested_by", "row_count"]
+    list_select_related = ["academie", "requested_by"]
+    list_filter = ["status", "school_year"]
+    raw_id_fields = ["requested_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        _delete_files([obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        _delete_files(list(queryset))
+        super().delete_queryset(request, queryset)
+
+
+def _delete_files(reports) -> None:
+    for report in reports:
+        for file in (report.csv_file, report.xlsx_file):
+            if file:
+                file.storage.delete(file.name)

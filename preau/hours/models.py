@@ -187,3 +187,144 @@ class HoursReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"hours reminder {self.school_year} for teacher {self.teacher_id}"
+
+
+class TeacherYearTotals(models.Model):
+    """A teacher's counted hours for one school year, summed from the ledger: what the IEN's
+    follow-up and the aggregates read instead of summing the entries for every teacher shown.
+
+    The hours services rewrite a teacher-year's row from the ledger in the transaction that
+    changes its entries (services.refresh_year_totals); `manage.py hours_totals --check`
+    compares every row with the ledger, `--rebuild` rewrites them all. A teacher-year
+    without a row (no counted entry yet) reads as zeros.
+    """
+
+    # No index of its own: the unique (teacher, school_year) index serves the teacher's rows.
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="hours_totals",
+        db_index=False,
+    )
+    school_year = models.PositiveSmallIntegerField(_("année scolaire"))
+    # Counted entries only (EntryQuerySet.counted): a declaration once validated.
+    training = models.DecimalField(
+        _("formation (présence et distance)"), max_digits=6, decimal_places=1, default=Decimal(0)
+    )
+    training_distance = models.DecimalField(
+        _("formation à distance"), max_digits=6, decimal_places=1, default=Decimal(0)
+    )
+    animations = models.DecimalField(
+        _("animations pédagogiques"), max_digits=6, decimal_places=1, default=Decimal(0)
+    )
+    union_meetings = models.DecimalField(
+        _("réunions syndicales validées"), max_digits=6, decimal_places=1, default=Decimal(0)
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teacher", "school_year"], name="teacher_year_totals_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"hours totals {self.school_year} of teacher {self.teacher_id}"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En préparation")
+    DONE = "done", _("Prêt")
+    FAILED = "failed", _("Échec")
+
+
+def hours_report_path(report: "HoursReport", filename: str) -> str:
+    """A folder of its own per file: the names say the year and scope, the folder cannot be
+    guessed (the files leave only through the download view, which checks access)."""
+    import uuid
+
+    return f"hours-reports/{report.school_year}/{uuid.uuid4().hex}/{filename}"
+
+
+class HoursReport(models.Model):
+    """The yearly report of the 18 hours (« Rapport annuel des heures »): per circonscription
+    of the country (no académie) or of one académie, how many teachers in each status and the
+    hours counted. Computed in the background by report.build_report, kept as files."""
+
+    academie = models.ForeignKey(
+        Academie,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hours_reports",
+        verbose_name=_("académie"),
+        help_text=_("Vide : la France entière."),
+    )
+    school_year = models.PositiveSmallIntegerField(
+        _("année scolaire"), help_text=_("L’année de la rentrée : 2025 pour 2025-2026.")
+    )
+    status = models.CharField(
+        _("état"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    # Percent reached: 100 when done, where it stopped when failed. While the report runs, its
+    # live progress is in the cache (report.py: the run reads one snapshot of the database, so
+    # it writes nothing there before the end).
+    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demandé par"),
+    )
+    csv_file = models.FileField(
+        _("fichier CSV"), upload_to=hours_report_path, max_length=200, blank=True
+    )
+    xlsx_file = models.FileField(
+        _("fichier Excel"), upload_to=hours_report_path, max_length=200, blank=True
+    )
+    row_count = models.PositiveIntegerField(_("lignes"), null=True, blank=True)
+    teacher_count = models.PositiveIntegerField(_("enseignants"), null=True, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rapport annuel des heures")
+        verbose_name_plural = _("rapports annuels des heures")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One report at a time per scope and year: a second request waits for the first.
+            models.UniqueConstraint(
+                fields=["school_year"],
+                condition=Q(academie__isnull=True, status__in=["queued", "running"]),
+                name="hours_report_one_national_at_a_time",
+            ),
+            models.UniqueConstraint(
+                fields=["academie", "school_year"],
+                condition=Q(academie__isnull=False, status__in=["queued", "running"]),
+                name="hours_report_one_per_academie_at_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_label} — {self.school_year}-{self.school_year + 1}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {ReportStatus.QUEUED, ReportStatus.RUNNING}
+
+    @property
+    def is_national(self) -> bool:
+        return self.academie_id is None
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.academie) if self.academie_id else str(_("France entière"))
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.school_year}-{self.school_year + 1}"

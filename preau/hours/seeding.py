@@ -5,9 +5,10 @@
   the IEN's follow-up shows every status (complete, missing distance, missing animations…),
   with manual corrections (each with its reason) and union meetings (validated, one pending).
   Everything goes through the services, as the IEN and the teachers would have done it.
-- national: ≈1,300,000 ledger entries over the national teachers for the current and previous
+- national: ≈1,500,000 ledger entries over the national teachers for the current and previous
   school years (the attested participants of the national sessions, animations, a few
-  corrections and union meetings), written with COPY on PostgreSQL.
+  corrections and union meetings), written with COPY on PostgreSQL, then the teachers' yearly
+  totals rebuilt from them.
 
 Attestations of the demo sessions already credit their hours (training.services.attest).
 """
@@ -196,8 +197,10 @@ def _play_stories(story: dict[int, str], people: list[User], ien: User, today: d
 
 # --- National scale -------------------------------------------------------------------------
 
-NATIONAL_ENTRIES = 1_000_000
 ANIMATIONS_PER_YEAR = 8  # offered by each circonscription, of which a teacher attends a few
+# How many of them a teacher attends in a full year (0 to 5): 3 the most often, which with 2 to
+# 3 hours each is the 9 hours of animations of the 18; a year under way gets its elapsed share.
+ANIMATIONS_ATTENDED = ((0, 1, 2, 3, 4, 5), (9, 15, 25, 29, 15, 7))
 # Flat-rate hours of the sessions a teacher completes (presence, distance), most with a part at
 # distance; the parcours titles of the demo name them.
 SESSION_HOURS = [
@@ -257,9 +260,9 @@ ENTRY_COLUMNS = [
 
 @transaction.atomic
 def seed_national(rng: random.Random, log, *, factor: float = 1.0) -> None:
-    """≈1,000,000 × factor ledger entries for the national teachers (≈3.6 each), over the
+    """≈4.5 ledger entries per national teacher (≈1,500,000 at full size), over the
     current school year (up to yesterday) and the previous one. Per teacher and full year: no
-    hours at all for ≈4 %, otherwise 0–2 sessions and 0–4 of the circonscription's animations,
+    hours at all for ≈4 %, otherwise 0–2 sessions and 0–5 of the circonscription's animations,
     so that most teachers land between 6 and 21 h; a few corrections (with their reason) and
     union meetings (most validated, some pending). A year under way gets its elapsed share.
     `factor` must be the one the territories and people were seeded with.
@@ -312,10 +315,13 @@ def seed_national(rng: random.Random, log, *, factor: float = 1.0) -> None:
         rng, teachers, staff, animations, years, now, draw_sessions=not credited
     )
     written = _copy_entries(rows) if connection.vendor == "postgresql" else _bulk_entries(rows)
+    # The rows went in without the services, which keep each teacher's yearly totals (read by
+    # the follow-up, the aggregates and the yearly report): rebuilt from the ledger at once.
+    totals = services.rebuild_year_totals()
     log(
         f"Heures du jeu national : {sum(map(len, animations.values()))} animations, "
-        f"{written + credited} lignes de suivi dont {credited} de sessions attestées "
-        f"({time.monotonic() - started:.1f} s)."
+        f"{written + credited} lignes de suivi dont {credited} de sessions attestées, "
+        f"{totals} totaux annuels ({time.monotonic() - started:.1f} s)."
     )
 
 
@@ -427,7 +433,7 @@ def _national_entries(
                     "", rng.choice(trainers), None, now,
                 )  # fmt: skip
             offered = animations.get((circonscription_id, year), [])
-            attended = rng.choices((0, 1, 2, 3, 4), weights=(14, 22, 30, 24, 10))[0]
+            attended = rng.choices(*ANIMATIONS_ATTENDED)[0]
             for pk, title, date, presence, distance, by in rng.sample(
                 offered, min(len(offered), round(attended * share))
             ):

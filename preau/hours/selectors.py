@@ -13,6 +13,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -23,12 +24,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 
 from preau.accounts.models import User
 from preau.territories.models import Circonscription, Departement
 from preau.training.models import Enrolment, EnrolmentStatus, SessionStatus
 
-from .models import Entry, HoursPolicy, Kind
+from .models import Entry, HoursPolicy, Kind, TeacherYearTotals
 from .rules import (
     ANNUAL_TARGET,
     UNION_SWAP_MAX,
@@ -107,6 +109,72 @@ def teacher_year(teacher: User, year: int) -> dict:
     return {"entries": entries, "assessment": assessment, "upcoming": upcoming}
 
 
+# Yearly totals ------------------------------------------------------------------------------
+
+# What each column of TeacherYearTotals sums over a teacher-year's counted entries.
+TOTALS = {
+    "training": (Kind.TRAINING, ("presence_hours", "distance_hours")),
+    "training_distance": (Kind.TRAINING, ("distance_hours",)),
+    "animations": (Kind.ANIMATION, ("presence_hours", "distance_hours")),
+    "union_meetings": (Kind.UNION_MEETING, ("presence_hours", "distance_hours")),
+}
+
+
+def total_expression(column: str):
+    """The entry's hours that count towards `column` (see TOTALS), as an expression."""
+    _kind, fields = TOTALS[column]
+    expression = F(fields[0])
+    for field in fields[1:]:
+        expression = expression + F(field)
+    return expression
+
+
+def ledger_year_totals() -> QuerySet:
+    """(teacher id, school year, training, training_distance, animations, union_meetings) of
+    each teacher-year that has counted entries, summed from the ledger in one GROUP BY: what
+    the TeacherYearTotals rows must hold (services.rebuild_year_totals writes them from it)."""
+    sums = {
+        column: Coalesce(
+            Sum(total_expression(column), filter=Q(kind=kind), output_field=HOURS), ZERO
+        )
+        for column, (kind, _fields) in TOTALS.items()
+    }
+    return (
+        Entry.objects.counted()
+        .order_by()
+        .values("teacher", "school_year")
+        .annotate(**sums)
+        .values_list("teacher", "school_year", *TOTALS)
+    )
+
+
+def year_totals_disagreements() -> list[tuple]:
+    """The teacher-years whose TeacherYearTotals row is not what their ledger sums to, as
+    (teacher id, school year, the row's four totals, the ledger's four totals), a missing row
+    or a year without entries reading as zeros: empty when every row is exact. One query over
+    the whole ledger (a few seconds at national scale), for `manage.py hours_totals --check`."""
+    ledger_sql, params = ledger_year_totals().query.sql_with_params()
+    table = connection.ops.quote_name(TeacherYearTotals._meta.db_table)
+    columns = list(TOTALS)
+    # Both sides are decimals with one digit after the point on PostgreSQL; SQLite sums them
+    # as floats, hence a tolerance rather than equality (half of the smallest step, 0.01 h).
+    differs = " OR ".join(f"ABS(COALESCE(t.{c}, 0) - COALESCE(l.{c}, 0)) > 0.005" for c in columns)
+    sql = (
+        f"WITH l (teacher_id, school_year, {', '.join(columns)}) AS ({ledger_sql}) "
+        "SELECT COALESCE(t.teacher_id, l.teacher_id), COALESCE(t.school_year, l.school_year), "
+        f"{', '.join(f't.{c}' for c in columns)}, {', '.join(f'l.{c}' for c in columns)} "
+        f"FROM l FULL OUTER JOIN {table} t "
+        "ON t.teacher_id = l.teacher_id AND t.school_year = l.school_year "
+        f"WHERE {differs} ORDER BY 1, 2"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (teacher, year, tuple(rest[:4]), tuple(rest[4:]))
+            for teacher, year, *rest in cursor.fetchall()
+        ]
+
+
 # A whole territory, in SQL ----------------------------------------------------------------
 
 
@@ -124,9 +192,10 @@ def hours_sum(year: int, condition: Q, expression) -> Coalesce:
 
 def with_hours_status(teachers: QuerySet[User], year: int, min_distance: Decimal = Decimal(0)):
     """Annotates each teacher with their totals for the year and their status, computed by the
-    database: one query for any number of teachers."""
+    database: one query for any number of teachers. The totals are read from the teacher's
+    TeacherYearTotals row of the year (one LEFT JOIN on its unique index; no row: zeros),
+    which the hours services keep equal to the ledger."""
     start, end = school_year_bounds(year)
-    both = F("presence_hours") + F("distance_hours")
     upcoming = Enrolment.objects.filter(
         user=OuterRef("pk"),
         status=EnrolmentStatus.ENROLLED,
@@ -134,55 +203,74 @@ def with_hours_status(teachers: QuerySet[User], year: int, min_distance: Decimal
         session__status__in=[SessionStatus.PREPARATION, SessionStatus.OPEN],
         session__end_date__range=(start, end),
     )
-    queryset = teachers.annotate(
-        training=hours_sum(year, Q(kind=Kind.TRAINING), both),
-        training_distance=hours_sum(year, Q(kind=Kind.TRAINING), F("distance_hours")),
-        animations=hours_sum(year, Q(kind=Kind.ANIMATION), both),
-        union_meetings=hours_sum(year, Q(kind=Kind.UNION_MEETING), both),
-        # A scalar subquery, not EXISTS: PostgreSQL may turn an EXISTS into a hashed subplan
-        # that reads every upcoming enrolment of the country (≈400,000 rows) to answer for a
-        # page of 50, once for each time `status` is inlined; LIMIT 1 keeps it an index probe
-        # of each teacher's own enrolments (docs/performance.md, issue 7).
-        has_upcoming=Coalesce(
-            Subquery(
-                upcoming.order_by().values(found=Value(True))[:1], output_field=BooleanField()
+    queryset = (
+        teachers.annotate(
+            hours_year_totals=FilteredRelation(
+                "hours_totals", condition=Q(hours_totals__school_year=year)
             ),
-            Value(False),
-        ),
-        # Float arithmetic on purpose: SQLite divides integers as integers (75 % of 18 h would
-        # be 13 h), and these shares are exact in binary or compare equal on both sides.
-        target=ExpressionWrapper(
-            F("quotite") * Value(float(ANNUAL_TARGET)) / Value(100.0), output_field=HOURS
-        ),
-    ).annotate(
-        counted=ExpressionWrapper(
-            F("training")
-            + F("animations")
-            + Least(
-                F("union_meetings"),
-                F("quotite") * Value(float(UNION_SWAP_MAX)) / Value(100.0),
+        )
+        .annotate(
+            **{
+                column: Coalesce(F(f"hours_year_totals__{column}"), ZERO, output_field=HOURS)
+                for column in TOTALS
+            },
+            # A scalar subquery, not EXISTS: PostgreSQL may turn an EXISTS into a hashed subplan
+            # that reads every upcoming enrolment of the country (≈400,000 rows) to answer for a
+            # page of 50, once for each time `status` is inlined; LIMIT 1 keeps it an index probe
+            # of each teacher's own enrolments (docs/performance.md, issue 7).
+            has_upcoming=Coalesce(
+                Subquery(
+                    upcoming.order_by().values(found=Value(True))[:1], output_field=BooleanField()
+                ),
+                Value(False),
+            ),
+            # Float arithmetic on purpose: SQLite divides integers as integers (75 % of 18 h would
+            # be 13 h), and these shares are exact in binary or compare equal on both sides.
+            target=ExpressionWrapper(
+                F("quotite") * Value(float(ANNUAL_TARGET)) / Value(100.0), output_field=HOURS
+            ),
+        )
+        .annotate(
+            counted=ExpressionWrapper(
+                F("training")
+                + F("animations")
+                + Least(
+                    F("union_meetings"),
+                    F("quotite") * Value(float(UNION_SWAP_MAX)) / Value(100.0),
+                    output_field=HOURS,
+                ),
                 output_field=HOURS,
             ),
-            output_field=HOURS,
-        ),
-        distance_ok=ExpressionWrapper(
-            Q(training_distance__gt=min_distance), output_field=BooleanField()
-        ),
+            distance_ok=GreaterThan(F("training_distance"), min_distance),
+        )
     )
-    training_ok = Q(training__gte=F("target") / Value(Decimal(2)))
     return queryset.annotate(
         missing=Greatest(F("target") - F("counted"), ZERO, output_field=HOURS),
-        status=Case(
-            When(
-                training_ok & Q(distance_ok=True) & Q(counted__gte=F("target")),
-                then=Value(Status.COMPLETE),
+        status=status_case({s: Value(s.value) for s in Status}, output_field=CharField()),
+    )
+
+
+def status_case(values: dict, output_field) -> Case:
+    """`values[status]` for each row of a queryset annotated by with_hours_status: the status
+    as rules.assess decides it, written once in SQL. Lookups rather than Q objects, and no
+    NOT: the ORM compiles them in a fraction of the time, and each status reads the row's
+    columns, not another CASE (a CASE over `status` would repeat all of it)."""
+    training_ok = GreaterThanOrEqual(F("training"), F("target") / Value(Decimal(2)))
+    return Case(
+        When(
+            Q(
+                training_ok,
+                Exact(F("distance_ok"), True),
+                GreaterThanOrEqual(F("counted"), F("target")),
             ),
-            When(has_upcoming=True, then=Value(Status.ON_TRACK)),
-            When(~training_ok, then=Value(Status.MISSING_TRAINING)),
-            When(distance_ok=False, then=Value(Status.MISSING_DISTANCE)),
-            default=Value(Status.MISSING_ANIMATIONS),
-            output_field=CharField(),
+            then=values[Status.COMPLETE],
         ),
+        When(Exact(F("has_upcoming"), True), then=values[Status.ON_TRACK]),
+        # Neither complete nor on track: the first rule missing names the status.
+        When(Q(training_ok, Exact(F("distance_ok"), True)), then=values[Status.MISSING_ANIMATIONS]),
+        When(training_ok, then=values[Status.MISSING_DISTANCE]),
+        default=values[Status.MISSING_TRAINING],
+        output_field=output_field,
     )
 
 
@@ -281,28 +369,31 @@ def followed_teachers(circonscription: Circonscription, year: int) -> QuerySet[U
     )
 
 
+def with_status_rank(rows: QuerySet) -> QuerySet:
+    """Rows of with_hours_status with `status_rank` to sort on, the teachers who need
+    attention first (STATUS_RANK). Only when sorting by status: it is the status CASE again."""
+    return rows.annotate(
+        status_rank=status_case(
+            {s: Value(i) for i, s in enumerate(STATUS_RANK)}, output_field=IntegerField()
+        )
+    )
+
+
 def follow_up(circonscription: Circonscription, year: int, min_distance: Decimal) -> QuerySet:
     """Totals and status of each teacher (with_hours_status), plus where the hours
-    were earned: all of it in one query, whatever the number of teachers."""
+    were earned: all of it in one query, whatever the number of teachers. The page reads a
+    few columns of each teacher, the exports add their school (views/piloting.py)."""
     elsewhere = Entry.objects.filter(
         teacher=OuterRef("pk"), school_year=year, circonscription__isnull=False
     ).exclude(circonscription=circonscription)
-    return (
-        with_hours_status(followed_teachers(circonscription, year), year, min_distance)
-        .annotate(
-            here_hours=hours_sum(
-                year, Q(circonscription=circonscription), F("presence_hours") + F("distance_hours")
-            ),
-            is_current=Case(
-                When(school__circonscription=circonscription, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            earned_elsewhere=Exists(elsewhere),
-            status_rank=Case(
-                *(When(status=s, then=Value(i)) for i, s in enumerate(STATUS_RANK)),
-                output_field=IntegerField(),
-            ),
-        )
-        .select_related("school")
+    return with_hours_status(followed_teachers(circonscription, year), year, min_distance).annotate(
+        here_hours=hours_sum(
+            year, Q(circonscription=circonscription), F("presence_hours") + F("distance_hours")
+        ),
+        is_current=Case(
+            When(school__circonscription=circonscription, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        earned_elsewhere=Exists(elsewhere),
     )

@@ -2,18 +2,23 @@
 of attendees, manual corrections, and union meetings declared then validated."""
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
+from itertools import groupby
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from preau.accounts.models import Role, User
 from preau.accounts.selectors import has_role
 
-from .models import MAX_ENTRY_HOURS, Animation, Entry, Kind, Source
+from .models import MAX_ENTRY_HOURS, Animation, Entry, Kind, Source, TeacherYearTotals
 from .rules import school_year_bounds, school_year_label, school_year_of
+from .selectors import HOURS, TOTALS, ZERO, ledger_year_totals, total_expression
 
 
 def check_hours(presence: Decimal, distance: Decimal, *, allow_negative: bool = False) -> None:
@@ -48,9 +53,91 @@ def _circonscription_of(teacher: User):
     return teacher.school.circonscription if teacher.school_id else None
 
 
+# Yearly totals ------------------------------------------------------------------------------
+# Every write below ends with refresh_year_totals() for the teacher-years it touched, in its
+# transaction: TeacherYearTotals is read by the IEN's follow-up and the aggregates, and must
+# never lag behind the ledger.
+
+
+def _pairs_filter(pairs: list[tuple[int, int]]) -> Q:
+    condition = Q(pk__in=[])
+    for year, rows in groupby(sorted(pairs, key=lambda p: (p[1], p[0])), key=lambda p: p[1]):
+        condition |= Q(school_year=year, teacher_id__in=[teacher for teacher, _y in rows])
+    return condition
+
+
+def _ledger_sum(column: str) -> Coalesce:
+    """One total of the teacher-year of the row being updated, summed from its entries."""
+    kind, _fields = TOTALS[column]
+    rows = (
+        Entry.objects.counted()
+        .filter(kind=kind, teacher=OuterRef("teacher"), school_year=OuterRef("school_year"))
+        .order_by()
+        .values("teacher")
+        .annotate(total=Sum(total_expression(column), output_field=HOURS))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows, output_field=HOURS), ZERO)
+
+
+@transaction.atomic(savepoint=False)
+def refresh_year_totals(pairs: Iterable[tuple[int, int]]) -> None:
+    """Rewrites the TeacherYearTotals row of each (teacher id, school year) from the ledger,
+    in three queries whatever their number. Call it after changing the entries, in the same
+    transaction. The rows are locked before the ledger is read: of two transactions changing
+    one teacher-year, the second to get the lock waits for the first to commit, then reads
+    the entries of both (READ COMMITTED takes a new snapshot for each statement)."""
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return
+    # A row to lock for each pair (a teacher-year without one reads as zeros). On a conflict
+    # with a row that another transaction is inserting or updating, PostgreSQL waits for that
+    # transaction to end. Sorted, as the locks below, so that two transactions take the rows
+    # in the same order and cannot deadlock.
+    TeacherYearTotals.objects.bulk_create(
+        [TeacherYearTotals(teacher_id=teacher, school_year=year) for teacher, year in pairs],
+        ignore_conflicts=True,
+    )
+    rows = TeacherYearTotals.objects.filter(_pairs_filter(pairs))
+    list(rows.select_for_update().order_by("teacher_id", "school_year").values_list("pk"))
+    rows.update(**{column: _ledger_sum(column) for column in TOTALS})
+
+
+def refresh_teacher_totals(teacher: User) -> None:
+    """Rewrites every year of one teacher's totals from the ledger (after a merge of accounts,
+    whose entries and rows moved)."""
+    years = set(Entry.objects.filter(teacher=teacher).values_list("school_year", flat=True))
+    years |= set(
+        TeacherYearTotals.objects.filter(teacher=teacher).values_list("school_year", flat=True)
+    )
+    refresh_year_totals((teacher.pk, year) for year in years)
+
+
+@transaction.atomic
+def rebuild_year_totals() -> int:
+    """Rewrites every TeacherYearTotals row from the ledger in one INSERT … SELECT … GROUP BY
+    (after a bulk load such as the national seeder's COPY, or to repair what `manage.py
+    hours_totals --check` found). Returns the number of rows written."""
+    table = connection.ops.quote_name(TeacherYearTotals._meta.db_table)
+    columns = ", ".join(["teacher_id", "school_year", *TOTALS])
+    sql, params = ledger_year_totals().query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Writers wait until this commits (their row locks need the table), then rewrite
+            # their own teacher-years from a ledger that includes what this did not see.
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+        written = cursor.rowcount
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {table}")  # the planner's estimates for the new rows
+    return written
+
+
 # Sessions ---------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def credit_attested(enrolments) -> int:
     """Credits each attested enrolment with its session's announced hours, flat-rate, in the
     school year the session ends. Called by training.services.attest in its transaction."""
@@ -74,13 +161,18 @@ def credit_attested(enrolments) -> int:
         )
     # ignore_conflicts: a session credits a teacher once, even if attested again.
     Entry.objects.bulk_create(entries, ignore_conflicts=True)
+    refresh_year_totals((e.teacher_id, e.school_year) for e in entries)
     return len(entries)
 
 
+@transaction.atomic
 def withdraw_credit(enrolment) -> None:
-    Entry.objects.filter(
+    credit = Entry.objects.filter(
         teacher=enrolment.user, session=enrolment.session, source=Source.SESSION
-    ).delete()
+    )
+    years = set(credit.values_list("school_year", flat=True))
+    credit.delete()
+    refresh_year_totals((enrolment.user_id, year) for year in years)
 
 
 # Animations -------------------------------------------------------------------------------
@@ -113,10 +205,11 @@ def record_animation(
         circonscription=circonscription,
         recorded_by=by,
     )
+    year = school_year_of(date)
     Entry.objects.bulk_create(
         Entry(
             teacher=teacher,
-            school_year=school_year_of(date),
+            school_year=year,
             date=date,
             kind=Kind.ANIMATION,
             source=Source.ANIMATION,
@@ -129,6 +222,7 @@ def record_animation(
         )
         for teacher in attendees
     )
+    refresh_year_totals((teacher.pk, year) for teacher in attendees)
     return animation
 
 
@@ -154,7 +248,7 @@ def correct(
         raise ValidationError(_("Nature d’heures inconnue."))
     check_hours(presence_hours, distance_hours, allow_negative=True)
     check_date_in_year(date, school_year)
-    return Entry.objects.create(
+    entry = Entry.objects.create(
         teacher=teacher,
         school_year=school_year,
         date=date,
@@ -167,6 +261,8 @@ def correct(
         reason=reason.strip(),
         recorded_by=by,
     )
+    refresh_year_totals([(teacher.pk, school_year)])
+    return entry
 
 
 @transaction.atomic
@@ -179,7 +275,7 @@ def declare_union_meeting(
     check_hours(hours, Decimal(0))
     if date > timezone.localdate():
         raise ValidationError(_("Déclarez une réunion une fois qu’elle a eu lieu."))
-    return Entry.objects.create(
+    entry = Entry.objects.create(
         teacher=teacher,
         school_year=school_year_of(date),
         date=date,
@@ -190,6 +286,9 @@ def declare_union_meeting(
         circonscription=_circonscription_of(teacher),
         recorded_by=teacher,
     )
+    # It does not count until validated; refreshed all the same, as every write is.
+    refresh_year_totals([(teacher.pk, entry.school_year)])
+    return entry
 
 
 @transaction.atomic
@@ -198,6 +297,7 @@ def validate_declaration(*, entry: Entry, by: User) -> Entry:
         raise ValidationError(_("Seule une déclaration se valide."))
     entry.validated_at = timezone.now()
     entry.save(update_fields=["validated_at"])
+    refresh_year_totals([(entry.teacher_id, entry.school_year)])
     return entry
 
 
@@ -206,3 +306,4 @@ def refuse_declaration(*, entry: Entry, by: User) -> None:
     if entry.source != Source.DECLARATION or entry.validated_at is not None:
         raise ValidationError(_("Seule une déclaration en attente se refuse."))
     entry.delete()
+    refresh_year_totals([(entry.teacher_id, entry.school_year)])

@@ -17,3 +17,13 @@ def send_hours_reminders(day: str | None = None) -> dict[str, int]:
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
     report = send(today=today)
     return {"sent": len(report.sent), "skipped": len(report.skipped), "failed": len(report.failed)}
+
+
+@task()
+def build_hours_report(report_id: int) -> str:
+    """The yearly hours report asked on its page (report.py): computes it and writes its
+    files; a report already taken by another worker is left to it. Returns its status."""
+    from .models import HoursReport
+    from .report import build_report
+
+    return build_report(HoursReport.objects.get(pk=report_id)).status

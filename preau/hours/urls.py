@@ -51,3 +51,20 @@ from .views import aggregate  # noqa: E402
 urlpatterns += [
     path("departements/<str:code>/", aggregate.departement, name="departement"),
 ]
+
+# The yearly hours report (views/report.py): administrators and academic managers, each for
+# their scope; other people get a 403, a report out of scope a 404.
+from .views import report  # noqa: E402
+
+urlpatterns += [
+    path("rapports/", report.report_list, name="reports"),
+    path(
+        "rapports/<int:pk>/rapport.csv", report.report_download, {"kind": "csv"}, name="report_csv"
+    ),
+    path(
+        "rapports/<int:pk>/rapport.xlsx",
+        report.report_download,
+        {"kind": "xlsx"},
+        name="report_xlsx",
+    ),
+]

@@ -14,6 +14,7 @@ from django.db.models import ForeignKey
 from django.db.models.functions import Lower
 
 from preau.accounts.models import Role, RoleAssignment, User, normalize_email
+from preau.hours import services as hours_services
 
 from .gaia import canonical_email, email_variants
 
@@ -139,3 +140,6 @@ def merge_into(*, source: User, target: User) -> None:
                 except IntegrityError:
                     row.delete()
     source.delete()
+    # The ledger entries moved (and a session credited to both accounts was dropped): the
+    # target's yearly totals are rewritten from its ledger; the source's went with it.
+    hours_services.refresh_teacher_totals(target)

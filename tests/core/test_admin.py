@@ -27,3 +27,19 @@ def test_technical_admin_is_closed_to_a_teacher(client, cast):
     client.force_login(cast["teacher"])
 
     assert client.get("/admin/hours/hourspolicy/").status_code == 302
+
+
+def test_an_animation_cannot_be_deleted_in_the_admin(client, territory):
+    """Deleting it would remove its attendees' ledger lines behind the yearly totals' back."""
+    import datetime
+
+    from preau.hours.models import Animation
+    from tests import factories
+
+    animation = Animation.objects.create(
+        title="Conférence", date=datetime.date(2026, 10, 7), circonscription=territory["caen"]
+    )
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+
+    assert client.get(f"/admin/hours/animation/{animation.pk}/delete/").status_code == 403
+    assert Animation.objects.filter(pk=animation.pk).exists()

@@ -42,6 +42,13 @@ def test_the_pilot_of_the_departement_sees_its_circonscriptions_in_aggregate(
     assert "Saint-Lô" not in page  # Manche
     assert "12,0" in page  # 4 teachers × 3 h in Caen Nord, French decimals
     assert cast["teacher"].last_name not in page  # counts only, no names
+    caen = territory["caen"]
+    follow_up = reverse("hours:circonscription", args=[caen.code]) + "?annee=2025"
+    # Caen Nord: 4 teachers missing training (animations only), 12 h; then the département.
+    assert (
+        f'<tr><th scope="row"><a href="{follow_up}">Caen Nord</a></th>'
+        "<td>4</td><td>0</td><td>0</td><td>4</td><td>0</td><td>0</td><td>12,0</td></tr>"
+    ) in page
 
 
 @pytest.mark.parametrize("member", ["manager", "admin"])

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from preau.hours import services
 from preau.hours.models import Entry, Kind, Source
 from preau.hours.rules import school_year_of
 from tests import factories
@@ -32,18 +33,21 @@ def ledger_url(circonscription, teacher) -> str:
 
 
 def credit(teacher, *, kind=Kind.TRAINING, presence=0, distance=0, circonscription=None, **kw):
-    return Entry.objects.create(
+    """A ledger line written directly, then the teacher's totals refreshed as a service would."""
+    entry = Entry.objects.create(
         teacher=teacher,
         school_year=YEAR,
         date=kw.pop("date", TODAY),
         kind=kind,
         source=kw.pop("source", Source.ANIMATION if kind == Kind.ANIMATION else Source.SESSION),
         title=kw.pop("title", "Ligne de test"),
-        presence_hours=Decimal(presence),
-        distance_hours=Decimal(distance),
+        presence_hours=Decimal(str(presence)),
+        distance_hours=Decimal(str(distance)),
         circonscription=circonscription,
         **kw,
     )
+    services.refresh_year_totals([(teacher.pk, YEAR)])
+    return entry
 
 
 def animation_data(teachers, **overrides) -> dict:
@@ -124,7 +128,7 @@ def one_of_each_status(cast, territory):
 
 
 def _rows(response) -> dict[str, str]:
-    return {row.last_name: row.status for row in response.context["page"].object_list}
+    return {row["last_name"]: row["status"] for row in response.context["page"].object_list}
 
 
 def test_each_status_is_computed_and_shown(client, cast, territory, one_of_each_status):
@@ -145,6 +149,44 @@ def test_each_status_is_computed_and_shown(client, cast, territory, one_of_each_
         assert label in response.text
 
 
+def test_each_row_links_to_the_ledger_and_says_the_hours_and_status_in_words(
+    client, cast, territory, one_of_each_status
+):
+    complete = one_of_each_status["complete"]
+    odd = factories.teacher(
+        school=territory["caen_school"], last_name='<Zoé & "Co">', first_name="Ana", quotite=50
+    )
+    credit(odd, presence=2, distance="1.5", circonscription=territory["caen"])
+    client.force_login(cast["ien"])
+
+    response = client.get(follow_up_url(territory["caen"]))
+
+    rows = {r["pk"]: r["html"] for r in response.context["page"].object_list}
+    assert rows[complete.pk] == (
+        '<tr><td><div class="fr-checkbox-group fr-checkbox-group--sm">'
+        f'<input type="checkbox" name="teachers" value="{complete.pk}" id="teacher-{complete.pk}">'
+        f'<label class="fr-label" for="teacher-{complete.pk}"><span class="fr-sr-only">'
+        f"{complete.first_name} Alain</span></label></div></td>"
+        f'<td><a href="{ledger_url(territory["caen"], complete)}">Alain {complete.first_name}</a>'
+        "</td>"
+        '<td><p class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--success">Complet</p>'
+        "</td>"
+        '<td class="fr-cell--right">9 h</td><td class="fr-cell--right">3 h</td>'
+        '<td class="fr-cell--right">9 h</td><td class="fr-cell--right">0 h</td>'
+        '<td class="fr-cell--right">18 h / 18 h</td></tr>\n'
+    )
+    assert "&lt;Zoé &amp; &quot;Co&quot;&gt; Ana</a>" in rows[odd.pk]
+    assert '<span class="fr-sr-only">Ana &lt;Zoé &amp; &quot;Co&quot;&gt;</span>' in rows[odd.pk]
+    assert '<span class="fr-text--xs">Quotité 50 %</span>' in rows[odd.pk]
+    assert (
+        '<td class="fr-cell--right">3,5 h</td><td class="fr-cell--right">1,5 h</td>'
+        in (rows[odd.pk])
+    )
+    assert 'fr-badge--warning">Formation manquante</p>' in rows[odd.pk]
+    assert rows[odd.pk] in response.text
+    assert "<Zoé" not in response.text
+
+
 def test_list_filters_by_status_and_sorts_by_total(client, cast, territory, one_of_each_status):
     client.force_login(cast["ien"])
 
@@ -152,7 +194,10 @@ def test_list_filters_by_status_and_sorts_by_total(client, cast, territory, one_
     by_total = client.get(follow_up_url(territory["caen"], tri="-total"))
 
     assert list(_rows(filtered)) == ["Bernard"]
-    assert [r.last_name for r in by_total.context["page"].object_list][:2] == ["Alain", "Bernard"]
+    assert [r["last_name"] for r in by_total.context["page"].object_list][:2] == [
+        "Alain",
+        "Bernard",
+    ]
 
 
 def test_unknown_filter_values_fall_back_to_the_whole_list(client, cast, territory):
@@ -179,10 +224,14 @@ def test_moved_teacher_appears_in_both_circonscriptions_with_the_hours_earned_in
     client.force_login(cast["other_ien"])
     in_bayeux = client.get(follow_up_url(bayeux))
 
-    caen_row = next(r for r in in_caen.context["page"].object_list if r.pk == moved.pk)
-    bayeux_row = next(r for r in in_bayeux.context["page"].object_list if r.pk == moved.pk)
-    assert (caen_row.is_current, caen_row.earned_elsewhere, caen_row.here_hours) == (1, True, 3)
-    assert (bayeux_row.is_current, bayeux_row.here_hours) == (0, 6)
+    caen_row = next(r for r in in_caen.context["page"].object_list if r["pk"] == moved.pk)
+    bayeux_row = next(r for r in in_bayeux.context["page"].object_list if r["pk"] == moved.pk)
+    assert (caen_row["is_current"], caen_row["earned_elsewhere"], caen_row["here_hours"]) == (
+        1,
+        True,
+        3,
+    )
+    assert (bayeux_row["is_current"], bayeux_row["here_hours"]) == (0, 6)
     assert "Arrivé(e) en cours d’année : 3 h faites ici." in in_caen.text
     assert "A quitté la circonscription en cours d’année : 6 h faites ici." in in_bayeux.text
     # The former IEN may read the ledger but no longer record an animation for them.
@@ -437,6 +486,7 @@ def _teachers_with_hours(school, count: int) -> None:
         )
         for i, t in enumerate(teachers)
     )
+    services.refresh_year_totals((t.pk, YEAR) for t in teachers)
 
 
 def test_follow_up_page_costs_seven_queries_with_50_or_500_teachers(
@@ -449,7 +499,7 @@ def test_follow_up_page_costs_seven_queries_with_50_or_500_teachers(
         "the circonscription with its département and académie, if piloted",
         "the académie's minimum of distance hours (hours policy)",
         "count of the teachers followed (paginator)",
-        "page of teachers, with totals and status as subqueries",
+        "page of teachers: their yearly totals (joined), status, hours earned here",
     ]
     expected = "\n".join(f"{i}. {name}" for i, name in enumerate(queries, 1))
     client.force_login(cast["ien"])

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from preau.hours import services
 from preau.hours.models import Entry, HoursPolicy, HoursReminderSent, Kind, Source
 from preau.hours.reminders import send_hours_reminders
 from preau.hours.tasks import send_hours_reminders as send_hours_reminders_task
@@ -18,7 +19,8 @@ APRIL_15 = datetime.date(2026, 4, 15)
 
 
 def credit(teacher, *, kind=Kind.TRAINING, presence=0, distance=0):
-    return Entry.objects.create(
+    """A ledger line written directly, then the teacher's totals refreshed as a service would."""
+    entry = Entry.objects.create(
         teacher=teacher,
         school_year=YEAR,
         date=datetime.date(2025, 11, 5),
@@ -28,6 +30,8 @@ def credit(teacher, *, kind=Kind.TRAINING, presence=0, distance=0):
         presence_hours=Decimal(presence),
         distance_hours=Decimal(distance),
     )
+    services.refresh_year_totals([(teacher.pk, YEAR)])
+    return entry
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ import csv
 import datetime
 import tempfile
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
 from django import forms
 from django.contrib import messages
@@ -27,6 +28,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -47,6 +49,7 @@ from ..selectors import (
     followed_teachers,
     min_distance_of,
     teacher_year,
+    with_status_rank,
 )
 
 PAGE_SIZE = 50
@@ -154,14 +157,117 @@ def _filtered(request: HttpRequest, circonscription: Circonscription, year: int)
     rows = follow_up(circonscription, year, min_distance_of(circonscription))
     if status:
         rows = rows.filter(status=status)
+    if sort in ("statut", "-statut"):
+        rows = with_status_rank(rows)
     return form, status, sort, rows.order_by(*SORTS[sort])
 
 
-def _with_labels(rows) -> list:
-    """The status label of each row shown (the status itself comes from the database)."""
+# What a row of the page shows, read as plain dicts (no model instance to build for each);
+# the exports read whole teachers with their school.
+ROW_VALUES = [
+    "pk",
+    "first_name",
+    "last_name",
+    "quotite",
+    "training",
+    "training_distance",
+    "animations",
+    "union_meetings",
+    "counted",
+    "target",
+    "status",
+    "here_hours",
+    "is_current",
+    "earned_elsewhere",
+]
+BADGES = {Status.COMPLETE: "success", Status.ON_TRACK: "info"}  # the others: warning
+
+
+def _hours(value) -> str:
+    """Hours as the page writes them: one decimal, none when whole, French comma (« 4,5 »),
+    as `floatformat:"-1"` would, at a fraction of its cost over 50 rows × 6 figures."""
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():
+        return str(int(rounded))
+    return str(rounded).replace(".", ",")
+
+
+# The rows of the table are written here rather than in the template: as template
+# variables, fifty rows of fourteen values each cost a third of the page's Python time (a
+# template variable or a format_html argument costs about ten function calls, html.escape
+# one). The table itself, its caption and headers stay in the template. Every value that
+# does not come from this module goes through escape().
+
+
+def _row_html(row: dict, *, url: str, checked: bool, labels: dict[str, str]) -> SafeString:
+    pk = row["pk"]
+    checkbox = ""
+    if row["is_current"]:  # only teachers whose school is here can be ticked for an animation
+        full_name = escape(f"{row['first_name']} {row['last_name']}".strip())
+        checkbox = (
+            '<div class="fr-checkbox-group fr-checkbox-group--sm">'
+            f'<input type="checkbox" name="teachers" value="{pk}" id="teacher-{pk}"'
+            f'{" checked" if checked else ""}><label class="fr-label" for="teacher-{pk}">'
+            f'<span class="fr-sr-only">{full_name}</span></label></div>'
+        )
+    notes = "".join(f'<br><span class="fr-text--xs">{escape(note)}</span>' for note in _notes(row))
+    return mark_safe(  # built above from escaped values and this module's text
+        f"<tr><td>{checkbox}</td>"
+        f'<td><a href="{escape(url)}">{escape(row["last_name"])} {escape(row["first_name"])}</a>'
+        f"{notes}</td>"
+        f'<td><p class="fr-badge fr-badge--sm fr-badge--no-icon '
+        f'fr-badge--{BADGES.get(row["status"], "warning")}">'
+        f"{labels[row['status']]}</p></td>"
+        f'<td class="fr-cell--right">{_hours(row["training"])} h</td>'
+        f'<td class="fr-cell--right">{_hours(row["training_distance"])} h</td>'
+        f'<td class="fr-cell--right">{_hours(row["animations"])} h</td>'
+        f'<td class="fr-cell--right">{_hours(row["union_meetings"])} h</td>'
+        f'<td class="fr-cell--right">{_hours(row["counted"])} h / {_hours(row["target"])} h</td>'
+        "</tr>\n"
+    )
+
+
+def _notes(row: dict) -> list[str]:
+    """Under the name: a working share other than 100 %, and the hours earned here by a
+    teacher who moved in or out during the year."""
+    notes = []
+    if row["quotite"] != 100:
+        notes.append(_("Quotité %(q)s %%") % {"q": row["quotite"]})
+    here = {"here": _hours(row["here_hours"])}
+    if not row["is_current"]:
+        notes.append(
+            _("A quitté la circonscription en cours d’année : %(here)s h faites ici.") % here
+        )
+    elif row["earned_elsewhere"]:
+        notes.append(_("Arrivé(e) en cours d’année : %(here)s h faites ici.") % here)
+    return notes
+
+
+def _options_html(form: ListFilterForm, name: str, current: str) -> SafeString:
+    """The <option>s of one of the filter form's selects, the current value selected."""
+    return mark_safe(  # the form's own choices, escaped
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == current else ""}>'
+            f"{escape(str(label))}</option>"
+            for value, label in form.fields[name].choices
+        )
+    )
+
+
+def _display_rows(rows, circ: Circonscription, year: int, selected: set[int]) -> list[dict]:
+    """The rows of the page (dicts of ROW_VALUES), each with its table row as `html`: the
+    link to the ledger, the figures, the status label and badge (the status itself comes
+    from the database)."""
     rows = list(rows)
+    ledger = reverse("hours:teacher_ledger", args=[circ.code, 0]).removesuffix("0/")
+    labels = {status.value: escape(str(status.label)) for status in Status}
     for row in rows:
-        row.status_label = Status(row.status).label
+        row["html"] = _row_html(
+            row,
+            url=f"{ledger}{row['pk']}/?annee={year}",
+            checked=row["pk"] in selected,
+            labels=labels,
+        )
     return rows
 
 
@@ -175,8 +281,9 @@ def _list_page(
 ) -> HttpResponse:
     year = _year(request)
     filter_form, status, sort, rows = _filtered(request, circonscription, year)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _with_labels(page.object_list)
+    selected = selected or set()
+    page = Paginator(rows.values(*ROW_VALUES), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _display_rows(page.object_list, circonscription, year, selected)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -189,12 +296,13 @@ def _list_page(
             "previous_year": year - 1,
             "next_year": year + 1,
             "filter_form": filter_form,
+            "status_options": _options_html(filter_form, "statut", status),
+            "sort_options": _options_html(filter_form, "tri", sort),
             "filtered": bool(status),
             "sort": sort,
             "page": page,
             "query": query.urlencode(),
             "animation_form": form or AnimationForm(),
-            "selected": selected or set(),
         },
         status=status_code,
     )
@@ -284,7 +392,7 @@ def _remark(row) -> str:
 def _export_rows(request: HttpRequest, circ: Circonscription, year: int) -> Iterator[list]:
     """The rows of the list, filtered and sorted alike, hours as Decimal, streamed in chunks."""
     _form, _status, _sort, rows = _filtered(request, circ, year)
-    for row in rows.iterator(chunk_size=500):
+    for row in rows.select_related("school").iterator(chunk_size=500):
         yield [
             row.last_name,
             row.first_name,
