@@ -571,6 +571,16 @@ def test_my_sessions_lists_the_sessions_i_run_with_counts_and_next_action(
     assert other.title not in response.content.decode()
 
 
+def test_my_sessions_writes_the_dates_with_the_month_in_full(trainer_client, session):
+    """« 13 juin », not « 13 Jui » (which June and July would share)."""
+    session.start_date, session.end_date = datetime.date(2027, 6, 1), datetime.date(2027, 7, 9)
+    session.save()
+
+    content = trainer_client.get(url("manage_list")).content.decode()
+
+    assert "du 1 juin 2027 au 9 juillet 2027" in content
+
+
 def test_my_sessions_filters_by_status_and_paginates(client, cast, territory):
     for _ in range(21):
         factories.TrainingSessionFactory(open=True, circonscription=territory["caen"])
