@@ -1,6 +1,7 @@
 """The pilot team's page of the 18 hours: a département in aggregate, through HTTP."""
 
 import datetime
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -48,7 +49,7 @@ def test_the_pilot_of_the_departement_sees_its_circonscriptions_in_aggregate(
     assert (
         f'<tr><th scope="row"><a href="{follow_up}">Caen Nord</a></th>'
         "<td>4</td><td>0</td><td>0</td><td>4</td><td>0</td><td>0</td><td>12,0</td></tr>"
-    ) in page
+    ) in re.sub(r">\s+<", "><", page)
 
 
 @pytest.mark.parametrize("member", ["manager", "admin"])
