@@ -28,7 +28,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
@@ -40,6 +39,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from preau.accounts.models import User
+from preau.core import progress as job_progress
 from preau.territories.models import Academie, Circonscription, Departement
 
 from .models import HoursPolicy, HoursReport, ReportStatus
@@ -292,22 +292,20 @@ def file_stem(report: HoursReport) -> str:
 # Progress, through the cache ------------------------------------------------------------------
 
 
-def _progress_key(report_id: int) -> str:
-    return f"hours-report-progress-{report_id}"
+PROGRESS = "hours-report"  # its entries in preau/core/progress.py
 
 
 def set_progress(report_id: int, *, percent: int, label: str) -> None:
-    cache.set(_progress_key(report_id), {"percent": percent, "label": label}, PROGRESS_TIMEOUT)
+    job_progress.report(PROGRESS, report_id, percent=percent, label=label, timeout=PROGRESS_TIMEOUT)
 
 
 def progress_of(reports: list[HoursReport]) -> dict[int, dict]:
     """{report id: {"percent", "label"}} of the reports whose worker reported, in one read."""
-    found = cache.get_many([_progress_key(r.pk) for r in reports])
-    return {r.pk: found[_progress_key(r.pk)] for r in reports if _progress_key(r.pk) in found}
+    return job_progress.read_many(PROGRESS, [r.pk for r in reports])
 
 
 def clear_progress(report_id: int) -> None:
-    cache.delete(_progress_key(report_id))
+    job_progress.clear(PROGRESS, report_id)
 
 
 # Writes --------------------------------------------------------------------------------------
