@@ -628,6 +628,7 @@ def test_the_command_builds_an_academies_report_as_xlsx(territory, tmp_path):
         (["--year", "1999"], "Choisissez une année scolaire"),
         (["--year", str(YEAR), "--academie", "A999"], "Académie inconnue"),
         (["--year", str(YEAR), "--output", "/tmp/rapport.pdf"], ".csv ou .xlsx"),
+        (["--year", str(YEAR), "--output", "/nulle/part/rapport.csv"], "impossible d’écrire"),
         (["--year", "vingt"], "invalid int value"),
     ],
 )

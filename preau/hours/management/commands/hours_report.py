@@ -3,6 +3,7 @@ background task (preau/hours/report.py). The report is recorded like one asked o
 (« tâche planifiée »), so that administrators and academic managers find its files there;
 --output also copies the CSV (or the .xlsx, by the extension) to a path."""
 
+import os
 import shutil
 import time
 
@@ -43,6 +44,9 @@ class Command(BaseCommand):
                 raise CommandError(f"Académie inconnue : « {academie} » (attendu A070, A014…).")
         if output and not output.lower().endswith((".csv", ".xlsx")):
             raise CommandError("--output : un fichier .csv ou .xlsx.")
+        if output and not os.access(os.path.dirname(os.path.abspath(output)), os.W_OK):
+            # Said before the build, not after a national report of a minute is lost.
+            raise CommandError(f"--output : impossible d’écrire dans le dossier de « {output} ».")
         try:
             report = request_report(by=None, academie=scope, school_year=year, background=False)
         except ValidationError as error:
