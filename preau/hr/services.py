@@ -1061,7 +1061,11 @@ def sync_links(*, academie=None, session: TrainingSession | None = None) -> dict
         done["staff"] += _sync_staff(session_id, session_links)
     for enrolment in missing_enrolments(links.filter(unenrol_missing=True)):
         if not enrolment.is_attested:
-            unenrol(enrolment=enrolment)
+            try:
+                unenrol(enrolment=enrolment)
+            except ValidationError:
+                # Closed since the links were read: a closed session changes no more.
+                continue
             done["unenrolled"] += 1
     return done
 

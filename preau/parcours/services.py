@@ -64,7 +64,17 @@ def _log(parcours, by, action, *, from_status="", comment="") -> Event:
 
 def check_editable(parcours: Parcours) -> None:
     """Raises when the parcours is frozen: in review (until it is sent back), published or
-    archived (changes then go into a new version)."""
+    archived (changes then go into a new version). A session's copy is frozen once its
+    session is closed or archived: nothing of a closed session changes any more."""
+    if parcours.status == Status.SESSION_COPY:
+        # The reverse one-to-one: None for a copy whose session is not created yet.
+        session = getattr(parcours, "training_session", None)
+        if session is not None and session.is_read_only:
+            raise ValidationError(
+                _("Cette session est %(status)s : son contenu ne peut plus être adapté.")
+                % {"status": session.get_status_display().lower()}
+            )
+        return
     if parcours.is_editable:
         return
     if parcours.status == Status.REVIEW:

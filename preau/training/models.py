@@ -128,7 +128,9 @@ class TrainingSession(models.Model):
 
     @property
     def is_read_only(self) -> bool:
-        return self.status == SessionStatus.ARCHIVED
+        """Closed or archived: nothing of the session changes any more (attendance, calendar,
+        content, team, enrolments, attestations); docs/attendance.md."""
+        return self.status in {SessionStatus.CLOSED, SessionStatus.ARCHIVED}
 
     @property
     def can_attest(self) -> bool:
@@ -341,6 +343,42 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user_id}"
+
+
+class SessionEvent(models.Model):
+    """The history of a session: who did what, when, and why. An attestation given before the
+    training is over keeps the reason the trainer gave (docs/attendance.md)."""
+
+    class Action(models.TextChoices):
+        OPENED = "opened", _("Session ouverte")
+        ATTESTED = "attested", _("Participants attestés")
+        ATTESTED_EARLY = (
+            "attested_early",
+            _("Participants attestés avant la fin de la formation"),
+        )
+        ATTESTATION_WITHDRAWN = "attestation_withdrawn", _("Attestation retirée")
+        CLOSED = "closed", _("Session close")
+        CLOSED_EARLY = "closed_early", _("Session close avant sa date de fin")
+        ARCHIVED = "archived", _("Session archivée")
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=32, choices=Action.choices)
+    # What the action concerned, written by the service: "3 participants : …", a date.
+    detail = models.TextField(blank=True)
+    # The reason the person gave, when the rule asks for one.
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("événement de session")
+        indexes = [models.Index(fields=["session", "-created_at"], name="session_event_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.session_id})"
 
 
 class ReminderSent(models.Model):

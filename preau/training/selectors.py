@@ -233,6 +233,12 @@ def session_page(session: TrainingSession) -> dict:
     }
 
 
+def session_history(session: TrainingSession) -> list:
+    """The session's history (SessionEvent), most recent first, with who did each thing: one
+    query."""
+    return list(session.events.select_related("actor").order_by("-created_at", "-pk"))
+
+
 def owner_territories(user: User) -> tuple[list[Circonscription], list[Departement]]:
     """Where a person may create a session: the circonscriptions and départements of their
     organiser roles, the départements of the académies they manage (all of them for an
@@ -323,24 +329,32 @@ def attendance_counts_of(participants: list[Enrolment]) -> dict[str, int]:
     return counts
 
 
-def enrolments_for_attestation(session: TrainingSession) -> QuerySet[Enrolment]:
+def enrolments_for_attestation(
+    session: TrainingSession, today: datetime.date | None = None
+) -> QuerySet[Enrolment]:
     """The enrolled participants of a session, by name, with their user and school, and how
     they stand against the session's rule, computed by the database for all at once:
 
     - meetings_total: presence meetings of the session;
-    - meetings_ok: those the participant attended or was excused from;
+    - meetings_held: those whose day has come (today included, Europe/Paris);
+    - meetings_ok: meetings held that the participant attended or was excused from (a meeting
+      with no mark is neither);
     - meetings_absent: those they were marked absent from (the rest are not noted yet);
-    - satisfies_rule: every meeting attended or excused (ALL_MEETINGS), None when the rule
-      is the trainer's decision.
+    - satisfies_rule (ALL_MEETINGS): every meeting of the session has taken place and the
+      participant attended or was excused from each; None when the rule is the trainer's
+      decision.
     """
+    today = today or timezone.localdate()
     attendances = Attendance.objects.filter(
-        enrolment=OuterRef("pk"), meeting__session=OuterRef("session")
+        enrolment=OuterRef("pk"), meeting__session=OuterRef("session"), meeting__date__lte=today
     )
+    meetings = Meeting.objects.filter(session=OuterRef("session"))
     queryset = (
         Enrolment.objects.filter(session=session, status=EnrolmentStatus.ENROLLED)
         .select_related("user", "user__school", "attested_by")
         .annotate(
-            meetings_total=_count(Meeting.objects.filter(session=OuterRef("session"))),
+            meetings_total=_count(meetings),
+            meetings_held=_count(meetings.filter(date__lte=today)),
             meetings_ok=_count_per_enrolment(attendances.filter(status__in=ATTENDED_OR_EXCUSED)),
             meetings_absent=_count_per_enrolment(
                 attendances.filter(status=AttendanceStatus.ABSENT)
@@ -348,6 +362,7 @@ def enrolments_for_attestation(session: TrainingSession) -> QuerySet[Enrolment]:
         )
     )
     if session.attestation_rule == AttestationRule.ALL_MEETINGS:
+        # meetings_ok counts meetings held only: equal to the total, every meeting was held.
         satisfies = Case(
             When(meetings_ok=F("meetings_total"), then=Value(True)),
             default=Value(False),

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from preau.accounts.models import Role, User, normalize_email
 from preau.accounts.selectors import has_role
@@ -26,6 +29,7 @@ from .models import (
     EnrolmentSource,
     EnrolmentStatus,
     Meeting,
+    SessionEvent,
     SessionStaff,
     SessionStatus,
     StaffRole,
@@ -43,9 +47,26 @@ ORGANISER_ROLES = (
 )
 
 
-def _require_not_archived(session: TrainingSession) -> None:
-    if session.is_read_only:
-        raise ValidationError(_("Cette session est archivée : elle ne peut plus être modifiée."))
+def _require_writable(session: TrainingSession) -> TrainingSession:
+    """Locks the session's row and reads its state afresh: once closed (even a moment ago, in
+    another request) or archived, nothing of a session changes any more: attendance, calendar,
+    content, team, enrolments, settings (docs/attendance.md). Returns the locked session."""
+    locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status == SessionStatus.ARCHIVED:
+        raise ValidationError(
+            _("Cette session est archivée : elle ne peut plus être modifiée."), code="read_only"
+        )
+    if locked.status == SessionStatus.CLOSED:
+        raise ValidationError(
+            _("Cette session est close : elle ne peut plus être modifiée."), code="read_only"
+        )
+    return locked
+
+
+def _log(session: TrainingSession, by: User | None, action: str, *, detail="", reason=""):
+    SessionEvent.objects.create(
+        session=session, actor=by, action=action, detail=detail, reason=reason
+    )
 
 
 # Creation and calendar --------------------------------------------------------------------
@@ -109,7 +130,7 @@ def may_own(user: User, *, circonscription=None, departement=None) -> bool:
 
 @transaction.atomic
 def add_staff(*, session: TrainingSession, user: User, role: str = StaffRole.TRAINER) -> None:
-    _require_not_archived(session)
+    _require_writable(session)
     if not has_role(user, Role.TRAINER, Role.TUTOR):
         raise ValidationError(
             _("%(name)s n’a pas de rôle de formateur ou de tuteur.") % {"name": user}
@@ -123,8 +144,7 @@ def add_staff(*, session: TrainingSession, user: User, role: str = StaffRole.TRA
 
 @transaction.atomic
 def remove_staff(*, session: TrainingSession, user: User) -> None:
-    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    _require_not_archived(session)
+    session = _require_writable(session)
     trainers = session.staff.filter(role=StaffRole.TRAINER)
     if (
         session.status == SessionStatus.OPEN
@@ -142,7 +162,20 @@ WINDOW_FIELDS = {"title", "starts_on", "ends_on"}
 
 
 def _save_meeting(meeting: Meeting) -> Meeting:
-    _require_not_archived(meeting.session)
+    _require_writable(meeting.session)
+    if (
+        meeting.pk is not None
+        and meeting.date > timezone.localdate()
+        and meeting.attendances.exists()
+    ):
+        # Attendance is noted from the meeting's day on: a meeting whose attendance is
+        # recorded has taken place, and cannot move to a day still to come.
+        raise ValidationError(
+            _(
+                "Des présences sont déjà notées à cette réunion : elle a eu lieu et ne peut pas "
+                "être déplacée à une date à venir."
+            )
+        )
     if meeting.end_time <= meeting.start_time:
         raise ValidationError(_("La réunion doit finir après avoir commencé."))
     if meeting.remote:
@@ -171,12 +204,12 @@ def update_meeting(*, meeting: Meeting, **fields) -> Meeting:
 @transaction.atomic
 def delete_meeting(*, meeting: Meeting) -> None:
     """Deletes a meeting with the attendance recorded at it."""
-    _require_not_archived(meeting.session)
+    _require_writable(meeting.session)
     meeting.delete()
 
 
 def _save_window(window: DistanceWindow) -> DistanceWindow:
-    _require_not_archived(window.session)
+    _require_writable(window.session)
     if window.ends_on < window.starts_on:
         raise ValidationError(_("La période à distance doit finir après avoir commencé."))
     window.save()
@@ -199,7 +232,7 @@ def update_distance_window(*, window: DistanceWindow, **fields) -> DistanceWindo
 
 @transaction.atomic
 def delete_distance_window(*, window: DistanceWindow) -> None:
-    _require_not_archived(window.session)
+    _require_writable(window.session)
     window.delete()
 
 
@@ -223,8 +256,7 @@ SETTINGS_FIELDS = {
 def update_session(*, session: TrainingSession, by: User, **fields) -> TrainingSession:
     """Changes a session's dates and settings. More places give the first people waiting
     theirs (each told by e-mail); fewer places than people enrolled are refused."""
-    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    _require_not_archived(session)
+    session = _require_writable(session)
     for name, value in fields.items():
         if name not in SETTINGS_FIELDS:
             raise ValueError(f"{name} is not a session setting")
@@ -259,8 +291,9 @@ def update_session(*, session: TrainingSession, by: User, **fields) -> TrainingS
 
 def check_content_adaptable(session: TrainingSession) -> None:
     """The trainers adapt a session's copy of the content while the session runs; once it is
-    closed, the content stays as the participants followed it."""
-    if session.status not in {SessionStatus.PREPARATION, SessionStatus.OPEN}:
+    closed, the content stays as the participants followed it. The content editor's services
+    (parcours.services.check_editable) ask the same of a session's copy."""
+    if session.is_read_only:
         raise ValidationError(
             _("Cette session est %(status)s : son contenu ne peut plus être adapté.")
             % {"status": session.get_status_display().lower()}
@@ -316,6 +349,7 @@ def open_session(*, session: TrainingSession, by: User) -> TrainingSession:
         raise ValidationError(problems)
     session.status, session.opened_at = SessionStatus.OPEN, timezone.now()
     session.save(update_fields=["status", "opened_at"])
+    _log(session, by, SessionEvent.Action.OPENED)
     return session
 
 
@@ -364,9 +398,10 @@ def enrol_from_hr(*, session: TrainingSession, user_ids: list[int]) -> tuple[int
     """Enrols the trainees the HR application sent to this session, in one insert: as many
     as there are places, the others on the waiting list, in the order given. No e-mail: GAIA
     sends the official convocation. People already enrolled are left as they are. Returns
-    (enrolled, waiting)."""
+    (enrolled, waiting); (0, 0) for a closed or archived session, which an import never
+    changes (it skips it rather than fail the whole import)."""
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    if session.status in {SessionStatus.CLOSED, SessionStatus.ARCHIVED}:
+    if session.is_read_only:
         return 0, 0
     present = set(session.enrolments.filter(user_id__in=user_ids).values_list("user_id", flat=True))
     wanted = [pk for pk in dict.fromkeys(user_ids) if pk not in present]
@@ -446,13 +481,12 @@ def renew_calendar_feed(*, user: User) -> CalendarFeed:
 def unenrol(*, enrolment: Enrolment) -> Enrolment | None:
     """Removes an enrolment; a freed place goes to the first person waiting, who is told by
     e-mail. Returns the promoted enrolment, if any."""
-    session = TrainingSession.objects.select_for_update().get(pk=enrolment.session_id)
-    _require_not_archived(session)
+    session = _require_writable(enrolment.session)
     if enrolment.is_attested:
         raise ValidationError(_("Ce participant est attesté : il ne peut plus être désinscrit."))
     freed = enrolment.status == EnrolmentStatus.ENROLLED
     enrolment.delete()
-    if not freed or session.status in {SessionStatus.CLOSED, SessionStatus.ARCHIVED}:
+    if not freed:
         return None
     return _promote_waiting(session)
 
@@ -572,15 +606,29 @@ def confirm_enrolment(
 # Attendance and attestation -----------------------------------------------------------------
 
 
+def _french_date(day: datetime.date) -> str:
+    return date_format(day, "l j F Y")
+
+
 @transaction.atomic
 def record_attendance(*, meeting: Meeting, by: User, statuses: dict[int, str]) -> None:
     """Sets the attendance of enrolments (by id) at a meeting; others are left as they are.
 
-    Changed rows are written in one upsert: two quick taps on the same participant (two
-    requests at once) cannot both insert, and the last one wins.
+    Attendance is noted from the meeting's day on (Europe/Paris), never before: a meeting
+    still to come has had no one present. Changed rows are written in one upsert: two quick
+    taps on the same participant (two requests at once) cannot both insert, and the last one
+    wins.
     """
-    session = meeting.session
-    _require_not_archived(session)
+    session = _require_writable(meeting.session)
+    if meeting.date > timezone.localdate():
+        raise ValidationError(
+            _(
+                "La réunion du %(date)s n’a pas encore eu lieu : les présences se notent à "
+                "partir du jour de la réunion."
+            )
+            % {"date": _french_date(meeting.date)},
+            code="meeting_to_come",
+        )
     valid = set(
         session.enrolments.filter(status=EnrolmentStatus.ENROLLED, pk__in=statuses).values_list(
             "pk", flat=True
@@ -618,12 +666,85 @@ def mark_all_present(*, meeting: Meeting, by: User) -> int:
     return len(statuses)
 
 
+@dataclass(frozen=True)
+class TrainingEnd:
+    """When a session's training is over: the day of its last presence meeting or the last day
+    of its last distance window, whichever comes later (its end date when its calendar is
+    empty). `is_past(today)`: that day has come."""
+
+    on: datetime.date
+    last_meeting: datetime.date | None
+    last_window: datetime.date | None
+
+    def is_past(self, today: datetime.date) -> bool:
+        return today >= self.on
+
+    def explanation(self) -> str:
+        """Why the training is not over yet, in French, with the dates."""
+        parts = []
+        if self.last_meeting:
+            parts.append(
+                _("sa dernière réunion en présence a lieu le %(date)s")
+                % {"date": _french_date(self.last_meeting)}
+            )
+        if self.last_window:
+            parts.append(
+                _("son travail à distance court jusqu’au %(date)s")
+                % {"date": _french_date(self.last_window)}
+            )
+        if not parts:
+            parts.append(_("elle se termine le %(date)s") % {"date": _french_date(self.on)})
+        return _(" et ").join(parts)
+
+
+def training_end(session: TrainingSession) -> TrainingEnd:
+    """The TrainingEnd of a session, in one query."""
+    facts = (
+        TrainingSession.objects.filter(pk=session.pk)
+        .annotate(
+            last_meeting=Subquery(
+                Meeting.objects.filter(session=session).order_by("-date").values("date")[:1]
+            ),
+            last_window=Subquery(
+                DistanceWindow.objects.filter(session=session)
+                .order_by("-ends_on")
+                .values("ends_on")[:1]
+            ),
+        )
+        .values("last_meeting", "last_window")
+        .get()
+    )
+    last_meeting, last_window = facts["last_meeting"], facts["last_window"]
+    days = [day for day in (last_meeting, last_window) if day]
+    return TrainingEnd(
+        on=max(days) if days else session.end_date,
+        last_meeting=last_meeting,
+        last_window=last_window,
+    )
+
+
 ATTESTED_SCHOOL = ["attested_school_name", "attested_school_commune", "attested_school_uai"]
+REASON_MAX_LENGTH = 1000
+
+
+def _names(enrolments: list[Enrolment]) -> str:
+    names = sorted(e.user.get_full_name() for e in enrolments)
+    return ngettext(
+        "%(n)s participant : %(names)s", "%(n)s participants : %(names)s", len(names)
+    ) % {"n": len(names), "names": ", ".join(names)}
 
 
 @transaction.atomic
-def attest(*, session: TrainingSession, by: User, enrolment_ids: list[int]) -> int:
-    """Marks participants complete ("Terminé") and gives each a certificate code."""
+def attest(
+    *, session: TrainingSession, by: User, enrolment_ids: list[int], reason: str = ""
+) -> int:
+    """Marks participants complete ("Terminé"), gives each a certificate code and credits the
+    session's hours to their ledger.
+
+    Before the training is over (training_end: its last presence meeting, the end of its last
+    distance window), attesting asks for a reason: a group that really finished early is a
+    legitimate case, a silent early credit is not. The reason is kept in the session's
+    history, as is every attestation."""
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if not session.can_attest:
         raise ValidationError(
@@ -634,6 +755,20 @@ def attest(*, session: TrainingSession, by: User, enrolment_ids: list[int]) -> i
             pk__in=enrolment_ids, status=EnrolmentStatus.ENROLLED, completed_at__isnull=True
         ).select_related("user__school")
     )
+    if not to_attest:
+        return 0
+    reason = reason.strip()[:REASON_MAX_LENGTH]
+    end = training_end(session)
+    early = not end.is_past(timezone.localdate())
+    if early and not reason:
+        raise ValidationError(
+            _(
+                "La formation n’est pas terminée : %(why)s. Pour attester dès maintenant, "
+                "indiquez la raison ; elle sera conservée dans l’historique de la session."
+            )
+            % {"why": end.explanation()},
+            code="reason_required",
+        )
     now = timezone.now()
     for enrolment in to_attest:
         enrolment.completed_at, enrolment.attested_by = now, by
@@ -649,13 +784,26 @@ def attest(*, session: TrainingSession, by: User, enrolment_ids: list[int]) -> i
         enrolment.session = session
     # The session's announced hours go into each teacher's ledger, flat-rate.
     hours_services.credit_attested(to_attest)
+    _log(
+        session,
+        by,
+        SessionEvent.Action.ATTESTED_EARLY if early else SessionEvent.Action.ATTESTED,
+        detail=_names(to_attest),
+        reason=reason if early else "",
+    )
     return len(to_attest)
 
 
 @transaction.atomic
-def withdraw_attestation(*, enrolment: Enrolment) -> None:
-    if not enrolment.session.can_attest:
+def withdraw_attestation(*, enrolment: Enrolment, by: User | None = None) -> None:
+    """Withdraws an attestation while the session is open: the certificate's code stops being
+    valid and the hours leave the ledger. Never once the session is closed."""
+    session = TrainingSession.objects.select_for_update().get(pk=enrolment.session_id)
+    if not session.can_attest:
         raise ValidationError(_("La session est close : l’attestation ne peut plus changer."))
+    enrolment = Enrolment.objects.select_related("user", "session").get(pk=enrolment.pk)
+    if not enrolment.is_attested:
+        return
     enrolment.completed_at = enrolment.attested_by = enrolment.certificate_code = None
     for field in ATTESTED_SCHOOL:
         setattr(enrolment, field, "")
@@ -663,6 +811,12 @@ def withdraw_attestation(*, enrolment: Enrolment) -> None:
         update_fields=["completed_at", "attested_by", "certificate_code", *ATTESTED_SCHOOL]
     )
     hours_services.withdraw_credit(enrolment)
+    _log(
+        session,
+        by,
+        SessionEvent.Action.ATTESTATION_WITHDRAWN,
+        detail=enrolment.user.get_full_name(),
+    )
 
 
 # Closing ----------------------------------------------------------------------------------
@@ -674,21 +828,50 @@ def unattested_count(session: TrainingSession) -> int:
     ).count()
 
 
+def closing_early_warning(session: TrainingSession, today: datetime.date | None = None) -> str:
+    """The warning shown before closing a session whose end date has not come, in French with
+    the date; empty when the end date has come. Once closed, nothing of the session changes:
+    the meetings and distance work still to come will not be followed on Préau."""
+    today = today or timezone.localdate()
+    if today >= session.end_date:
+        return ""
+    return _(
+        "La session se termine le %(date)s : vous la closez avant sa date de fin. Une fois "
+        "close, plus rien n’y change : les réunions et le travail à distance encore à venir ne "
+        "seront plus suivis, les présences ne se noteront plus et personne ne pourra plus être "
+        "attesté."
+    ) % {"date": _french_date(session.end_date)}
+
+
 @transaction.atomic
-def close_session(*, session: TrainingSession, by: User) -> TrainingSession:
-    """Closes an open session; the view warns first about participants not yet attested."""
+def close_session(
+    *, session: TrainingSession, by: User, before_end_confirmed: bool = False
+) -> TrainingSession:
+    """Closes an open session; the view warns first about participants not yet attested.
+    Before its end date, closing is refused unless the person confirmed it after reading
+    closing_early_warning (the confirmation page posts `before_end_confirmed`)."""
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.OPEN:
         raise ValidationError(_("Seule une session ouverte peut être close."))
+    warning = closing_early_warning(session)
+    if warning and not before_end_confirmed:
+        raise ValidationError(warning, code="before_end")
     session.status, session.closed_at = SessionStatus.CLOSED, timezone.now()
     session.save(update_fields=["status", "closed_at"])
+    if warning:
+        detail = _("Date de fin prévue : %(date)s.") % {"date": _french_date(session.end_date)}
+        _log(session, by, SessionEvent.Action.CLOSED_EARLY, detail=detail)
+    else:
+        _log(session, by, SessionEvent.Action.CLOSED)
     return session
 
 
 @transaction.atomic
 def archive_session(*, session: TrainingSession, by: User) -> TrainingSession:
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.CLOSED:
         raise ValidationError(_("Seule une session close peut être archivée."))
     session.status = SessionStatus.ARCHIVED
     session.save(update_fields=["status"])
+    _log(session, by, SessionEvent.Action.ARCHIVED)
     return session

@@ -19,6 +19,9 @@ from preau.hours.rules import (
 from preau.hours.selectors import assessment_of_row, teacher_year, with_hours_status
 from tests import factories
 
+# The sessions here are open and run on: attesting them now is early (training.services.attest).
+EARLY = "Le groupe a terminé avant la date de fin."
+
 
 def test_the_school_year_runs_from_1_september_to_31_august():
     assert school_year_of(datetime.date(2026, 9, 1)) == 2026
@@ -152,7 +155,9 @@ def test_withdrawing_an_attestation_removes_the_hours(db):
     enrolment = factories.EnrolmentFactory(session=session)
     from preau.training import services as training_services
 
-    training_services.attest(session=session, by=enrolment.user, enrolment_ids=[enrolment.pk])
+    training_services.attest(
+        session=session, by=enrolment.user, enrolment_ids=[enrolment.pk], reason=EARLY
+    )
     enrolment.refresh_from_db()
     training_services.withdraw_attestation(enrolment=enrolment)
 

@@ -28,6 +28,8 @@ from tests import factories
 
 YEAR = 2025
 DAY = datetime.date(2025, 11, 5)
+# The sessions here are open and run on: attesting them now is early (training.services.attest).
+EARLY = "Le groupe a terminé avant la date de fin."
 
 
 def stored(teacher: User, year: int) -> Totals:
@@ -69,7 +71,10 @@ def test_attesting_a_session_credits_the_totals_once_even_if_attested_again(db):
     year = school_year_of(session.end_date)
 
     training_services.attest(
-        session=session, by=session.created_by, enrolment_ids=[e.pk for e in enrolments]
+        session=session,
+        by=session.created_by,
+        enrolment_ids=[e.pk for e in enrolments],
+        reason=EARLY,
     )
     # The same session credited again (credit_attested ignores the conflict).
     services.credit_attested(enrolments)
@@ -85,7 +90,9 @@ def test_withdrawing_an_attestation_takes_its_hours_off_the_totals(db):
     enrolment = factories.EnrolmentFactory(session=session)
     teacher, year = enrolment.user, school_year_of(session.end_date)
     correct(teacher, 2, year=year)
-    training_services.attest(session=session, by=session.created_by, enrolment_ids=[enrolment.pk])
+    training_services.attest(
+        session=session, by=session.created_by, enrolment_ids=[enrolment.pk], reason=EARLY
+    )
     assert stored(teacher, year).training == 2 + session.presence_hours + session.distance_hours
 
     enrolment.refresh_from_db()
@@ -167,7 +174,9 @@ def test_merging_a_placeholder_moves_its_hours_into_the_totals_of_the_account(db
     session = factories.TrainingSessionFactory(open=True)
     enrolment = factories.EnrolmentFactory(session=session, user=placeholder)
     year = school_year_of(session.end_date)
-    training_services.attest(session=session, by=session.created_by, enrolment_ids=[enrolment.pk])
+    training_services.attest(
+        session=session, by=session.created_by, enrolment_ids=[enrolment.pk], reason=EARLY
+    )
     # Both accounts attended the same animation: the merged account counts it once.
     services.record_animation(
         by=factories.UserFactory(),

@@ -238,7 +238,7 @@ def test_trainer_withdraws_an_attestation_while_the_session_is_open(
 
 def test_withdrawal_is_refused_once_the_session_is_closed(trainer_client, session, people, cast):
     services.attest(session=session, by=cast["trainer"], enrolment_ids=[people["Anne"].pk])
-    services.close_session(session=session, by=cast["trainer"])
+    services.close_session(session=session, by=cast["trainer"], before_end_confirmed=True)
 
     page = trainer_client.get(attestation_url(session)).content.decode()
     response = trainer_client.post(withdraw_url(people["Anne"]), follow=True)
@@ -304,6 +304,7 @@ def test_attestation_page_costs_the_same_queries_with_10_and_300_participants(
         ROLES,
         "the session, if the user manages it",
         "participants with user, school, attester and their standing against the rule",
+        "the day of its last meeting and of the end of its last distance window",
     ]
     meetings = list(session.meetings.all())
     for total in (10, 300):

@@ -51,6 +51,7 @@ SESSION_PAGE_QUERIES = [
     "its meetings, with how many enrolled participants are marked at each",
     "its distance windows",
     "its enrolments, with the people and their schools",
+    "its history, with who did each thing",
 ]
 
 

@@ -517,12 +517,13 @@ def test_closing_warns_with_the_number_of_participants_not_attested(trainer_clie
 
     response = trainer_client.get(url("manage_close", session.pk))
     page = response.content.decode()
-    assert "Une fois close, l’attestation n’est plus possible." in page
+    assert "Une fois close, plus rien de la session ne change" in page
     assert "2 participants ne sont pas encore attestés" in page
     session.refresh_from_db()
     assert session.status == SessionStatus.OPEN
 
-    trainer_client.post(url("manage_close", session.pk))
+    # The session ends in five weeks: the page's confirmation says so (test_closing_dates.py).
+    trainer_client.post(url("manage_close", session.pk), {"avant_la_fin": "1"})
     session.refresh_from_db()
     assert session.status == SessionStatus.CLOSED
 

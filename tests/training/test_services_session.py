@@ -187,7 +187,7 @@ def test_close_then_archive_then_nothing_changes(session, cast):
         services.archive_session(session=session, by=cast["trainer"])
     session.status = SessionStatus.OPEN
     session.save()
-    services.close_session(session=session, by=cast["trainer"])
+    services.close_session(session=session, by=cast["trainer"], before_end_confirmed=True)
     session.refresh_from_db()
     assert session.closed_at is not None
     services.archive_session(session=session, by=cast["trainer"])

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -37,6 +38,7 @@ def _posted_statuses(data) -> dict[int, str]:
 
 
 def _attendance_context(meeting: Meeting, **extra) -> dict:
+    session = meeting.session
     return {
         "meeting": meeting,
         "session": meeting.session,
@@ -46,7 +48,9 @@ def _attendance_context(meeting: Meeting, **extra) -> dict:
         "statuses": [
             (value, str(label), STATUS_ICONS[value]) for value, label in AttendanceStatus.choices
         ],
-        "read_only": meeting.session.is_read_only,
+        # Closed or archived, or a meeting still to come: nothing to note (services refuse).
+        "read_only": session.is_read_only or meeting.date > timezone.localdate(),
+        "to_come": meeting.date > timezone.localdate(),
         "oob": False,
         "error": "",
         **extra,
@@ -148,7 +152,12 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             ids = [int(value) for value in request.POST.getlist("selected") if value.isdigit()]
         try:
-            attested = services.attest(session=session, by=request.user, enrolment_ids=ids)
+            attested = services.attest(
+                session=session,
+                by=request.user,
+                enrolment_ids=ids,
+                reason=request.POST.get("reason", ""),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -163,10 +172,17 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.info(request, _("Aucun participant à attester dans cette sélection."))
         return redirect("training:attestation", session.pk)
     participants = list(selectors.enrolments_for_attestation(session))
+    end = services.training_end(session)
     context = {
         "session": session,
         "participants": participants,
         "meetings_total": participants[0].meetings_total if participants else None,
+        "meetings_to_come": (
+            participants[0].meetings_total - participants[0].meetings_held if participants else 0
+        ),
+        # Before the training is over, attesting asks for a reason (services.attest).
+        "early": None if end.is_past(timezone.localdate()) else end.explanation(),
+        "reason_max_length": services.REASON_MAX_LENGTH,
         "attested_count": sum(1 for p in participants if p.is_attested),
         "satisfying_count": sum(1 for p in participants if p.satisfies_rule and not p.is_attested),
     }
@@ -177,7 +193,7 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw_attestation(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = access.get_enrolment_to_manage_or_404(request.user, pk)
     try:
-        services.withdraw_attestation(enrolment=enrolment)
+        services.withdraw_attestation(enrolment=enrolment, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -50,6 +50,12 @@ def _refused(request: HttpRequest, error: ValidationError, to: str) -> HttpRespo
     return redirect(to)
 
 
+def _read_only_error(session: TrainingSession) -> ValidationError:
+    if session.status == SessionStatus.ARCHIVED:
+        return ValidationError(_("Cette session est archivée : elle ne peut plus être modifiée."))
+    return ValidationError(_("Cette session est close : elle ne peut plus être modifiée."))
+
+
 def _confirm(request: HttpRequest, session: TrainingSession, **context) -> HttpResponse:
     """The confirmation page of a destructive action. Expects page_title, explanation,
     confirm_label, cancel_url; optional details (a list of lines under the explanation)."""
@@ -120,9 +126,11 @@ def _session_page(
         "session": session,
         **facts,
         "problems": services.opening_problems(session) if in_preparation else [],
+        "today": timezone.localdate(),
         "ended": session.end_date < timezone.localdate(),
         "staff_form": staff_form or StaffForm(),
-        "can_adapt_content": session.status in {SessionStatus.PREPARATION, SessionStatus.OPEN},
+        "can_adapt_content": not session.is_read_only,
+        "history": selectors.session_history(session),
     }
     return render(request, "training/manage/session.html", context)
 
@@ -131,9 +139,7 @@ def _session_page(
 def session_settings(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_to_manage_or_404(request.user, pk)
     if session.is_read_only:
-        return _refused(
-            request, ValidationError(_("Cette session est archivée.")), _session_url(session)
-        )
+        return _refused(request, _read_only_error(session), _session_url(session))
     # The form works on a copy: a refused input never shows as saved elsewhere on the page.
     form = SessionSettingsForm(request.POST or None, instance=copy.copy(session))
     if request.method == "POST" and form.is_valid():
@@ -230,9 +236,7 @@ def window_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _phase_form(request: HttpRequest, session, form, phase=None) -> HttpResponse:
     """Adds or changes a meeting (MeetingForm) or a distance window (DistanceWindowForm)."""
     if session.is_read_only:
-        return _refused(
-            request, ValidationError(_("Cette session est archivée.")), _session_url(session)
-        )
+        return _refused(request, _read_only_error(session), _session_url(session))
     is_meeting = isinstance(form, MeetingForm)
     if request.method == "POST" and form.is_valid():
         try:
@@ -442,7 +446,11 @@ def session_close(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_to_manage_or_404(request.user, pk)
     if request.method == "POST":
         try:
-            services.close_session(session=session, by=request.user)
+            services.close_session(
+                session=session,
+                by=request.user,
+                before_end_confirmed=request.POST.get("avant_la_fin") == "1",
+            )
         except ValidationError as error:
             return _refused(request, error, _session_url(session))
         messages.success(request, _("Session close."))
@@ -454,7 +462,13 @@ def session_close(request: HttpRequest, pk: int) -> HttpResponse:
             _session_url(session),
         )
     unattested = services.unattested_count(session)
-    details = [_("Une fois close, l’attestation n’est plus possible.")]
+    early_warning = services.closing_early_warning(session)
+    details = [
+        _(
+            "Une fois close, plus rien de la session ne change : présences, calendrier, "
+            "contenu, équipe, inscriptions et attestations."
+        )
+    ]
     if unattested:
         details.append(
             ngettext(
@@ -474,7 +488,12 @@ def session_close(request: HttpRequest, pk: int) -> HttpResponse:
         page_title=_("Clore « %(t)s »") % {"t": session.title},
         explanation=" ".join(details),
         unattested=unattested,
-        confirm_label=_("Clore la session"),
+        warning=early_warning,
+        # The confirmation of a closing before the end date, after the warning was shown.
+        hidden={"avant_la_fin": "1"} if early_warning else {},
+        confirm_label=_("Clore la session avant sa date de fin")
+        if early_warning
+        else _("Clore la session"),
         cancel_url=_session_url(session),
     )
 
