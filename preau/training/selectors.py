@@ -676,20 +676,37 @@ def calendar_sessions_filter(user: User) -> Q:
     return Q(session__in=sessions) & ~Q(session__status=SessionStatus.ARCHIVED)
 
 
-def calendar_meetings(user: User) -> QuerySet[Meeting]:
+# A closed session runs no more: its meetings and distance work from today on are not to come
+# (closing before the end date leaves them in the calendar otherwise). Archived sessions are
+# left out of calendars altogether (calendar_sessions_filter).
+def _not_to_come_of_closed(date_field: str, today: datetime.date) -> Q:
+    return ~Q(session__status=SessionStatus.CLOSED, **{f"{date_field}__gte": today})
+
+
+def calendar_meetings(user: User, today: datetime.date | None = None) -> QuerySet[Meeting]:
+    """The meetings of the person's calendar (calendar_sessions_filter), but those of a closed
+    session from today on."""
+    today = today or timezone.localdate()
     staffed = SessionStaff.objects.filter(user=user, session=OuterRef("session"))
     return (
-        Meeting.objects.filter(calendar_sessions_filter(user))
+        Meeting.objects.filter(
+            calendar_sessions_filter(user), _not_to_come_of_closed("date", today)
+        )
         .annotate(as_staff=Exists(staffed))
         .select_related("session")
         .order_by("date", "start_time", "pk")
     )
 
 
-def calendar_windows(user: User) -> QuerySet[DistanceWindow]:
+def calendar_windows(user: User, today: datetime.date | None = None) -> QuerySet[DistanceWindow]:
+    """The distance windows of the person's calendar, but those of a closed session not over
+    by yesterday."""
+    today = today or timezone.localdate()
     staffed = SessionStaff.objects.filter(user=user, session=OuterRef("session"))
     return (
-        DistanceWindow.objects.filter(calendar_sessions_filter(user))
+        DistanceWindow.objects.filter(
+            calendar_sessions_filter(user), _not_to_come_of_closed("ends_on", today)
+        )
         .annotate(as_staff=Exists(staffed))
         .select_related("session")
         .order_by("starts_on", "pk")
@@ -700,10 +717,11 @@ def upcoming_events(
     user: User, today: datetime.date | None = None, limit: int = 5
 ) -> list[CalendarEvent]:
     """The person's next `limit` events, soonest first: meetings from today on and distance
-    windows not yet over (one running today comes first). One query: the meetings and the
-    windows as the same columns, in a UNION ALL that the database orders and cuts."""
+    windows not yet over (one running today comes first), of sessions still running: nothing
+    of a closed or archived session is to come. One query: the meetings and the windows as the
+    same columns, in a UNION ALL that the database orders and cuts."""
     today = today or timezone.localdate()
-    sessions = calendar_sessions_filter(user)
+    sessions = calendar_sessions_filter(user) & ~Q(session__status=SessionStatus.CLOSED)
     as_staff = Exists(SessionStaff.objects.filter(user=user, session=OuterRef("session")))
     no_time = Value(None, output_field=TimeField())
     meetings = Meeting.objects.filter(sessions, date__gte=today).annotate(
