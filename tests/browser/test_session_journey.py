@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
@@ -234,14 +235,18 @@ def test_trainer_runs_a_session_and_a_teacher_gets_a_verified_certificate(page: 
     expect(page.get_by_role("heading", level=1)).to_have_text(SESSION)
     page.get_by_role("link", name="Clore la session…").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Clore « {SESSION} »")
-    warning = main.get_by_text("Une fois close, l’attestation n’est plus possible.")
+    warning = main.get_by_text("Une fois close, plus rien de la session ne change")
     expect(warning).to_contain_text(
         "1 participant n’est pas encore attesté : il ne pourra plus l’être ni obtenir son "
         "attestation de formation."
     )
     check_accessibility(page)
 
-    page.get_by_role("button", name="Clore la session").click()
+    # The session ends in three weeks: the page warns with its end date (docs/attendance.md).
+    expect(main.locator("#avertissement")).to_contain_text(
+        f"La session se termine le {date_format(day(21), 'l j F Y')}"
+    )
+    page.get_by_role("button", name="Clore la session avant sa date de fin").click()
     expect(message(page, "Session close.")).to_be_visible()
     expect(status_badge(page, "Close")).to_be_visible()
     expect(enrolled.get_by_role("row").filter(has_text="Terminé")).to_have_count(4)
