@@ -405,3 +405,52 @@ def test_an_open_session_still_takes_every_change(territory, cast):
     assert session.title == "Nouveau titre"
     assert enrolment.status == EnrolmentStatus.ENROLLED
     assert Attendance.objects.get().status == AttendanceStatus.EXCUSED
+
+
+# The admin -----------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_a_closed_session_and_its_enrolments_read_only(admin_client, closed):
+    session, bruno = closed["session"], closed["bruno"]
+    before = snapshot(session)
+    session_url = reverse("admin:training_trainingsession_change", args=[session.pk])
+    enrolment_url = reverse("admin:training_enrolment_change", args=[bruno.pk])
+
+    page = admin_client.get(session_url).content.decode()
+    refused = admin_client.post(session_url, {"title": "Autre titre", "status": "open"})
+    deleted = admin_client.post(
+        reverse("admin:training_enrolment_delete", args=[bruno.pk]), {"post": "yes"}
+    )
+
+    assert 'name="_save"' not in page and 'name="title"' not in page
+    assert admin_client.get(enrolment_url).status_code == 200
+    assert refused.status_code == 403 and deleted.status_code == 403
+    assert snapshot(session) == before
+
+
+def test_the_admin_still_edits_an_open_session(admin_client, territory):
+    session = factories.TrainingSessionFactory(open=True, circonscription=territory["caen"])
+
+    page = admin_client.get(
+        reverse("admin:training_trainingsession_change", args=[session.pk])
+    ).content.decode()
+
+    assert 'name="_save"' in page and 'name="title"' in page
+
+
+def test_a_participant_is_not_told_a_meeting_of_a_closed_session_is_to_come(
+    client, territory, cast
+):
+    session = factories.TrainingSessionFactory(
+        open=True, circonscription=territory["caen"], start_date=day(-5), end_date=day(10)
+    )
+    factories.MeetingFactory(session=session, date=day(3), title="Bilan")
+    enrolment = factories.EnrolmentFactory(session=session, user=cast["teacher"])
+    url = reverse("training:participant_session", args=[enrolment.session_id])
+    client.force_login(cast["teacher"])
+    assert "à venir" in client.get(url).content.decode()
+
+    services.close_session(session=session, by=cast["trainer"], before_end_confirmed=True)
+
+    page = client.get(url).content.decode()
+    assert "session close avant cette réunion" in page and "à venir" not in page
