@@ -725,9 +725,12 @@ def summarise(hr_import: HrImport) -> dict:
 
 def _linked_changes(plan: Plan) -> list[dict]:
     """Per platform session linked to an HR session of the académie: the trainees GAIA adds
-    and removes (enrolled, or unenrolled / flagged as the link says)."""
+    and removes (enrolled, or unenrolled / flagged as the link says). A closed or archived
+    session is not followed any more (sync_links): nothing to announce for it."""
     links = list(
-        HrLink.objects.filter(hr_session__academie=plan.academie).values_list(
+        HrLink.objects.filter(
+            hr_session__academie=plan.academie, session__status__in=OPEN_STATES
+        ).values_list(
             "session_id",
             "session__title",
             "hr_session__session_code",
