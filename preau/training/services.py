@@ -679,15 +679,16 @@ class TrainingEnd:
     def is_past(self, today: datetime.date) -> bool:
         return today >= self.on
 
-    def explanation(self) -> str:
-        """Why the training is not over yet, in French, with the dates."""
+    def explanation(self, today: datetime.date) -> str:
+        """Why the training is not over yet on `today`, in French, with the dates of what is
+        still to come."""
         parts = []
-        if self.last_meeting:
+        if self.last_meeting and self.last_meeting > today:
             parts.append(
                 _("sa dernière réunion en présence a lieu le %(date)s")
                 % {"date": _french_date(self.last_meeting)}
             )
-        if self.last_window:
+        if self.last_window and self.last_window > today:
             parts.append(
                 _("son travail à distance court jusqu’au %(date)s")
                 % {"date": _french_date(self.last_window)}
@@ -758,15 +759,15 @@ def attest(
     if not to_attest:
         return 0
     reason = reason.strip()[:REASON_MAX_LENGTH]
-    end = training_end(session)
-    early = not end.is_past(timezone.localdate())
+    end, today = training_end(session), timezone.localdate()
+    early = not end.is_past(today)
     if early and not reason:
         raise ValidationError(
             _(
                 "La formation n’est pas terminée : %(why)s. Pour attester dès maintenant, "
                 "indiquez la raison ; elle sera conservée dans l’historique de la session."
             )
-            % {"why": end.explanation()},
+            % {"why": end.explanation(today)},
             code="reason_required",
         )
     now = timezone.now()

@@ -102,8 +102,12 @@ def test_with_a_reason_the_early_attestation_is_made_and_the_reason_kept(session
 def test_after_the_last_meeting_the_distance_window_still_asks_for_a_reason(session, cast, clock):
     clock.move_to(datetime.datetime(2026, 12, 10, 9, 0, tzinfo=PARIS))
 
-    with pytest.raises(ValidationError, match="jusqu’au vendredi 18 décembre 2026"):
+    with pytest.raises(ValidationError) as refused:
         services.attest(session=session, by=cast["trainer"], enrolment_ids=everyone(session))
+
+    message = refused.value.messages[0]
+    assert "son travail à distance court jusqu’au vendredi 18 décembre 2026" in message
+    assert "réunion" not in message  # held on the 7th: nothing to wait for there
 
 
 def test_on_the_last_day_of_the_distance_work_no_reason_is_asked(session, cast, clock):

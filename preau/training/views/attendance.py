@@ -172,7 +172,7 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.info(request, _("Aucun participant à attester dans cette sélection."))
         return redirect("training:attestation", session.pk)
     participants = list(selectors.enrolments_for_attestation(session))
-    end = services.training_end(session)
+    end, today = services.training_end(session), timezone.localdate()
     context = {
         "session": session,
         "participants": participants,
@@ -181,7 +181,7 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
             participants[0].meetings_total - participants[0].meetings_held if participants else 0
         ),
         # Before the training is over, attesting asks for a reason (services.attest).
-        "early": None if end.is_past(timezone.localdate()) else end.explanation(),
+        "early": None if end.is_past(today) else end.explanation(today),
         "reason_max_length": services.REASON_MAX_LENGTH,
         "attested_count": sum(1 for p in participants if p.is_attested),
         "satisfying_count": sum(1 for p in participants if p.satisfies_rule and not p.is_attested),
