@@ -43,6 +43,7 @@ from .models import (
     Enrolment,
     EnrolmentSource,
     EnrolmentStatus,
+    SessionEvent,
     SessionStatus,
     StaffRole,
     TrainingSession,
@@ -368,7 +369,9 @@ def play(
         return session
     session = services.open_session(session=session, by=lead)
     opened_at = _at(start_date - datetime.timedelta(days=rng.randint(10, 20)), datetime.time(10))
-    TrainingSession.objects.filter(pk=session.pk).update(opened_at=min(opened_at, timezone.now()))
+    opened_at = min(opened_at, timezone.now())
+    TrainingSession.objects.filter(pk=session.pk).update(opened_at=opened_at)
+    _date_history(session, [SessionEvent.Action.OPENED], opened_at)
 
     absences = _take_attendance(session, held, lead, rng, spare=cast.teacher.pk)
     if demo.story in (ENDED, CLOSED, ARCHIVED):
@@ -377,9 +380,21 @@ def play(
         session = services.close_session(session=session, by=lead)
         closed_at = _at(end_date + datetime.timedelta(days=rng.randint(5, 9)), datetime.time(16))
         TrainingSession.objects.filter(pk=session.pk).update(closed_at=closed_at)
+        closings = [SessionEvent.Action.CLOSED, SessionEvent.Action.CLOSED_EARLY]
+        _date_history(session, closings, closed_at)
     if demo.story == ARCHIVED:
         session = services.archive_session(session=session, by=lead)
+        _date_history(
+            session, [SessionEvent.Action.ARCHIVED], closed_at + datetime.timedelta(days=1)
+        )
     return session
+
+
+def _date_history(session, actions: list[str], when: datetime.datetime) -> None:
+    """The session's history says when the story did each thing, not when the seed ran."""
+    SessionEvent.objects.filter(session=session, action__in=actions).update(
+        created_at=min(when, timezone.now())
+    )
 
 
 def _calendar(session, meetings, schools, rng, today) -> list:
@@ -470,7 +485,10 @@ def _attest(session, by, absent: set[int], end_date, rng, *, everyone: bool) -> 
         ids = ids[: len(ids) // 2]
     services.attest(session=session, by=by, enrolment_ids=ids)
     attested_at = _at(end_date + datetime.timedelta(days=rng.randint(1, 4)), datetime.time(18))
-    session.enrolments.filter(pk__in=ids).update(completed_at=min(attested_at, timezone.now()))
+    attested_at = min(attested_at, timezone.now())
+    session.enrolments.filter(pk__in=ids).update(completed_at=attested_at)
+    attestations = [SessionEvent.Action.ATTESTED, SessionEvent.Action.ATTESTED_EARLY]
+    _date_history(session, attestations, attested_at)
 
 
 # --- National scale -------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """The demo's training sessions: `manage.py seed` plays seventeen sessions through the real
 services, in every state, and a second run adds nothing."""
 
+import datetime
 import random
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -17,6 +20,7 @@ from preau.training.models import (
     EnrolmentSource,
     EnrolmentStatus,
     Meeting,
+    SessionEvent,
     SessionStaff,
     SessionStatus,
     StaffRole,
@@ -140,3 +144,25 @@ def test_attestations_and_closing_happened_when_they_would_have(seeded):
         assert all(e.certificate_code and e.attested_by_id for e in attested)
         assert all(e.completed_at <= session.closed_at <= now for e in attested)
     assert Enrolment.objects.filter(source=EnrolmentSource.SELF).count() == 9 + 15
+
+
+@pytest.mark.parametrize("day", [datetime.date(2026, 12, 10), datetime.date(2027, 6, 30)])
+def test_the_history_of_each_session_tells_the_story_when_it_happened(db, day):
+    """The seed dates its sessions' openings, attestations and closings in the past: their
+    history (SessionEvent) carries the same dates, and nothing was attested early."""
+    paris = datetime.datetime.combine(day, datetime.time(10), tzinfo=ZoneInfo("Europe/Paris"))
+    with time_machine.travel(paris, tick=False):
+        call_command("seed", verbosity=0)
+    played = TrainingSession.objects.exclude(status=SessionStatus.PREPARATION)
+
+    assert played.count() == 14
+    for session in played:
+        events = {e.action: e.created_at for e in session.events.all()}
+        assert events[SessionEvent.Action.OPENED] == session.opened_at
+        assert SessionEvent.Action.ATTESTED_EARLY not in events
+        if session.closed_at:
+            assert events[SessionEvent.Action.CLOSED] == session.closed_at
+            attested = session.enrolments.filter(completed_at__isnull=False)
+            assert events[SessionEvent.Action.ATTESTED] == max(
+                attested.values_list("completed_at", flat=True)
+            )
