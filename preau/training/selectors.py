@@ -33,8 +33,9 @@ from django.utils.translation import gettext as _
 
 from preau.accounts.models import Role, User
 from preau.accounts.selectors import is_administrator, roles_of
+from preau.core.search import TSQUERY, parse, words_filter
 from preau.parcours.models import TargetAudience
-from preau.parcours.selectors import DURATION_BANDS, sections_with_activities
+from preau.parcours.selectors import DURATION_BANDS, SEARCHED_FIELDS, sections_with_activities
 from preau.territories.models import Circonscription, Departement
 
 from .access import sessions_in_offre_for, sessions_managed_by
@@ -398,31 +399,26 @@ class SessionFilters:
     (its indexation) and on the hours the session credits."""
 
     def __init__(self, *, q: str = "", duration: str = "", domain: str = "", audience: str = ""):
-        self.q, self.duration, self.domain, self.audience = q.strip(), duration, domain, audience
+        self.q = parse(q).text  # capped here too, whoever built the filters
+        self.duration, self.domain, self.audience = duration, domain, audience
 
     def __bool__(self) -> bool:
         return bool(self.q or self.duration or self.domain or self.audience)
 
 
 def _source_full_text(queryset: QuerySet, q: str) -> QuerySet:
+    """The sessions whose source parcours matches the search terms `q`, accents and case
+    aside, the same way as the offre de parcours (parcours.selectors._full_text)."""
     if connection.vendor == "postgresql":
-        # The source's generated search vector (parcours migration 0002: a column, not a model
+        # The source's generated search vector (parcours migration 0004: a column, not a model
         # field) in a self-contained subquery, so that no table alias of the outer query matters.
         return queryset.filter(
             source__in=RawSQL(
-                "SELECT id FROM parcours_parcours WHERE search_vector @@ "
-                "websearch_to_tsquery('french'::regconfig, %s)",
-                (q,),
+                f"SELECT id FROM parcours_parcours WHERE search_vector @@ {TSQUERY}", (q,)
             )
         )
-    for word in q.split():  # SQLite: every word somewhere in the source's indexation
-        queryset = queryset.filter(
-            Q(source__title__icontains=word)
-            | Q(source__keywords__icontains=word)
-            | Q(source__objectives__icontains=word)
-            | Q(source__description__icontains=word)
-        )
-    return queryset
+    # SQLite: every word somewhere in the source's indexation.
+    return queryset.filter(words_filter(q, *(f"source__{f}" for f in SEARCHED_FIELDS)))
 
 
 def places_left() -> ExpressionWrapper:

@@ -1,18 +1,22 @@
-"""Searching the offre de parcours, and the open-access modules forgives
+"""Searching the offre de parcours, the open-access modules and the offre de formation forgives
 accents and case, finds a parcours by its matricule, and is capped (preau/core/search.py).
 
 Every test runs on both databases: PostgreSQL's French full text through `preau_unaccent`, and
 SQLite's word search folded in Python.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from preau.core.search import MAX_WORDS
 from tests import factories
 
 OFFRE = reverse("parcours:offre")
 FORMATION = reverse("parcours:formation")
+SESSIONS = reverse("training:offre")
 
 UNACCENTED = {
     "numerique": "Le numérique à l’école",
@@ -168,7 +172,7 @@ def test_a_short_query_says_nothing_about_a_cut(trainer_client, catalogue):
     assert "premiers mots" not in trainer_client.get(OFFRE, {"q": "ecole"}).content.decode()
 
 
-@pytest.mark.parametrize("url", [OFFRE, FORMATION, reverse("parcours:offre_csv")])
+@pytest.mark.parametrize("url", [OFFRE, FORMATION, SESSIONS, reverse("parcours:offre_csv")])
 def test_a_nul_byte_in_a_query_is_no_error(trainer_client, catalogue, url):
     response = trainer_client.get(url, {"q": "num\x00erique\x00"})
 
@@ -186,7 +190,7 @@ def test_the_search_box_shows_the_terms_searched_and_limits_typing(trainer_clien
     assert 'maxlength="200"' in content
 
 
-# Open-access modules ------------------------------------------------------------------------------
+# Open-access modules and the offre de formation ----------------------------------------------
 
 
 @pytest.mark.parametrize("query", ["eleve", "ELEVE", "élève"])
@@ -195,3 +199,23 @@ def test_the_open_access_modules_forgive_accents(teacher_client, territory, quer
     factories.ParcoursFactory(open_access_module=True, title="Chanter")
 
     assert titles(teacher_client.get(FORMATION, {"q": query})) == ["Écouter chaque élève"]
+
+
+@pytest.mark.parametrize("query", ["evaluation", "EVALUATION", "évaluation", "EVALPOS"])
+def test_the_offre_de_formation_forgives_accents_and_knows_the_matricule(
+    teacher_client, territory, catalogue, query
+):
+    evaluation = catalogue[2]
+    for source, title in [(evaluation, "Session évaluation"), (catalogue[0], "Session numérique")]:
+        factories.TrainingSessionFactory(
+            open=True,
+            source=source,
+            title=title,
+            circonscription=territory["caen"],
+            start_date=timezone.localdate() + datetime.timedelta(days=14),
+            self_enrolment=True,
+        )
+
+    assert titles(teacher_client.get(SESSIONS, {"q": query})) == ["Session évaluation"]
+    response = teacher_client.get(SESSIONS, {"q": "x " * 50})
+    assert response.context["form"].search_terms().cut

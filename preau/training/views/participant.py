@@ -23,6 +23,7 @@ from dsfr.forms import DsfrBaseForm
 
 from preau.accounts.models import Role
 from preau.accounts.selectors import has_role
+from preau.core.search import SearchField, SearchTerms
 from preau.parcours.models import Audience, Domain
 from preau.parcours.selectors import DURATION_BANDS
 
@@ -43,12 +44,9 @@ class SessionSearchForm(DsfrBaseForm):
     Field names are those of the open-access modules' search, so that a search carries over
     from one list to the other."""
 
-    q = forms.CharField(
+    q = SearchField(
         label=gettext_lazy("Rechercher"),
-        required=False,
-        max_length=200,
         help_text=gettext_lazy("Mots du titre, des mots-clés, des objectifs ou de la description"),
-        widget=forms.TextInput(attrs={"type": "search"}),
     )
     duration = forms.ChoiceField(
         label=gettext_lazy("Heures créditées"),
@@ -62,11 +60,15 @@ class SessionSearchForm(DsfrBaseForm):
         label=gettext_lazy("Public"), required=False, choices=_blank(Audience.choices)
     )
 
+    def search_terms(self) -> SearchTerms:
+        self.is_valid()
+        return self.cleaned_data.get("q") or SearchTerms()
+
     def filters(self) -> selectors.SessionFilters:
         self.is_valid()
         data = self.cleaned_data
         return selectors.SessionFilters(
-            q=data.get("q", ""),
+            q=self.search_terms().text,
             duration=data.get("duration", ""),
             domain=data.get("domain", ""),
             audience=data.get("audience", ""),
