@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from preau.core.search import by_name
+
 from .models import RoleAssignment, User
 
 
@@ -12,7 +14,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    ordering = ["last_name", "first_name"]
+    ordering = by_name()
     list_display = ["email", "last_name", "first_name", "school", "quotite", "is_active"]
     list_select_related = ["school"]
     search_fields = ["email", "last_name", "first_name"]

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from preau.core.search import SearchTerms, parse, words_filter
+from preau.core.search import SearchTerms, by_name, parse, words_filter
 from preau.training.models import EnrolmentStatus, TrainingSession
 
 from .models import HrLink, HrSession
@@ -69,7 +69,7 @@ def session_links_page(session: TrainingSession) -> dict:
             missing_enrolments(HrLink.objects.filter(session=session))
             .filter(status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING])
             .select_related("user")
-            .order_by("user__last_name", "user__first_name")
+            .order_by(*by_name("user__"), "pk")
         )
         if links
         else []

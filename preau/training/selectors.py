@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from preau.accounts.models import Role, User
 from preau.accounts.selectors import is_administrator, roles_of
-from preau.core.search import TSQUERY, parse, words_filter
+from preau.core.search import TSQUERY, by_name, parse, words_filter
 from preau.parcours.models import TargetAudience
 from preau.parcours.selectors import DURATION_BANDS, SEARCHED_FIELDS, sections_with_activities
 from preau.territories.models import Circonscription, Departement
@@ -195,7 +195,7 @@ def session_page(session: TrainingSession) -> dict:
         Prefetch(
             "staff",
             queryset=SessionStaff.objects.select_related("user").order_by(
-                "role", "user__last_name", "pk"
+                "role", *by_name("user__"), "pk"
             ),
         ),
         Prefetch(
@@ -208,7 +208,7 @@ def session_page(session: TrainingSession) -> dict:
         Prefetch(
             "enrolments",
             queryset=Enrolment.objects.select_related("user__school").order_by(
-                "user__last_name", "user__first_name", "pk"
+                *by_name("user__"), "pk"
             ),
         ),
     )
@@ -274,7 +274,7 @@ ATTENDED_OR_EXCUSED = (AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED)
 
 
 def _by_name(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    return queryset.order_by("user__last_name", "user__first_name", "pk")
+    return queryset.order_by(*by_name("user__"), "pk")
 
 
 def _count_per_enrolment(queryset: QuerySet) -> Coalesce:
@@ -375,7 +375,7 @@ def trainers_of(session: TrainingSession) -> list[User]:
     return list(
         User.objects.filter(
             session_staff__session=session, session_staff__role=StaffRole.TRAINER
-        ).order_by("last_name", "first_name", "pk")
+        ).order_by(*by_name(), "pk")
     )
 
 
@@ -535,7 +535,7 @@ def participant_names(session: TrainingSession) -> QuerySet:
     chose to show them (show_participant_names)."""
     return (
         session.enrolments.filter(status=EnrolmentStatus.ENROLLED)
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by(*by_name("user__"), "pk")
         .values_list("user__first_name", "user__last_name")
     )
 
@@ -777,7 +777,7 @@ def piloting_sessions(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingS
     trainers = (
         SessionStaff.objects.filter(role=StaffRole.TRAINER)
         .select_related("user")
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by(*by_name("user__"), "pk")
     )
     return (
         queryset.annotate(

@@ -38,6 +38,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from preau.accounts.models import User
+from preau.core.search import by_name
 from preau.territories.access import get_circonscription_for_user_or_404, teachers_piloted_by
 from preau.territories.models import Circonscription
 
@@ -55,13 +56,14 @@ from ..selectors import (
 PAGE_SIZE = 50
 
 # ?tri= → ORDER BY; the status order puts the teachers who need attention first.
+# Names in French order (preau/core/search.py).
 SORTS = {
-    "nom": ["last_name", "first_name", "pk"],
-    "-nom": ["-last_name", "-first_name", "-pk"],
-    "statut": ["status_rank", "last_name", "first_name", "pk"],
-    "-statut": ["-status_rank", "last_name", "first_name", "pk"],
-    "total": ["counted", "last_name", "first_name", "pk"],
-    "-total": ["-counted", "last_name", "first_name", "pk"],
+    "nom": [*by_name(), "pk"],
+    "-nom": [*by_name(descending=True), "-pk"],
+    "statut": ["status_rank", *by_name(), "pk"],
+    "-statut": ["-status_rank", *by_name(), "pk"],
+    "total": ["counted", *by_name(), "pk"],
+    "-total": ["-counted", *by_name(), "pk"],
 }
 
 

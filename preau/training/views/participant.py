@@ -23,7 +23,7 @@ from dsfr.forms import DsfrBaseForm
 
 from preau.accounts.models import Role
 from preau.accounts.selectors import has_role
-from preau.core.search import SearchField, SearchTerms
+from preau.core.search import SearchField, SearchTerms, by_name
 from preau.parcours.models import Audience, Domain
 from preau.parcours.selectors import DURATION_BANDS
 
@@ -232,7 +232,7 @@ def participant_session(request: HttpRequest, pk: int) -> HttpResponse:
             "windows": session.distance_windows.order_by("starts_on", "pk"),
             "staff": session.staff.select_related("user")
             .only("session", "role", "user__first_name", "user__last_name", "user__email")
-            .order_by("role", "user__last_name", "user__first_name", "pk"),
+            .order_by("role", *by_name("user__"), "pk"),
             "reads_content": reads_content,
             "sections": (
                 selectors.session_content_for_participant(session) if reads_content else None
