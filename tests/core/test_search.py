@@ -249,3 +249,85 @@ def test_the_ien_follow_up_sorts_teachers_the_french_way(client, cast, territory
     ]
     expected = ["Étienne", "Gérard", "Guyot", "Zoé"]
     assert names == (expected[::-1] if descending else expected)
+
+
+# People search boxes ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def caen_teachers(territory):
+    school = territory["caen_school"]
+    return {
+        name: factories.teacher(school=school, last_name=name, first_name=first, email=email)
+        for name, first, email in [
+            ("Étienne", "Gérard", "gerard.etienne@ac-normandie.fr"),
+            ("Guyot", "Élodie", "elodie.guyot@ac-normandie.fr"),
+            ("Lefèvre", "Noël", "noel.lefevre@ac-normandie.fr"),
+        ]
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("etienne", ["Étienne"]),
+        ("ETIENNE", ["Étienne"]),
+        ("gerard", ["Étienne"]),
+        ("elodie guyot", ["Guyot"]),
+        ("LEFEVRE noel", ["Lefèvre"]),
+        ("noel.lefevre@", ["Lefèvre"]),
+        ("ac-normandie", ["Étienne", "Guyot", "Lefèvre"]),
+        ("Zorglub", []),
+    ],
+)
+def test_the_ien_finds_a_teacher_of_the_follow_up_by_name_without_accents(
+    client, cast, territory, caen_teachers, query, found
+):
+    client.force_login(cast["ien"])
+    url = reverse("hours:circonscription", args=[territory["caen"].code])
+
+    response = client.get(url, {"q": query})
+
+    assert [r["last_name"] for r in response.context["page"].object_list] == found
+    csv_text = client.get(
+        reverse("hours:circonscription_csv", args=[territory["caen"].code]), {"q": query}
+    ).getvalue()
+    assert csv_text.decode("utf-8-sig").count("\n") == len(found) + 1  # header and rows
+
+
+@pytest.mark.django_db
+def test_the_follow_up_search_keeps_what_was_typed_and_is_capped(
+    client, cast, territory, caen_teachers
+):
+    client.force_login(cast["ien"])
+    url = reverse("hours:circonscription", args=[territory["caen"].code])
+
+    content = client.get(url, {"q": "guyot\x00 " + "elodie " * 500}).content.decode()
+
+    assert 'value="guyot elodie elodie' in content
+    assert "Seuls les 10 premiers mots (200 caractères au plus) ont été cherchés." in content
+    assert "Tous les enseignants" in content  # the way back to the whole list
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["etienne", "GERARD ETIENNE", "x " * 2000])
+def test_the_technical_admin_finds_people_without_accents_and_caps_the_terms(
+    client, caen_teachers, query
+):
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("admin:accounts_user_changelist"), {"q": query})
+
+    assert response.status_code == 200
+    found = [u.last_name for u in response.context["cl"].result_list]
+    assert found == ([] if query.startswith("x") else ["Étienne"])
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_the_admins_search_is_no_error(client):
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("admin:accounts_user_changelist"), {"q": "étienne\x00"})
+
+    assert response.status_code == 200  # Django's own search form of the admin refuses it
