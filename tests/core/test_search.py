@@ -331,3 +331,9 @@ def test_a_nul_byte_in_the_admins_search_is_no_error(client):
     response = client.get(reverse("admin:accounts_user_changelist"), {"q": "étienne\x00"})
 
     assert response.status_code == 200  # Django's own search form of the admin refuses it
+
+
+def test_a_word_ending_exactly_at_the_character_cap_is_kept():
+    words = ["a" * 99, "b" * 100, "c"]  # 99 + 1 + 100 = 200 characters, then « c »
+
+    assert parse(" ".join(words)).words == words[:2]
