@@ -61,6 +61,19 @@ class CatalogueFilters:
     audience: str = ""
 
 
+def matches_sql(q: str, table: str = "parcours_parcours") -> tuple[str, list[str]]:
+    """PostgreSQL: (SQL condition, params) of a parcours of `table` matching the search terms
+    `q`: the generated column (parcours migration 0004), which holds the matricule's parts;
+    and, for one word with an underscore (a piece of a matricule, `NUMLECT_1` or
+    `26_A070_NUML`, which the parser would cut into other tokens), the matricule itself."""
+    sql, params = f"{table}.search_vector @@ {TSQUERY}", [q]
+    if " " not in q and "_" in q:
+        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        sql = f"({sql} OR lower({table}.matricule) LIKE %s)"
+        params.append(f"%{escaped}%")
+    return sql, params
+
+
 def _full_text(queryset: QuerySet, q: str) -> QuerySet:
     """The parcours matching the search terms `q` (already parsed: preau/core/search.py),
     accents and case aside, with their `rank`; a matricule or part of it matches too."""
@@ -68,11 +81,8 @@ def _full_text(queryset: QuerySet, q: str) -> QuerySet:
         # A title match comes first, whatever the text says: ts_rank_cd alone lets a parcours
         # that repeats a word in its objectives outrank the one whose title is that word.
         # Normalisation 32 (rank / (rank + 1)) keeps the text rank below the title's 1.
-        return queryset.filter(
-            RawSQL(
-                f"parcours_parcours.search_vector @@ {TSQUERY}", (q,), output_field=BooleanField()
-            )
-        ).annotate(
+        condition, params = matches_sql(q)
+        return queryset.filter(RawSQL(condition, params, output_field=BooleanField())).annotate(
             rank=RawSQL(
                 "(CASE WHEN to_tsvector('french'::regconfig, "
                 f"preau_unaccent(parcours_parcours.title)) @@ {TSQUERY} THEN 1 ELSE 0 END) "

@@ -33,9 +33,14 @@ from django.utils.translation import gettext as _
 
 from preau.accounts.models import Role, User
 from preau.accounts.selectors import is_administrator, roles_of
-from preau.core.search import TSQUERY, by_name, parse, words_filter
+from preau.core.search import by_name, parse, words_filter
 from preau.parcours.models import TargetAudience
-from preau.parcours.selectors import DURATION_BANDS, SEARCHED_FIELDS, sections_with_activities
+from preau.parcours.selectors import (
+    DURATION_BANDS,
+    SEARCHED_FIELDS,
+    matches_sql,
+    sections_with_activities,
+)
 from preau.territories.models import Circonscription, Departement
 
 from .access import sessions_in_offre_for, sessions_managed_by
@@ -412,10 +417,9 @@ def _source_full_text(queryset: QuerySet, q: str) -> QuerySet:
     if connection.vendor == "postgresql":
         # The source's generated search vector (parcours migration 0004: a column, not a model
         # field) in a self-contained subquery, so that no table alias of the outer query matters.
+        condition, params = matches_sql(q)
         return queryset.filter(
-            source__in=RawSQL(
-                f"SELECT id FROM parcours_parcours WHERE search_vector @@ {TSQUERY}", (q,)
-            )
+            source__in=RawSQL(f"SELECT id FROM parcours_parcours WHERE {condition}", params)
         )
     # SQLite: every word somewhere in the source's indexation.
     return queryset.filter(words_filter(q, *(f"source__{f}" for f in SEARCHED_FIELDS)))

@@ -117,7 +117,16 @@ def test_an_accented_query_finds_a_text_typed_without_accents(trainer_client, te
 
 
 @pytest.mark.parametrize(
-    "query", ["26_A070_NUMLECT_1.0", "NUMLECT", "numlect", "A070_NUMLECT", "26_a070_numlect_1.0"]
+    "query",
+    [
+        "26_A070_NUMLECT_1.0",
+        "NUMLECT",
+        "numlect",
+        "A070_NUMLECT",
+        "26_a070_numlect_1.0",
+        "NUMLECT_1",
+        "26_A070_NUML",
+    ],
 )
 def test_a_matricule_or_part_of_it_finds_its_parcours(trainer_client, catalogue, query):
     assert titles(trainer_client.get(OFFRE, {"q": query})) == ["Lire au cycle 2"]
@@ -201,7 +210,9 @@ def test_the_open_access_modules_forgive_accents(teacher_client, territory, quer
     assert titles(teacher_client.get(FORMATION, {"q": query})) == ["Écouter chaque élève"]
 
 
-@pytest.mark.parametrize("query", ["evaluation", "EVALUATION", "évaluation", "EVALPOS"])
+@pytest.mark.parametrize(
+    "query", ["evaluation", "EVALUATION", "évaluation", "EVALPOS", "TEST_EVALP"]
+)
 def test_the_offre_de_formation_forgives_accents_and_knows_the_matricule(
     teacher_client, territory, catalogue, query
 ):
