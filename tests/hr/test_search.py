@@ -103,3 +103,28 @@ def test_like_wildcards_are_searched_as_characters(client, cast, gaia_sessions):
 
     assert codes(client.get(LIST, {"q": "%"})) == []
     assert codes(client.get(LIST, {"q": "_"})) == []
+
+
+def test_a_search_keeps_the_lists_query_count(client, cast, territory, count_queries):
+    client.force_login(cast["manager"])
+    counts = []
+    for first, count in ((1, 5), (100, 50)):
+        HrSession.objects.bulk_create(
+            HrSession(
+                academie=territory["academie"],
+                session_code=str(first + i),
+                dispositif_code="26A0700001",
+                module_title="Évaluation des élèves",
+                module_code=1,
+                place="Évreux",
+                starts_on="2026-10-01",
+                ends_on="2026-10-01",
+                source="gaia",
+            )
+            for i in range(count)
+        )
+        with count_queries() as ran:
+            assert codes(client.get(LIST, {"q": "EVALUATION evreux " * 20}))
+        counts.append(len(ran))
+    # session, user, roles (menu and access), count, rows: the words are one WHERE
+    assert counts == [5, 5], counts
