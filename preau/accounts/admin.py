@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from preau.core.search import by_name, parse
+
 from .models import RoleAssignment, User
 
 
@@ -12,10 +14,11 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    ordering = ["last_name", "first_name"]
+    ordering = by_name()
     list_display = ["email", "last_name", "first_name", "school", "quotite", "is_active"]
     list_select_related = ["school"]
-    search_fields = ["email", "last_name", "first_name"]
+    # Names without accents or case (preau/core/search.py); the terms capped.
+    search_fields = ["email", "last_name__folded", "first_name__folded"]
     autocomplete_fields = ["school"]
     inlines = [RoleAssignmentInline]
     fieldsets = [
@@ -26,3 +29,6 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"fields": ["email", "first_name", "last_name", "password1", "password2"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, parse(search_term).text)

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from preau.core.search import by_name
 from preau.territories.models import Academie, Circonscription, Departement, School
 
 
@@ -118,7 +119,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         verbose_name = _("utilisateur")
-        ordering = ["last_name", "first_name"]
+        ordering = by_name()  # French order (preau/core/search.py)
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
             models.CheckConstraint(

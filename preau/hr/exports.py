@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from preau.core.search import by_name
 from preau.hours.models import Entry
 from preau.training.models import Attendance, AttendanceStatus, Enrolment, EnrolmentStatus
 
@@ -34,7 +35,7 @@ def attendance_rows(link: HrLink) -> tuple[list[str], list[list[str]]]:
             user__in=hr_session.trainees.values("user"),
         )
         .select_related("user__school")
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by(*by_name("user__"), "pk")
     )
     marks = {
         (a.enrolment_id, a.meeting_id): a.status

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from preau.core.search import SearchTerms, by_name, parse, words_filter
 from preau.training.models import EnrolmentStatus, TrainingSession
 
 from .models import HrLink, HrSession
@@ -10,22 +11,27 @@ from .services import missing_enrolments
 CANDIDATES = 20
 
 
-def _search(sessions: QuerySet[HrSession], query: str) -> QuerySet[HrSession]:
-    for word in query.split():
+# A module number is a BIGINT: a longer run of digits cannot be one.
+MODULE_CODE_DIGITS = 18
+
+
+def _search(sessions: QuerySet[HrSession], query: SearchTerms | str) -> QuerySet[HrSession]:
+    """Every word is a code (dispositif, session, module number) or a word of the titles or
+    the place, accents and case aside; the terms are capped (preau/core/search.py)."""
+    terms = query if isinstance(query, SearchTerms) else parse(query)
+    for word in terms.words:
         condition = (
             Q(dispositif_code__iexact=word)
             | Q(session_code=word)
-            | Q(dispositif_title__icontains=word)
-            | Q(module_title__icontains=word)
-            | Q(place__icontains=word)
+            | words_filter(word, "dispositif_title", "module_title", "place")
         )
-        if word.isdigit():
+        if word.isascii() and word.isdigit() and len(word) <= MODULE_CODE_DIGITS:
             condition |= Q(module_code=int(word))
         sessions = sessions.filter(condition)
     return sessions
 
 
-def hr_sessions(sessions: QuerySet[HrSession], *, query: str, unlinked_only: bool):
+def hr_sessions(sessions: QuerySet[HrSession], *, query: SearchTerms | str, unlinked_only: bool):
     """The académie's current GAIA sessions for the managers' list, with their links counted:
     two queries per page (count and rows)."""
     sessions = sessions.filter(gone_since__isnull=True).annotate(
@@ -41,7 +47,7 @@ def linkable_hr_sessions(session: TrainingSession) -> QuerySet[HrSession]:
     return HrSession.objects.filter(academie_id=session.departement.academie_id)
 
 
-def link_candidates(session: TrainingSession, query: str) -> list[HrSession]:
+def link_candidates(session: TrainingSession, query: SearchTerms | str) -> list[HrSession]:
     return list(
         _search(linkable_hr_sessions(session), query)
         .exclude(links__session=session)
@@ -63,7 +69,7 @@ def session_links_page(session: TrainingSession) -> dict:
             missing_enrolments(HrLink.objects.filter(session=session))
             .filter(status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING])
             .select_related("user")
-            .order_by("user__last_name", "user__first_name")
+            .order_by(*by_name("user__"), "pk")
         )
         if links
         else []

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from preau.accounts.models import Role, RoleAssignment, User
+from preau.core.search import by_name
 from preau.training.models import (
     Enrolment,
     EnrolmentSource,
@@ -1052,7 +1053,7 @@ def sync_links(*, academie=None, session: TrainingSession | None = None) -> dict
         user_ids = list(
             HrTrainee.objects.filter(hr_session__in=session_links.values("hr_session_id"))
             .exclude(user_id__in=Enrolment.objects.filter(session_id=session_id).values("user_id"))
-            .order_by("last_name", "first_name", "user_id")
+            .order_by(*by_name(), "user_id")
             .values_list("user_id", flat=True)
         )
         if user_ids:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from preau.core.search import parse_request
 from preau.parcours.access import offre_filter
 from preau.parcours.models import Parcours
 from preau.territories.models import Departement
@@ -198,15 +199,15 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def hr_sessions(request: HttpRequest) -> HttpResponse:
     access.require_importer(request.user)
     unlinked = request.GET.get("toutes") != "1"
-    query = request.GET.get("q", "").strip()
+    terms = parse_request(request)
     sessions = selectors.hr_sessions(
-        access.hr_sessions_visible_to(request.user), query=query, unlinked_only=unlinked
+        access.hr_sessions_visible_to(request.user), query=terms, unlinked_only=unlinked
     )
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "hr/hr_sessions.html",
-        {"page_obj": page, "query": query, "unlinked": unlinked},
+        {"page_obj": page, "query": terms.text, "terms": terms, "unlinked": unlinked},
     )
 
 
@@ -245,7 +246,7 @@ def create_from_hr(request: HttpRequest, pk: int) -> HttpResponse:
 
 def session_links(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_to_link_or_404(request.user, pk)
-    query = request.GET.get("q", "").strip()
+    terms = parse_request(request)
     form = LinkForm(request.POST or None)
     if request.method == "POST" and not form.is_valid():
         messages.error(request, _("Choisissez la session GAIA à lier dans la liste."))
@@ -278,8 +279,9 @@ def session_links(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         session=session,
         form=form,
-        query=query,
-        candidates=selectors.link_candidates(session, query) if query else None,
+        query=terms.text,
+        terms=terms,
+        candidates=selectors.link_candidates(session, terms) if terms else None,
     )
     return render(request, "hr/session_links.html", context)
 

@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from preau.core.search import TSQUERY, parse, words_filter
 from preau.training.models import TrainingSession
 
 from .access import offre_filter, parcours_editable_by, parcours_visible_to, reviewable_filter
@@ -45,6 +46,10 @@ DURATION_BANDS = {
 }
 
 
+# What the SQLite fallback searches (PostgreSQL: the generated column, parcours migration 0004).
+SEARCHED_FIELDS = ("title", "matricule", "keywords", "objectives", "description")
+
+
 @dataclass
 class CatalogueFilters:
     q: str = ""
@@ -56,34 +61,42 @@ class CatalogueFilters:
     audience: str = ""
 
 
+def matches_sql(q: str, table: str = "parcours_parcours") -> tuple[str, list[str]]:
+    """PostgreSQL: (SQL condition, params) of a parcours of `table` matching the search terms
+    `q`: the generated column (parcours migration 0004), which holds the matricule's parts;
+    and, for one word with an underscore (a piece of a matricule, `NUMLECT_1` or
+    `26_A070_NUML`, which the parser would cut into other tokens), the matricule itself."""
+    sql, params = f"{table}.search_vector @@ {TSQUERY}", [q]
+    if " " not in q and "_" in q:
+        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        sql = f"({sql} OR lower({table}.matricule) LIKE %s)"
+        params.append(f"%{escaped}%")
+    return sql, params
+
+
 def _full_text(queryset: QuerySet, q: str) -> QuerySet:
+    """The parcours matching the search terms `q` (already parsed: preau/core/search.py),
+    accents and case aside, with their `rank`; a matricule or part of it matches too."""
     if connection.vendor == "postgresql":
-        query = "websearch_to_tsquery('french'::regconfig, %s)"
         # A title match comes first, whatever the text says: ts_rank_cd alone lets a parcours
         # that repeats a word in its objectives outrank the one whose title is that word.
         # Normalisation 32 (rank / (rank + 1)) keeps the text rank below the title's 1.
-        return queryset.filter(
-            RawSQL(f"parcours_parcours.search_vector @@ {query}", (q,), output_field=BooleanField())
-        ).annotate(
+        condition, params = matches_sql(q)
+        return queryset.filter(RawSQL(condition, params, output_field=BooleanField())).annotate(
             rank=RawSQL(
-                "(CASE WHEN to_tsvector('french'::regconfig, parcours_parcours.title) @@ "
-                f"{query} THEN 1 ELSE 0 END) "
-                f"+ ts_rank_cd(parcours_parcours.search_vector, {query}, 32)",
+                "(CASE WHEN to_tsvector('french'::regconfig, "
+                f"preau_unaccent(parcours_parcours.title)) @@ {TSQUERY} THEN 1 ELSE 0 END) "
+                f"+ ts_rank_cd(parcours_parcours.search_vector, {TSQUERY}, 32)",
                 (q, q),
                 output_field=FloatField(),
             )
         )
     # SQLite fallback: every word must appear somewhere; title matches rank first.
-    for word in q.split():
-        queryset = queryset.filter(
-            Q(title__icontains=word)
-            | Q(keywords__icontains=word)
-            | Q(objectives__icontains=word)
-            | Q(description__icontains=word)
-        )
-    return queryset.annotate(
+    return queryset.filter(words_filter(q, *SEARCHED_FIELDS)).annotate(
         rank=Case(
-            When(title__icontains=q, then=Value(2.0)), default=Value(1.0), output_field=FloatField()
+            When(title__folded__contains=q, then=Value(2.0)),
+            default=Value(1.0),
+            output_field=FloatField(),
         )
     )
 
@@ -105,8 +118,9 @@ def apply_filters(queryset: QuerySet, filters: CatalogueFilters) -> QuerySet:
                 TargetAudience.objects.filter(parcours=OuterRef("pk"), audience=filters.audience)
             )
         )
-    if filters.q.strip():
-        return _full_text(queryset, filters.q.strip()).order_by("-rank", "title", "pk")
+    terms = parse(filters.q)  # capped here too, whoever built the filters
+    if terms:
+        return _full_text(queryset, terms.text).order_by("-rank", "title", "pk")
     return queryset.order_by("title", "pk")
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from preau.accounts.models import Role
 from preau.accounts.selectors import PILOTING_ROLES, has_role
+from preau.core.search import by_name
 
 from . import access
 from .selectors import with_circonscription_counts, with_departement_counts, with_school_counts
@@ -54,7 +55,7 @@ def circonscription_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def school_detail(request: HttpRequest, uai: str) -> HttpResponse:
     school = access.get_school_for_user_or_404(request.user, uai)
-    teachers = school.staff.filter(roles__role=Role.TEACHER).order_by("last_name", "first_name")
+    teachers = school.staff.filter(roles__role=Role.TEACHER).order_by(*by_name(), "pk")
     return render(
         request,
         "territories/school_detail.html",

@@ -33,8 +33,14 @@ from django.utils.translation import gettext as _
 
 from preau.accounts.models import Role, User
 from preau.accounts.selectors import is_administrator, roles_of
+from preau.core.search import by_name, parse, words_filter
 from preau.parcours.models import TargetAudience
-from preau.parcours.selectors import DURATION_BANDS, sections_with_activities
+from preau.parcours.selectors import (
+    DURATION_BANDS,
+    SEARCHED_FIELDS,
+    matches_sql,
+    sections_with_activities,
+)
 from preau.territories.models import Circonscription, Departement
 
 from .access import sessions_in_offre_for, sessions_managed_by
@@ -194,7 +200,7 @@ def session_page(session: TrainingSession) -> dict:
         Prefetch(
             "staff",
             queryset=SessionStaff.objects.select_related("user").order_by(
-                "role", "user__last_name", "pk"
+                "role", *by_name("user__"), "pk"
             ),
         ),
         Prefetch(
@@ -207,7 +213,7 @@ def session_page(session: TrainingSession) -> dict:
         Prefetch(
             "enrolments",
             queryset=Enrolment.objects.select_related("user__school").order_by(
-                "user__last_name", "user__first_name", "pk"
+                *by_name("user__"), "pk"
             ),
         ),
     )
@@ -279,7 +285,7 @@ ATTENDED_OR_EXCUSED = (AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED)
 
 
 def _by_name(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    return queryset.order_by("user__last_name", "user__first_name", "pk")
+    return queryset.order_by(*by_name("user__"), "pk")
 
 
 def _count_per_enrolment(queryset: QuerySet) -> Coalesce:
@@ -389,7 +395,7 @@ def trainers_of(session: TrainingSession) -> list[User]:
     return list(
         User.objects.filter(
             session_staff__session=session, session_staff__role=StaffRole.TRAINER
-        ).order_by("last_name", "first_name", "pk")
+        ).order_by(*by_name(), "pk")
     )
 
 
@@ -413,31 +419,25 @@ class SessionFilters:
     (its indexation) and on the hours the session credits."""
 
     def __init__(self, *, q: str = "", duration: str = "", domain: str = "", audience: str = ""):
-        self.q, self.duration, self.domain, self.audience = q.strip(), duration, domain, audience
+        self.q = parse(q).text  # capped here too, whoever built the filters
+        self.duration, self.domain, self.audience = duration, domain, audience
 
     def __bool__(self) -> bool:
         return bool(self.q or self.duration or self.domain or self.audience)
 
 
 def _source_full_text(queryset: QuerySet, q: str) -> QuerySet:
+    """The sessions whose source parcours matches the search terms `q`, accents and case
+    aside, the same way as the offre de parcours (parcours.selectors._full_text)."""
     if connection.vendor == "postgresql":
-        # The source's generated search vector (parcours migration 0002: a column, not a model
+        # The source's generated search vector (parcours migration 0004: a column, not a model
         # field) in a self-contained subquery, so that no table alias of the outer query matters.
+        condition, params = matches_sql(q)
         return queryset.filter(
-            source__in=RawSQL(
-                "SELECT id FROM parcours_parcours WHERE search_vector @@ "
-                "websearch_to_tsquery('french'::regconfig, %s)",
-                (q,),
-            )
+            source__in=RawSQL(f"SELECT id FROM parcours_parcours WHERE {condition}", params)
         )
-    for word in q.split():  # SQLite: every word somewhere in the source's indexation
-        queryset = queryset.filter(
-            Q(source__title__icontains=word)
-            | Q(source__keywords__icontains=word)
-            | Q(source__objectives__icontains=word)
-            | Q(source__description__icontains=word)
-        )
-    return queryset
+    # SQLite: every word somewhere in the source's indexation.
+    return queryset.filter(words_filter(q, *(f"source__{f}" for f in SEARCHED_FIELDS)))
 
 
 def places_left() -> ExpressionWrapper:
@@ -554,7 +554,7 @@ def participant_names(session: TrainingSession) -> QuerySet:
     chose to show them (show_participant_names)."""
     return (
         session.enrolments.filter(status=EnrolmentStatus.ENROLLED)
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by(*by_name("user__"), "pk")
         .values_list("user__first_name", "user__last_name")
     )
 
@@ -814,7 +814,7 @@ def piloting_sessions(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingS
     trainers = (
         SessionStaff.objects.filter(role=StaffRole.TRAINER)
         .select_related("user")
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by(*by_name("user__"), "pk")
     )
     return (
         queryset.annotate(

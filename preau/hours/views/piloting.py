@@ -38,6 +38,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from preau.accounts.models import User
+from preau.core.search import SearchField, SearchTerms, by_name, words_filter
 from preau.territories.access import get_circonscription_for_user_or_404, teachers_piloted_by
 from preau.territories.models import Circonscription
 
@@ -55,13 +56,14 @@ from ..selectors import (
 PAGE_SIZE = 50
 
 # ?tri= → ORDER BY; the status order puts the teachers who need attention first.
+# Names in French order (preau/core/search.py).
 SORTS = {
-    "nom": ["last_name", "first_name", "pk"],
-    "-nom": ["-last_name", "-first_name", "-pk"],
-    "statut": ["status_rank", "last_name", "first_name", "pk"],
-    "-statut": ["-status_rank", "last_name", "first_name", "pk"],
-    "total": ["counted", "last_name", "first_name", "pk"],
-    "-total": ["-counted", "last_name", "first_name", "pk"],
+    "nom": [*by_name(), "pk"],
+    "-nom": [*by_name(descending=True), "-pk"],
+    "statut": ["status_rank", *by_name(), "pk"],
+    "-statut": ["-status_rank", *by_name(), "pk"],
+    "total": ["counted", *by_name(), "pk"],
+    "-total": ["-counted", *by_name(), "pk"],
 }
 
 
@@ -69,6 +71,10 @@ SORTS = {
 
 
 class ListFilterForm(DsfrBaseForm):
+    q = SearchField(
+        label=gettext_lazy("Rechercher un enseignant"),
+        help_text=gettext_lazy("Nom, prénom ou adresse électronique"),
+    )
     statut = forms.ChoiceField(
         label=gettext_lazy("Statut"),
         required=False,
@@ -87,10 +93,15 @@ class ListFilterForm(DsfrBaseForm):
         ],
     )
 
-    def values(self) -> tuple[str, str]:
-        """(status, sort): unknown values fall back to all statuses, sorted by name."""
+    def values(self) -> tuple[str, str, SearchTerms]:
+        """(status, sort, search terms): unknown values fall back to all statuses, sorted by
+        name."""
         data = self.cleaned_data if self.is_valid() else {}
-        return data.get("statut", ""), data.get("tri") or "nom"
+        return data.get("statut", ""), data.get("tri") or "nom", self.search_terms()
+
+    def search_terms(self) -> SearchTerms:
+        self.is_valid()  # a wrong status or sort does not drop the search
+        return self.cleaned_data.get("q") or SearchTerms()
 
 
 def _hours_field(label, *, min_value=None):
@@ -153,8 +164,10 @@ def _year(request: HttpRequest) -> int:
 
 def _filtered(request: HttpRequest, circonscription: Circonscription, year: int):
     form = ListFilterForm(request.GET)
-    status, sort = form.values()
+    status, sort, terms = form.values()
     rows = follow_up(circonscription, year, min_distance_of(circonscription))
+    if terms:
+        rows = rows.filter(words_filter(terms, "last_name", "first_name", "email"))
     if status:
         rows = rows.filter(status=status)
     if sort in ("statut", "-statut"):
@@ -298,7 +311,7 @@ def _list_page(
             "filter_form": filter_form,
             "status_options": _options_html(filter_form, "statut", status),
             "sort_options": _options_html(filter_form, "tri", sort),
-            "filtered": bool(status),
+            "filtered": bool(status or filter_form.search_terms()),
             "sort": sort,
             "page": page,
             "query": query.urlencode(),

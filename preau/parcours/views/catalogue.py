@@ -26,6 +26,7 @@ from django.views.decorators.vary import vary_on_headers
 from dsfr.forms import DsfrBaseForm
 
 from preau.accounts.selectors import has_role
+from preau.core.search import SearchField, SearchTerms
 
 from .. import services
 from ..access import CATALOGUE_ROLES, get_open_access_module_or_404
@@ -50,12 +51,11 @@ def _blank(choices) -> list[tuple[str, str]]:
 class CatalogueSearchForm(DsfrBaseForm):
     """The filters of both catalogues, read from the query string; invalid values are ignored."""
 
-    q = forms.CharField(
+    q = SearchField(
         label=gettext_lazy("Rechercher"),
-        required=False,
-        max_length=200,
-        help_text=gettext_lazy("Mots du titre, des mots-clés, des objectifs ou de la description"),
-        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=gettext_lazy(
+            "Mots du titre, des mots-clés, des objectifs ou de la description, ou matricule"
+        ),
     )
     duration = forms.ChoiceField(
         label=gettext_lazy("Durée"),
@@ -85,7 +85,7 @@ class CatalogueSearchForm(DsfrBaseForm):
         self.is_valid()
         data = self.cleaned_data
         return CatalogueFilters(
-            q=data.get("q", ""),
+            q=self.search_terms().text,
             duration=data.get("duration", ""),
             origin=data.get("origin", ""),
             label=data.get("label", False),
@@ -93,6 +93,10 @@ class CatalogueSearchForm(DsfrBaseForm):
             domain=data.get("domain", ""),
             audience=data.get("audience", ""),
         )
+
+    def search_terms(self) -> SearchTerms:
+        self.is_valid()
+        return self.cleaned_data.get("q") or SearchTerms()
 
     def active_filters(self) -> list[tuple[str, str]]:
         """(label, value) of each filter in use, in French, to say what a printout contains."""
@@ -106,6 +110,8 @@ class CatalogueSearchForm(DsfrBaseForm):
                 value = dict(field.choices)[value]
             elif isinstance(field, forms.BooleanField):
                 value = _("oui")
+            elif isinstance(value, SearchTerms):
+                value = value.text
             active.append((self.SUMMARY_LABELS.get(name, field.label), value))
         return active
 

@@ -23,6 +23,7 @@ from dsfr.forms import DsfrBaseForm
 
 from preau.accounts.models import Role
 from preau.accounts.selectors import has_role
+from preau.core.search import SearchField, SearchTerms, by_name
 from preau.parcours.models import Audience, Domain
 from preau.parcours.selectors import DURATION_BANDS
 
@@ -43,12 +44,9 @@ class SessionSearchForm(DsfrBaseForm):
     Field names are those of the open-access modules' search, so that a search carries over
     from one list to the other."""
 
-    q = forms.CharField(
+    q = SearchField(
         label=gettext_lazy("Rechercher"),
-        required=False,
-        max_length=200,
         help_text=gettext_lazy("Mots du titre, des mots-clés, des objectifs ou de la description"),
-        widget=forms.TextInput(attrs={"type": "search"}),
     )
     duration = forms.ChoiceField(
         label=gettext_lazy("Heures créditées"),
@@ -62,11 +60,15 @@ class SessionSearchForm(DsfrBaseForm):
         label=gettext_lazy("Public"), required=False, choices=_blank(Audience.choices)
     )
 
+    def search_terms(self) -> SearchTerms:
+        self.is_valid()
+        return self.cleaned_data.get("q") or SearchTerms()
+
     def filters(self) -> selectors.SessionFilters:
         self.is_valid()
         data = self.cleaned_data
         return selectors.SessionFilters(
-            q=data.get("q", ""),
+            q=self.search_terms().text,
             duration=data.get("duration", ""),
             domain=data.get("domain", ""),
             audience=data.get("audience", ""),
@@ -230,7 +232,7 @@ def participant_session(request: HttpRequest, pk: int) -> HttpResponse:
             "windows": session.distance_windows.order_by("starts_on", "pk"),
             "staff": session.staff.select_related("user")
             .only("session", "role", "user__first_name", "user__last_name", "user__email")
-            .order_by("role", "user__last_name", "user__first_name", "pk"),
+            .order_by("role", *by_name("user__"), "pk"),
             "reads_content": reads_content,
             "sections": (
                 selectors.session_content_for_participant(session) if reads_content else None
