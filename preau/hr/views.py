@@ -51,6 +51,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                         academie=form.cleaned_data["academie"],
                         uploads={k: form.cleaned_data[k] for k in services.GAIA_FILES},
                         by=request.user,
+                        forced_reason=form.cleaned_data["forced_reason"],
                     )
                 else:
                     hr_import = services.start_sofia_import(
@@ -94,7 +95,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return response
         return render(request, "hr/import.html#status", context)
     problems = Paginator(hr_import.problems.all(), PAGE_SIZE).get_page(request.GET.get("page"))
-    context.update(_report(hr_import), problems=problems)
+    held = Paginator(hr_import.held.all(), PAGE_SIZE).get_page(request.GET.get("retraits"))
+    context.update(_report(hr_import), problems=problems, held=held)
     return render(request, "hr/import.html", context)
 
 
@@ -106,6 +108,9 @@ ROW_LABELS = (
     ("trainers_removed", _lazy("Formateurs retirés d’un module")),
     ("trainees_new", _lazy("Stagiaires ajoutés à une session")),
     ("trainees_removed", _lazy("Stagiaires retirés d’une session")),
+    ("sessions_held", _lazy("Sessions omises : retrait en attente de confirmation")),
+    ("trainers_held", _lazy("Formateurs omis : retrait en attente de confirmation")),
+    ("trainees_held", _lazy("Stagiaires omis : retrait en attente de confirmation")),
     ("people_matched", _lazy("Personnes retrouvées par leur adresse électronique")),
     ("placeholders", _lazy("Comptes en attente à créer (personnes inconnues)")),
     ("enrolled", _lazy("Inscriptions faites dans les sessions liées")),
@@ -149,13 +154,59 @@ def _report(hr_import) -> dict:
         ),
         (_("Exemples de comptes en attente à créer"), summary.get("placeholders_sample", [])),
     ]
+    held_trainees = summary.get("trainees_held", 0)
+    held_trainers = summary.get("trainers_held", 0)
+    names = [
+        (
+            _("Stagiaires ajoutés"),
+            summary.get("trainees_added_names", []),
+            summary.get("trainees_new", 0),
+        ),
+        (
+            _("Stagiaires omis par le fichier : retrait en attente de votre confirmation")
+            if held_trainees
+            else _("Stagiaires retirés"),
+            summary.get("trainees_removed_names", []),
+            summary.get("trainees_removed", 0) + held_trainees,
+        ),
+        (
+            _("Formateurs ajoutés"),
+            summary.get("trainers_added_names", []),
+            summary.get("trainers_new", 0),
+        ),
+        (
+            _("Formateurs omis par le fichier : retrait en attente de votre confirmation")
+            if held_trainers
+            else _("Formateurs retirés"),
+            summary.get("trainers_removed_names", []),
+            summary.get("trainers_removed", 0) + held_trainers,
+        ),
+    ]
     return {
         "rows": rows,
+        "names": [(title, items, total, total - len(items)) for title, items, total in names],
+        "held_action": _held_action(summary.get("applied", {})),
         "samples": samples,
         "guards": figures.get("guards", summary.get("guards", [])),
         "linked": summary.get("linked", []),
         "files": list(hr_import.files.values()),
     }
+
+
+def _held_action(applied: dict) -> str:
+    """« Retirer ces 212 stagiaires et ces 3 formateurs »: the button says what it does."""
+    parts = []
+    for key, one, many in (
+        ("trainees_held", _("ce stagiaire"), _("ces %(n)s stagiaires")),
+        ("trainers_held", _("ce formateur"), _("ces %(n)s formateurs")),
+        ("sessions_held", _("cette session"), _("ces %(n)s sessions")),
+    ):
+        n = applied.get(key, 0)
+        if n:
+            parts.append(one if n == 1 else many % {"n": n})
+    if not parts:
+        return ""
+    return _("Retirer %(what)s") % {"what": _(" et ").join(parts)}
 
 
 @require_POST
@@ -165,6 +216,35 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         services.confirm_import(hr_import=hr_import, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    return redirect("hr:import", pk)
+
+
+@require_POST
+def import_confirm_removals(request: HttpRequest, pk: int) -> HttpResponse:
+    """The manager read the held removals' list and confirms them all (their number, as
+    shown, comes with the form: a list that changed meanwhile is refused)."""
+    hr_import = access.get_import_or_404(request.user, pk)
+    try:
+        count = int(request.POST.get("count", ""))
+    except ValueError:
+        count = -1
+    try:
+        done = services.confirm_held_removals(hr_import=hr_import, count=count, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Retraits appliqués : %(trainees)s stagiaires, %(trainers)s formateurs, "
+                "%(sessions)s sessions disparues."
+            )
+            % {
+                "trainees": done["trainees_removed"],
+                "trainers": done["trainers_removed"],
+                "sessions": done["sessions_gone"],
+            },
+        )
     return redirect("hr:import", pk)
 
 

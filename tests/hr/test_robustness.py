@@ -162,7 +162,8 @@ def test_sofia_plan_creates_sessions_with_capacity_and_is_idempotent(cast, terri
     )
 
 
-def test_sofia_bad_rows_are_reported_and_gaia_keeps_sofias_details(cast, territory):
+def test_sofia_bad_rows_are_reported_and_gaia_keeps_sofias_details(cast, territory, settings):
+    settings.PREAU_HR_MAX_REJECTED_SHARE = 0.5  # one row of two
     manager, academie = cast["manager"], territory["academie"]
     hr_import = import_sofia(
         manager,
