@@ -7,15 +7,19 @@ nothing of the platform changes before the manager confirms. Applying is one tra
 import stopped half-way (process killed, error) leaves the database as it was.
 """
 
+import datetime as dt
 import hashlib
 import logging
 import os
+import socket
+import threading
 import uuid
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -56,6 +60,7 @@ from .models import (
     HrTrainee,
     HrTrainer,
     ImportKind,
+    ImportLock,
     ImportProblem,
     ImportStatus,
     StagedPerson,
@@ -81,6 +86,7 @@ FILE_LABELS = {
 
 
 def _running(academie) -> bool:
+    recover(academie)  # an import whose worker died no longer holds the académie
     return HrImport.objects.filter(
         academie=academie,
         status__in=[ImportStatus.QUEUED, ImportStatus.PREVIEWING, ImportStatus.APPLYING],
@@ -1119,6 +1125,7 @@ def _linked_changes(plan: Plan) -> list[dict]:
 
 @transaction.atomic
 def confirm_import(*, hr_import: HrImport, by: User) -> HrImport:
+    recover(hr_import.academie)
     hr_import = HrImport.objects.select_for_update().get(pk=hr_import.pk)
     if hr_import.status != ImportStatus.PREVIEWED:
         raise ValidationError(_("Cet import n’est pas en attente de confirmation."))
@@ -1143,6 +1150,17 @@ def confirm_import(*, hr_import: HrImport, by: User) -> HrImport:
             forced_reason=hr_import.forced_reason,
             exclude=hr_import,
         )
+    lock = _locked_row(hr_import.academie)
+    if lock is None or (
+        lock.hr_import_id not in {None, hr_import.pk}
+        and HrImport.objects.filter(pk=lock.hr_import_id, status=ImportStatus.APPLYING).exists()
+        and _is_alive(lock)
+    ):
+        raise ValidationError(
+            _("Un autre import est en cours d’application pour cette académie : attendez-le.")
+        )
+    lock.hr_import, lock.holder, lock.heartbeat_at = hr_import, "", timezone.now()
+    lock.save(update_fields=["hr_import", "holder", "heartbeat_at"])
     hr_import.status = ImportStatus.APPLYING
     hr_import.applied_by = by
     hr_import.save(update_fields=["status", "applied_by"])
@@ -1188,16 +1206,136 @@ def cancel_import(*, hr_import: HrImport) -> HrImport:
 APPLY_STEPS = 4
 
 
+# The académie's lock ----------------------------------------------------------------------
+#
+# One ImportLock row per académie names the import confirmed or applying there, and carries a
+# heartbeat. Confirming takes it (heartbeat: the confirmation); the worker that starts the
+# apply claims it (holder: host:pid) and a thread beats every few seconds while it works. A
+# heartbeat older than PREAU_HR_HEARTBEAT_STALE_SECONDS means the worker died, or no worker
+# started the apply in time: the import is marked interrupted (its transaction was rolled
+# back: nothing changed) and the académie is free. A worker that comes later finds its import
+# no longer confirmed and does nothing. The row is read with SELECT … FOR UPDATE SKIP LOCKED
+# on PostgreSQL (SQLite has one writer at a time and ignores it).
+#
+# SQLite admits one writer: while the apply's transaction runs, the heartbeat cannot be
+# written to the row; it goes to the cache too (a file cache shared by the processes of the
+# one machine an embedded database runs on), and either being fresh means alive.
+
+
+def _stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.PREAU_HR_HEARTBEAT_STALE_SECONDS)
+
+
+def _beat_interval() -> float:
+    return max(0.5, settings.PREAU_HR_HEARTBEAT_STALE_SECONDS / 6)
+
+
+def _holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:200]
+
+
+def _beat_key(import_id: int) -> str:
+    return f"hr-import-heartbeat:{import_id}"
+
+
+def _locked_row(academie):
+    """The académie's lock row, locked for this transaction; None when another transaction
+    holds it right now (PostgreSQL's SKIP LOCKED)."""
+    ImportLock.objects.get_or_create(academie=academie)
+    return ImportLock.objects.select_for_update(skip_locked=True).filter(academie=academie).first()
+
+
+def _is_alive(lock: ImportLock) -> bool:
+    limit = timezone.now() - _stale_after()
+    if lock.heartbeat_at and lock.heartbeat_at > limit:
+        return True
+    beat = cache.get(_beat_key(lock.hr_import_id)) if lock.hr_import_id else None
+    return beat is not None and beat > limit.timestamp()
+
+
+class _Heartbeat:
+    """A thread writing the apply's heartbeat while the work runs (its own connection)."""
+
+    def __init__(self, hr_import: HrImport, holder: str):
+        self.import_id, self.holder = hr_import.pk, holder
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, name="hr-heartbeat", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    def run(self):
+        from django.db import connection as own
+
+        try:
+            while not self.stop.wait(_beat_interval()):
+                now = timezone.now()
+                cache.set(_beat_key(self.import_id), now.timestamp(), timeout=3600)
+                if own.vendor == "postgresql":
+                    ImportLock.objects.filter(
+                        hr_import_id=self.import_id, holder=self.holder
+                    ).update(heartbeat_at=now)
+        except Exception:  # a beat missed is a beat missed: the apply goes on
+            logger.exception("HR import %s: heartbeat failed", self.import_id)
+        finally:
+            own.close()
+
+
+def _claim(hr_import: HrImport, holder: str) -> bool:
+    """The worker takes the confirmed import's lock; False when it must not run it: no
+    longer confirmed, another worker on it, or its confirmation stale (then marked)."""
+    with transaction.atomic():
+        lock = _locked_row(hr_import.academie)
+        if lock is None or lock.hr_import_id != hr_import.pk:
+            return False
+        if not _is_alive(lock):
+            stale = True
+        elif lock.holder:
+            return False  # another worker applies it
+        else:
+            lock.holder, lock.heartbeat_at = holder, timezone.now()
+            lock.save(update_fields=["holder", "heartbeat_at"])
+            return True
+    if stale:
+        mark_interrupted(hr_import)
+    return False
+
+
+def _still_ours(hr_import: HrImport, holder: str) -> None:
+    """Inside the apply's transaction, just before it commits: the lock must still be ours (a
+    worker frozen past its heartbeat was taken for dead: its work must not land)."""
+    lock = ImportLock.objects.select_for_update().get(academie=hr_import.academie)
+    if lock.hr_import_id != hr_import.pk or lock.holder != holder:
+        raise RuntimeError("the académie's lock was taken from this apply")
+
+
+def _release(hr_import: HrImport, holder: str = "") -> None:
+    locks = ImportLock.objects.filter(academie=hr_import.academie, hr_import=hr_import)
+    if holder:
+        locks = locks.filter(holder=holder)
+    locks.update(hr_import=None, holder="", heartbeat_at=None)
+    cache.delete(_beat_key(hr_import.pk))
+
+
 def apply_import(hr_import: HrImport) -> HrImport:
     """Applies a confirmed import in one transaction, then writes its report."""
     hr_import.refresh_from_db()
     if hr_import.status != ImportStatus.APPLYING:
         return hr_import
+    holder = _holder()
+    if not _claim(hr_import, holder):
+        hr_import.refresh_from_db()
+        return hr_import
     try:
-        with _whole_reads():
-            # Held until the end: mark_interrupted() knows by it that the work still runs.
+        with quiet_query_log(), _Heartbeat(hr_import, holder), _whole_reads():
+            # Held until the end: mark_interrupted() cannot mark a running apply failed.
             locked = HrImport.objects.select_for_update().get(pk=hr_import.pk)
-            if locked.status != ImportStatus.APPLYING:  # another worker applied it meanwhile
+            if locked.status != ImportStatus.APPLYING:  # marked interrupted meanwhile
                 return locked
             done = _apply(hr_import)
             hr_import.summary = {**hr_import.summary, "applied": done}
@@ -1206,13 +1344,16 @@ def apply_import(hr_import: HrImport) -> HrImport:
             hr_import.full_picture = not done["guards"]
             hr_import.save(update_fields=["summary", "status", "applied_at", "full_picture"])
             _discard(hr_import)
+            _still_ours(hr_import, holder)
+        _release(hr_import, holder)
         _analyze(HrSession, HrTrainee, HrTrainer)
     except Exception:
         logger.exception("HR import %s: apply failed, rolled back", hr_import.pk)
-        HrImport.objects.filter(pk=hr_import.pk).update(
+        HrImport.objects.filter(pk=hr_import.pk, status=ImportStatus.APPLYING).update(
             status=ImportStatus.FAILED,
             refusal=_("Erreur inattendue pendant l’application : rien n’a été modifié."),
         )
+        _release(hr_import, holder)
         with transaction.atomic():  # the rolled-back work is gone; its rows and files too
             _discard(hr_import)
         raise
@@ -1221,55 +1362,67 @@ def apply_import(hr_import: HrImport) -> HrImport:
     return hr_import
 
 
+def recover(academie) -> None:
+    """Marks interrupted the imports of the académie whose worker is gone (see above)."""
+    for hr_import in HrImport.objects.filter(
+        academie=academie, status__in=[ImportStatus.PREVIEWING, ImportStatus.APPLYING]
+    ):
+        mark_interrupted(hr_import)
+
+
 def mark_interrupted(hr_import: HrImport) -> bool:
     """An import left "analysing" or "applying" by a worker that died (killed, machine
-    restarted): the apply's transaction was rolled back by the database, so nothing changed;
-    say so, and free the académie for the next import. Detected on PostgreSQL by the locks a
-    running worker holds (the analysis' advisory lock, the apply's row lock); the embedded
-    SQLite database has neither: there, an administrator marks it failed in the admin."""
+    restarted), or confirmed but never started: the apply's transaction was rolled back by the
+    database, so nothing changed; say so, and free the académie for the next import. An apply
+    is judged by the heartbeat of the académie's lock (both databases); an analysis by the
+    advisory lock its worker holds (PostgreSQL only: on SQLite an administrator marks a dead
+    analysis failed in the admin)."""
     from django.db import DatabaseError
 
-    if connection.vendor != "postgresql":
-        return False
     if hr_import.status == ImportStatus.PREVIEWING:
-        if _analysis_is_alive(hr_import.pk):
+        if connection.vendor != "postgresql" or _analysis_is_alive(hr_import.pk):
             return False
         reason = _(
             "L’analyse a été interrompue (arrêt du serveur). Déposez de nouveau les fichiers."
         )
     elif hr_import.status == ImportStatus.APPLYING:
-        if hr_import.task_id and _apply_task_waits(hr_import.task_id):
+        lock = ImportLock.objects.filter(academie=hr_import.academie).first()
+        if lock is not None and lock.hr_import_id == hr_import.pk and _is_alive(lock):
             return False
-        reason = _(
-            "L’application a été interrompue (arrêt du serveur) : rien n’a été modifié. "
-            "Déposez de nouveau les fichiers."
-        )
+        if lock is not None and lock.hr_import_id == hr_import.pk and not lock.holder:
+            reason = _(
+                "L’application n’a pas démarré à temps (aucun traitement en arrière-plan "
+                "disponible) : rien n’a été modifié. Déposez de nouveau les fichiers."
+            )
+        else:
+            reason = _(
+                "L’application a été interrompue (arrêt du serveur) : rien n’a été modifié. "
+                "Déposez de nouveau les fichiers."
+            )
     else:
         return False
     try:
         with transaction.atomic():
-            row = HrImport.objects.select_for_update(nowait=True).get(pk=hr_import.pk)
+            if hr_import.status == ImportStatus.APPLYING:
+                lock = _locked_row(hr_import.academie)
+                if lock is None:  # being claimed or checked right now
+                    return False
+                if lock.hr_import_id == hr_import.pk and _is_alive(lock):
+                    return False
+            nowait = connection.features.has_select_for_update_nowait
+            rows = HrImport.objects.select_for_update(nowait=nowait)
+            row = rows.get(pk=hr_import.pk)
             if row.status != hr_import.status:
                 return False
             row.status = ImportStatus.FAILED
             row.refusal = reason
             row.save(update_fields=["status", "refusal"])
+            _release(hr_import)
     except DatabaseError:  # locked: the apply is running
         return False
     _discard(hr_import)
     hr_import.refresh_from_db()
     return True
-
-
-def _apply_task_waits(task_id: str) -> bool:
-    from django_tasks import TaskResultStatus
-
-    from .tasks import apply_import as apply_task
-
-    try:
-        return apply_task.get_result(task_id).status == TaskResultStatus.READY
-    except Exception:  # the result is gone (another backend, purged): the lock decides
-        return False
 
 
 def _step(hr_import, step, label, done=0, total=0):

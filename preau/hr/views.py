@@ -82,11 +82,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hr_import = access.get_import_or_404(request.user, pk)
     context = {"hr_import": hr_import, "progress": None}
     if hr_import.is_running:
-        current = progress.read(hr_import.pk)
-        if current is None and services.mark_interrupted(hr_import):
+        # A dead worker's last progress may linger in the cache: its heartbeat decides.
+        if services.mark_interrupted(hr_import):
             context["hr_import"] = hr_import
         else:
-            context["progress"] = current or {"percent": 0, "label": ""}
+            context["progress"] = progress.read(hr_import.pk) or {"percent": 0, "label": ""}
     if request.htmx and request.GET.get("partial") == "status":
         if not context["progress"]:
             # Done: the whole page shows the preview or the report.

@@ -1,0 +1,156 @@
+"""Recovery after a crash: the académie's lock row and its heartbeat (services, « The
+académie's lock »), on both databases. The killed worker process: tests/hr/test_robustness.py."""
+
+import datetime as dt
+import time
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from preau.hr import services
+from preau.hr.models import HrImport, HrSession, HrTrainee, ImportLock, ImportStatus
+
+from .gaia_files import FORMATIONS, TRAINEES, TRAINERS, gaia_uploads
+
+PARIS = ZoneInfo("Europe/Paris")
+NOON = dt.datetime(2026, 10, 23, 12, 0, tzinfo=PARIS)
+
+
+@pytest.fixture
+def academie(territory):
+    return territory["academie"]
+
+
+@pytest.fixture
+def manager(cast):
+    return cast["manager"]
+
+
+def confirmed(manager, academie, **kw):
+    hr_import = services.build_preview(
+        services.start_gaia_import(
+            academie=academie,
+            uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES, **kw),
+            by=manager,
+        )
+    )
+    return services.confirm_import(hr_import=hr_import, by=manager)
+
+
+def test_confirming_takes_the_academies_lock_with_a_heartbeat(manager, academie):
+    with time_machine.travel(NOON, tick=False):
+        hr_import = confirmed(manager, academie)
+
+    lock = ImportLock.objects.get(academie=academie)
+    assert (lock.hr_import, lock.holder, lock.heartbeat_at) == (hr_import, "", NOON)
+
+
+def test_an_apply_no_worker_started_in_time_frees_the_academie_and_never_runs_later(
+    manager, academie
+):
+    with time_machine.travel(NOON, tick=False):
+        stuck = confirmed(manager, academie)
+    with time_machine.travel(NOON + dt.timedelta(minutes=1), tick=False):
+        assert not services.mark_interrupted(stuck)  # young: a worker may still take it
+
+    with time_machine.travel(NOON + dt.timedelta(minutes=3), tick=False):
+        # The académie is importable again: the stale confirmation is marked on the way.
+        services.start_gaia_import(
+            academie=academie, uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES), by=manager
+        )
+        stuck.refresh_from_db()
+        assert stuck.status == ImportStatus.FAILED
+        assert "n’a pas démarré à temps" in stuck.refusal
+        # A worker that starts now does not run it.
+        assert services.apply_import(stuck).status == ImportStatus.FAILED
+    assert not HrSession.objects.exists()
+    assert ImportLock.objects.get(academie=academie).hr_import is None
+
+
+def test_a_worker_that_starts_after_the_heartbeat_went_stale_does_not_apply(manager, academie):
+    with time_machine.travel(NOON, tick=False):
+        stuck = confirmed(manager, academie)
+
+    with time_machine.travel(NOON + dt.timedelta(minutes=3), tick=False):
+        hr_import = services.apply_import(stuck)
+
+    assert hr_import.status == ImportStatus.FAILED
+    assert not HrSession.objects.exists()
+
+
+def test_an_apply_whose_heartbeat_stopped_is_marked_interrupted_and_the_page_says_so(
+    client, manager, academie
+):
+    with time_machine.travel(NOON, tick=False):
+        hr_import = confirmed(manager, academie)
+        # A worker claimed it, then died: its heartbeat stops at noon.
+        ImportLock.objects.filter(academie=academie).update(holder="worker-1:4242")
+    client.force_login(manager)
+
+    with time_machine.travel(NOON + dt.timedelta(seconds=100), tick=False):
+        assert not services.mark_interrupted(hr_import)
+        page = client.get(f"/rh/imports/{hr_import.pk}/").content.decode()
+        assert "Application en cours" in page
+    with time_machine.travel(NOON + dt.timedelta(seconds=121), tick=False):
+        page = client.get(f"/rh/imports/{hr_import.pk}/").content.decode()
+
+    assert "L’application a été interrompue (arrêt du serveur) : rien n’a été modifié." in page
+    hr_import.refresh_from_db()
+    assert hr_import.status == ImportStatus.FAILED
+    assert ImportLock.objects.get(academie=academie).hr_import is None
+
+
+def test_a_beat_in_the_shared_cache_keeps_an_apply_alive(manager, academie):
+    """SQLite: the apply's transaction keeps the row from being written; the cache says."""
+    with time_machine.travel(NOON, tick=False):
+        hr_import = confirmed(manager, academie)
+        ImportLock.objects.filter(academie=academie).update(holder="worker-1:4242")
+    later = NOON + dt.timedelta(minutes=10)
+    cache.set(services._beat_key(hr_import.pk), (later - dt.timedelta(seconds=5)).timestamp())
+
+    with time_machine.travel(later, tick=False):
+        assert not services.mark_interrupted(hr_import)
+    cache.delete(services._beat_key(hr_import.pk))
+
+
+def test_the_heartbeat_beats_while_the_apply_works(manager, academie, settings, monkeypatch):
+    settings.PREAU_HR_HEARTBEAT_STALE_SECONDS = 3  # a beat every half second
+    hr_import = confirmed(manager, academie)
+    real = services._apply_persons
+    beats = []
+
+    def slow(plan):
+        start = time.time()
+        time.sleep(1.5)
+        beats.append(cache.get(services._beat_key(hr_import.pk)))
+        assert beats[0] is not None and beats[0] > start
+        return real(plan)
+
+    monkeypatch.setattr(services, "_apply_persons", slow)
+
+    assert services.apply_import(hr_import).status == ImportStatus.APPLIED
+    assert beats and beats[0] is not None
+    assert cache.get(services._beat_key(hr_import.pk)) is None  # released at the end
+    assert ImportLock.objects.get(academie=academie).hr_import is None
+
+
+def test_an_apply_whose_lock_was_taken_meanwhile_does_not_commit(manager, academie, monkeypatch):
+    """A worker frozen past its heartbeat was taken for dead: when it wakes, its work must not
+    land on top of what came after."""
+    hr_import = confirmed(manager, academie)
+    real = services._apply_persons
+
+    def frozen(plan):
+        done = real(plan)
+        ImportLock.objects.filter(academie=academie).update(holder="another-worker:1")
+        return done
+
+    monkeypatch.setattr(services, "_apply_persons", frozen)
+
+    with pytest.raises(RuntimeError, match="lock was taken"):
+        services.apply_import(hr_import)
+    assert not HrSession.objects.exists()
+    assert not HrTrainee.objects.exists()
+    assert HrImport.objects.get(pk=hr_import.pk).status == ImportStatus.FAILED
