@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Min, OuterRef
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -1203,6 +1203,48 @@ def cancel_import(*, hr_import: HrImport) -> HrImport:
     return hr_import
 
 
+# Pending previews are purged -------------------------------------------------------------
+
+# The keys of a summary that name people: gone with a purged preview.
+NAMED_KEYS = (
+    "placeholders_sample",
+    "trainees_added_names",
+    "trainers_added_names",
+    "trainees_removed_names",
+    "trainers_removed_names",
+)
+
+
+def stale_previews(*, now=None):
+    """Previews left unconfirmed for PREAU_HR_PREVIEW_RETENTION_DAYS days (or imports stuck
+    queued that long)."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(days=settings.PREAU_HR_PREVIEW_RETENTION_DAYS)
+    return HrImport.objects.filter(
+        Q(status=ImportStatus.PREVIEWED, previewed_at__lt=limit)
+        | Q(status=ImportStatus.QUEUED, created_at__lt=limit)
+    ).order_by("pk")
+
+
+def purge_preview(*, hr_import: HrImport) -> bool:
+    """A preview nobody confirmed: its files, staged rows, rejected lines (they hold names
+    and e-mails) and the names of its summary go; its counts stay in the history."""
+    with transaction.atomic():
+        hr_import = HrImport.objects.select_for_update().get(pk=hr_import.pk)
+        if hr_import.status not in {ImportStatus.PREVIEWED, ImportStatus.QUEUED}:
+            return False
+        _discard(hr_import)
+        ImportProblem.objects.filter(hr_import=hr_import).delete()
+        hr_import.summary = {k: v for k, v in hr_import.summary.items() if k not in NAMED_KEYS}
+        hr_import.status = ImportStatus.CANCELLED
+        hr_import.refusal = _(
+            "Aperçu non confirmé en %(days)s jours : supprimé, avec les fichiers, les noms et "
+            "les adresses qu’il contenait. Rien n’a été modifié."
+        ) % {"days": settings.PREAU_HR_PREVIEW_RETENTION_DAYS}
+        hr_import.save(update_fields=["summary", "status", "refusal"])
+    return True
+
+
 APPLY_STEPS = 4
 
 
@@ -1346,7 +1388,8 @@ def apply_import(hr_import: HrImport) -> HrImport:
             _discard(hr_import)
             _still_ours(hr_import, holder)
         _release(hr_import, holder)
-        _analyze(HrSession, HrTrainee, HrTrainer)
+        with quiet_query_log():
+            _analyze(HrSession, HrTrainee, HrTrainer)
     except Exception:
         logger.exception("HR import %s: apply failed, rolled back", hr_import.pk)
         HrImport.objects.filter(pk=hr_import.pk, status=ImportStatus.APPLYING).update(

@@ -101,9 +101,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ROW_LABELS = (
-    ("sessions_new", _lazy("Sessions GAIA nouvelles")),
-    ("sessions_changed", _lazy("Sessions GAIA modifiées")),
-    ("sessions_gone", _lazy("Sessions GAIA disparues (gardées pour l’historique)")),
+    ("sessions_new", _lazy("Sessions %(source)s nouvelles")),
+    ("sessions_changed", _lazy("Sessions %(source)s modifiées")),
+    ("sessions_gone", _lazy("Sessions %(source)s disparues (gardées pour l’historique)")),
     ("trainers_new", _lazy("Formateurs ajoutés à un module")),
     ("trainers_removed", _lazy("Formateurs retirés d’un module")),
     ("trainees_new", _lazy("Stagiaires ajoutés à une session")),
@@ -128,7 +128,9 @@ def _report(hr_import) -> dict:
     figures = {**figures, "rejected": summary.get("rejected", 0)}
     if hr_import.status == "applied" and "people_matched" in summary:
         figures["people_matched"] = summary["people_matched"]
-    rows = [(label, figures[key]) for key, label in ROW_LABELS if key in figures]
+    # A SOFIA import's sessions are SOFIA's: labels name the source of the import.
+    source = {"source": "SOFIA" if hr_import.kind == "sofia" else "GAIA"}
+    rows = [(str(label) % source, figures[key]) for key, label in ROW_LABELS if key in figures]
 
     def session_text(item):
         text = f"{item['dispositif']} / {item['module']} / {item['code']}"

@@ -419,3 +419,5 @@ def test_sofia_rejected_rows_are_labelled_sofia(client, manager, academie, setti
 
     assert ImportProblem.objects.get().file_label == "SOFIA"
     assert "<td>SOFIA</td>" in page
+    assert "Sessions SOFIA nouvelles" in page
+    assert "GAIA nouvelles" not in page
