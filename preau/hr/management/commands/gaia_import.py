@@ -4,10 +4,10 @@
     manage.py gaia_import /srv/gaia --academie A070 --dry-run  # preview, print it, discard it
     manage.py gaia_import /srv/gaia --academie A070 --apply    # preview, then apply at once
 
-The preview prints who would be added and removed, by name and session. A day older than the
-last applied one is refused unless --force-older gives the reason; files identical to an
-applied import are refused as already applied. The shrink guard's held removals are never
-applied here: a manager confirms them on the import's page.
+With --dry-run the preview prints who would be added and removed, by name and session. A day
+older than the last applied one is refused unless --force-older gives the reason; files
+identical to an applied import of the same day are refused as already applied. The shrink
+guard's held removals are never applied here: a manager confirms them on the import's page.
 
 Without a folder, PREAU_HR_PICKUP_DIR is read. The preview and the report are kept in the
 import history of the académie, exactly as for an upload; a day already imported is skipped.
@@ -102,9 +102,8 @@ class Command(BaseCommand):
         services.build_preview(hr_import)  # does nothing if a worker took it first
         hr_import = self._wait(hr_import, ImportStatus.PREVIEWING)
         self._print(hr_import.summary, hr_import)
-        if hr_import.status == ImportStatus.PREVIEWED:
-            self._print_people(hr_import)
         if dry_run and hr_import.status == ImportStatus.PREVIEWED:
+            self._print_people(hr_import)  # every name: the page shows the first hundred
             services.cancel_import(hr_import=hr_import)
             self.stdout.write("Essai à blanc : aperçu abandonné, rien n’a été modifié.")
             return
