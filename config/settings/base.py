@@ -71,6 +71,10 @@ PREAU_HR_MAX_REJECTED_SHARE = float(os.environ.get("PREAU_HR_MAX_REJECTED_SHARE"
 PREAU_HR_MAX_UPLOAD_BYTES = int(os.environ.get("PREAU_HR_MAX_UPLOAD_BYTES", str(100 * 2**20)))
 # An applying import whose worker wrote no heartbeat for this long is taken for interrupted.
 PREAU_HR_HEARTBEAT_STALE_SECONDS = int(os.environ.get("PREAU_HR_HEARTBEAT_STALE_SECONDS", "120"))
+# A confirmed apply that no worker started for this long is dropped (never run later).
+PREAU_HR_APPLY_QUEUE_TIMEOUT_SECONDS = int(
+    os.environ.get("PREAU_HR_APPLY_QUEUE_TIMEOUT_SECONDS", "900")
+)
 # Previews left unconfirmed are purged (files, staged names and e-mails) after this many days.
 PREAU_HR_PREVIEW_RETENTION_DAYS = int(os.environ.get("PREAU_HR_PREVIEW_RETENTION_DAYS", "7"))
 # A folder where GAIA drops its daily files, read by `manage.py gaia_pickup` (see deployment).

@@ -1253,11 +1253,13 @@ APPLY_STEPS = 4
 # One ImportLock row per académie names the import confirmed or applying there, and carries a
 # heartbeat. Confirming takes it (heartbeat: the confirmation); the worker that starts the
 # apply claims it (holder: host:pid) and a thread beats every few seconds while it works. A
-# heartbeat older than PREAU_HR_HEARTBEAT_STALE_SECONDS means the worker died, or no worker
-# started the apply in time: the import is marked interrupted (its transaction was rolled
-# back: nothing changed) and the académie is free. A worker that comes later finds its import
-# no longer confirmed and does nothing. The row is read with SELECT … FOR UPDATE SKIP LOCKED
-# on PostgreSQL (SQLite has one writer at a time and ignores it).
+# heartbeat older than PREAU_HR_HEARTBEAT_STALE_SECONDS means the worker died; a confirmation
+# no worker claimed within PREAU_HR_APPLY_QUEUE_TIMEOUT_SECONDS expired (a busy queue may
+# delay a start, not keep the académie forever): the import is marked interrupted (its
+# transaction was rolled back: nothing changed) and the académie is free. A worker that
+# comes later finds its import no longer confirmed and does nothing. The row is read with
+# SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite has one writer at a time and ignores
+# it).
 #
 # SQLite admits one writer: while the apply's transaction runs, the heartbeat cannot be
 # written to the row; it goes to the cache too (a file cache shared by the processes of the
@@ -1288,7 +1290,11 @@ def _locked_row(academie):
 
 
 def _is_alive(lock: ImportLock) -> bool:
-    limit = timezone.now() - _stale_after()
+    """A claimed apply beats; a confirmed one waits for a worker (a busy queue) longer."""
+    if lock.holder:
+        limit = timezone.now() - _stale_after()
+    else:
+        limit = timezone.now() - dt.timedelta(seconds=settings.PREAU_HR_APPLY_QUEUE_TIMEOUT_SECONDS)
     if lock.heartbeat_at and lock.heartbeat_at > limit:
         return True
     beat = cache.get(_beat_key(lock.hr_import_id)) if lock.hr_import_id else None

@@ -126,6 +126,16 @@ def _report(hr_import) -> dict:
     summary = hr_import.summary
     figures = summary.get("applied", summary) if hr_import.status == "applied" else summary
     figures = {**figures, "rejected": summary.get("rejected", 0)}
+    confirmed = summary.get("confirmed_removals")
+    if hr_import.status == "applied" and confirmed:
+        # The held removals were confirmed since: they are removals now, none is held.
+        for what in ("trainees", "trainers"):
+            figures[f"{what}_removed"] = (
+                figures.get(f"{what}_removed", 0) + confirmed[f"{what}_removed"]
+            )
+            figures[f"{what}_held"] = 0
+        figures["sessions_gone"] = figures.get("sessions_gone", 0) + confirmed["sessions_gone"]
+        figures["sessions_held"] = 0
     if hr_import.status == "applied" and "people_matched" in summary:
         figures["people_matched"] = summary["people_matched"]
     # A SOFIA import's sessions are SOFIA's: labels name the source of the import.
@@ -156,34 +166,42 @@ def _report(hr_import) -> dict:
         ),
         (_("Exemples de comptes en attente à créer"), summary.get("placeholders_sample", [])),
     ]
-    held_trainees = summary.get("trainees_held", 0)
-    held_trainers = summary.get("trainers_held", 0)
+    # Held removals: listed by the page's own table once applied; named as held until then.
+    held_trainees = figures.get("trainees_held", 0)
+    held_trainers = figures.get("trainers_held", 0)
+    applied = hr_import.status == "applied"
     names = [
         (
             _("Stagiaires ajoutés"),
             summary.get("trainees_added_names", []),
-            summary.get("trainees_new", 0),
+            figures.get("trainees_new", 0),
         ),
         (
             _("Stagiaires omis par le fichier : retrait en attente de votre confirmation")
             if held_trainees
             else _("Stagiaires retirés"),
             summary.get("trainees_removed_names", []),
-            summary.get("trainees_removed", 0) + held_trainees,
+            figures.get("trainees_removed", 0) + held_trainees,
         ),
         (
             _("Formateurs ajoutés"),
             summary.get("trainers_added_names", []),
-            summary.get("trainers_new", 0),
+            figures.get("trainers_new", 0),
         ),
         (
             _("Formateurs omis par le fichier : retrait en attente de votre confirmation")
             if held_trainers
             else _("Formateurs retirés"),
             summary.get("trainers_removed_names", []),
-            summary.get("trainers_removed", 0) + held_trainers,
+            figures.get("trainers_removed", 0) + held_trainers,
         ),
     ]
+    if applied:  # the held ones are in the table of held removals, not twice
+        names = [names[0], names[2]] + [
+            entry
+            for entry, held in ((names[1], held_trainees), (names[3], held_trainers))
+            if not held
+        ]
     return {
         "rows": rows,
         "names": [(title, items, total, total - len(items)) for title, items, total in names],

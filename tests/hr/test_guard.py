@@ -243,7 +243,13 @@ def test_held_removals_are_listed_by_name_and_applied_only_when_a_manager_confir
     client.force_login(manager)
     response = client.post(f"/rh/imports/{guarded.pk}/retirer/", {"count": "18"}, follow=True)
 
-    assert "Retraits appliqués : 18 stagiaires" in response.content.decode()
+    page = response.content.decode()
+    assert "Retraits appliqués : 18 stagiaires" in page
+    assert "Retraits en attente confirmés le 23/10/2026 à 07:30" in page
+    assert "Retirer ces 18 stagiaires" not in page
+    rows = dict(response.context["rows"])
+    assert rows["Stagiaires retirés d’une session"] == 18
+    assert rows["Stagiaires omis : retrait en attente de confirmation"] == 0
     assert HrTrainee.objects.count() == 2
     assert not HeldRemoval.objects.exists()
     guarded.refresh_from_db()
