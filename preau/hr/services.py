@@ -291,8 +291,9 @@ def build_preview(hr_import: HrImport) -> HrImport:
         _advisory_unlock(hr_import.pk)
         return hr_import
     hr_import.refresh_from_db()
+    _beat(hr_import.pk)  # SQLite has no advisory lock: the analysis' heartbeat tells instead
     try:
-        with quiet_query_log():
+        with quiet_query_log(), _Heartbeat(hr_import, holder=""):
             _preview(hr_import)
     except FileRefused as refused:
         hr_import.summary = {
@@ -315,6 +316,7 @@ def build_preview(hr_import: HrImport) -> HrImport:
     finally:
         progress.clear(hr_import.pk)
         _advisory_unlock(hr_import.pk)
+        cache.delete(_beat_key(hr_import.pk))
     hr_import.save()
     return hr_import
 
@@ -1301,8 +1303,26 @@ def _is_alive(lock: ImportLock) -> bool:
     return beat is not None and beat > limit.timestamp()
 
 
+def _analysis_alive(import_id: int) -> bool:
+    """PostgreSQL: the advisory lock the analysing worker's connection holds; SQLite (one
+    machine): the analysis' heartbeat in the shared cache."""
+    if connection.vendor == "postgresql":
+        return _analysis_is_alive(import_id)
+    return _beat_is_fresh(import_id)
+
+
+def _beat(import_id: int) -> None:
+    cache.set(_beat_key(import_id), timezone.now().timestamp(), timeout=3600)
+
+
+def _beat_is_fresh(import_id: int) -> bool:
+    beat = cache.get(_beat_key(import_id))
+    return beat is not None and beat > (timezone.now() - _stale_after()).timestamp()
+
+
 class _Heartbeat:
-    """A thread writing the apply's heartbeat while the work runs (its own connection)."""
+    """A thread writing the heartbeat of an analysis or an apply while the work runs: to the
+    cache, and for a claimed apply (holder) to the académie's lock row on PostgreSQL."""
 
     def __init__(self, hr_import: HrImport, holder: str):
         self.import_id, self.holder = hr_import.pk, holder
@@ -1323,8 +1343,8 @@ class _Heartbeat:
         try:
             while not self.stop.wait(_beat_interval()):
                 now = timezone.now()
-                cache.set(_beat_key(self.import_id), now.timestamp(), timeout=3600)
-                if own.vendor == "postgresql":
+                _beat(self.import_id)
+                if self.holder and own.vendor == "postgresql":
                     ImportLock.objects.filter(
                         hr_import_id=self.import_id, holder=self.holder
                     ).update(heartbeat_at=now)
@@ -1414,7 +1434,8 @@ def apply_import(hr_import: HrImport) -> HrImport:
 def recover(academie) -> None:
     """Marks interrupted the imports of the académie whose worker is gone (see above)."""
     for hr_import in HrImport.objects.filter(
-        academie=academie, status__in=[ImportStatus.PREVIEWING, ImportStatus.APPLYING]
+        academie=academie,
+        status__in=[ImportStatus.QUEUED, ImportStatus.PREVIEWING, ImportStatus.APPLYING],
     ):
         mark_interrupted(hr_import)
 
@@ -1424,12 +1445,19 @@ def mark_interrupted(hr_import: HrImport) -> bool:
     restarted), or confirmed but never started: the apply's transaction was rolled back by the
     database, so nothing changed; say so, and free the académie for the next import. An apply
     is judged by the heartbeat of the académie's lock (both databases); an analysis by the
-    advisory lock its worker holds (PostgreSQL only: on SQLite an administrator marks a dead
-    analysis failed in the admin)."""
+    advisory lock its worker holds (PostgreSQL) or its heartbeat in the cache (SQLite)."""
     from django.db import DatabaseError
 
-    if hr_import.status == ImportStatus.PREVIEWING:
-        if connection.vendor != "postgresql" or _analysis_is_alive(hr_import.pk):
+    if hr_import.status == ImportStatus.QUEUED:
+        waited = timezone.now() - hr_import.created_at
+        if waited.total_seconds() <= settings.PREAU_HR_APPLY_QUEUE_TIMEOUT_SECONDS:
+            return False
+        reason = _(
+            "L’analyse n’a pas démarré à temps (aucun traitement en arrière-plan disponible) : "
+            "rien n’a été modifié. Déposez de nouveau les fichiers."
+        )
+    elif hr_import.status == ImportStatus.PREVIEWING:
+        if _analysis_alive(hr_import.pk):
             return False
         reason = _(
             "L’analyse a été interrompue (arrêt du serveur). Déposez de nouveau les fichiers."

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection
 
 from preau.hr import services
 from preau.hr.models import HrImport, HrSession, HrTrainee, ImportLock, ImportStatus
@@ -155,3 +157,74 @@ def test_an_apply_whose_lock_was_taken_meanwhile_does_not_commit(manager, academ
     assert not HrSession.objects.exists()
     assert not HrTrainee.objects.exists()
     assert HrImport.objects.get(pk=hr_import.pk).status == ImportStatus.FAILED
+
+
+def test_an_analysis_no_worker_started_in_time_frees_the_academie_and_never_runs_later(
+    manager, academie
+):
+    with time_machine.travel(NOON, tick=False):
+        queued = services.start_gaia_import(
+            academie=academie, uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES), by=manager
+        )
+    with (
+        time_machine.travel(NOON + dt.timedelta(minutes=14), tick=False),
+        pytest.raises(ValidationError, match="déjà en cours"),
+    ):
+        services.start_gaia_import(
+            academie=academie, uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES), by=manager
+        )
+
+    with time_machine.travel(NOON + dt.timedelta(minutes=16), tick=False):
+        services.start_gaia_import(
+            academie=academie, uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES), by=manager
+        )
+        queued.refresh_from_db()
+        assert queued.status == ImportStatus.FAILED
+        assert "L’analyse n’a pas démarré à temps" in queued.refusal
+        assert services.build_preview(queued).status == ImportStatus.FAILED  # a late worker
+
+
+def test_an_analysis_whose_heartbeat_stopped_is_marked_interrupted_on_sqlite(manager, academie):
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL: the analysis' advisory lock decides (test_robustness.py)")
+    with time_machine.travel(NOON, tick=False):
+        hr_import = services.start_gaia_import(
+            academie=academie, uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES), by=manager
+        )
+        HrImport.objects.filter(pk=hr_import.pk).update(status=ImportStatus.PREVIEWING)
+        hr_import.refresh_from_db()
+        services._beat(hr_import.pk)  # the worker's last beat
+
+    with time_machine.travel(NOON + dt.timedelta(seconds=100), tick=False):
+        assert not services.mark_interrupted(hr_import)
+    with time_machine.travel(NOON + dt.timedelta(seconds=121), tick=False):
+        assert services.mark_interrupted(hr_import)
+
+    assert hr_import.status == ImportStatus.FAILED
+    assert "L’analyse a été interrompue" in hr_import.refusal
+    cache.delete(services._beat_key(hr_import.pk))
+
+
+def test_the_analysis_beats_while_it_runs(manager, academie, settings, monkeypatch):
+    settings.PREAU_HR_HEARTBEAT_STALE_SECONDS = 3
+    hr_import = services.start_gaia_import(
+        academie=academie, uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES), by=manager
+    )
+    real = services._cross_checks
+    seen = []
+
+    def slow(hr_import):
+        time.sleep(3.5)  # longer than the stale delay: only the thread's beats keep it fresh
+        seen.append(services._beat_is_fresh(hr_import.pk))
+        hr_import.refresh_from_db()
+        # On PostgreSQL the advisory lock decides, and this connection holds it itself.
+        if connection.vendor != "postgresql":
+            seen.append(services.mark_interrupted(hr_import))
+        return real(hr_import)
+
+    monkeypatch.setattr(services, "_cross_checks", slow)
+
+    assert services.build_preview(hr_import).status == ImportStatus.PREVIEWED
+    assert seen[0]  # alive
+    assert not any(seen[1:])  # so not marked interrupted
+    assert cache.get(services._beat_key(hr_import.pk)) is None
