@@ -228,3 +228,18 @@ def test_the_analysis_beats_while_it_runs(manager, academie, settings, monkeypat
     assert seen[0]  # alive
     assert not any(seen[1:])  # so not marked interrupted
     assert cache.get(services._beat_key(hr_import.pk)) is None
+
+
+def test_the_admin_shows_the_imports_and_the_academies_locks(client, manager, academie):
+    from tests import factories
+
+    hr_import = confirmed(manager, academie)
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+
+    for url in (
+        "/admin/hr/hrimport/",
+        f"/admin/hr/hrimport/{hr_import.pk}/change/",
+        "/admin/hr/importlock/",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert str(hr_import) in client.get("/admin/hr/importlock/").content.decode()
