@@ -62,9 +62,21 @@ PREAU_HR_EMAIL_DOMAIN_ALIASES = dict(
     ).split(",")
     if "=" in pair
 )
-# A file with fewer lines than this share of the last applied one of its kind looks truncated:
-# its additions are applied, but nothing is removed or unenrolled on its basis.
+# A file with at most this share of the valid lines of the recent full imports of its kind
+# looks truncated: its additions are applied, its removals wait for a manager's confirmation.
 PREAU_HR_SHRINK_GUARD = float(os.environ.get("PREAU_HR_SHRINK_GUARD", "0.5"))
+# A file with more than this share of rejected lines is refused as a whole (docs/hr.md).
+PREAU_HR_MAX_REJECTED_SHARE = float(os.environ.get("PREAU_HR_MAX_REJECTED_SHARE", "0.05"))
+# The largest HR file accepted on upload, in bytes.
+PREAU_HR_MAX_UPLOAD_BYTES = int(os.environ.get("PREAU_HR_MAX_UPLOAD_BYTES", str(100 * 2**20)))
+# An applying import whose worker wrote no heartbeat for this long is taken for interrupted.
+PREAU_HR_HEARTBEAT_STALE_SECONDS = int(os.environ.get("PREAU_HR_HEARTBEAT_STALE_SECONDS", "120"))
+# A confirmed apply that no worker started for this long is dropped (never run later).
+PREAU_HR_APPLY_QUEUE_TIMEOUT_SECONDS = int(
+    os.environ.get("PREAU_HR_APPLY_QUEUE_TIMEOUT_SECONDS", "900")
+)
+# Previews left unconfirmed are purged (files, staged names and e-mails) after this many days.
+PREAU_HR_PREVIEW_RETENTION_DAYS = int(os.environ.get("PREAU_HR_PREVIEW_RETENTION_DAYS", "7"))
 # A folder where GAIA drops its daily files, read by `manage.py gaia_pickup` (see deployment).
 PREAU_HR_PICKUP_DIR = os.environ.get("PREAU_HR_PICKUP_DIR", "")
 

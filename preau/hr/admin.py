@@ -1,17 +1,50 @@
 from django.contrib import admin
 
-from .models import HrImport, HrLink, HrSession
+from .models import HrImport, HrLink, HrSession, ImportLock
 
 
 @admin.register(HrImport)
 class HrImportAdmin(admin.ModelAdmin):
-    """Read-mostly: an administrator may mark an import stuck on the embedded database
-    (SQLite, where a dead worker cannot be detected) as failed, by changing its status."""
+    """Read-mostly. A dead worker is detected by its heartbeat (docs/hr.md, Recovery); an
+    administrator may still mark an import failed by changing its status."""
 
-    list_display = ["created_at", "academie", "kind", "day", "status"]
+    list_display = ["created_at", "academie", "kind", "day", "status", "full_picture"]
     list_filter = ["kind", "status", "academie"]
-    fields = ["academie", "kind", "day", "status", "refusal", "created_at", "applied_at"]
-    readonly_fields = ["academie", "kind", "day", "created_at", "applied_at"]
+    fields = [
+        "academie",
+        "kind",
+        "day",
+        "status",
+        "refusal",
+        "forced_reason",
+        "full_picture",
+        "created_at",
+        "applied_at",
+        "removals_confirmed_at",
+    ]
+    readonly_fields = [
+        "academie",
+        "kind",
+        "day",
+        "forced_reason",
+        "full_picture",
+        "created_at",
+        "applied_at",
+        "removals_confirmed_at",
+    ]
+
+
+@admin.register(ImportLock)
+class ImportLockAdmin(admin.ModelAdmin):
+    """The académie's lock, to see who holds it and when it last beat (read-only)."""
+
+    list_display = ["academie", "hr_import", "holder", "heartbeat_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(HrSession)

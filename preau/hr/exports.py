@@ -4,17 +4,17 @@
 One row per participant of the platform session whose enrolment GAIA knows (a trainee of this
 GAIA session): dispositif | module | session | group | last name | first name | e-mail |
 school UAI | one column per presence meeting (P present, A absent, E excused, empty: not
-recorded) | completed (O/N) | hours credited (presence + distance, comma decimal)."""
+recorded) | completed (O/N) | hours credited (presence + distance, comma decimal).
 
-import io
+Both are written through preau/core/exports.py: a name starting with « = » never runs as a
+formula, and the hours are numbers in the spreadsheet."""
+
 from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from preau.core.exports import csv_text, spreadsheet
 from preau.core.search import by_name
 from preau.hours.models import Entry
 from preau.training.models import Attendance, AttendanceStatus, Enrolment, EnrolmentStatus
@@ -24,8 +24,9 @@ from .models import HrLink
 CODES = {AttendanceStatus.PRESENT: "P", AttendanceStatus.ABSENT: "A", AttendanceStatus.EXCUSED: "E"}
 
 
-def attendance_rows(link: HrLink) -> tuple[list[str], list[list[str]]]:
-    """(header, rows) for one link: four queries whatever the number of participants."""
+def attendance_rows(link: HrLink) -> tuple[list[str], list[list]]:
+    """(header, rows) for one link: four queries whatever the number of participants. The
+    last cell of a row, the hours credited, is a Decimal; the others are text."""
     session, hr_session = link.session, link.hr_session
     meetings = list(session.meetings.filter(remote=False).order_by("date", "start_time", "pk"))
     enrolments = list(
@@ -78,33 +79,29 @@ def attendance_rows(link: HrLink) -> tuple[list[str], list[list[str]]]:
                 user.school.uai if user.school else "",
                 *[CODES.get(marks.get((enrolment.pk, m.pk)), "") for m in meetings],
                 "O" if enrolment.is_attested else "N",
-                f"{credited:.1f}".replace(".", ","),
+                credited.quantize(Decimal("0.1")),
             ]
         )
     return header, rows
 
 
-def as_gaia_file(rows: list[list[str]]) -> bytes:
+def as_gaia_file(rows: list[list]) -> bytes:
     """GAIA's conventions: no header, |-separated, CRLF, Windows-1252 (a character it cannot
-    encode becomes "?", as GAIA's own exports do)."""
-    text = "".join("|".join(field.replace("|", "/") for field in row) + "\r\n" for row in rows)
+    encode becomes "?", as GAIA's own exports do), hours with a decimal comma; a text that a
+    spreadsheet would take for a formula is written after an apostrophe."""
+
+    def field(value) -> str:
+        if isinstance(value, Decimal):
+            return f"{value:.1f}".replace(".", ",")
+        return csv_text(value).replace("|", "/")
+
+    text = "".join("|".join(field(value) for value in row) + "\r\n" for row in rows)
     return text.encode("cp1252", errors="replace")
 
 
-def as_spreadsheet(header: list[str], rows: list[list[str]]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Présences"))
-    bold = []
-    for title in header:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        bold.append(cell)
-    sheet.append(bold)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def as_spreadsheet(header: list[str], rows: list[list]) -> bytes:
+    """The same rows as an xlsx sheet: text cells of text type, the hours as numbers."""
+    return spreadsheet(_("Présences"), header, rows)
 
 
 def file_stem(link: HrLink) -> str:

@@ -21,6 +21,16 @@ class GaiaUploadForm(DsfrBaseForm):
         label=_("Fichier Stagiaires"),
         help_text=GAIA_HELP % {"pattern": "A014_Stagiaires_AAAAMMJJ.csv"},
     )
+    forced_reason = forms.CharField(
+        label=_("Motif, pour importer un jour plus ancien que le dernier import (facultatif)"),
+        help_text=_(
+            "Un jour plus ancien que le dernier appliqué est refusé : il ramènerait l’académie "
+            "en arrière. Indiquez ici pourquoi l’importer quand même ; le motif est gardé "
+            "dans l’historique."
+        ),
+        required=False,
+        max_length=500,
+    )
 
     def __init__(self, *args, academies, **kwargs):
         super().__init__(*args, **kwargs)

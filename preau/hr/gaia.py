@@ -31,6 +31,12 @@ MAX_GROUP_LENGTH = 2
 MAX_PLACE_TYPE_LENGTH = 1
 MAX_SESSION_LENGTH = 20
 MAX_MODULE_ID = 2_147_483_647  # fits a database integer column
+# The lengths of the database columns the text fields go to: a longer value is refused on its
+# line, never cut silently.
+MAX_NAME_LENGTH = 150
+MAX_EMAIL_LENGTH = 254
+MAX_TITLE_LENGTH = 300
+MAX_PLACE_LENGTH = 300
 
 DIGITS = re.compile(r"[0-9]+")  # not \d, which also matches other scripts' digits
 DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
@@ -142,8 +148,9 @@ def parse_file_name(name: str) -> FileName:
 # Lines and encoding -------------------------------------------------------------------------
 
 
-def _raw_lines(stream, file: str) -> Iterator[bytes]:
-    """The lines of a binary stream, without their end (\\n or \\r\\n), read by chunks."""
+def _raw_lines(stream, file: str) -> Iterator[tuple[bytes, bool]]:
+    """(line without its end (\\n or \\r\\n), whether it had one) for each line of a binary
+    stream, read by chunks. Only the last line can lack its end."""
     pending = b""
     while True:
         chunk = stream.read(CHUNK_SIZE)
@@ -157,11 +164,11 @@ def _raw_lines(stream, file: str) -> Iterator[bytes]:
         for line in lines:
             if len(line) > MAX_LINE_BYTES:
                 raise _too_long(file)
-            yield line[:-1] if line.endswith(b"\r") else line
+            yield (line[:-1] if line.endswith(b"\r") else line), True
         if len(pending) > MAX_LINE_BYTES:
             raise _too_long(file)
     if pending:
-        yield pending[:-1] if pending.endswith(b"\r") else pending
+        yield pending, False
 
 
 def _too_long(file: str) -> FileRefused:
@@ -214,10 +221,18 @@ def _decode(raw: bytes, number: int, file: str) -> str:
 def _text_lines(stream, file: str) -> Iterator[tuple[int, str]]:
     """(line number, decoded line) for every non-empty line; refuses an empty file."""
     seen = False
-    for number, raw in enumerate(_raw_lines(stream, file), start=1):
-        text = _decode(raw, number, file)
+    for number, (raw, ended) in enumerate(_raw_lines(stream, file), start=1):
+        text = _decode(raw, number, file)  # a wrong encoding is the first thing to say
         if not text.strip():
             continue
+        if not ended:
+            # A last line without its end: a file cut while it was copied.
+            raise FileRefused(
+                file,
+                f"La dernière ligne du fichier {KIND_LABELS.get(file, file)} (n° {number}) n’a "
+                "pas de fin de ligne : le fichier semble coupé (copie interrompue). Il est "
+                "refusé en entier, rien n’est appliqué : déposez le fichier complet.",
+            )
         seen = True
         yield number, text
     if not seen:
@@ -269,8 +284,10 @@ def _rows(
 ) -> Iterator[object]:
     expected = FIELD_COUNTS[kind]
     first = True
+    last: tuple[int, int] = (0, expected)  # (line number, field count) of the last line
     for number, text in _text_lines(stream, kind):
         fields = [field.strip() for field in text.split("|")]
+        last = (number, len(fields))
         if first:
             _check_slot(kind, fields)
             first = False
@@ -287,6 +304,13 @@ def _rows(
             yield Problem(kind, number, " ; ".join(reasons), excerpt, session)
         else:
             yield row
+    if last[1] != expected:
+        raise FileRefused(
+            kind,
+            f"La dernière ligne du fichier {KIND_LABELS[kind]} (n° {last[0]}) a {last[1]} "
+            f"champs au lieu de {expected} : le fichier semble coupé. Il est refusé en entier, "
+            "rien n’est appliqué : déposez le fichier complet.",
+        )
 
 
 # Field checks: each appends its French reason to `reasons` and returns None when it fails. ----
@@ -379,10 +403,22 @@ def check_period(
         reasons.append(f"fin avant le début : du {start} au {end}")
 
 
+def _names(last_name: str, first_name: str, reasons: list[str]) -> None:
+    _required(last_name, "nom", reasons)
+    _max_length(last_name, MAX_NAME_LENGTH, "nom", reasons)
+    _max_length(first_name, MAX_NAME_LENGTH, "prénom", reasons)
+
+
 def _email(value: str, reasons: list[str]) -> str:
     email = value.strip().lower()
     if not email:
         reasons.append("adresse électronique vide")
+        return email
+    if len(email) > MAX_EMAIL_LENGTH:
+        reasons.append(
+            f"adresse électronique trop longue ({len(email)} caractères, au plus "
+            f"{MAX_EMAIL_LENGTH})"
+        )
         return email
     try:
         validate_email(email)
@@ -399,6 +435,9 @@ def _formation(number: int, fields: list[str], reasons: list[str]) -> FormationR
     (start_date, start_time, end_date, end_time, place_type, place, _unused) = fields[7:]
     _required(dispositif, "identifiant de dispositif", reasons)
     _max_length(dispositif, MAX_DISPOSITIF_LENGTH, "identifiant de dispositif", reasons)
+    _max_length(dispositif_title, MAX_TITLE_LENGTH, "intitulé du dispositif", reasons)
+    _max_length(module_title, MAX_TITLE_LENGTH, "intitulé du module", reasons)
+    _max_length(place, MAX_PLACE_LENGTH, "lieu", reasons)
     module_code = _module_id(module, reasons)
     session_code = _session_id(session, reasons)
     _max_length(group, MAX_GROUP_LENGTH, "numéro de groupe", reasons)
@@ -430,7 +469,7 @@ def _formation(number: int, fields: list[str], reasons: list[str]) -> FormationR
 def _trainer(number: int, fields: list[str], reasons: list[str]) -> TrainerRow | None:
     _table, module, last_name, first_name, email = fields
     module_code = _module_id(module, reasons)
-    _required(last_name, "nom", reasons)
+    _names(last_name, first_name, reasons)
     address = _email(email, reasons)
     if reasons:
         return None
@@ -440,7 +479,7 @@ def _trainer(number: int, fields: list[str], reasons: list[str]) -> TrainerRow |
 def _trainee(number: int, fields: list[str], reasons: list[str]) -> TraineeRow | None:
     _table, session, last_name, first_name, email = fields
     session_code = _session_id(session, reasons)
-    _required(last_name, "nom", reasons)
+    _names(last_name, first_name, reasons)
     address = _email(email, reasons)
     if reasons:
         return None

@@ -49,6 +49,17 @@ class HrImport(models.Model):
     # The background task applying the import (Django's tasks API), to tell a queued apply
     # from one whose worker died.
     task_id = models.CharField(max_length=64, blank=True)
+    # SHA-256 of the files, in a fixed order: the same files of a day twice are one import.
+    checksum = models.CharField(max_length=64, blank=True)
+    # Why a day older than the last applied one was imported anyway (empty: it was not).
+    forced_reason = models.TextField(_("motif de l’import d’un jour ancien"), blank=True)
+    # Applied as a full picture of the académie (no shrink guard held anything back, or the
+    # removals it held were confirmed): only such imports are a baseline for the guard.
+    full_picture = models.BooleanField(default=False)
+    removals_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    removals_confirmed_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -80,6 +91,37 @@ class HrImport(models.Model):
         return self.summary.get("rejected", 0)
 
 
+class HeldRemoval(models.Model):
+    """A removal the shrink guard held back: applied only when a manager confirms the list,
+    kept otherwise (the trainee stays enrolled, the trainer on the module)."""
+
+    class Kind(models.TextChoices):
+        TRAINEE = "trainee", _("stagiaire")
+        TRAINER = "trainer", _("formateur")
+        SESSION = "session", _("session")
+
+    hr_import = models.ForeignKey(HrImport, on_delete=models.CASCADE, related_name="held")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    trainee = models.ForeignKey(
+        "HrTrainee", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    trainer = models.ForeignKey(
+        "HrTrainer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    hr_session = models.ForeignKey(
+        "HrSession", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Who or what, as it read when held: « Léa Martin <lea.martin@…> — session 900001 ».
+    label = models.CharField(max_length=600)
+
+    class Meta:
+        ordering = ["kind", "label", "pk"]
+        indexes = [models.Index(fields=["hr_import", "kind"], name="hr_held_removal_kind")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class ImportProblem(models.Model):
     hr_import = models.ForeignKey(HrImport, on_delete=models.CASCADE, related_name="problems")
     file = models.CharField(max_length=20)
@@ -95,6 +137,10 @@ class ImportProblem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file} {self.line}: {self.reason}"
+
+    @property
+    def file_label(self) -> str:
+        return {"sofia": "SOFIA"}.get(self.file, self.file.capitalize())
 
 
 class StagedSession(models.Model):
@@ -276,3 +322,20 @@ class HrLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} ← {self.hr_session}"
+
+
+class ImportLock(models.Model):
+    """One row per académie: the import applying there, and the heartbeat its worker writes
+    while it works. Taken with SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL; a heartbeat
+    older than PREAU_HR_HEARTBEAT_STALE_SECONDS means the worker died: the import is marked
+    interrupted and the académie is free again (services.mark_interrupted)."""
+
+    academie = models.OneToOneField(Academie, on_delete=models.CASCADE, related_name="+")
+    hr_import = models.ForeignKey(
+        HrImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    holder = models.CharField(max_length=200, blank=True)  # host:pid of the worker
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.academie}: {self.hr_import_id or '—'}"

@@ -7,17 +7,24 @@ nothing of the platform changes before the manager confirms. Applying is one tra
 import stopped half-way (process killed, error) leaves the database as it was.
 """
 
+import datetime as dt
+import hashlib
 import logging
 import os
+import socket
+import threading
 import uuid
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Min, OuterRef
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,12 +54,14 @@ from .gaia import (
     parse_file_name,
 )
 from .models import (
+    HeldRemoval,
     HrImport,
     HrLink,
     HrSession,
     HrTrainee,
     HrTrainer,
     ImportKind,
+    ImportLock,
     ImportProblem,
     ImportStatus,
     StagedPerson,
@@ -78,6 +87,7 @@ FILE_LABELS = {
 
 
 def _running(academie) -> bool:
+    recover(academie)  # an import whose worker died no longer holds the académie
     return HrImport.objects.filter(
         academie=academie,
         status__in=[ImportStatus.QUEUED, ImportStatus.PREVIEWING, ImportStatus.APPLYING],
@@ -131,12 +141,30 @@ def check_gaia_names(academie, names: dict[str, str]):
 
 
 @transaction.atomic
-def start_gaia_import(*, academie, uploads: dict, by: User | None) -> HrImport:
-    """Keeps the three files of a GAIA day and queues their analysis (the preview)."""
+def start_gaia_import(
+    *, academie, uploads: dict, by: User | None, forced_reason: str = ""
+) -> HrImport:
+    """Keeps the three files of a GAIA day and queues their analysis (the preview). A day older
+    than the last applied one is refused unless `forced_reason` says why; the same files as an
+    applied import are refused as already applied."""
     day = check_gaia_names(
         academie, {kind: getattr(uploads.get(kind), "name", "") for kind in GAIA_FILES}
     )
-    return _start(academie, ImportKind.GAIA, day, {kind: uploads[kind] for kind in GAIA_FILES}, by)
+    files = {kind: uploads[kind] for kind in GAIA_FILES}
+    _check_sizes(files)
+    checksum = _checksum(files[kind] for kind in GAIA_FILES)
+    check_day_order(
+        academie=academie, day=day, checksum=checksum, forced_reason=forced_reason.strip()
+    )
+    return _start(
+        academie,
+        ImportKind.GAIA,
+        day,
+        files,
+        by,
+        checksum=checksum,
+        forced_reason=forced_reason.strip(),
+    )
 
 
 @transaction.atomic
@@ -145,17 +173,105 @@ def start_sofia_import(*, academie, upload, by: User | None) -> HrImport:
         raise ValidationError(
             {SOFIA: _("Le plan SOFIA s’importe au format tableur .xlsx, tel que SOFIA l’exporte.")}
         )
+    _check_sizes({SOFIA: upload})
     return _start(academie, ImportKind.SOFIA, timezone.localdate(), {SOFIA: upload}, by)
 
 
-def _start(academie, kind, day, uploads, by) -> HrImport:
+def _check_sizes(uploads: dict) -> None:
+    """Refuses, before storing anything, a file larger than PREAU_HR_MAX_UPLOAD_BYTES."""
+    limit = settings.PREAU_HR_MAX_UPLOAD_BYTES
+    errors = {
+        kind: _(
+            "Le fichier %(file)s pèse %(size)s : un fichier RH ne peut dépasser %(limit)s. "
+            "Vérifiez qu’il s’agit bien de l’export du jour."
+        )
+        % {
+            "file": FILE_LABELS[kind],
+            "size": filesizeformat(upload.size),
+            "limit": filesizeformat(limit),
+        }
+        for kind, upload in uploads.items()
+        if upload.size is not None and upload.size > limit
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _checksum(uploads) -> str:
+    digest = hashlib.sha256()
+    for upload in uploads:
+        upload.seek(0)
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        digest.update(b"\x00")  # a file boundary
+        upload.seek(0)
+    return digest.hexdigest()
+
+
+def last_applied_day(academie):
+    """The last GAIA import applied for the académie (by its files' day), or None."""
+    return (
+        HrImport.objects.filter(
+            academie=academie, kind=ImportKind.GAIA, status=ImportStatus.APPLIED
+        )
+        .order_by("-day", "-applied_at")
+        .first()
+    )
+
+
+def check_day_order(*, academie, day, checksum: str, forced_reason: str, exclude=None) -> None:
+    """GAIA days are applied in order: an older day than the last applied one would bring back
+    yesterday's picture (removals undone, trainees GAIA removed enrolled again). The files of
+    an applied import, imported again, would change nothing: they are said to be applied."""
+    applied = HrImport.objects.filter(
+        academie=academie, kind=ImportKind.GAIA, status=ImportStatus.APPLIED
+    )
+    if exclude is not None:
+        applied = applied.exclude(pk=exclude.pk)
+    same = (
+        applied.filter(day=day, checksum=checksum).order_by("-applied_at").first()
+        if checksum
+        else None
+    )
+    if same is not None:
+        raise ValidationError(
+            _(
+                "Ces fichiers du %(day)s ont déjà été appliqués le %(at)s : les importer de "
+                "nouveau ne changerait rien."
+            )
+            % {
+                "day": same.day.strftime("%d/%m/%Y"),
+                "at": timezone.localtime(same.applied_at).strftime("%d/%m/%Y à %H:%M"),
+            },
+            code="already_applied",
+        )
+    last = applied.order_by("-day", "-applied_at").first()
+    if last is not None and day < last.day and not forced_reason:
+        raise ValidationError(
+            _(
+                "Le fichier du %(day)s est plus ancien que le dernier import, du %(last)s : "
+                "l’appliquer ramènerait l’académie en arrière. Pour l’importer quand même, "
+                "indiquez-en le motif."
+            )
+            % {"day": day.strftime("%d/%m"), "last": last.day.strftime("%d/%m")},
+            code="older_day",
+        )
+
+
+def _start(academie, kind, day, uploads, by, *, checksum="", forced_reason="") -> HrImport:
     if _running(academie):
         raise ValidationError(
             _("Un import est déjà en cours pour cette académie : attendez qu’il se termine.")
         )
     files = {key: _store(academie, upload) for key, upload in uploads.items()}
     hr_import = HrImport.objects.create(
-        academie=academie, kind=kind, day=day, files=files, uploaded_by=by
+        academie=academie,
+        kind=kind,
+        day=day,
+        files=files,
+        uploaded_by=by,
+        checksum=checksum,
+        forced_reason=forced_reason,
     )
     from .tasks import preview_import
 
@@ -176,18 +292,16 @@ def build_preview(hr_import: HrImport) -> HrImport:
         _advisory_unlock(hr_import.pk)
         return hr_import
     hr_import.refresh_from_db()
+    _beat(hr_import.pk)  # SQLite has no advisory lock: the analysis' heartbeat tells instead
     try:
-        _stage(hr_import)
-        _analyze(StagedSession, StagedPerson)
-        progress.report(hr_import.pk, step=1, steps=3, label=_("Contrôles entre les fichiers"))
-        with _whole_reads():
-            _cross_checks(hr_import)
-        progress.report(hr_import.pk, step=2, steps=3, label=_("Rapprochement des personnes"))
-        with _whole_reads():
-            hr_import.summary = summarise(hr_import)
-        hr_import.status = ImportStatus.PREVIEWED
-        hr_import.previewed_at = timezone.now()
+        with quiet_query_log(), _Heartbeat(hr_import, holder=""):
+            _preview(hr_import)
     except FileRefused as refused:
+        hr_import.summary = {
+            "rows": row_counts(hr_import),
+            "rejected": ImportProblem.objects.filter(hr_import=hr_import).count(),
+        }
+        _keep_first_problems(hr_import)
         _discard(hr_import)
         hr_import.status = ImportStatus.REFUSED
         hr_import.refusal = f"{FILE_LABELS.get(refused.file, refused.file)} : {refused.reason}"
@@ -203,8 +317,107 @@ def build_preview(hr_import: HrImport) -> HrImport:
     finally:
         progress.clear(hr_import.pk)
         _advisory_unlock(hr_import.pk)
+        cache.delete(_beat_key(hr_import.pk))
     hr_import.save()
     return hr_import
+
+
+def _preview(hr_import: HrImport) -> None:
+    _stage(hr_import)
+    _analyze(StagedSession, StagedPerson)
+    progress.report(hr_import.pk, step=1, steps=3, label=_("Contrôles entre les fichiers"))
+    with _whole_reads():
+        _cross_checks(hr_import)
+    check_trust(hr_import)
+    progress.report(hr_import.pk, step=2, steps=3, label=_("Rapprochement des personnes"))
+    with _whole_reads():
+        hr_import.summary = summarise(hr_import)
+    hr_import.status = ImportStatus.PREVIEWED
+    hr_import.previewed_at = timezone.now()
+
+
+@contextmanager
+def quiet_query_log():
+    """No debug query log during an import: under DEBUG, Django keeps the SQL of the last
+    9,000 queries of a connection, batches of 2,000 rows included: hundreds of megabytes on a
+    large académie. The log is swapped for one that keeps nothing, then given back."""
+    kept = connection.queries_log
+    connection.queries_log = deque(maxlen=0)
+    try:
+        yield
+    finally:
+        connection.queries_log = kept
+
+
+# Refusals of a whole file ------------------------------------------------------------------
+
+KEPT_PROBLEMS = 200  # rejected lines kept per file of a refused import, to show what is wrong
+MIN_LINE_BYTES = 10  # no GAIA line is shorter: bounds how many lines the rest of a file holds
+
+
+def _share_text(share: float) -> str:
+    return f"{100 * share:.1f}".replace(".", ",").replace(",0", "")
+
+
+def _too_many_rejected(kind: str, rejected: int, lines: int, *, at_least=False) -> FileRefused:
+    values = {
+        "rejected": rejected,
+        "lines": lines,
+        "share": _share_text(rejected / lines),
+        "limit": _share_text(settings.PREAU_HR_MAX_REJECTED_SHARE),
+    }
+    if at_least:
+        text = _(
+            "%(rejected)s lignes rejetées sur les %(lines)s premières (%(share)s %%) : même si "
+            "la suite était valide, le fichier dépasserait les %(limit)s %% de lignes rejetées "
+            "admis. La lecture est arrêtée, le fichier est refusé en entier, rien n’est "
+            "appliqué. Corrigez l’export et déposez-le de nouveau."
+        )
+    else:
+        text = _(
+            "%(rejected)s lignes rejetées sur %(lines)s (%(share)s %%), au-delà des %(limit)s "
+            "%% admis : le fichier est refusé en entier, rien n’est appliqué. Corrigez "
+            "l’export et déposez-le de nouveau."
+        )
+    return FileRefused(kind, text % values)
+
+
+def check_trust(hr_import: HrImport) -> None:
+    """Refuses the whole import (FileRefused) when one of its files cannot be trusted as a
+    picture of the académie: no valid line, or more than PREAU_HR_MAX_REJECTED_SHARE of its
+    lines rejected (exactly the share passes). Cut files are refused while read (gaia.py)."""
+    valid = row_counts(hr_import)
+    rejected = dict(
+        ImportProblem.objects.filter(hr_import=hr_import)
+        .values_list("file")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("file", "n")
+    )
+    limit = settings.PREAU_HR_MAX_REJECTED_SHARE
+    for kind, _reader in _readers(hr_import):
+        good, bad = valid.get(kind, 0), rejected.get(kind, 0)
+        if not good:
+            raise FileRefused(
+                kind,
+                _(
+                    "aucune ligne valide (%(bad)s lignes rejetées) : le fichier est refusé en "
+                    "entier, rien n’est appliqué."
+                )
+                % {"bad": bad},
+            )
+        if bad > limit * (good + bad):
+            raise _too_many_rejected(kind, bad, good + bad)
+
+
+def _keep_first_problems(hr_import: HrImport) -> None:
+    """A refused file of garbage would leave a million rejected lines: the first ones say
+    what is wrong; the report keeps their total."""
+    for kind, _reader in _readers(hr_import):
+        problems = ImportProblem.objects.filter(hr_import=hr_import, file=kind)
+        cut = list(problems.order_by("pk").values_list("pk", flat=True)[KEPT_PROBLEMS:][:1])
+        if cut:
+            problems.filter(pk__gte=cut[0]).delete()
 
 
 # A session-level advisory lock per import on PostgreSQL, held by the analysing worker's
@@ -250,16 +463,26 @@ def _stage(hr_import: HrImport) -> None:
     for kind, reader in _readers(hr_import):
         info = hr_import.files[kind]
         staged, problems = [], []
+        lines = bad = 0
         with default_storage.open(info["path"], "rb") as stream:
             for item in reader(stream):
+                lines += 1
                 if isinstance(item, Problem):
+                    bad += 1
                     problems.append(_problem_row(hr_import, item))
                 else:
                     staged.append(_staged_row(hr_import, kind, item, aliases))
                 if len(staged) >= BATCH or len(problems) >= BATCH:
                     _flush(staged, problems)
                     staged, problems = [], []
-                    done = read_before + _position(stream)
+                    position = _position(stream)
+                    if kind != SOFIA and position:
+                        # Even if the rest of the file were valid lines of the shortest
+                        # kind, the share of rejected lines would be too high: stop here.
+                        at_most = lines + (info["size"] - position) // MIN_LINE_BYTES
+                        if bad > settings.PREAU_HR_MAX_REJECTED_SHARE * at_most:
+                            raise _too_many_rejected(kind, bad, lines, at_least=True)
+                    done = read_before + position
                     progress.report(
                         hr_import.pk,
                         step=0,
@@ -340,9 +563,9 @@ def _staged_row(hr_import: HrImport, kind: str, row, aliases: dict) -> tuple:
             "hr_import_id": hr_import.pk,
             "line": row.line,
             "dispositif_code": row.dispositif_code,
-            "dispositif_title": getattr(row, "dispositif_title", "")[:300],
+            "dispositif_title": getattr(row, "dispositif_title", ""),
             "module_code": row.module_code,
-            "module_title": getattr(row, "module_title", "")[:300],
+            "module_title": getattr(row, "module_title", ""),
             "session_code": row.session_code,
             "group": row.group,
             "starts_on": row.starts_on,
@@ -350,8 +573,8 @@ def _staged_row(hr_import: HrImport, kind: str, row, aliases: dict) -> tuple:
             "ends_on": row.ends_on,
             "end_time": getattr(row, "end_time", None),
             "place_type": getattr(row, "place_type", ""),
-            "place": row.place[:300],
-            "modality": getattr(row, "modality", "")[:100],
+            "place": row.place,
+            "modality": getattr(row, "modality", ""),
             "uai": getattr(row, "uai", ""),
             "capacity": getattr(row, "capacity", None),
         }
@@ -361,9 +584,9 @@ def _staged_row(hr_import: HrImport, kind: str, row, aliases: dict) -> tuple:
         "line": row.line,
         "module_code": row.module_code if kind == INTERVENANTS else None,
         "session_code": row.session_code if kind == STAGIAIRES else "",
-        "last_name": row.last_name[:150],
-        "first_name": row.first_name[:150],
-        "email": row.email[:254],
+        "last_name": row.last_name,
+        "first_name": row.first_name,
+        "email": row.email,
         "canonical_email": canonical_email(row.email, aliases)[:254],
     }
 
@@ -491,6 +714,54 @@ NOT_CARRIED = {
 }
 
 
+def row_counts(hr_import: HrImport) -> dict[str, int]:
+    """Valid (staged) lines per file of an import."""
+    staged = StagedSession.objects.filter(hr_import=hr_import)
+    if hr_import.kind == ImportKind.SOFIA:
+        return {SOFIA: staged.count()}
+    counts = dict(
+        StagedPerson.objects.filter(hr_import=hr_import)
+        .values_list("file")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("file", "n")
+    )
+    return {
+        FORMATIONS: staged.count(),
+        INTERVENANTS: counts.get(INTERVENANTS, 0),
+        STAGIAIRES: counts.get(STAGIAIRES, 0),
+    }
+
+
+RECENT_PICTURES = 5
+
+
+def shrink_baseline(hr_import: HrImport) -> tuple[dict[str, int], object]:
+    """({file: valid lines}, since) of the shrink guard: per file, the largest of the recent
+    imports applied as a full picture (never a guarded nor a refused one), back to the last
+    one whose held removals a manager confirmed (the académie did shrink then)."""
+    pictures = (
+        HrImport.objects.filter(
+            academie=hr_import.academie,
+            kind=hr_import.kind,
+            status=ImportStatus.APPLIED,
+            full_picture=True,
+        )
+        .exclude(pk=hr_import.pk)
+        .order_by("-applied_at", "-pk")
+        .values_list("summary", "applied_at", "removals_confirmed_at")[:RECENT_PICTURES]
+    )
+    baseline: dict[str, int] = {}
+    since = None
+    for summary, applied_at, confirmed_at in pictures:
+        for kind, count in summary.get("rows", {}).items():
+            baseline[kind] = max(baseline.get(kind, 0), count)
+        since = applied_at
+        if confirmed_at is not None:
+            break
+    return baseline, since
+
+
 @dataclass
 class Plan:
     """The differences between the staged rows of an import and the académie's current
@@ -508,49 +779,42 @@ class Plan:
         self.guards = self._guards()
 
     def _guards(self) -> dict[str, str]:
-        """Files that shrank too much since the last applied import: nothing is removed on
-        their basis (a truncated Stagiaires file must not unenrol half an académie)."""
-        previous = (
-            HrImport.objects.filter(
-                academie=self.academie, kind=self.hr_import.kind, status=ImportStatus.APPLIED
-            )
-            .exclude(pk=self.hr_import.pk)
-            .order_by("-applied_at")
-            .first()
-        )
-        if previous is None:
+        """Files that shrank too much against the recent full pictures of the académie: their
+        removals are held for a manager's confirmation (a truncated Stagiaires file must not
+        unenrol half an académie)."""
+        baseline, since = shrink_baseline(self.hr_import)
+        if not baseline:
             return {}
         ratio = settings.PREAU_HR_SHRINK_GUARD
         rows = self.row_counts()
         guards = {}
-        for kind, before in previous.summary.get("rows", {}).items():
+        for kind, before in baseline.items():
             now = rows.get(kind, 0)
-            if before and now < ratio * before:
+            if before and now <= ratio * before:
                 guards[kind] = _(
-                    "%(file)s : %(now)s lignes valides contre %(before)s au dernier import "
-                    "(%(date)s). Le fichier semble tronqué : rien n’est retiré sur sa base."
+                    "%(file)s : %(now)s lignes valides contre %(before)s lors des derniers "
+                    "imports complets (depuis le %(date)s). Le fichier semble tronqué : rien "
+                    "n’est retiré sur sa base sans votre confirmation explicite ; sans elle, "
+                    "les personnes et sessions qu’il omet sont gardées."
                 ) % {
                     "file": FILE_LABELS[kind],
                     "now": now,
                     "before": before,
-                    "date": timezone.localtime(previous.applied_at).strftime("%d/%m/%Y"),
+                    "date": timezone.localtime(since).strftime("%d/%m/%Y"),
                 }
         return guards
 
     def row_counts(self) -> dict[str, int]:
-        if self.hr_import.kind == ImportKind.SOFIA:
-            return {SOFIA: self.staged.count()}
-        counts = dict(
-            self.persons.values_list("file")
-            .annotate(n=Count("pk"))
-            .order_by()
-            .values_list("file", "n")
-        )
-        return {
-            FORMATIONS: self.staged.count(),
-            INTERVENANTS: counts.get(INTERVENANTS, 0),
-            STAGIAIRES: counts.get(STAGIAIRES, 0),
-        }
+        return row_counts(self.hr_import)
+
+    def holds(self, what: str) -> bool:
+        """Whether the removals of `what` (sessions, trainees, trainers) wait for a manager."""
+        files = {
+            "sessions": {self.sessions_file},
+            "trainees": {FORMATIONS, STAGIAIRES},
+            "trainers": {FORMATIONS, INTERVENANTS},
+        }[what]
+        return bool(self.guards.keys() & files)
 
     @property
     def sessions_file(self) -> str:
@@ -562,8 +826,13 @@ class Plan:
         )
 
     def gone_sessions(self):
-        if self.sessions_file in self.guards:
-            return self.current.none()
+        """Sessions the import no longer lists, to mark gone (none while the guard holds)."""
+        return self.current.none() if self.holds("sessions") else self.missing_sessions()
+
+    def held_sessions(self):
+        return self.missing_sessions() if self.holds("sessions") else self.current.none()
+
+    def missing_sessions(self):
         return (
             self.current.filter(source=self.hr_import.kind, gone_since__isnull=True)
             .exclude(Exists(self.staged.filter(session_code=OuterRef("session_code"))))
@@ -602,7 +871,14 @@ class Plan:
         )
 
     def removed_trainees(self):
-        if self.hr_import.kind == ImportKind.SOFIA or self.guards.keys() & {FORMATIONS, STAGIAIRES}:
+        """Trainees the import no longer lists, to remove (none while the guard holds)."""
+        return HrTrainee.objects.none() if self.holds("trainees") else self.missing_trainees()
+
+    def held_trainees(self):
+        return self.missing_trainees() if self.holds("trainees") else HrTrainee.objects.none()
+
+    def missing_trainees(self):
+        if self.hr_import.kind == ImportKind.SOFIA:
             return HrTrainee.objects.none()
         return (
             HrTrainee.objects.filter(hr_session__academie=self.academie)
@@ -632,10 +908,13 @@ class Plan:
         )
 
     def removed_trainers(self):
-        if self.hr_import.kind == ImportKind.SOFIA or self.guards.keys() & {
-            FORMATIONS,
-            INTERVENANTS,
-        }:
+        return HrTrainer.objects.none() if self.holds("trainers") else self.missing_trainers()
+
+    def held_trainers(self):
+        return self.missing_trainers() if self.holds("trainers") else HrTrainer.objects.none()
+
+    def missing_trainers(self):
+        if self.hr_import.kind == ImportKind.SOFIA:
             return HrTrainer.objects.none()
         return HrTrainer.objects.filter(academie=self.academie).exclude(
             Exists(
@@ -682,8 +961,77 @@ def _session_label(row) -> dict:
     }
 
 
+NAMES = 100  # people listed by name in a preview, per list (the rest counted)
+
+
+def _trainee_label(first_name, last_name, email, code, title="") -> str:
+    session = _("session %(code)s") % {"code": code}
+    if title:
+        session += f" ({title})"
+    return f"{first_name} {last_name} <{email}> — {session}"
+
+
+def _trainer_label(first_name, last_name, email, module) -> str:
+    return f"{first_name} {last_name} <{email}> — " + _("module %(code)s") % {"code": module}
+
+
+def _session_text(session) -> str:
+    text = f"{session.dispositif_code} / {session.module_code} / {session.session_code}"
+    if session.group:
+        text += f" / {session.group}"
+    title = session.module_title or session.dispositif_title
+    return text + (f" — {title}" if title else "")
+
+
+def added_people(plan: Plan, limit: int | None = NAMES):
+    """(trainees, trainers) the import adds, as labels, in name order."""
+    trainees = plan.new_trainees().order_by("last_name", "first_name", "session_code", "pk")
+    trainers = plan.new_trainers().order_by("last_name", "first_name", "module_code", "pk")
+    if limit is not None:
+        trainees, trainers = trainees[:limit], trainers[:limit]
+    rows = list(trainees.values_list("first_name", "last_name", "canonical_email", "session_code"))
+    sessions = StagedSession.objects.filter(hr_import=plan.hr_import)
+    if limit is not None:
+        sessions = sessions.filter(session_code__in={row[3] for row in rows})
+    titles = dict(sessions.values_list("session_code", "module_title"))
+    return (
+        [_trainee_label(*row, titles.get(row[3], "")) for row in rows],
+        [
+            _trainer_label(*row)
+            for row in trainers.values_list(
+                "first_name", "last_name", "canonical_email", "module_code"
+            )
+        ],
+    )
+
+
+def removed_people(trainees, trainers, limit: int | None = NAMES):
+    """(trainees, trainers) of the current picture the import would remove, as labels."""
+    trainees = trainees.order_by("last_name", "first_name", "hr_session__session_code", "pk")
+    trainers = trainers.order_by("last_name", "first_name", "module_code", "pk")
+    if limit is not None:
+        trainees, trainers = trainees[:limit], trainers[:limit]
+    return (
+        [
+            _trainee_label(*row)
+            for row in trainees.values_list(
+                "first_name",
+                "last_name",
+                "email",
+                "hr_session__session_code",
+                "hr_session__module_title",
+            )
+        ],
+        [
+            _trainer_label(*row)
+            for row in trainers.values_list("first_name", "last_name", "email", "module_code")
+        ],
+    )
+
+
 def summarise(hr_import: HrImport) -> dict:
-    """What confirming would do, counted; with a few examples of each change."""
+    """What confirming would do, counted; with a few examples of each change, and the people
+    added and removed by name (the first NAMES of each list)."""
     plan = Plan(hr_import)
     changed_count, changed_sample = 0, []
     for _session, row, fields in plan.changed_sessions():
@@ -703,6 +1051,10 @@ def summarise(hr_import: HrImport) -> dict:
                     placeholder_sample.append(f"{first_name} {last_name} <{email}>")
     new_sessions = plan.new_sessions()
     gone = plan.gone_sessions()
+    trainees_added, trainers_added = added_people(plan)
+    trainees_removed, trainers_removed = removed_people(
+        plan.missing_trainees(), plan.missing_trainers()
+    )
     return {
         "rows": plan.row_counts(),
         "rejected": ImportProblem.objects.filter(hr_import=hr_import).count(),
@@ -712,10 +1064,17 @@ def summarise(hr_import: HrImport) -> dict:
         "sessions_changed_sample": changed_sample,
         "sessions_gone": gone.count(),
         "sessions_gone_sample": [_session_label(s) for s in gone[:SAMPLE]],
+        "sessions_held": plan.held_sessions().count(),
         "trainers_new": plan.new_trainers().count(),
         "trainers_removed": plan.removed_trainers().count(),
+        "trainers_held": plan.held_trainers().count(),
         "trainees_new": plan.new_trainees().count(),
         "trainees_removed": plan.removed_trainees().count(),
+        "trainees_held": plan.held_trainees().count(),
+        "trainees_added_names": trainees_added,
+        "trainers_added_names": trainers_added,
+        "trainees_removed_names": trainees_removed,
+        "trainers_removed_names": trainers_removed,
         "people_matched": matched,
         "placeholders": to_create,
         "placeholders_sample": placeholder_sample,
@@ -772,6 +1131,7 @@ def _linked_changes(plan: Plan) -> list[dict]:
 
 @transaction.atomic
 def confirm_import(*, hr_import: HrImport, by: User) -> HrImport:
+    recover(hr_import.academie)
     hr_import = HrImport.objects.select_for_update().get(pk=hr_import.pk)
     if hr_import.status != ImportStatus.PREVIEWED:
         raise ValidationError(_("Cet import n’est pas en attente de confirmation."))
@@ -788,6 +1148,25 @@ def confirm_import(*, hr_import: HrImport, by: User) -> HrImport:
             ),
             code="stale",
         )
+    if hr_import.kind == ImportKind.GAIA:
+        check_day_order(
+            academie=hr_import.academie,
+            day=hr_import.day,
+            checksum=hr_import.checksum,
+            forced_reason=hr_import.forced_reason,
+            exclude=hr_import,
+        )
+    lock = _locked_row(hr_import.academie)
+    if lock is None or (
+        lock.hr_import_id not in {None, hr_import.pk}
+        and HrImport.objects.filter(pk=lock.hr_import_id, status=ImportStatus.APPLYING).exists()
+        and _is_alive(lock)
+    ):
+        raise ValidationError(
+            _("Un autre import est en cours d’application pour cette académie : attendez-le.")
+        )
+    lock.hr_import, lock.holder, lock.heartbeat_at = hr_import, "", timezone.now()
+    lock.save(update_fields=["hr_import", "holder", "heartbeat_at"])
     hr_import.status = ImportStatus.APPLYING
     hr_import.applied_by = by
     hr_import.save(update_fields=["status", "applied_by"])
@@ -830,7 +1209,189 @@ def cancel_import(*, hr_import: HrImport) -> HrImport:
     return hr_import
 
 
+# Pending previews are purged -------------------------------------------------------------
+
+# The keys of a summary that name people: gone with a purged preview.
+NAMED_KEYS = (
+    "placeholders_sample",
+    "trainees_added_names",
+    "trainers_added_names",
+    "trainees_removed_names",
+    "trainers_removed_names",
+)
+
+
+def stale_previews(*, now=None):
+    """Previews left unconfirmed for PREAU_HR_PREVIEW_RETENTION_DAYS days (or imports stuck
+    queued that long)."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(days=settings.PREAU_HR_PREVIEW_RETENTION_DAYS)
+    return HrImport.objects.filter(
+        Q(status=ImportStatus.PREVIEWED, previewed_at__lt=limit)
+        | Q(status=ImportStatus.QUEUED, created_at__lt=limit)
+    ).order_by("pk")
+
+
+def purge_preview(*, hr_import: HrImport) -> bool:
+    """A preview nobody confirmed: its files, staged rows, rejected lines (they hold names
+    and e-mails) and the names of its summary go; its counts stay in the history."""
+    with transaction.atomic():
+        hr_import = HrImport.objects.select_for_update().get(pk=hr_import.pk)
+        if hr_import.status not in {ImportStatus.PREVIEWED, ImportStatus.QUEUED}:
+            return False
+        _discard(hr_import)
+        ImportProblem.objects.filter(hr_import=hr_import).delete()
+        hr_import.summary = {k: v for k, v in hr_import.summary.items() if k not in NAMED_KEYS}
+        hr_import.status = ImportStatus.CANCELLED
+        hr_import.refusal = _(
+            "Aperçu non confirmé en %(days)s jours : supprimé, avec les fichiers, les noms et "
+            "les adresses qu’il contenait. Rien n’a été modifié."
+        ) % {"days": settings.PREAU_HR_PREVIEW_RETENTION_DAYS}
+        hr_import.save(update_fields=["summary", "status", "refusal"])
+    return True
+
+
 APPLY_STEPS = 4
+
+
+# The académie's lock ----------------------------------------------------------------------
+#
+# One ImportLock row per académie names the import confirmed or applying there, and carries a
+# heartbeat. Confirming takes it (heartbeat: the confirmation); the worker that starts the
+# apply claims it (holder: host:pid) and a thread beats every few seconds while it works. A
+# heartbeat older than PREAU_HR_HEARTBEAT_STALE_SECONDS means the worker died; a confirmation
+# no worker claimed within PREAU_HR_APPLY_QUEUE_TIMEOUT_SECONDS expired (a busy queue may
+# delay a start, not keep the académie forever): the import is marked interrupted (its
+# transaction was rolled back: nothing changed) and the académie is free. A worker that
+# comes later finds its import no longer confirmed and does nothing. The row is read with
+# SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite has one writer at a time and ignores
+# it).
+#
+# SQLite admits one writer: while the apply's transaction runs, the heartbeat cannot be
+# written to the row; it goes to the cache too (a file cache shared by the processes of the
+# one machine an embedded database runs on), and either being fresh means alive.
+
+
+def _stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.PREAU_HR_HEARTBEAT_STALE_SECONDS)
+
+
+def _beat_interval() -> float:
+    return max(0.5, settings.PREAU_HR_HEARTBEAT_STALE_SECONDS / 6)
+
+
+def _holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:200]
+
+
+def _beat_key(import_id: int) -> str:
+    return f"hr-import-heartbeat:{import_id}"
+
+
+def _locked_row(academie):
+    """The académie's lock row, locked for this transaction; None when another transaction
+    holds it right now (PostgreSQL's SKIP LOCKED)."""
+    ImportLock.objects.get_or_create(academie=academie)
+    return ImportLock.objects.select_for_update(skip_locked=True).filter(academie=academie).first()
+
+
+def _is_alive(lock: ImportLock) -> bool:
+    """A claimed apply beats; a confirmed one waits for a worker (a busy queue) longer."""
+    if lock.holder:
+        limit = timezone.now() - _stale_after()
+    else:
+        limit = timezone.now() - dt.timedelta(seconds=settings.PREAU_HR_APPLY_QUEUE_TIMEOUT_SECONDS)
+    if lock.heartbeat_at and lock.heartbeat_at > limit:
+        return True
+    beat = cache.get(_beat_key(lock.hr_import_id)) if lock.hr_import_id else None
+    return beat is not None and beat > limit.timestamp()
+
+
+def _analysis_alive(import_id: int) -> bool:
+    """PostgreSQL: the advisory lock the analysing worker's connection holds; SQLite (one
+    machine): the analysis' heartbeat in the shared cache."""
+    if connection.vendor == "postgresql":
+        return _analysis_is_alive(import_id)
+    return _beat_is_fresh(import_id)
+
+
+def _beat(import_id: int) -> None:
+    cache.set(_beat_key(import_id), timezone.now().timestamp(), timeout=3600)
+
+
+def _beat_is_fresh(import_id: int) -> bool:
+    beat = cache.get(_beat_key(import_id))
+    return beat is not None and beat > (timezone.now() - _stale_after()).timestamp()
+
+
+class _Heartbeat:
+    """A thread writing the heartbeat of an analysis or an apply while the work runs: to the
+    cache, and for a claimed apply (holder) to the académie's lock row on PostgreSQL."""
+
+    def __init__(self, hr_import: HrImport, holder: str):
+        self.import_id, self.holder = hr_import.pk, holder
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, name="hr-heartbeat", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    def run(self):
+        from django.db import connection as own
+
+        try:
+            while not self.stop.wait(_beat_interval()):
+                now = timezone.now()
+                _beat(self.import_id)
+                if self.holder and own.vendor == "postgresql":
+                    ImportLock.objects.filter(
+                        hr_import_id=self.import_id, holder=self.holder
+                    ).update(heartbeat_at=now)
+        except Exception:  # a beat missed is a beat missed: the apply goes on
+            logger.exception("HR import %s: heartbeat failed", self.import_id)
+        finally:
+            own.close()
+
+
+def _claim(hr_import: HrImport, holder: str) -> bool:
+    """The worker takes the confirmed import's lock; False when it must not run it: no
+    longer confirmed, another worker on it, or its confirmation stale (then marked)."""
+    with transaction.atomic():
+        lock = _locked_row(hr_import.academie)
+        if lock is None or lock.hr_import_id != hr_import.pk:
+            return False
+        if not _is_alive(lock):
+            stale = True
+        elif lock.holder:
+            return False  # another worker applies it
+        else:
+            lock.holder, lock.heartbeat_at = holder, timezone.now()
+            lock.save(update_fields=["holder", "heartbeat_at"])
+            return True
+    if stale:
+        mark_interrupted(hr_import)
+    return False
+
+
+def _still_ours(hr_import: HrImport, holder: str) -> None:
+    """Inside the apply's transaction, just before it commits: the lock must still be ours (a
+    worker frozen past its heartbeat was taken for dead: its work must not land)."""
+    lock = ImportLock.objects.select_for_update().get(academie=hr_import.academie)
+    if lock.hr_import_id != hr_import.pk or lock.holder != holder:
+        raise RuntimeError("the académie's lock was taken from this apply")
+
+
+def _release(hr_import: HrImport, holder: str = "") -> None:
+    locks = ImportLock.objects.filter(academie=hr_import.academie, hr_import=hr_import)
+    if holder:
+        locks = locks.filter(holder=holder)
+    locks.update(hr_import=None, holder="", heartbeat_at=None)
+    cache.delete(_beat_key(hr_import.pk))
 
 
 def apply_import(hr_import: HrImport) -> HrImport:
@@ -838,25 +1399,34 @@ def apply_import(hr_import: HrImport) -> HrImport:
     hr_import.refresh_from_db()
     if hr_import.status != ImportStatus.APPLYING:
         return hr_import
+    holder = _holder()
+    if not _claim(hr_import, holder):
+        hr_import.refresh_from_db()
+        return hr_import
     try:
-        with _whole_reads():
-            # Held until the end: mark_interrupted() knows by it that the work still runs.
+        with quiet_query_log(), _Heartbeat(hr_import, holder), _whole_reads():
+            # Held until the end: mark_interrupted() cannot mark a running apply failed.
             locked = HrImport.objects.select_for_update().get(pk=hr_import.pk)
-            if locked.status != ImportStatus.APPLYING:  # another worker applied it meanwhile
+            if locked.status != ImportStatus.APPLYING:  # marked interrupted meanwhile
                 return locked
             done = _apply(hr_import)
             hr_import.summary = {**hr_import.summary, "applied": done}
             hr_import.status = ImportStatus.APPLIED
             hr_import.applied_at = timezone.now()
-            hr_import.save(update_fields=["summary", "status", "applied_at"])
+            hr_import.full_picture = not done["guards"]
+            hr_import.save(update_fields=["summary", "status", "applied_at", "full_picture"])
             _discard(hr_import)
-        _analyze(HrSession, HrTrainee, HrTrainer)
+            _still_ours(hr_import, holder)
+        _release(hr_import, holder)
+        with quiet_query_log():
+            _analyze(HrSession, HrTrainee, HrTrainer)
     except Exception:
         logger.exception("HR import %s: apply failed, rolled back", hr_import.pk)
-        HrImport.objects.filter(pk=hr_import.pk).update(
+        HrImport.objects.filter(pk=hr_import.pk, status=ImportStatus.APPLYING).update(
             status=ImportStatus.FAILED,
             refusal=_("Erreur inattendue pendant l’application : rien n’a été modifié."),
         )
+        _release(hr_import, holder)
         with transaction.atomic():  # the rolled-back work is gone; its rows and files too
             _discard(hr_import)
         raise
@@ -865,55 +1435,75 @@ def apply_import(hr_import: HrImport) -> HrImport:
     return hr_import
 
 
+def recover(academie) -> None:
+    """Marks interrupted the imports of the académie whose worker is gone (see above)."""
+    for hr_import in HrImport.objects.filter(
+        academie=academie,
+        status__in=[ImportStatus.QUEUED, ImportStatus.PREVIEWING, ImportStatus.APPLYING],
+    ):
+        mark_interrupted(hr_import)
+
+
 def mark_interrupted(hr_import: HrImport) -> bool:
     """An import left "analysing" or "applying" by a worker that died (killed, machine
-    restarted): the apply's transaction was rolled back by the database, so nothing changed;
-    say so, and free the académie for the next import. Detected on PostgreSQL by the locks a
-    running worker holds (the analysis' advisory lock, the apply's row lock); the embedded
-    SQLite database has neither: there, an administrator marks it failed in the admin."""
+    restarted), or confirmed but never started: the apply's transaction was rolled back by the
+    database, so nothing changed; say so, and free the académie for the next import. An apply
+    is judged by the heartbeat of the académie's lock (both databases); an analysis by the
+    advisory lock its worker holds (PostgreSQL) or its heartbeat in the cache (SQLite)."""
     from django.db import DatabaseError
 
-    if connection.vendor != "postgresql":
-        return False
-    if hr_import.status == ImportStatus.PREVIEWING:
-        if _analysis_is_alive(hr_import.pk):
+    if hr_import.status == ImportStatus.QUEUED:
+        waited = timezone.now() - hr_import.created_at
+        if waited.total_seconds() <= settings.PREAU_HR_APPLY_QUEUE_TIMEOUT_SECONDS:
+            return False
+        reason = _(
+            "L’analyse n’a pas démarré à temps (aucun traitement en arrière-plan disponible) : "
+            "rien n’a été modifié. Déposez de nouveau les fichiers."
+        )
+    elif hr_import.status == ImportStatus.PREVIEWING:
+        if _analysis_alive(hr_import.pk):
             return False
         reason = _(
             "L’analyse a été interrompue (arrêt du serveur). Déposez de nouveau les fichiers."
         )
     elif hr_import.status == ImportStatus.APPLYING:
-        if hr_import.task_id and _apply_task_waits(hr_import.task_id):
+        lock = ImportLock.objects.filter(academie=hr_import.academie).first()
+        if lock is not None and lock.hr_import_id == hr_import.pk and _is_alive(lock):
             return False
-        reason = _(
-            "L’application a été interrompue (arrêt du serveur) : rien n’a été modifié. "
-            "Déposez de nouveau les fichiers."
-        )
+        if lock is not None and lock.hr_import_id == hr_import.pk and not lock.holder:
+            reason = _(
+                "L’application n’a pas démarré à temps (aucun traitement en arrière-plan "
+                "disponible) : rien n’a été modifié. Déposez de nouveau les fichiers."
+            )
+        else:
+            reason = _(
+                "L’application a été interrompue (arrêt du serveur) : rien n’a été modifié. "
+                "Déposez de nouveau les fichiers."
+            )
     else:
         return False
     try:
         with transaction.atomic():
-            row = HrImport.objects.select_for_update(nowait=True).get(pk=hr_import.pk)
+            if hr_import.status == ImportStatus.APPLYING:
+                lock = _locked_row(hr_import.academie)
+                if lock is None:  # being claimed or checked right now
+                    return False
+                if lock.hr_import_id == hr_import.pk and _is_alive(lock):
+                    return False
+            nowait = connection.features.has_select_for_update_nowait
+            rows = HrImport.objects.select_for_update(nowait=nowait)
+            row = rows.get(pk=hr_import.pk)
             if row.status != hr_import.status:
                 return False
             row.status = ImportStatus.FAILED
             row.refusal = reason
             row.save(update_fields=["status", "refusal"])
+            _release(hr_import)
     except DatabaseError:  # locked: the apply is running
         return False
     _discard(hr_import)
     hr_import.refresh_from_db()
     return True
-
-
-def _apply_task_waits(task_id: str) -> bool:
-    from django_tasks import TaskResultStatus
-
-    from .tasks import apply_import as apply_task
-
-    try:
-        return apply_task.get_result(task_id).status == TaskResultStatus.READY
-    except Exception:  # the result is gone (another backend, purged): the lock decides
-        return False
 
 
 def _step(hr_import, step, label, done=0, total=0):
@@ -931,8 +1521,112 @@ def _apply(hr_import: HrImport) -> dict:
         done["placeholders"] = emails
         _step(hr_import, 2, _("Formateurs et stagiaires"))
         done.update(_apply_persons(plan))
+    done.update(_hold_removals(plan))
     _step(hr_import, 3, _("Inscriptions dans les sessions liées"))
     done.update(sync_links(academie=hr_import.academie))
+    return done
+
+
+def _hold_removals(plan: Plan) -> dict:
+    """The removals the shrink guard held back, kept by name until a manager confirms them."""
+    held = {"sessions_held": 0, "trainees_held": 0, "trainers_held": 0}
+    kinds = (
+        ("sessions_held", HeldRemoval.Kind.SESSION, "hr_session", plan.held_sessions()),
+        (
+            "trainees_held",
+            HeldRemoval.Kind.TRAINEE,
+            "trainee",
+            plan.held_trainees().select_related("hr_session"),
+        ),
+        ("trainers_held", HeldRemoval.Kind.TRAINER, "trainer", plan.held_trainers()),
+    )
+    for key, kind, field, queryset in kinds:
+        for chunk in _chunks(queryset.order_by("pk").iterator(chunk_size=BATCH)):
+            HeldRemoval.objects.bulk_create(
+                [
+                    HeldRemoval(
+                        hr_import=plan.hr_import,
+                        kind=kind,
+                        label=_held_label(kind, item)[:600],
+                        **{field: item},
+                    )
+                    for item in chunk
+                ]
+            )
+            held[key] += len(chunk)
+    return held
+
+
+def _held_label(kind, item) -> str:
+    if kind == HeldRemoval.Kind.SESSION:
+        return _session_text(item)
+    if kind == HeldRemoval.Kind.TRAINEE:
+        session = item.hr_session
+        return _trainee_label(
+            item.first_name,
+            item.last_name,
+            item.email,
+            session.session_code,
+            session.module_title or session.dispositif_title,
+        )
+    return _trainer_label(item.first_name, item.last_name, item.email, item.module_code)
+
+
+@transaction.atomic
+def confirm_held_removals(*, hr_import: HrImport, count: int, by: User) -> dict:
+    """Applies the removals the shrink guard held for `hr_import`, after a manager read their
+    list: `count` is the number shown to them (a list that changed meanwhile is refused)."""
+    hr_import = HrImport.objects.select_for_update().get(pk=hr_import.pk)
+    held = HeldRemoval.objects.filter(hr_import=hr_import)
+    if hr_import.status != ImportStatus.APPLIED or hr_import.removals_confirmed_at:
+        raise ValidationError(_("Aucun retrait n’attend de confirmation pour cet import."))
+    latest = (
+        HrImport.objects.filter(
+            academie=hr_import.academie, kind=hr_import.kind, status=ImportStatus.APPLIED
+        )
+        .order_by("-applied_at", "-pk")
+        .first()
+    )
+    if latest != hr_import or _running(hr_import.academie):
+        raise ValidationError(
+            _(
+                "Un import plus récent a été appliqué ou est en cours : ces retraits ne "
+                "décrivent plus l’académie. Confirmez ceux de l’import le plus récent."
+            )
+        )
+    total = held.count()
+    if total == 0:
+        raise ValidationError(_("Aucun retrait n’attend de confirmation pour cet import."))
+    if total != count:
+        raise ValidationError(
+            _("La liste des retraits a changé (%(n)s au lieu de %(shown)s) : relisez-la.")
+            % {"n": total, "shown": count}
+        )
+    done = {
+        "sessions_gone": HrSession.objects.filter(
+            pk__in=held.filter(kind=HeldRemoval.Kind.SESSION).values("hr_session_id"),
+            gone_since__isnull=True,
+        ).update(gone_since=timezone.now()),
+        "trainees_removed": _delete(
+            HrTrainee.objects.filter(
+                pk__in=held.filter(kind=HeldRemoval.Kind.TRAINEE).values("trainee_id")
+            )
+        ),
+        "trainers_removed": _delete(
+            HrTrainer.objects.filter(
+                pk__in=held.filter(kind=HeldRemoval.Kind.TRAINER).values("trainer_id")
+            )
+        ),
+    }
+    held.delete()
+    done.update(sync_links(academie=hr_import.academie))
+    hr_import.removals_confirmed_at = timezone.now()
+    hr_import.removals_confirmed_by = by
+    hr_import.full_picture = True
+    hr_import.summary = {**hr_import.summary, "confirmed_removals": done}
+    hr_import.save(
+        update_fields=["removals_confirmed_at", "removals_confirmed_by", "full_picture", "summary"]
+    )
     return done
 
 
@@ -966,6 +1660,11 @@ def _apply_sessions(plan: Plan) -> dict:
     return {"sessions_new": created, "sessions_changed": changed, "sessions_gone": gone}
 
 
+def _delete(queryset) -> int:
+    """Deletes, and counts the rows of the queryset's model only (not what cascades)."""
+    return queryset.delete()[1].get(queryset.model._meta.label, 0)
+
+
 def _apply_people(plan: Plan) -> int:
     """Creates the placeholder accounts of the people nobody has an account for."""
     created = 0
@@ -984,8 +1683,8 @@ def _apply_people(plan: Plan) -> int:
 
 
 def _apply_persons(plan: Plan) -> dict:
-    removed_trainers = plan.removed_trainers().delete()[0]
-    removed_trainees = plan.removed_trainees().delete()[0]
+    removed_trainers = _delete(plan.removed_trainers())
+    removed_trainees = _delete(plan.removed_trainees())
     new_trainers = new_trainees = 0
     for chunk in _chunks(plan.new_trainers().order_by("pk").iterator(chunk_size=BATCH)):
         users = people.match_users(row.canonical_email for row in chunk)

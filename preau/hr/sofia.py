@@ -26,6 +26,7 @@ from .gaia import (
     MAX_DISPOSITIF_LENGTH,
     MAX_GROUP_LENGTH,
     MAX_MODULE_ID,
+    MAX_PLACE_LENGTH,
     MAX_SESSION_LENGTH,
     FileRefused,
     Problem,
@@ -34,6 +35,7 @@ from .gaia import (
 )
 
 SOFIA = "sofia"
+MAX_MODALITY_LENGTH = 100
 HEADER_SEARCH_ROWS = 30
 ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T].*)?")
 
@@ -205,6 +207,13 @@ def _row(number: int, cells, positions: dict[str, int]) -> SofiaRow | Problem | 
     check_period(starts_on, None, ends_on, None, reasons)
     uai = _uai(cell("uai"), reasons)
     capacity = _capacity(cell("capacity"), reasons)
+    modality, place = _text(cell("modality")), _text(cell("place"))
+    for value, limit, label in (
+        (modality, MAX_MODALITY_LENGTH, "modalité"),
+        (place, MAX_PLACE_LENGTH, "lieu"),
+    ):
+        if len(value) > limit:
+            reasons.append(f"{label} trop long ({len(value)} caractères, au plus {limit})")
     if reasons:
         excerpt = " | ".join(_text(value) for value in cells)[:EXCERPT_LENGTH]
         return Problem(SOFIA, number, " ; ".join(reasons), excerpt, session_code or "")
@@ -216,9 +225,9 @@ def _row(number: int, cells, positions: dict[str, int]) -> SofiaRow | Problem | 
         session_code=session_code,
         starts_on=starts_on,
         ends_on=ends_on,
-        modality=_text(cell("modality")),
+        modality=modality,
         uai=uai,
-        place=_text(cell("place")),
+        place=place,
         capacity=capacity,
     )
 

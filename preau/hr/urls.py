@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/<int:pk>/confirmer/", views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/recalculer/", views.import_refresh, name="import_refresh"),
     path("imports/<int:pk>/abandonner/", views.import_cancel, name="import_cancel"),
+    path("imports/<int:pk>/retirer/", views.import_confirm_removals, name="import_removals"),
     path("sessions-gaia/", views.hr_sessions, name="hr_sessions"),
     path("sessions-gaia/<int:pk>/creer/", views.create_from_hr, name="create_from_hr"),
     path("session/<int:pk>/liens/", views.session_links, name="session_links"),

@@ -52,6 +52,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                         academie=form.cleaned_data["academie"],
                         uploads={k: form.cleaned_data[k] for k in services.GAIA_FILES},
                         by=request.user,
+                        forced_reason=form.cleaned_data["forced_reason"],
                     )
                 else:
                     hr_import = services.start_sofia_import(
@@ -82,11 +83,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hr_import = access.get_import_or_404(request.user, pk)
     context = {"hr_import": hr_import, "progress": None}
     if hr_import.is_running:
-        current = progress.read(hr_import.pk)
-        if current is None and services.mark_interrupted(hr_import):
+        # A dead worker's last progress may linger in the cache: its heartbeat decides.
+        if services.mark_interrupted(hr_import):
             context["hr_import"] = hr_import
         else:
-            context["progress"] = current or {"percent": 0, "label": ""}
+            context["progress"] = progress.read(hr_import.pk) or {"percent": 0, "label": ""}
     if request.htmx and request.GET.get("partial") == "status":
         if not context["progress"]:
             # Done: the whole page shows the preview or the report.
@@ -95,18 +96,22 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return response
         return render(request, "hr/import.html#status", context)
     problems = Paginator(hr_import.problems.all(), PAGE_SIZE).get_page(request.GET.get("page"))
-    context.update(_report(hr_import), problems=problems)
+    held = Paginator(hr_import.held.all(), PAGE_SIZE).get_page(request.GET.get("retraits"))
+    context.update(_report(hr_import), problems=problems, held=held)
     return render(request, "hr/import.html", context)
 
 
 ROW_LABELS = (
-    ("sessions_new", _lazy("Sessions GAIA nouvelles")),
-    ("sessions_changed", _lazy("Sessions GAIA modifiées")),
-    ("sessions_gone", _lazy("Sessions GAIA disparues (gardées pour l’historique)")),
+    ("sessions_new", _lazy("Sessions %(source)s nouvelles")),
+    ("sessions_changed", _lazy("Sessions %(source)s modifiées")),
+    ("sessions_gone", _lazy("Sessions %(source)s disparues (gardées pour l’historique)")),
     ("trainers_new", _lazy("Formateurs ajoutés à un module")),
     ("trainers_removed", _lazy("Formateurs retirés d’un module")),
     ("trainees_new", _lazy("Stagiaires ajoutés à une session")),
     ("trainees_removed", _lazy("Stagiaires retirés d’une session")),
+    ("sessions_held", _lazy("Sessions omises : retrait en attente de confirmation")),
+    ("trainers_held", _lazy("Formateurs omis : retrait en attente de confirmation")),
+    ("trainees_held", _lazy("Stagiaires omis : retrait en attente de confirmation")),
     ("people_matched", _lazy("Personnes retrouvées par leur adresse électronique")),
     ("placeholders", _lazy("Comptes en attente à créer (personnes inconnues)")),
     ("enrolled", _lazy("Inscriptions faites dans les sessions liées")),
@@ -122,9 +127,21 @@ def _report(hr_import) -> dict:
     summary = hr_import.summary
     figures = summary.get("applied", summary) if hr_import.status == "applied" else summary
     figures = {**figures, "rejected": summary.get("rejected", 0)}
+    confirmed = summary.get("confirmed_removals")
+    if hr_import.status == "applied" and confirmed:
+        # The held removals were confirmed since: they are removals now, none is held.
+        for what in ("trainees", "trainers"):
+            figures[f"{what}_removed"] = (
+                figures.get(f"{what}_removed", 0) + confirmed[f"{what}_removed"]
+            )
+            figures[f"{what}_held"] = 0
+        figures["sessions_gone"] = figures.get("sessions_gone", 0) + confirmed["sessions_gone"]
+        figures["sessions_held"] = 0
     if hr_import.status == "applied" and "people_matched" in summary:
         figures["people_matched"] = summary["people_matched"]
-    rows = [(label, figures[key]) for key, label in ROW_LABELS if key in figures]
+    # A SOFIA import's sessions are SOFIA's: labels name the source of the import.
+    source = {"source": "SOFIA" if hr_import.kind == "sofia" else "GAIA"}
+    rows = [(str(label) % source, figures[key]) for key, label in ROW_LABELS if key in figures]
 
     def session_text(item):
         text = f"{item['dispositif']} / {item['module']} / {item['code']}"
@@ -150,13 +167,67 @@ def _report(hr_import) -> dict:
         ),
         (_("Exemples de comptes en attente à créer"), summary.get("placeholders_sample", [])),
     ]
+    # Held removals: listed by the page's own table once applied; named as held until then.
+    held_trainees = figures.get("trainees_held", 0)
+    held_trainers = figures.get("trainers_held", 0)
+    applied = hr_import.status == "applied"
+    names = [
+        (
+            _("Stagiaires ajoutés"),
+            summary.get("trainees_added_names", []),
+            figures.get("trainees_new", 0),
+        ),
+        (
+            _("Stagiaires omis par le fichier : retrait en attente de votre confirmation")
+            if held_trainees
+            else _("Stagiaires retirés"),
+            summary.get("trainees_removed_names", []),
+            figures.get("trainees_removed", 0) + held_trainees,
+        ),
+        (
+            _("Formateurs ajoutés"),
+            summary.get("trainers_added_names", []),
+            figures.get("trainers_new", 0),
+        ),
+        (
+            _("Formateurs omis par le fichier : retrait en attente de votre confirmation")
+            if held_trainers
+            else _("Formateurs retirés"),
+            summary.get("trainers_removed_names", []),
+            figures.get("trainers_removed", 0) + held_trainers,
+        ),
+    ]
+    if applied:  # the held ones are in the table of held removals, not twice
+        names = [names[0], names[2]] + [
+            entry
+            for entry, held in ((names[1], held_trainees), (names[3], held_trainers))
+            if not held
+        ]
     return {
         "rows": rows,
+        "names": [(title, items, total, total - len(items)) for title, items, total in names],
+        "held_action": _held_action(summary.get("applied", {})),
         "samples": samples,
         "guards": figures.get("guards", summary.get("guards", [])),
         "linked": summary.get("linked", []),
         "files": list(hr_import.files.values()),
     }
+
+
+def _held_action(applied: dict) -> str:
+    """« Retirer ces 212 stagiaires et ces 3 formateurs »: the button says what it does."""
+    parts = []
+    for key, one, many in (
+        ("trainees_held", _("ce stagiaire"), _("ces %(n)s stagiaires")),
+        ("trainers_held", _("ce formateur"), _("ces %(n)s formateurs")),
+        ("sessions_held", _("cette session"), _("ces %(n)s sessions")),
+    ):
+        n = applied.get(key, 0)
+        if n:
+            parts.append(one if n == 1 else many % {"n": n})
+    if not parts:
+        return ""
+    return _("Retirer %(what)s") % {"what": _(" et ").join(parts)}
 
 
 @require_POST
@@ -166,6 +237,35 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         services.confirm_import(hr_import=hr_import, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    return redirect("hr:import", pk)
+
+
+@require_POST
+def import_confirm_removals(request: HttpRequest, pk: int) -> HttpResponse:
+    """The manager read the held removals' list and confirms them all (their number, as
+    shown, comes with the form: a list that changed meanwhile is refused)."""
+    hr_import = access.get_import_or_404(request.user, pk)
+    try:
+        count = int(request.POST.get("count", ""))
+    except ValueError:
+        count = -1
+    try:
+        done = services.confirm_held_removals(hr_import=hr_import, count=count, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Retraits appliqués : %(trainees)s stagiaires, %(trainers)s formateurs, "
+                "%(sessions)s sessions disparues."
+            )
+            % {
+                "trainees": done["trainees_removed"],
+                "trainers": done["trainers_removed"],
+                "sessions": done["sessions_gone"],
+            },
+        )
     return redirect("hr:import", pk)
 
 

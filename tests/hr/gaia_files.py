@@ -48,15 +48,21 @@ def trainee(session, last_name, first_name, email) -> str:
     return "|".join(["STAGIAIRE", session, last_name, first_name, email])
 
 
-def encode(lines: list[str]) -> bytes:
-    return "".join(line + "\r\n" for line in lines).encode("cp1252")
+def encode(lines: list[str], end: str = "\r\n") -> bytes:
+    return "".join(line + end for line in lines).encode("cp1252")
 
 
-def gaia_uploads(formations, trainers, trainees, *, academie="A070", day=DAY) -> dict:
+def gaia_uploads(formations, trainers, trainees, *, academie="A070", day=DAY, end="\r\n"):
+    """The three files of a day; `end="\\n"` writes the same lines as other bytes (another
+    checksum: not the same files)."""
     return {
-        "formations": SimpleUploadedFile(f"{academie}_Formations_{day}.csv", encode(formations)),
-        "intervenants": SimpleUploadedFile(f"{academie}_Intervenants_{day}.csv", encode(trainers)),
-        "stagiaires": SimpleUploadedFile(f"{academie}_Stagiaires_{day}.csv", encode(trainees)),
+        "formations": SimpleUploadedFile(
+            f"{academie}_Formations_{day}.csv", encode(formations, end)
+        ),
+        "intervenants": SimpleUploadedFile(
+            f"{academie}_Intervenants_{day}.csv", encode(trainers, end)
+        ),
+        "stagiaires": SimpleUploadedFile(f"{academie}_Stagiaires_{day}.csv", encode(trainees, end)),
     }
 
 

@@ -185,7 +185,7 @@ def test_trainers_file_with_unix_line_ends():
     ]
 
 
-def test_trainees_file_without_a_final_line_break():
+def test_trainees_file_with_windows_line_ends():
     items = read(iter_trainees, "A014_Stagiaires_20260915.csv")
     assert items == [
         TraineeRow(1, "000123", "D'Almeida", "Zoé", "zoe.dalmeida@ac-normandie.fr"),
@@ -194,6 +194,58 @@ def test_trainees_file_without_a_final_line_break():
         TraineeRow(4, "125", "N'Guessan", "Jérôme", "jerome.nguessan@ac-rouen.fr"),
         TraineeRow(5, "126", "Françoise", "Cécile-Anaïs", "cecile-anais.francoise@ac-normandie.fr"),
     ]
+
+
+@pytest.mark.parametrize("cut", [b"\r\n", b"\n", b"e.fr\r\n"])
+def test_a_file_whose_last_line_has_no_line_end_is_refused_as_cut(cut):
+    content = (FILES / "A014_Stagiaires_20260915.csv").read_bytes()
+    assert content.endswith(cut)
+    with pytest.raises(FileRefused) as refused:
+        list(iter_trainees(io.BytesIO(content.removesuffix(cut))))
+    assert refused.value.file == STAGIAIRES
+    assert refused.value.reason.startswith(
+        "La dernière ligne du fichier Stagiaires (n° 5) n’a pas de fin de ligne : le fichier "
+        "semble coupé"
+    )
+
+
+def test_a_file_whose_last_line_has_the_wrong_field_count_is_refused_as_cut():
+    content = (FILES / "A014_Stagiaires_20260915.csv").read_bytes()
+    cut = content + "STAGIAIRES|126|Martin|Léa\r\n".encode("cp1252")
+    with pytest.raises(FileRefused) as refused:
+        list(iter_trainees(io.BytesIO(cut)))
+    assert refused.value.reason.startswith(
+        "La dernière ligne du fichier Stagiaires (n° 6) a 4 champs au lieu de 5 : le fichier "
+        "semble coupé"
+    )
+    # The same line further up is only a rejected line.
+    items = list(iter_trainees(io.BytesIO(cut + trainee_line(1))))
+    assert problems(items) == {6: "4 champs au lieu de 5"}
+
+
+def test_names_titles_and_places_longer_than_their_column_are_refused_on_their_line():
+    lines = [
+        "STAGIAIRES|123|" + "N" * 151 + "|Léa|lea@ac-normandie.fr",
+        "STAGIAIRES|123|Martin|" + "P" * 151 + "|lea@ac-normandie.fr",
+        "STAGIAIRES|123|Martin|Léa|" + "l" * 250 + "@ac-normandie.fr",
+        "STAGIAIRES|123|" + "N" * 150 + "|Léa|lea@ac-normandie.fr",
+    ]
+    items = list(iter_trainees(io.BytesIO("".join(x + "\r\n" for x in lines).encode("cp1252"))))
+    found = problems(items)
+    assert found[1].startswith("nom trop long : « NNN")
+    assert found[1].endswith("(151 caractères, au plus 150)")
+    assert found[2].startswith("prénom trop long")
+    assert found[3] == "adresse électronique trop longue (266 caractères, au plus 254)"
+    assert [row.last_name for row in rows(items)] == ["N" * 150]  # at the limit: kept whole
+    formation = "FORMATIONS|26A0140001|{}|1|{}|2|01|01/10/2026|08:30|01/10/2026|17:05|E|{}|\r\n"
+    for title, module, place, word in (
+        ("T" * 301, "M", "Caen", "intitulé du dispositif trop long"),
+        ("T", "M" * 301, "Caen", "intitulé du module trop long"),
+        ("T", "M", "L" * 301, "lieu trop long"),
+    ):
+        raw = formation.format(title, module, place).encode("cp1252")
+        (problem,) = list(iter_formations(io.BytesIO(raw)))
+        assert problem.reason.startswith(word)
 
 
 def test_an_uploaded_file_is_read_like_a_file_on_disk():
@@ -249,7 +301,7 @@ def test_problem_keeps_file_and_excerpt():
 
 def test_excerpt_is_cut_to_200_characters():
     line = "STAGIAIRES|123|" + "é" * 300 + "|Léa\r\n"
-    (problem,) = list(iter_trainees(io.BytesIO(line.encode("cp1252"))))
+    problem, _row = list(iter_trainees(io.BytesIO(line.encode("cp1252") + trainee_line(1))))
     assert problem.reason == "4 champs au lieu de 5"
     assert problem.excerpt == ("STAGIAIRES|123|" + "é" * 300)[:200]
     assert len(problem.excerpt) == 200
@@ -291,7 +343,9 @@ def test_a_module_id_too_large_for_the_database_is_rejected():
 
 
 def test_times_with_seconds_and_single_digit_hours():
-    line = "FORMATIONS|26A0140001|Titre|1|Module|2|01|01/10/2026|8:30:00|01/10/2026|17:05|E|Caen|"
+    line = (
+        "FORMATIONS|26A0140001|Titre|1|Module|2|01|01/10/2026|8:30:00|01/10/2026|17:05|E|Caen|\r\n"
+    )
     (row,) = list(iter_formations(io.BytesIO(line.encode("cp1252"))))
     assert (row.start_time, row.end_time) == (dt.time(8, 30), dt.time(17, 5))
 

@@ -4,6 +4,7 @@ people, bad input. Files are small, hand-written, Windows-1252 (tests/hr/gaia_fi
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from preau.accounts.models import Role, User
 from preau.hr import services
@@ -95,16 +96,36 @@ def test_applying_creates_the_sessions_people_and_placeholders(
     assert not any(default_storage.exists(f["path"]) for f in hr_import.files.values())
 
 
-def test_the_same_files_twice_change_nothing_the_second_time(manager, academie):
-    run(manager, academie)
-    snapshot = (
+def _picture():
+    return (
         User.objects.count(),
         list(HrSession.objects.values_list("pk", *HrSession.DATA_FIELDS, "gone_since")),
         list(HrTrainee.objects.values_list("pk", flat=True)),
         list(HrTrainer.objects.values_list("pk", flat=True)),
     )
 
-    second = preview(manager, academie)
+
+def test_the_same_files_twice_are_recognised_as_applied_and_change_nothing(manager, academie):
+    run(manager, academie)
+    snapshot = _picture()
+
+    with pytest.raises(ValidationError) as error:
+        preview(manager, academie)
+
+    assert error.value.messages == [
+        "Ces fichiers du 15/09/2026 ont déjà été appliqués le "
+        f"{timezone.localtime(HrImport.objects.get().applied_at):%d/%m/%Y à %H:%M} : les "
+        "importer de nouveau ne changerait rien."
+    ]
+    assert HrImport.objects.count() == 1
+    assert _picture() == snapshot
+
+
+def test_the_same_lines_twice_change_nothing_the_second_time(manager, academie):
+    run(manager, academie)
+    snapshot = _picture()
+
+    second = preview(manager, academie, end="\n")  # same lines, other bytes
     counts = {
         k: v for k, v in second.summary.items() if isinstance(v, int) and k != "people_matched"
     }
@@ -113,19 +134,15 @@ def test_the_same_files_twice_change_nothing_the_second_time(manager, academie):
     apply(second, manager)
 
     assert second.summary["applied"]["sessions_changed"] == 0
-    assert (
-        User.objects.count(),
-        list(HrSession.objects.values_list("pk", *HrSession.DATA_FIELDS, "gone_since")),
-        list(HrTrainee.objects.values_list("pk", flat=True)),
-        list(HrTrainer.objects.values_list("pk", flat=True)),
-    ) == snapshot
+    assert _picture() == snapshot
 
 
 def test_changed_and_gone_sessions_are_found(manager, academie):
     run(manager, academie)
     moved = [formation("900001", place="Salle polyvalente, Hérouville"), formation("900003")]
 
-    hr_import = preview(manager, academie, formations=moved, trainees=TRAINEES[:2])
+    newcomer = trainee("900003", "Martin", "Léa", "lea.martin@ac-normandie.fr")
+    hr_import = preview(manager, academie, formations=moved, trainees=[*TRAINEES[:2], newcomer])
 
     summary = hr_import.summary
     assert (summary["sessions_new"], summary["sessions_changed"], summary["sessions_gone"]) == (
@@ -141,8 +158,9 @@ def test_changed_and_gone_sessions_are_found(manager, academie):
 
 
 def test_every_bad_line_is_reported_with_its_file_and_number_and_the_rest_is_imported(
-    manager, academie
+    manager, academie, settings
 ):
+    settings.PREAU_HR_MAX_REJECTED_SHARE = 0.9  # small files: most of their lines are wrong
     formations = [
         formation("900001"),
         formation("900004", start="31/02/2026"),  # line 2: no such date
@@ -183,7 +201,8 @@ def test_every_bad_line_is_reported_with_its_file_and_number_and_the_rest_is_imp
     assert HrTrainee.objects.count() == 1
 
 
-def test_a_rejected_session_line_does_not_make_the_session_disappear(manager, academie):
+def test_a_rejected_session_line_does_not_make_the_session_disappear(manager, academie, settings):
+    settings.PREAU_HR_MAX_REJECTED_SHARE = 0.5  # one line of two: exactly the share admitted
     run(manager, academie)
     broken = [FORMATIONS[0], formation("900002", group="02", start="31/02/2026")]
 
@@ -241,7 +260,7 @@ def test_a_truncated_stagiaires_file_removes_nobody(manager, academie):
 
 def test_a_preview_made_before_another_import_was_applied_must_be_recalculated(manager, academie):
     first = preview(manager, academie)
-    second = preview(manager, academie)
+    second = preview(manager, academie, end="\n")
     apply(first, manager)
 
     with pytest.raises(ValidationError, match="relancez"):
@@ -447,7 +466,10 @@ def test_a_session_is_created_from_a_gaia_session_in_one_step(manager, academie,
     assert session.enrolments.count() == 2
 
 
-def test_a_rejected_session_line_with_long_titles_still_keeps_its_session(manager, academie):
+def test_a_rejected_session_line_with_long_titles_still_keeps_its_session(
+    manager, academie, settings
+):
+    settings.PREAU_HR_MAX_REJECTED_SHARE = 0.5
     run(manager, academie)
     long_title = "Plan français : " + "lecture, écriture et compréhension " * 8
     broken = [

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from preau.accounts.models import User
 from preau.hr import services
-from preau.hr.models import HrImport, HrSession, HrTrainee, ImportStatus
+from preau.hr.models import HrImport, HrSession, HrTrainee, ImportLock, ImportStatus
 from tests import factories
 
 from .gaia_files import FORMATIONS, TRAINEES, TRAINERS, gaia_uploads
@@ -44,35 +44,50 @@ services.apply_import(HrImport.objects.get(pk=int(sys.argv[1])))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_import_killed_half_way_leaves_the_database_as_before(cast, territory):
+def test_an_import_killed_half_way_leaves_the_database_as_before_and_the_academie_free(
+    cast, territory, settings, monkeypatch
+):
+    """A real worker process applies, beats, is killed mid-apply: nothing changed, the
+    académie is importable again once the heartbeat is stale, and the re-run is complete."""
     if connection.vendor != "postgresql":
         pytest.skip("needs a database that a second process can reach (PostgreSQL)")
-    manager = cast["manager"]
-    hr_import = services.build_preview(
-        services.start_gaia_import(
-            academie=territory["academie"],
-            uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES),
-            by=manager,
+    settings.PREAU_HR_HEARTBEAT_STALE_SECONDS = 3
+    monkeypatch.setattr(services, "_enqueue_apply", lambda import_id: None)  # our worker
+    manager, academie = cast["manager"], territory["academie"]
+
+    def upload():
+        return services.build_preview(
+            services.start_gaia_import(
+                academie=academie,
+                uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES),
+                by=manager,
+            )
         )
-    )
-    # Confirmed, as confirm_import does, without running the task here.
-    HrImport.objects.filter(pk=hr_import.pk).update(status=ImportStatus.APPLYING)
+
+    hr_import = services.confirm_import(hr_import=upload(), by=manager)
     users_before = User.objects.count()
     db = connection.settings_dict
     host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    url = f"postgres://{db['USER'] or 'postgres'}@{host}/{db['NAME']}"
+    url = f"postgres://{db['USER'] or 'postgres'}:{db['PASSWORD']}@{host}/{db['NAME']}"
     process = subprocess.Popen(
         [sys.executable, "-c", STALL, str(hr_import.pk)],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        env={
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "PREAU_HR_HEARTBEAT_STALE_SECONDS": "3",
+        },
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         ready, _, _ = select.select([process.stdout], [], [], 60)
         assert ready and process.stdout.readline().strip() == "half-way"
+        time.sleep(4)  # longer than the stale delay: the worker's heartbeat keeps it alive
         hr_import.refresh_from_db()
-        assert not services.mark_interrupted(hr_import)  # it runs: its lock says so
+        assert not services.mark_interrupted(hr_import)
+        assert ImportLock.objects.get(academie=academie).holder.endswith(f":{process.pid}")
     finally:
         process.kill()
         process.wait()
@@ -83,12 +98,18 @@ def test_an_import_killed_half_way_leaves_the_database_as_before(cast, territory
     assert User.objects.count() == users_before
     hr_import.refresh_from_db()
     assert hr_import.status == ImportStatus.APPLYING
-    for _attempt in range(100):  # the killed backend's row lock goes a moment later
+    for _attempt in range(200):  # stale after 3 s; the killed backend's locks go meanwhile
         if services.mark_interrupted(hr_import):
             break
         time.sleep(0.05)
     assert hr_import.status == ImportStatus.FAILED
     assert "interrompue" in hr_import.refusal
+
+    again = services.confirm_import(hr_import=upload(), by=manager)  # importable again
+    assert services.apply_import(again).status == ImportStatus.APPLIED
+    assert HrSession.objects.count() == 2
+    assert HrTrainee.objects.count() == 4
+    assert ImportLock.objects.get(academie=academie).hr_import is None
 
 
 def sofia_plan(rows) -> SimpleUploadedFile:
@@ -162,7 +183,8 @@ def test_sofia_plan_creates_sessions_with_capacity_and_is_idempotent(cast, terri
     )
 
 
-def test_sofia_bad_rows_are_reported_and_gaia_keeps_sofias_details(cast, territory):
+def test_sofia_bad_rows_are_reported_and_gaia_keeps_sofias_details(cast, territory, settings):
+    settings.PREAU_HR_MAX_REJECTED_SHARE = 0.5  # one row of two
     manager, academie = cast["manager"], territory["academie"]
     hr_import = import_sofia(
         manager,

@@ -292,6 +292,61 @@ def test_attendance_goes_back_to_gaia_in_its_own_format(client, cast, session, i
     assert rows[2][4:6] == ("N'Diaye", "Aïssatou")
 
 
+def test_attendance_exports_write_formulas_as_text_and_hours_as_numbers(
+    client, cast, session, imported
+):
+    from decimal import Decimal
+
+    from preau.hours.models import Entry, Kind, Source
+
+    link = services.link_session(
+        session=session,
+        hr_session=HrSession.objects.get(session_code="900001"),
+        unenrol_missing=False,
+        by=cast["trainer"],
+    )
+    ndiaye = (
+        Enrolment.objects.select_related("user")
+        .get(session=session, user__email="aissatou.ndiaye@ac-normandie.fr")
+        .user
+    )
+    ndiaye.last_name, ndiaye.first_name = '=HYPERLINK("http://example.org","clic")', "@Aïssatou"
+    ndiaye.save()
+    coeurdevey = Enrolment.objects.get(
+        session=session, user__email="francois.coeurdevey@ac-normandie.fr"
+    ).user
+    coeurdevey.last_name, coeurdevey.first_name = "+33 Cœurdevey", "-François"
+    coeurdevey.save()
+    Entry.objects.create(
+        teacher=ndiaye,
+        school_year=2026,
+        date="2026-10-05",
+        kind=Kind.TRAINING,
+        source=Source.SESSION,
+        title="Lecture",
+        presence_hours=Decimal("1.5"),
+        distance_hours=Decimal("2"),
+        session=session,
+    )
+    client.force_login(cast["trainer"])
+
+    lines = client.get(f"/rh/liens/{link.pk}/presences.csv").content.decode("cp1252")
+
+    assert "|'+33 Cœurdevey|'-François|" in lines
+    assert '|\'=HYPERLINK("http://example.org","clic")|\'@Aïssatou|' in lines
+    assert lines.split("\r\n")[1].endswith("|N|3,5")
+
+    workbook = load_workbook(io.BytesIO(client.get(f"/rh/liens/{link.pk}/presences.xlsx").content))
+    rows = list(workbook.active.iter_rows(min_row=2))
+    by_name = {row[5].value: row for row in rows}
+    formula = by_name["@Aïssatou"]
+    assert formula[4].value == '=HYPERLINK("http://example.org","clic")'
+    assert formula[4].data_type == "s"  # text, not a formula
+    assert by_name["-François"][4].data_type == "s"
+    assert formula[-1].value == 3.5 and formula[-1].data_type == "n"  # hours: a number
+    assert by_name["-François"][-1].value == 0
+
+
 def test_attendance_exports_are_for_those_who_run_the_session(client, cast, session, imported):
     link = services.link_session(
         session=session,
@@ -397,8 +452,8 @@ def test_an_import_page_keeps_its_query_count_whatever_its_rejected_lines(
         with count_queries() as ran:
             assert client.get(f"/rh/imports/{hr_import.pk}/").status_code == 200
         counts.append(len(ran))
-    # session, user, roles, the import, problems count, a page of problems
-    assert counts == [6, 6], counts
+    # session, user, roles, the import, problems count, a page of problems, held removals count
+    assert counts == [7, 7], counts
 
 
 @pytest.mark.parametrize("role", ["teacher", "trainer", "ien"])

@@ -26,6 +26,7 @@ from django.views.decorators.vary import vary_on_headers
 from dsfr.forms import DsfrBaseForm
 
 from preau.accounts.selectors import has_role
+from preau.core.exports import csv_text
 from preau.core.search import SearchField, SearchTerms
 
 from .. import services
@@ -200,13 +201,6 @@ CSV_HEADER = [
 ]
 
 
-def _cell(value: str) -> str:
-    """Text as a spreadsheet shows it, never as a formula: a designer's title starting with
-    '=' must not run in the trainer's Excel (CSV injection)."""
-    value = str(value)
-    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
-
-
 def _hours(value: Decimal | None) -> str:
     return "" if value is None else f"{value.normalize():f}".replace(".", ",")
 
@@ -216,19 +210,19 @@ def _csv_rows(parcours_list) -> Iterator[list[str]]:
     for p in parcours_list:
         yield [
             p.matricule or "",
-            _cell(p.title),
-            _cell(p.objectives),
+            csv_text(p.title),
+            csv_text(p.objectives),
             _hours(p.duration_hours),
             _hours(p.presence_hours),
             _hours(p.distance_hours),
-            _cell(p.rhythm),
+            csv_text(p.rhythm),
             p.get_origin_display(),
             p.academie.name if p.academie else "",
             p.get_collection_display(),
             p.get_domain_display(),
             ", ".join(str(label) for label in p.get_audiences_display()),
-            _cell(p.authors),
-            _cell(p.validated_by),
+            csv_text(p.authors),
+            csv_text(p.validated_by),
             yes if p.national_label else no,
             p.version,
             # Sessions made from any version of the parcours (search_offre's session_count).
