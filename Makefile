@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test test-fast quality fix install install-dev seed bench clean
+.PHONY: run test test-fast quality fix install install-dev seed bench audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ fix: install-dev
 
 bench: install-dev
 	bin/bench
+
+# Known vulnerabilities in the pinned dependencies (pip-audit on the lock files), when a
+# vulnerability database is reachable; says so plainly when it is not. Not part of `make test`.
+audit: install-dev
+	$(BIN)/python bin/audit
 
 clean:
 	rm -rf $(VENV) var/static
