@@ -233,11 +233,35 @@ if env_bool("BEHIND_TLS_PROXY", False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Every handler masks the secrets that travel in URLs (calendar-feed token, password-reset
+# link): django.request logs "Not Found: <path>", django.server is runserver's access log.
+# gunicorn's access log is masked by its logger class (bin/run, preau/core/log_masking.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_secrets": {"()": "preau.core.log_masking.MaskSecretsFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Replaces Django's default handlers (an unfiltered console when DEBUG, mail_admins):
+        # its records reach the root's masked console.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Uploads (parcours files, thumbnails): allowed extensions and size limit.
