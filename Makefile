@@ -25,11 +25,11 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed --scale demo --verbosity 0
+	$(BIN)/python manage.py seed --scale demo --verbosity 0 --i-know-this-is-production
 	PORT=$(PORT) bin/run
 
 seed: install
-	$(BIN)/python manage.py seed --scale demo
+	$(BIN)/python manage.py seed --scale demo --i-know-this-is-production
 
 # The whole suite, browser journeys included (bin/ensure-chromium installs Debian's Chromium
 # when it can, and says loudly when it cannot).
