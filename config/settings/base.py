@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "preau.core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -225,13 +226,48 @@ TASKS = {
     }
 }
 
-SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
+# HTTPS: PREAU_BEHIND_HTTPS=true when the site is served over HTTPS by a TLS proxy or load
+# balancer, which must overwrite X-Forwarded-Proto. It turns on the redirect to HTTPS (probes of
+# /healthz and /readyz excepted), HSTS for a year with subdomains and preload, and secure
+# cookies. (BEHIND_TLS_PROXY, its former name, is still read.)
+PREAU_BEHIND_HTTPS = env_bool("PREAU_BEHIND_HTTPS", env_bool("BEHIND_TLS_PROXY", False))
+SECURE_COOKIES = PREAU_BEHIND_HTTPS or env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
-if env_bool("BEHIND_TLS_PROXY", False):
+if PREAU_BEHIND_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("PREAU_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Permissions-Policy (preau/core/middleware.py): the browser features no page uses are turned
+# off, so that no injected or embedded content can use them. A feature that a page comes to need
+# (a video-conference in a frame needs camera and microphone) gets its origins here:
+# {"camera": ["self", "https://visio.example"]}.
+PREAU_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 
 # Every handler masks the secrets that travel in URLs (calendar-feed token, password-reset
 # link): django.request logs "Not Found: <path>", django.server is runserver's access log.
