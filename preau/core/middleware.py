@@ -1,3 +1,4 @@
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 
@@ -10,6 +11,21 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if not getattr(view_func, "login_required", True):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's, except on Django's debug pages (DEBUG only): their inline style and script
+    would be blocked, and a developer would get an unreadable traceback."""
+
+    def process_response(self, request, response):
+        if settings.DEBUG and response.status_code in (404, 500) and _is_technical(response):
+            return response
+        return super().process_response(request, response)
+
+
+def _is_technical(response) -> bool:
+    # Django's technical 404 and 500 pages; the site's own 404.html and 500.html get the policy.
+    return b'<meta name="robots" content="NONE,NOARCHIVE">' in getattr(response, "content", b"")
 
 
 class PermissionsPolicyMiddleware:

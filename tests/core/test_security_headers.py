@@ -1,8 +1,9 @@
-"""Security headers and the production settings: Permissions-Policy,
+"""Security headers and the production settings: Content-Security-Policy, Permissions-Policy,
 HTTPS (PREAU_BEHIND_HTTPS) and `manage.py check --deploy` without a warning."""
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -12,6 +13,26 @@ import pytest
 from django.test import Client
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def test_every_page_carries_a_content_security_policy_without_inline_code_or_eval(client, db):
+    response = client.get("/compte/connexion/")
+
+    policy = response.headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"  # no template read the nonce on this page
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+
+
+def test_the_htmx_config_forbids_eval_and_its_injected_style(client, db):
+    response = client.get("/compte/connexion/")
+
+    config = re.search(r"<meta name=\"htmx-config\"\s+content='([^']*)'>", response.text)
+    assert json.loads(config[1]) == {"includeIndicatorStyles": False, "allowEval": False}
 
 
 def test_permissions_policy_turns_off_the_features_no_page_uses(client, db):
@@ -34,6 +55,17 @@ def test_permissions_policy_is_a_setting_that_can_open_a_feature_to_an_origin(se
     assert response.headers["Permissions-Policy"] == (
         'camera=(self "https://visio.example"), geolocation=()'
     )
+
+
+def test_django_s_debug_pages_are_left_readable_without_the_policy(settings, db):
+    settings.DEBUG = True
+
+    not_found = Client().get("/pas-de-page-ici/")
+
+    assert not_found.status_code == 404
+    assert b"NONE,NOARCHIVE" in not_found.content  # Django's technical page
+    assert "Content-Security-Policy" not in not_found.headers
+    assert "Content-Security-Policy" in Client().get("/compte/connexion/").headers
 
 
 def production_environment(tmp_path: Path, **extra: str) -> dict[str, str]:
