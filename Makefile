@@ -23,6 +23,9 @@ $(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
 install: $(VENV)/.installed-base
 install-dev: $(VENV)/.installed-dev
 
+# The demo is what `make run` serves: the seed is told so explicitly, so that it goes on working
+# whatever DEBUG says (with DEBUG off the seed otherwise refuses: its accounts share a public
+# password).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed --scale demo --verbosity 0 --i-know-this-is-production
