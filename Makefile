@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test test-fast quality fix install install-dev seed bench clean
+.PHONY: run test test-fast quality fix install install-dev seed bench audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,16 @@ $(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
 install: $(VENV)/.installed-base
 install-dev: $(VENV)/.installed-dev
 
+# The demo is what `make run` serves: the seed is told so explicitly, so that it goes on working
+# whatever DEBUG says (with DEBUG off the seed otherwise refuses: its accounts share a public
+# password).
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed --scale demo --verbosity 0
+	$(BIN)/python manage.py seed --scale demo --verbosity 0 --i-know-this-is-production
 	PORT=$(PORT) bin/run
 
 seed: install
-	$(BIN)/python manage.py seed --scale demo
+	$(BIN)/python manage.py seed --scale demo --i-know-this-is-production
 
 # The whole suite, browser journeys included (bin/ensure-chromium installs Debian's Chromium
 # when it can, and says loudly when it cannot).
@@ -54,6 +57,11 @@ fix: install-dev
 
 bench: install-dev
 	bin/bench
+
+# Known vulnerabilities in the pinned dependencies (pip-audit on the lock files), when a
+# vulnerability database is reachable; says so plainly when it is not. Not part of `make test`.
+audit: install-dev
+	$(BIN)/python bin/audit
 
 clean:
 	rm -rf $(VENV) var/static

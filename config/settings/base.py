@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("PREAU_VAR_DIR", BASE_DIR / "var"))
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
     "widget_tweaks",
     "dsfr",
     "django_htmx",
@@ -106,6 +108,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "preau.core.middleware.ContentSecurityPolicyMiddleware",
+    "preau.core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -237,19 +241,98 @@ TASKS = {
     }
 }
 
-SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
+# HTTPS: PREAU_BEHIND_HTTPS=true when the site is served over HTTPS by a TLS proxy or load
+# balancer, which must overwrite X-Forwarded-Proto. It turns on the redirect to HTTPS (probes of
+# /healthz and /readyz excepted), HSTS for a year with subdomains and preload, and secure
+# cookies. (BEHIND_TLS_PROXY, its former name, is still read.)
+PREAU_BEHIND_HTTPS = env_bool("PREAU_BEHIND_HTTPS", env_bool("BEHIND_TLS_PROXY", False))
+SECURE_COOKIES = PREAU_BEHIND_HTTPS or env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
-if env_bool("BEHIND_TLS_PROXY", False):
+if PREAU_BEHIND_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("PREAU_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): only this site's own files run, no inline code, no
+# eval. htmx is told not to inject its indicator style nor to eval (base.html's htmx-config);
+# the one inline style left, Trix's, carries the nonce (`request.csp_nonce`), which the header
+# then lists (django-csp adds it only where a template read it).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Permissions-Policy (preau/core/middleware.py): the browser features no page uses are turned
+# off, so that no injected or embedded content can use them. A feature that a page comes to need
+# (a video-conference in a frame needs camera and microphone) gets its origins here:
+# {"camera": ["self", "https://visio.example"]}.
+PREAU_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
+
+# Every handler masks the secrets that travel in URLs (calendar-feed token, password-reset
+# link): django.request logs "Not Found: <path>", django.server is runserver's access log.
+# gunicorn's access log is masked by its logger class (bin/run, preau/core/log_masking.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_secrets": {"()": "preau.core.log_masking.MaskSecretsFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Replaces Django's default handlers (an unfiltered console when DEBUG, mail_admins):
+        # its records reach the root's masked console.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Uploads (parcours files, thumbnails): allowed extensions and size limit.

@@ -1,3 +1,5 @@
+from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 
 
@@ -9,3 +11,42 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if not getattr(view_func, "login_required", True):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's, except on Django's debug pages (DEBUG only): their inline style and script
+    would be blocked, and a developer would get an unreadable traceback."""
+
+    def process_response(self, request, response):
+        if settings.DEBUG and response.status_code in (404, 500) and _is_technical(response):
+            return response
+        return super().process_response(request, response)
+
+
+def _is_technical(response) -> bool:
+    # Django's technical 404 and 500 pages; the site's own 404.html and 500.html get the policy.
+    return b'<meta name="robots" content="NONE,NOARCHIVE">' in getattr(response, "content", b"")
+
+
+class PermissionsPolicyMiddleware:
+    """Sends Permissions-Policy from settings.PREAU_PERMISSIONS_POLICY ({feature: [origins]}:
+    [] turns the feature off, ["self"] keeps it for the site itself, ["self",
+    "https://visio.example"] adds another origin)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(_allowlist_entry(origin) for origin in origins)})"
+            for feature, origins in settings.PREAU_PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+def _allowlist_entry(origin: str) -> str:
+    # Keywords stand bare; an origin is a quoted string (RFC 8941 structured field).
+    return origin if origin in {"self", "src", "*"} else f'"{origin}"'

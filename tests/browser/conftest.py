@@ -85,13 +85,38 @@ def context(context):
     return context
 
 
+# Every document reports what the Content-Security-Policy blocked (an inline script or style,
+# a style attribute, eval, a foreign origin) on the console, where the page fixture collects it.
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber} (${event.sample})`);
+}, true);
+"""
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    # The event above, and Chromium's own "Refused to …" console errors.
+    return [m for m in messages if "CSP violation" in m or "Content Security Policy" in m]
+
+
 @pytest.fixture
-def page(page: Page):
-    """The page, failing the test when a request answers an error or a script throws."""
+def console_errors() -> list[str]:
+    """The console errors of the test's page, as they come."""
+    return []
+
+
+@pytest.fixture
+def page(page: Page, console_errors: list[str]):
+    """The page, failing the test when a request answers an error, a script throws or the
+    Content-Security-Policy blocks anything."""
     problems = []
+    page.add_init_script(CSP_REPORTER)
     page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
     yield page
+    problems += csp_violations(console_errors)
     assert not problems, "The browser met errors:\n" + "\n".join(problems)
 
 

@@ -159,7 +159,7 @@ def test_same_seed_draws_the_same_people(db):
 
 
 def test_national_seed_beside_the_demo_leaves_the_demo_alone(db):
-    call_command("seed", verbosity=0)
+    call_command("seed", verbosity=0, i_know_this_is_production=True)
     demo_people = set(
         User.objects.values_list("email", "password", "school_id", "roles__role", "roles__pk")
     )
@@ -182,12 +182,12 @@ def test_national_seed_beside_the_demo_leaves_the_demo_alone(db):
 def test_demo_refuses_a_database_holding_the_national_set(national):
     before = snapshot()
     with pytest.raises(CommandError, match="jeu de données national"):
-        call_command("seed", verbosity=0)
+        call_command("seed", verbosity=0, i_know_this_is_production=True)
     assert snapshot() == before
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the refusal concerns SQLite only")
 def test_national_scale_is_refused_on_sqlite(db):
     with pytest.raises(CommandError, match="PostgreSQL"):
-        call_command("seed", scale="national", verbosity=0)
+        call_command("seed", scale="national", verbosity=0, i_know_this_is_production=True)
     assert not Academie.objects.exists()

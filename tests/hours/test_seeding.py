@@ -33,7 +33,7 @@ def ledger_snapshot() -> tuple[int, int, int]:
 
 @pytest.fixture
 def demo(db):
-    call_command("seed", "--scale", "demo", verbosity=0)
+    call_command("seed", "--scale", "demo", verbosity=0, i_know_this_is_production=True)
 
 
 def test_the_demo_ien_sees_every_status_in_caen_nord(demo):

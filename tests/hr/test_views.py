@@ -363,7 +363,7 @@ def test_the_demo_has_an_applied_gaia_day_a_linked_session_and_an_import_to_conf
 
     from preau.accounts.models import User
 
-    call_command("seed", "--scale", "demo", verbosity=0)
+    call_command("seed", "--scale", "demo", verbosity=0, i_know_this_is_production=True)
 
     statuses = sorted(HrImport.objects.values_list("status", flat=True))
     assert statuses == [ImportStatus.APPLIED, ImportStatus.PREVIEWED]

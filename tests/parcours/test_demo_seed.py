@@ -28,7 +28,7 @@ MATRICULE = re.compile(r"^\d{2}_(NAT|A\d{3}|D[0-9AB]{3}|ESPE|MUT)_[A-Z0-9]+_\d+\
 @pytest.fixture
 def seeded(db):
     # MEDIA_ROOT is a temporary folder (tests/conftest.py): the file activities go there.
-    call_command("seed", verbosity=0)
+    call_command("seed", verbosity=0, i_know_this_is_production=True)
 
 
 def test_demo_seed_plays_about_forty_parcours_through_the_lifecycle(seeded):
@@ -106,7 +106,7 @@ def test_every_published_parcours_has_a_matricule_and_a_complete_indexation(seed
 def test_seeding_twice_duplicates_nothing(seeded, django_assert_num_queries):
     models = (Parcours, Section, Activity, Event, OpenAccessMembership)
     counts = [model.objects.count() for model in models]
-    call_command("seed", verbosity=0)
+    call_command("seed", verbosity=0, i_know_this_is_production=True)
     assert [model.objects.count() for model in models] == counts
     assert Parcours.objects.exclude(status=Status.ARCHIVED).count() == len(PARCOURS)
 

@@ -34,7 +34,7 @@ MODELS = (TrainingSession, SessionStaff, Meeting, DistanceWindow, Enrolment, Att
 
 @pytest.fixture
 def seeded(db):
-    call_command("seed", verbosity=0)
+    call_command("seed", verbosity=0, i_know_this_is_production=True)
 
 
 def counts() -> list[int]:
@@ -44,7 +44,7 @@ def counts() -> list[int]:
 def test_seeding_twice_duplicates_nothing(seeded, django_assert_num_queries):
     first = counts()
 
-    call_command("seed", verbosity=0)
+    call_command("seed", verbosity=0, i_know_this_is_production=True)
 
     assert counts() == first
     assert TrainingSession.objects.count() == len(seeding.SESSIONS) == 17

@@ -1,6 +1,7 @@
 import random
 from importlib import import_module
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -28,12 +29,32 @@ class Command(BaseCommand):
         parser.add_argument(
             "--accounts-only", action="store_true", help="affiche seulement les comptes de démo"
         )
+        parser.add_argument(
+            "--i-know-this-is-production",
+            action="store_true",
+            help=(
+                "charge les données même quand DEBUG est désactivé (elles comprennent un "
+                "administrateur au mot de passe public de démonstration)"
+            ),
+        )
 
-    def handle(self, scale: str, seed: int, accounts_only: bool, **options):
+    def handle(
+        self, scale: str, seed: int, accounts_only: bool, i_know_this_is_production: bool, **options
+    ):
         self.verbosity = options["verbosity"]
         if accounts_only:
             self.print_accounts()
             return
+        if not settings.DEBUG and not i_know_this_is_production:
+            # DEBUG off is how a production instance runs: the demo accounts, an administrator
+            # among them, all carry the password printed in the README. `make run` and the
+            # benchmarks pass the flag on purpose (their databases are demo ones).
+            raise CommandError(
+                "DEBUG est désactivé : cette instance ressemble à une production. Les données de "
+                "démonstration créent des comptes, dont un administrateur, au mot de passe public "
+                "de démonstration. Si c’est bien voulu (démonstration, banc de mesure), relancez "
+                "avec --i-know-this-is-production."
+            )
         if scale == "national" and connection.vendor != "postgresql":
             # The generators run on any database (the tests run them small on SQLite), but at
             # full size the national set would add ≈336,000 accounts to the embedded file that
