@@ -5,6 +5,7 @@ This module is what production runs (``DJANGO_SETTINGS_MODULE=config.settings.ba
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "preau.core",
     "preau.territories",
     "preau.accounts",
@@ -104,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a sign-in refused by the limits below into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -179,7 +183,11 @@ SESSION_ENGINE = (
 )
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# axes first: it refuses a locked account or address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -190,6 +198,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Behind a reverse proxy (nginx, the académie's load balancer), the client's address is the
+# right-most X-Forwarded-For entry (preau/core/net.py). Off: the header is ignored.
+PREAU_TRUSTED_PROXY = env_bool("PREAU_TRUSTED_PROXY", env_bool("BEHIND_TLS_PROXY", False))
+
+# Sign-in limits (django-axes, preau/accounts/throttling.py): failed attempts within the
+# cool-off, per account (known or not) and per address. The per-address threshold is higher: a
+# school or an académie often reaches us through a single address.
+PREAU_SIGNIN_FAILURES_PER_ACCOUNT = int(os.environ.get("PREAU_SIGNIN_FAILURES_PER_ACCOUNT", "5"))
+PREAU_SIGNIN_FAILURES_PER_IP = int(os.environ.get("PREAU_SIGNIN_FAILURES_PER_IP", "50"))
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_HANDLER = "preau.accounts.throttling.SignInLimitsHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = PREAU_SIGNIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PREAU_SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "preau.accounts.throttling.normalized_username"
+AXES_CLIENT_IP_CALLABLE = "preau.core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "preau.accounts.throttling.lockout_response"
+# No record of successful sign-ins (address, browser, exact time): docs/privacy.md promises
+# nothing finer than the day. Failed attempts are kept for the cool-off only.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Password-reset e-mails (django-ratelimit, counted in the shared cache), "count/period".
+PREAU_PASSWORD_RESET_RATE_PER_IP = os.environ.get("PREAU_PASSWORD_RESET_RATE_PER_IP", "10/h")
+PREAU_PASSWORD_RESET_RATE_PER_EMAIL = os.environ.get("PREAU_PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
+RATELIMIT_IP_META_KEY = "preau.core.net.client_ip"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

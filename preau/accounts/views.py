@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from . import forms, services
+from . import forms, services, throttling
+from .models import normalize_email
 from .selectors import roles_of
 
 
@@ -30,6 +32,28 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form):
+        # Capped per address typed and per IP, known or not: the cap tells nothing either.
+        if throttling.password_reset_is_limited(self.request, form.cleaned_data["email"]):
+            minutes = throttling.password_reset_wait_minutes()
+            form.add_error(
+                None,
+                ngettext(
+                    "Trop de demandes de réinitialisation pour cette adresse ou depuis votre "
+                    "réseau. Un lien déjà reçu reste valable ; sinon, réessayez dans "
+                    "%(minutes)s minute.",
+                    "Trop de demandes de réinitialisation pour cette adresse ou depuis votre "
+                    "réseau. Un lien déjà reçu reste valable ; sinon, réessayez dans "
+                    "%(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
+
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -41,6 +65,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = forms.SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever reads the account's mailbox is its owner: someone who locked the account
+        # with wrong passwords no longer keeps them out.
+        from axes.utils import reset
+
+        reset(username=normalize_email(form.user.email))
+        return response
 
 
 @method_decorator(login_not_required, name="dispatch")
