@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a signed-in user unless its view says @login_not_required.
     "preau.core.middleware.LoginRequiredMiddleware",
+    "preau.core.middleware.SessionIdleMiddleware",
+    "preau.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -181,6 +183,13 @@ SESSION_ENGINE = (
     if os.environ.get("REDIS_URL")
     else "django.contrib.sessions.backends.db"
 )
+
+# Idle time before a session ends (preau/accounts/session_policy.py): staff roles always;
+# teachers who tick « Rester connecté » (the others: until the browser closes).
+PREAU_SESSION_STAFF_IDLE_MINUTES = int(os.environ.get("PREAU_SESSION_STAFF_IDLE_MINUTES", "120"))
+PREAU_SESSION_REMEMBER_DAYS = int(os.environ.get("PREAU_SESSION_REMEMBER_DAYS", "14"))
+# The row of a browser session (no « Rester connecté ») still ends after this, server side.
+SESSION_COOKIE_AGE = PREAU_SESSION_REMEMBER_DAYS * 24 * 60 * 60
 
 AUTH_USER_MODEL = "accounts.User"
 # axes first: it refuses a locked account or address before the password is even checked.

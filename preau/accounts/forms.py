@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
@@ -18,6 +19,25 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
         ),
         "inactive": _("Ce compte est désactivé. Contactez votre gestionnaire académique."),
     }
+    remember = forms.BooleanField(label=_("Rester connecté"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remember"].help_text = _(
+            "Pendant %(days)s jours sur cet appareil, pour les professeurs des écoles. À ne "
+            "pas cocher sur un ordinateur partagé. Les comptes de formateur, d’IEN, de "
+            "pilotage ou de gestion sont déconnectés après %(hours)s sans activité."
+        ) % {
+            "days": settings.PREAU_SESSION_REMEMBER_DAYS,
+            "hours": _format_minutes(settings.PREAU_SESSION_STAFF_IDLE_MINUTES),
+        }
+
+
+def _format_minutes(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
 class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):

@@ -10,7 +10,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import forms, services, throttling
+from . import forms, services, session_policy, throttling
 from .models import normalize_email
 from .selectors import roles_of
 
@@ -20,6 +20,11 @@ class LoginView(auth_views.LoginView):
     form_class = forms.LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        # Read by session_policy.apply_at_sign_in when the person is signed in.
+        self.request.session[session_policy.REMEMBER_KEY] = form.cleaned_data["remember"]
+        return super().form_valid(form)
 
 
 @method_decorator(login_not_required, name="dispatch")

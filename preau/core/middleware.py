@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.utils.cache import add_never_cache_headers
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
@@ -9,3 +11,53 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if not getattr(view_func, "login_required", True):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class SessionIdleMiddleware:
+    """Pushes a signed-in session's idle expiry forward (preau/accounts/session_policy.py).
+    Public views (@login_not_required) are skipped: they never load the session for this."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        if request.user.is_authenticated:
+            from preau.accounts.session_policy import refresh_on_activity
+
+            refresh_on_activity(request)
+        return None
+
+
+# Files that carry personal data whoever asks for them (a calendar feed is fetched by token,
+# without a session cookie).
+PERSONAL_FILE_TYPES = (
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/pdf",
+    "text/calendar",
+)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response to a signed-in person and on every export:
+    neither a shared proxy nor the browser's disk keeps a page with personal data (the back
+    button on a shared computer after sign-out shows nothing).
+
+    "Signed in" is read from the session cookie, not from the user: that costs no query on
+    public pages (/healthz), and a page sent to a visitor with a stale cookie loses nothing
+    by not being cached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or content_type in PERSONAL_FILE_TYPES:
+            add_never_cache_headers(response)
+        return response
