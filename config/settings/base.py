@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "preau.core",
     "preau.territories",
     "preau.accounts",
@@ -104,6 +107,7 @@ MIDDLEWARE = [
     # Every page needs a signed-in user unless its view says @login_not_required.
     "preau.core.middleware.LoginRequiredMiddleware",
     "preau.core.middleware.SessionIdleMiddleware",
+    "preau.core.middleware.SecondFactorMiddleware",
     "preau.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -183,6 +187,13 @@ SESSION_ENGINE = (
     if os.environ.get("REDIS_URL")
     else "django.contrib.sessions.backends.db"
 )
+
+# Second factor (TOTP, django-otp; preau/accounts/two_factor.py): administrators, academic
+# managers and pilot teams may enrol; the roles listed here must (e.g. "admin,academic_manager").
+PREAU_REQUIRE_2FA_FOR = env_list("PREAU_REQUIRE_2FA_FOR")
+OTP_TOTP_ISSUER = PREAU_SITE_TITLE
+# Without it, the admin's TOTP "config" page answers 500 for an unknown device.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Idle time before a session ends (preau/accounts/session_policy.py): staff roles always;
 # teachers who tick « Rester connecté » (the others: until the browser closes).

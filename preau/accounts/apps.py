@@ -9,10 +9,12 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from .session_policy import apply_at_sign_in
+        from .two_factor import record_owed
 
         def session_expiry(sender, request, user, **kwargs):
             if request is not None and hasattr(request, "session"):
                 apply_at_sign_in(request, user)
+                record_owed(request, user)
 
         # weak=False: a nested function has no other reference and would be collected.
         user_logged_in.connect(session_expiry, dispatch_uid="accounts-session-expiry", weak=False)

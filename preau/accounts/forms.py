@@ -69,3 +69,17 @@ class ProfileForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name"]
+
+
+class SecondFactorForm(DsfrBaseForm):
+    code = forms.CharField(
+        label=_("Code de vérification"),
+        max_length=32,
+        help_text=_(
+            "Le code à 6 chiffres affiché par votre application d’authentification, ou l’un "
+            "de vos codes de secours."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
@@ -31,6 +34,30 @@ class SessionIdleMiddleware:
 
             refresh_on_activity(request)
         return None
+
+
+class SecondFactorMiddleware:
+    """A session that still owes its second factor (preau/accounts/two_factor.py) reaches only
+    the code page, the enrolment page and sign-out, the technical admin included."""
+
+    ALLOWED = frozenset({"accounts:second_factor", "accounts:two_factor", "accounts:logout"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        from preau.accounts import two_factor
+
+        owed = two_factor.owed(request)
+        if not owed or request.resolver_match.view_name in self.ALLOWED:
+            return None
+        target = "accounts:second_factor" if owed == two_factor.VERIFY else "accounts:two_factor"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 
 # Files that carry personal data whoever asks for them (a calendar feed is fetched by token,
