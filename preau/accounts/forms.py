@@ -23,7 +23,8 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["remember"].help_text = _(
+        # The bound field copied the help text when DsfrBaseForm set its classes: set both.
+        self.fields["remember"].help_text = self["remember"].help_text = _(
             "Pendant %(days)s jours sur cet appareil, pour les professeurs des écoles. À ne "
             "pas cocher sur un ordinateur partagé. Les comptes de formateur, d’IEN, de "
             "pilotage ou de gestion sont déconnectés après %(hours)s sans activité."

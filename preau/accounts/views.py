@@ -141,6 +141,7 @@ def two_factor_settings(request: HttpRequest) -> HttpResponse:
         "recovery_left": _recovery_left(user) if device else 0,
     }
     if pending_device is not None:
+        code_form["code"].help_text = _("Le code à 6 chiffres affiché par votre application.")
         uri = pending_device.config_url
         context |= {
             "otpauth_uri": uri,

@@ -108,3 +108,11 @@ def test_the_session_is_written_again_only_after_half_the_idle_time(client, cast
 
     assert COOKIE not in early.cookies  # nothing written: no cost on most requests
     assert int(late.cookies[COOKIE]["max-age"]) == 2 * 60 * 60
+
+
+def test_the_sign_in_page_says_what_rester_connecte_does(client, db):
+    page = client.get(LOGIN).content.decode()
+
+    assert "Rester connecté" in page
+    assert "Pendant 14 jours sur cet appareil, pour les professeurs des écoles." in page
+    assert "déconnectés après 2 h sans activité" in page
