@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class AccountsConfig(AppConfig):
@@ -9,7 +10,9 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from .session_policy import apply_at_sign_in
-        from .two_factor import record_owed
+        from .two_factor import check_required_roles, record_owed
+
+        checks.register(check_required_roles)
 
         def session_expiry(sender, request, user, **kwargs):
             if request is not None and hasattr(request, "session"):

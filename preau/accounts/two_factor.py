@@ -34,7 +34,8 @@ def is_eligible(user) -> bool:
 
 
 def is_required(user) -> bool:
-    required = set(settings.PREAU_REQUIRE_2FA_FOR)
+    # Only eligible roles can be forced (a system check refuses the others).
+    required = set(settings.PREAU_REQUIRE_2FA_FOR) & ELIGIBLE_ROLES
     if user.is_staff and Role.ADMIN in required:
         return True
     return bool(role_names(user) & required)
@@ -134,3 +135,19 @@ def otpauth_qr_svg(uri: str) -> str:
     import segno
 
     return segno.make(uri, error="m").svg_inline(scale=4, border=2, title="QR code")
+
+
+def check_required_roles(app_configs=None, **kwargs):
+    """System check: PREAU_REQUIRE_2FA_FOR names eligible roles only."""
+    from django.core.checks import Error
+
+    wrong = sorted(set(settings.PREAU_REQUIRE_2FA_FOR) - ELIGIBLE_ROLES)
+    if not wrong:
+        return []
+    return [
+        Error(
+            f"PREAU_REQUIRE_2FA_FOR: {', '.join(wrong)} cannot be required to use a second "
+            f"factor; allowed: {', '.join(sorted(ELIGIBLE_ROLES))}.",
+            id="preau.E001",
+        )
+    ]

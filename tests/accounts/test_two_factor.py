@@ -257,3 +257,21 @@ def test_the_day_of_use_only_is_kept(client, manager, enrolled):
     device.refresh_from_db()
     used = device.last_used_at.astimezone(ZoneInfo("Europe/Paris"))
     assert (used.hour, used.minute, used.second) == (0, 0, 0)
+
+
+def test_a_role_that_cannot_enrol_cannot_be_required_to(settings):
+    from django.core.checks import run_checks
+
+    settings.PREAU_REQUIRE_2FA_FOR = ["teacher", Role.PILOT]
+
+    errors = [e for e in run_checks() if e.id == "preau.E001"]
+
+    assert len(errors) == 1
+    assert "teacher" in errors[0].msg
+
+
+def test_a_forced_teacher_is_never_sent_in_a_loop(client, cast, settings):
+    settings.PREAU_REQUIRE_2FA_FOR = ["teacher"]
+    client.force_login(cast["teacher"])
+
+    assert client.get(PROFILE).status_code == 200
