@@ -275,3 +275,11 @@ def test_a_forced_teacher_is_never_sent_in_a_loop(client, cast, settings):
     client.force_login(cast["teacher"])
 
     assert client.get(PROFILE).status_code == 200
+
+
+def test_a_session_that_owes_its_code_does_not_see_the_home_page_either(client, manager, settings):
+    settings.PREAU_REQUIRE_2FA_FOR = [Role.ACADEMIC_MANAGER]
+    sign_in(client, manager)
+
+    assert client.get("/")["Location"] == f"{SETTINGS_PAGE}?next=%2F"
+    assert client.get(reverse("core:healthz")).status_code == 200
