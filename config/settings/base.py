@@ -5,6 +5,7 @@ This module is what production runs (``DJANGO_SETTINGS_MODULE=config.settings.ba
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -96,6 +97,10 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "preau.core",
     "preau.territories",
     "preau.accounts",
@@ -117,9 +122,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a signed-in user unless its view says @login_not_required.
     "preau.core.middleware.LoginRequiredMiddleware",
+    "preau.core.middleware.SessionIdleMiddleware",
+    "preau.core.middleware.SecondFactorMiddleware",
+    "preau.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a sign-in refused by the limits below into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -194,18 +204,68 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 
+# Second factor (TOTP, django-otp; preau/accounts/two_factor.py): administrators, academic
+# managers and pilot teams may enrol; the roles listed here must (e.g. "admin,academic_manager").
+PREAU_REQUIRE_2FA_FOR = env_list("PREAU_REQUIRE_2FA_FOR")
+OTP_TOTP_ISSUER = PREAU_SITE_TITLE
+# Without it, the admin's TOTP "config" page answers 500 for an unknown device.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Idle time before a session ends (preau/accounts/session_policy.py): staff roles always;
+# teachers who tick « Rester connecté » (the others: until the browser closes).
+PREAU_SESSION_STAFF_IDLE_MINUTES = int(os.environ.get("PREAU_SESSION_STAFF_IDLE_MINUTES", "120"))
+PREAU_SESSION_REMEMBER_DAYS = int(os.environ.get("PREAU_SESSION_REMEMBER_DAYS", "14"))
+# The row of a browser session (no « Rester connecté ») still ends after this, server side.
+SESSION_COOKIE_AGE = PREAU_SESSION_REMEMBER_DAYS * 24 * 60 * 60
+
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# axes first: it refuses a locked account or address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 12 characters at least: ANSSI's recommendation for a password alone (no second factor).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Behind a reverse proxy (nginx, the académie's load balancer), the client's address is the
+# right-most X-Forwarded-For entry (preau/core/net.py). Off: the header is ignored.
+PREAU_TRUSTED_PROXY = env_bool("PREAU_TRUSTED_PROXY", env_bool("BEHIND_TLS_PROXY", False))
+
+# Sign-in limits (django-axes, preau/accounts/throttling.py): failed attempts within the
+# cool-off, per account (known or not) and per address. The per-address threshold is higher: a
+# school or an académie often reaches us through a single address.
+PREAU_SIGNIN_FAILURES_PER_ACCOUNT = int(os.environ.get("PREAU_SIGNIN_FAILURES_PER_ACCOUNT", "5"))
+PREAU_SIGNIN_FAILURES_PER_IP = int(os.environ.get("PREAU_SIGNIN_FAILURES_PER_IP", "50"))
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_HANDLER = "preau.accounts.throttling.SignInLimitsHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = PREAU_SIGNIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PREAU_SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "preau.accounts.throttling.normalized_username"
+AXES_CLIENT_IP_CALLABLE = "preau.core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "preau.accounts.throttling.lockout_response"
+# No record of successful sign-ins (address, browser, exact time): docs/privacy.md promises
+# nothing finer than the day. Failed attempts are kept for the cool-off only.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Password-reset e-mails (django-ratelimit, counted in the shared cache), "count/period".
+PREAU_PASSWORD_RESET_RATE_PER_IP = os.environ.get("PREAU_PASSWORD_RESET_RATE_PER_IP", "10/h")
+PREAU_PASSWORD_RESET_RATE_PER_EMAIL = os.environ.get("PREAU_PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
+RATELIMIT_IP_META_KEY = "preau.core.net.client_ip"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

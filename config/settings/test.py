@@ -23,3 +23,5 @@ WHITENOISE_AUTOREFRESH = True
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 # One process runs the tasks (ImmediateBackend): a cache of its own, nothing left on disk.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The limits are tested where they matter, with override_settings(AXES_ENABLED=True).
+AXES_ENABLED = False

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
@@ -18,6 +19,26 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
         ),
         "inactive": _("Ce compte est désactivé. Contactez votre gestionnaire académique."),
     }
+    remember = forms.BooleanField(label=_("Rester connecté"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The bound field copied the help text when DsfrBaseForm set its classes: set both.
+        self.fields["remember"].help_text = self["remember"].help_text = _(
+            "Pendant %(days)s jours sur cet appareil, pour les professeurs des écoles. À ne "
+            "pas cocher sur un ordinateur partagé. Les comptes de formateur, d’IEN, de "
+            "pilotage ou de gestion sont déconnectés après %(hours)s sans activité."
+        ) % {
+            "days": settings.PREAU_SESSION_REMEMBER_DAYS,
+            "hours": _format_minutes(settings.PREAU_SESSION_STAFF_IDLE_MINUTES),
+        }
+
+
+def _format_minutes(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
 class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
@@ -49,3 +70,17 @@ class ProfileForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name"]
+
+
+class SecondFactorForm(DsfrBaseForm):
+    code = forms.CharField(
+        label=_("Code de vérification"),
+        max_length=32,
+        help_text=_(
+            "Le code à 6 chiffres affiché par votre application d’authentification, ou l’un "
+            "de vos codes de secours."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )

@@ -32,3 +32,77 @@ def assign_role(
         raise ValidationError(_("Un professeur des écoles doit avoir une école d’affectation."))
     assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role, **scope)
     return assignment
+
+
+@transaction.atomic
+def start_totp_enrolment(*, user: User):
+    """A new, unconfirmed TOTP device (any earlier unconfirmed one is dropped)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .two_factor import is_eligible
+
+    if not is_eligible(user):
+        raise ValidationError(_("La double authentification n’est pas proposée à votre rôle."))
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError(_("La double authentification est déjà activée."))
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(
+        user=user, name="Application d’authentification", confirmed=False
+    )
+
+
+@transaction.atomic
+def confirm_totp_device(*, user: User, code: str) -> tuple[object, list[str]]:
+    """The first code from the application proves it holds the key: the device is confirmed
+    and 10 new recovery codes are made (returned once, in clear, to be shown once)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None:
+        raise ValidationError(_("Commencez par afficher un nouveau QR code."))
+    code = "".join(code.split())
+    if not code.isdigit() or not device.verify_token(code):
+        raise ValidationError(
+            _(
+                "Ce code ne correspond pas. Vérifiez l’heure de votre téléphone et "
+                "saisissez le code affiché maintenant."
+            )
+        )
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return device, _new_recovery_codes(user)
+
+
+@transaction.atomic
+def regenerate_recovery_codes(*, user: User) -> list[str]:
+    return _new_recovery_codes(user)
+
+
+@transaction.atomic
+def disable_two_factor(*, user: User) -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .two_factor import is_required
+
+    if is_required(user):
+        raise ValidationError(
+            _(
+                "La double authentification est obligatoire pour votre rôle : elle ne peut "
+                "pas être désactivée."
+            )
+        )
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from .two_factor import RECOVERY_CODES
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Codes de secours", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes

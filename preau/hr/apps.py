@@ -15,4 +15,6 @@ class HrConfig(AppConfig):
             # sign-in is when a placeholder created by an HR import finds its owner.
             reconcile_at_sign_in(user)
 
-        user_logged_in.connect(reconcile, dispatch_uid="hr-reconcile-at-sign-in")
+        # weak=False: the nested function has no other reference; with a weak reference it
+        # was collected at once and never ran.
+        user_logged_in.connect(reconcile, dispatch_uid="hr-reconcile-at-sign-in", weak=False)

@@ -4,6 +4,7 @@ people, bad input. Files are small, hand-written, Windows-1252 (tests/hr/gaia_fi
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from django.utils import timezone
 
 from preau.accounts.models import Role, User
@@ -500,3 +501,18 @@ def test_an_apply_that_fails_changes_nothing_and_leaves_no_file_behind(
     assert hr_import.status == ImportStatus.FAILED
     assert not HrSession.objects.exists()
     assert not any(default_storage.exists(f["path"]) for f in hr_import.files.values())
+
+
+def test_signing_in_through_http_runs_the_reconciliation(client, db):
+    # The receiver once held by a weak reference was collected and never ran.
+    placeholder = factories.UserFactory(is_placeholder=True)
+    placeholder.set_password(factories.PASSWORD)
+    placeholder.save()
+
+    client.post(
+        reverse("accounts:login"),
+        {"username": placeholder.email, "password": factories.PASSWORD},
+    )
+
+    placeholder.refresh_from_db()
+    assert not placeholder.is_placeholder
