@@ -31,7 +31,7 @@ from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from preau.accounts.models import Role, User
+from preau.accounts.models import Role, RoleAssignment, User
 from preau.accounts.selectors import is_administrator, roles_of
 from preau.parcours.models import TargetAudience
 from preau.parcours.selectors import DURATION_BANDS, sections_with_activities
@@ -265,6 +265,48 @@ def staff_candidate(email: str) -> User | None:
         .distinct()
         .first()
     )
+
+
+# Enrolment: whom a session may enrol -------------------------------------------------------------
+
+
+def _in_territory(session: TrainingSession, *, circonscription: str, departement: str) -> Q:
+    """The rows whose circonscription (or département, for a session owned by a département)
+    is the session's: its territory."""
+    if session.circonscription_id:
+        return Q(**{circonscription: session.circonscription_id})
+    return Q(**{departement: session.departement_id})
+
+
+def teachers_session_may_enrol(session: TrainingSession) -> QuerySet[User]:
+    """The active teachers whose school is in the session's territory (its circonscription,
+    or its département when a département owns it), trainers and tutors excepted (they join
+    a session through its team). An organiser's list or pick enrols no one else, and learns
+    nothing of anyone else (services.preview_enrolment)."""
+    teacher = RoleAssignment.objects.filter(user=OuterRef("pk"), role=Role.TEACHER)
+    return User.objects.filter(
+        _in_territory(
+            session, circonscription="school__circonscription", departement="school__departement"
+        ),
+        Exists(teacher),
+        is_active=True,
+    ).exclude(Exists(_training_roles()))
+
+
+def _training_roles() -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(user=OuterRef("pk"), role__in=[Role.TRAINER, Role.TUTOR])
+
+
+def trainers_of_territory(session: TrainingSession) -> QuerySet[User]:
+    """Trainers and tutors whose role is in the session's territory (a circonscription of it,
+    or its département): an organiser's colleagues, whom a list refuses with a reason."""
+    if session.circonscription_id:
+        here = Q(circonscription=session.circonscription_id) | Q(departement=session.departement_id)
+    else:
+        here = Q(circonscription__departement=session.departement_id) | Q(
+            departement=session.departement_id
+        )
+    return User.objects.filter(Exists(_training_roles().filter(here)), is_active=True)
 
 
 # Attendance, attestation, certificates ---------------------------------------------------------

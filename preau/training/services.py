@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from preau.accounts.emails import canonical_email, email_variants_for, with_email_in
 from preau.accounts.models import Role, User, normalize_email
 from preau.accounts.selectors import has_role
 from preau.hours import services as hours_services
@@ -497,18 +498,46 @@ def preview_enrolment(
     line_numbers: list[int] | None = None,
 ) -> list[LineFate]:
     """The fate of every line, before anything is written. `lines` are (e-mail, group);
-    `line_numbers` their numbers in the pasted text or file (1, 2, 3… by default)."""
+    `line_numbers` their numbers in the pasted text or file (1, 2, 3… by default).
+
+    Addresses are matched as everywhere else: case aside, and under any domain of the
+    académie's aliases (an ac-caen.fr address finds the ac-normandie.fr account). Only the
+    teachers the session may enrol are found (selectors.teachers_session_may_enrol): the
+    address of anyone else reads « unknown » in the same words whether or not an account has
+    it, so that a list never tells who is behind an address outside the session's territory.
+    Trainers and tutors of the territory are refused with their reason: they join the team."""
+    from .selectors import teachers_session_may_enrol, trainers_of_territory
+
     line_numbers = line_numbers or list(range(1, len(lines) + 1))
-    emails = {normalize_email(email) for email, _group in lines}
-    people = {u.email: u for u in User.objects.filter(email__in=emails)}
-    enrolled = set(
-        session.enrolments.filter(user__email__in=emails).values_list("user__email", flat=True)
-    )
+    variants: set[str] = set()
+    for email, _group in lines:
+        variants |= email_variants_for(email)
+    teachers: dict[str, User] = {}
+    for user in teachers_session_may_enrol(session).filter(pk__in=with_email_in(variants)):
+        key, best = canonical_email(user.email), teachers.get(canonical_email(user.email))
+        # One person under two addresses: the account in use, then the current address.
+        if best is None or _account_rank(user) < _account_rank(best):
+            teachers[key] = user
+    colleagues = {
+        canonical_email(email)
+        for email in trainers_of_territory(session)
+        .filter(pk__in=with_email_in(variants))
+        .values_list("email", flat=True)
+    }
+    enrolled = {
+        canonical_email(email)
+        for email in session.enrolments.filter(user__in=with_email_in(variants)).values_list(
+            "user__email", flat=True
+        )
+    }
     places = None
     if session.capacity is not None:
         places = (
             session.capacity - session.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
         )
+    unknown = _("Aucun professeur des écoles de %(territory)s n’a cette adresse dans Préau.") % {
+        "territory": session.circonscription or session.departement
+    }
     seen, fates = {}, []
     for number, (raw, group) in zip(line_numbers, lines, strict=True):
         email = normalize_email(raw)
@@ -519,23 +548,33 @@ def preview_enrolment(
             fate.reason = _("Adresse électronique mal formée.")
             fates.append(fate)
             continue
-        if email in seen:
-            fate.reason = _("Déjà présente ligne %(n)s.") % {"n": seen[email]}
-        elif email not in people:
-            fate.reason = _("Aucun compte Préau n’a cette adresse.")
-        elif email in enrolled:
+        key = canonical_email(email)
+        if key in seen:
+            fate.reason = _("Déjà présente ligne %(n)s.") % {"n": seen[key]}
+        elif key in enrolled:
             fate.reason = _("Déjà inscrit à cette session.")
+        elif key in colleagues and key not in teachers:
+            fate.reason = _(
+                "Compte de formateur ou de tuteur : ajoutez cette personne à l’équipe de la "
+                "session, pas aux participants."
+            )
+        elif key not in teachers:
+            fate.reason = unknown
         else:
-            fate.user = people[email]
+            fate.user = teachers[key]
             if places is None or places > 0:
                 fate.fate = "enrol"
                 places = None if places is None else places - 1
             else:
                 fate.fate = "wait"
                 fate.reason = _("Session complète : liste d’attente.")
-        seen.setdefault(email, number)
+        seen.setdefault(key, number)
         fates.append(fate)
     return fates
+
+
+def _account_rank(user: User) -> tuple:
+    return (user.is_placeholder, user.email.lower() != canonical_email(user.email), user.pk)
 
 
 @transaction.atomic
