@@ -89,6 +89,7 @@ class SessionSettingsForm(DsfrBaseForm, forms.ModelForm):
             "end_date",
             "capacity",
             "self_enrolment",
+            "self_enrolment_scope",
             "enrolment_opens_on",
             "enrolment_closes_on",
             "enrolment_key",
@@ -102,6 +103,7 @@ class SessionSettingsForm(DsfrBaseForm, forms.ModelForm):
                 "enseignants s’y inscrivent eux-mêmes"
             ),
             "enrolment_key": _("Clé d’inscription (facultatif)"),
+            "self_enrolment_scope": _("Auto-inscription ouverte à"),
         }
         help_texts = {
             "capacity": _("Vide : sans limite. Les places en plus vont aux premiers en attente."),
@@ -113,6 +115,11 @@ class SessionSettingsForm(DsfrBaseForm, forms.ModelForm):
             "show_participant_names": _(
                 "Désactivé par défaut : chaque participant ne voit que son nom."
             ),
+            "self_enrolment_scope": _(
+                "La session ne paraît dans l’offre de formation que de ces enseignants, et "
+                "seuls eux peuvent s’y inscrire. Votre liste d’inscription, elle, reste "
+                "limitée au territoire de la session."
+            ),
         }
         widgets = {
             "start_date": DATE_INPUT,
@@ -120,6 +127,7 @@ class SessionSettingsForm(DsfrBaseForm, forms.ModelForm):
             "enrolment_opens_on": DATE_INPUT,
             "enrolment_closes_on": DATE_INPUT,
             "attestation_rule": forms.RadioSelect,
+            "self_enrolment_scope": forms.RadioSelect,
         }
 
     def clean(self):

@@ -34,6 +34,19 @@ class AttestationRule(models.TextChoices):
     TRAINER_DECISION = "trainer_decision", _("Sur décision du formateur")
 
 
+class SelfEnrolmentScope(models.TextChoices):
+    """Which teachers may enrol themselves in a session: by default those of its own
+    territory; its organisers may open it wider."""
+
+    TERRITORY = (
+        "territory",
+        _("Les enseignants de son territoire (sa circonscription, ou son département)"),
+    )
+    DEPARTEMENT = "departement", _("Les enseignants de son département")
+    ACADEMIE = "academie", _("Les enseignants de son académie")
+    EVERYONE = "everyone", _("Tous les enseignants, de toutes les académies")
+
+
 class TrainingSessionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=SessionStatus.OPEN)
@@ -86,6 +99,12 @@ class TrainingSession(models.Model):
     presence_hours = models.DecimalField(_("heures en présence"), max_digits=4, decimal_places=1)
     distance_hours = models.DecimalField(_("heures à distance"), max_digits=4, decimal_places=1)
     self_enrolment = models.BooleanField(_("auto-inscription"), default=False)
+    self_enrolment_scope = models.CharField(
+        _("auto-inscription ouverte à"),
+        max_length=12,
+        choices=SelfEnrolmentScope.choices,
+        default=SelfEnrolmentScope.TERRITORY,
+    )
     enrolment_opens_on = models.DateField(_("inscriptions à partir du"), null=True, blank=True)
     enrolment_closes_on = models.DateField(_("inscriptions jusqu’au"), null=True, blank=True)
     enrolment_key = models.CharField(_("clé d’inscription"), max_length=40, blank=True)
@@ -129,6 +148,20 @@ class TrainingSession(models.Model):
     @property
     def is_read_only(self) -> bool:
         return self.status == SessionStatus.ARCHIVED
+
+    @property
+    def self_enrolment_reach(self) -> str:
+        """Whose self-enrolment is open, said after « enseignants »: « de la circonscription
+        Caen Nord », « du département Calvados (014) », « de l’académie de Normandie »; ""
+        when it is open to every teacher."""
+        scope = self.self_enrolment_scope
+        if scope == SelfEnrolmentScope.EVERYONE:
+            return ""
+        if scope == SelfEnrolmentScope.ACADEMIE:
+            return str(_("de l’académie de %(name)s") % {"name": self.departement.academie.name})
+        if scope == SelfEnrolmentScope.DEPARTEMENT or not self.circonscription_id:
+            return str(_("du département %(name)s") % {"name": self.departement})
+        return str(_("de la circonscription %(name)s") % {"name": self.circonscription})
 
     @property
     def can_attest(self) -> bool:

@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from preau.accounts.emails import canonical_email, email_variants_for, with_email_in
 from preau.accounts.models import Role, User, normalize_email
@@ -15,7 +16,7 @@ from preau.accounts.selectors import has_role
 from preau.hours import services as hours_services
 from preau.parcours import services as parcours_services
 from preau.parcours.access import offre_filter
-from preau.parcours.models import Activity, Parcours
+from preau.parcours.models import Activity, Audience, Parcours
 
 from . import notifications
 from .models import (
@@ -212,6 +213,7 @@ SETTINGS_FIELDS = {
     "end_date",
     "capacity",
     "self_enrolment",
+    "self_enrolment_scope",
     "enrolment_opens_on",
     "enrolment_closes_on",
     "enrolment_key",
@@ -391,15 +393,75 @@ def enrol_from_hr(*, session: TrainingSession, user_ids: list[int]) -> tuple[int
 
 
 @transaction.atomic
-def self_enrol(*, session: TrainingSession, user: User, key: str = "") -> Enrolment:
+def self_enrol(
+    *, session: TrainingSession, user: User, key: str = "", despite_audience: bool = False
+) -> Enrolment:
+    """A teacher enrols themself in a session of their offre de formation: one open to
+    self-enrolment today and meant for their territory (access.sessions_in_offre_for), with
+    its key when it has one. When the session's audience does not match their school
+    (audience_warning), they enrol only once they said so (`despite_audience`)."""
+    from .access import sessions_in_offre_for
+
     today = timezone.localdate()
     if not TrainingSession.objects.in_offre_de_formation(today).filter(pk=session.pk).exists():
         raise ValidationError(_("Les inscriptions à cette session ne sont pas ouvertes."))
     if not has_role(user, Role.TEACHER):
         raise ValidationError(_("Seuls les professeurs des écoles s’inscrivent eux-mêmes."))
+    if not sessions_in_offre_for(user, today).filter(pk=session.pk).exists():
+        raise ValidationError(
+            _("Cette session est réservée aux enseignants %(reach)s.")
+            % {"reach": session.self_enrolment_reach},
+            code="not_for_you",
+        )
     if session.enrolment_key and key.strip() != session.enrolment_key:
         raise ValidationError(_("Clé d’inscription incorrecte."), code="wrong_key")
+    warning = audience_warning(session=session, user=user)
+    if warning and not despite_audience:
+        raise ValidationError(warning, code="audience")
     return enrol(session=session, user=user, source=EnrolmentSource.SELF)
+
+
+# The cycles a school teaches, by its kind (School.kind, read from its name): Préau records no
+# class level for a teacher, so the school is what an audience warning can honestly rest on.
+SCHOOL_CYCLES = {
+    "maternelle": {Audience.CYCLE_1},
+    "elementaire": {Audience.CYCLE_2, Audience.CYCLE_3},
+    "primaire": {Audience.CYCLE_1, Audience.CYCLE_2, Audience.CYCLE_3},
+}
+# Audiences that are a cycle (a collège teacher of cycle 3 is cycle 3); the others (directors,
+# specialised teachers, trainers) may be anyone, whatever their school.
+CYCLE_OF_AUDIENCE = {
+    Audience.CYCLE_1: Audience.CYCLE_1,
+    Audience.CYCLE_2: Audience.CYCLE_2,
+    Audience.CYCLE_3: Audience.CYCLE_3,
+    Audience.COLLEGE: Audience.CYCLE_3,
+}
+SCHOOL_KIND_LABELS = {
+    "maternelle": _lazy("une école maternelle"),
+    "elementaire": _lazy("une école élémentaire"),
+    "primaire": _lazy("une école primaire"),
+}
+
+
+def audience_warning(*, session: TrainingSession, user: User) -> str:
+    """Why the session may not be for this teacher, or "": its parcours is meant only for
+    cycles that their school does not have (a maternelle teacher and a cycle 3 session).
+    Nothing is said when the school's kind is unknown, or when an audience is not a cycle."""
+    school = user.school
+    taught = SCHOOL_CYCLES.get(school.kind) if school else None
+    audiences = [target.audience for target in session.source.target_audiences.all()]
+    if not taught or not audiences or any(a not in CYCLE_OF_AUDIENCE for a in audiences):
+        return ""
+    if {CYCLE_OF_AUDIENCE[a] for a in audiences} & taught:
+        return ""
+    return _(
+        "Cette session s’adresse aux enseignants de : %(audiences)s. Votre école, %(school)s, "
+        "est %(kind)s : vérifiez qu’elle vous concerne avant de vous inscrire."
+    ) % {
+        "audiences": ", ".join(str(Audience(a).label) for a in audiences),
+        "school": school.name,
+        "kind": SCHOOL_KIND_LABELS[school.kind],
+    }
 
 
 @transaction.atomic

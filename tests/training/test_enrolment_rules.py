@@ -2,6 +2,7 @@
 the teachers of the session's territory, and nothing said about anyone else."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from preau.accounts.models import Role
@@ -180,3 +181,187 @@ def test_the_preview_page_shows_no_name_for_an_address_outside_the_territory(
     assert response.status_code == 200
     assert "Vautrin" not in page and "Quenardel" not in page
     assert page.count(UNKNOWN_IN_CAEN) == 2
+
+
+# Self-enrolment: the teachers the session is for -------------------------------------------------
+
+
+def offered(territory, **fields):
+    """An open session of Caen Nord with self-enrolment."""
+    fields.setdefault("circonscription", territory["caen"])
+    return factories.TrainingSessionFactory(open=True, self_enrolment=True, **fields)
+
+
+SCHOOLS = ["caen_school", "bayeux_school", "saint_lo_school", "elsewhere"]
+
+
+@pytest.mark.parametrize(
+    ("scope", "may_enrol"),
+    [
+        ("territory", {"caen_school"}),
+        ("departement", {"caen_school", "bayeux_school"}),
+        ("academie", {"caen_school", "bayeux_school", "saint_lo_school"}),
+        ("everyone", set(SCHOOLS)),
+    ],
+)
+def test_self_enrolment_is_for_the_teachers_of_the_scope_the_organisers_chose(
+    territory, scope, may_enrol
+):
+    session = offered(territory, self_enrolment_scope=scope)
+    schools = {**territory, "elsewhere": factories.SchoolFactory()}
+    for key in SCHOOLS:
+        teacher = factories.teacher(school=schools[key])
+        if key in may_enrol:
+            assert services.self_enrol(session=session, user=teacher).user == teacher
+        else:
+            with pytest.raises(ValidationError) as refused:
+                services.self_enrol(session=session, user=teacher)
+            assert refused.value.code == "not_for_you"
+    assert session.enrolments.count() == len(may_enrol)
+
+
+def test_the_refusal_names_whom_the_session_is_for(territory):
+    outsider = factories.teacher(school=territory["saint_lo_school"])
+    for scope, reach in [
+        ("territory", "de la circonscription Caen Nord"),
+        ("departement", "du département Calvados \\(014\\)"),
+    ]:
+        session = offered(territory, self_enrolment_scope=scope)
+        with pytest.raises(
+            ValidationError, match=f"Cette session est réservée aux enseignants {reach}"
+        ):
+            services.self_enrol(session=session, user=outsider)
+
+
+def test_a_departement_session_is_for_the_teachers_of_its_departement_by_default(territory):
+    session = offered(territory, circonscription=None, departement=territory["calvados"])
+    services.self_enrol(session=session, user=factories.teacher(school=territory["bayeux_school"]))
+    with pytest.raises(ValidationError, match="réservée"):
+        services.self_enrol(
+            session=session, user=factories.teacher(school=territory["saint_lo_school"])
+        )
+
+
+def test_a_session_not_for_the_teacher_is_neither_offered_nor_reachable(client, territory):
+    session = offered(territory, title="Réservée à Caen Nord")
+    client.force_login(factories.teacher(school=territory["bayeux_school"]))
+
+    assert "Réservée à Caen Nord" not in client.get(reverse("training:offre")).content.decode()
+    assert client.get(reverse("training:offre_session", args=[session.pk])).status_code == 404
+    assert client.post(reverse("training:enrol", args=[session.pk])).status_code == 404
+    assert not session.enrolments.exists()
+
+
+def test_organisers_open_a_session_wider_in_its_settings(client, cast, territory):
+    session = offered(territory, trainers=[cast["trainer"]])
+    teacher = factories.teacher(school=territory["saint_lo_school"])
+    client.force_login(cast["trainer"])
+    data = {
+        "title": session.title,
+        "start_date": session.start_date.isoformat(),
+        "end_date": session.end_date.isoformat(),
+        "self_enrolment": "on",
+        "attestation_rule": "all_meetings",
+    }
+
+    refused = client.post(
+        reverse("training:manage_settings", args=[session.pk]),
+        {**data, "self_enrolment_scope": "la\x00lune"},
+    )
+    assert refused.status_code == 200 and refused.context["form"].errors["self_enrolment_scope"]
+    response = client.post(
+        reverse("training:manage_settings", args=[session.pk]),
+        {**data, "self_enrolment_scope": "academie"},
+        follow=True,
+    )
+
+    assert "pour les enseignants de l’académie de Normandie" in response.content.decode()
+    session.refresh_from_db()
+    assert session.self_enrolment_scope == "academie"
+    services.self_enrol(session=session, user=teacher)
+
+
+# Self-enrolment: a session for other classes than the teacher's school has ----------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("École maternelle Jules Ferry", "maternelle"),
+        ("ECOLE ELEMENTAIRE PUBLIQUE PASTEUR", "elementaire"),
+        ("Ecole primaire Les Tilleuls", "primaire"),
+        ("Groupe scolaire Victor Hugo", ""),
+        ("École Maternellement Vôtre", ""),
+    ],
+)
+def test_the_kind_of_a_school_is_read_from_its_name(name, kind):
+    assert factories.SchoolFactory.build(name=name).kind == kind
+
+
+def session_for(territory, *audiences):
+    source = factories.ParcoursFactory(published=True, audiences=list(audiences))
+    return offered(territory, source=source, title="Problèmes au cycle 3")
+
+
+@pytest.fixture
+def maternelle_teacher(territory):
+    school = factories.SchoolFactory(
+        circonscription=territory["caen"], name="École maternelle Les Coquelicots"
+    )
+    return factories.teacher(school=school)
+
+
+def test_a_maternelle_teacher_enrolling_in_a_cycle_3_session_is_warned_first(
+    territory, maternelle_teacher
+):
+    session = session_for(territory, "cycle3")
+
+    with pytest.raises(ValidationError) as warned:
+        services.self_enrol(session=session, user=maternelle_teacher)
+
+    assert warned.value.code == "audience"
+    assert warned.value.messages == [
+        "Cette session s’adresse aux enseignants de : Cycle 3 (CM1-6e). Votre école, École "
+        "maternelle Les Coquelicots, est une école maternelle : vérifiez qu’elle vous concerne "
+        "avant de vous inscrire."
+    ]
+    assert not session.enrolments.exists()
+    services.self_enrol(session=session, user=maternelle_teacher, despite_audience=True)
+    assert session.enrolments.get().user == maternelle_teacher
+
+
+@pytest.mark.parametrize(
+    ("school_name", "audiences"),
+    [
+        ("École maternelle Les Coquelicots", ["cycle1", "cycle3"]),
+        ("École maternelle Les Coquelicots", ["cycle3", "directors"]),
+        ("École élémentaire Pasteur", ["college"]),
+        ("École primaire Pasteur", ["cycle3"]),
+        ("Groupe scolaire Victor Hugo", ["cycle3"]),
+        ("École maternelle Les Coquelicots", []),
+    ],
+)
+def test_no_warning_when_the_session_may_well_be_for_the_teacher(territory, school_name, audiences):
+    school = factories.SchoolFactory(circonscription=territory["caen"], name=school_name)
+    teacher = factories.teacher(school=school)
+    session = session_for(territory, *audiences)
+    assert services.audience_warning(session=session, user=teacher) == ""
+    services.self_enrol(session=session, user=teacher)
+
+
+def test_the_session_page_shows_the_warning_and_enrols_once_the_box_is_ticked(
+    client, territory, maternelle_teacher
+):
+    session = session_for(territory, "cycle3")
+    client.force_login(maternelle_teacher)
+    page = client.get(reverse("training:offre_session", args=[session.pk])).content.decode()
+    assert "est une école maternelle" in page and "Je m’inscris tout de même" in page
+
+    response = client.post(reverse("training:enrol", args=[session.pk]))
+    assert response.status_code == 200
+    assert "Cochez « Je m’inscris tout de même »" in response.content.decode()
+    assert not session.enrolments.exists()
+
+    response = client.post(reverse("training:enrol", args=[session.pk]), {"despite_audience": "on"})
+    assert response.status_code == 302
+    assert session.enrolments.get().user == maternelle_teacher
