@@ -279,6 +279,25 @@ class CsvUploadForm(DsfrBaseForm):
         return uploaded
 
 
+class PickTeachersForm(DsfrBaseForm):
+    """The search and the group of the page where organisers pick teachers of the session's
+    territory; the ticked ids (`choisis`) are read by the view."""
+
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=200,
+        help_text=_("Nom, prénom ou école ; les accents et les majuscules ne comptent pas."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    group = forms.CharField(
+        label=_("Groupe (facultatif)"),
+        max_length=50,
+        required=False,
+        help_text=_("Donné à toutes les personnes cochées, par exemple : Groupe 1."),
+    )
+
+
 ENROLMENT_SALT = "preau.training.enrolment-list"
 ENROLMENT_MAX_AGE = 6 * 3600
 
