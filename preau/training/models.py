@@ -1,5 +1,6 @@
 """Training sessions: a published parcours deployed to one group of teachers."""
 
+import re
 import secrets
 from types import SimpleNamespace
 
@@ -14,8 +15,40 @@ from preau.territories.models import Circonscription, Departement
 
 
 def new_code() -> str:
-    """A verification or feed code: 16 URL-safe characters, unguessable."""
+    """A feed token: 16 URL-safe characters, unguessable."""
     return secrets.token_urlsafe(12)
+
+
+# Certificate codes are read on paper and typed by hand: 16 characters of Crockford's base 32
+# (digits and capitals without I, L, O, U: 80 random bits), printed in groups of four.
+CERTIFICATE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CERTIFICATE_CODE_LENGTH = 16
+# What a reader may type instead: lower case, spaces and dashes of any kind (the groups of the
+# printed code, a copy from a PDF), and the letters that look like digits.
+_TYPED_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+# Codes given before this format (16 URL-safe characters, case-sensitive) stay verifiable as
+# printed.
+_LEGACY_CODE = re.compile(r"[A-Za-z0-9_-]{16}")
+
+
+def new_certificate_code() -> str:
+    return "".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(CERTIFICATE_CODE_LENGTH))
+
+
+def certificate_code_lookups(typed: str) -> list[str]:
+    """The stored codes a typed code may be: « ab-cd 12… » → « ABCD12… » (case, spaces and
+    dashes aside, O read as 0, I and L as 1), and a code of the earlier format exactly as
+    printed. Nothing for input that cannot be a code (too long, a NUL byte…): the only place
+    where typed codes are normalised."""
+    typed = (typed or "")[:64]
+    lookups = []
+    code = _TYPED_SEPARATORS.sub("", typed).upper().translate(_LOOKALIKES)
+    if len(code) == CERTIFICATE_CODE_LENGTH and all(c in CERTIFICATE_ALPHABET for c in code):
+        lookups.append(code)
+    if _LEGACY_CODE.fullmatch(typed.strip()) and typed.strip() not in lookups:
+        lookups.append(typed.strip())
+    return lookups
 
 
 class SessionStatus(models.TextChoices):
@@ -309,6 +342,14 @@ class Enrolment(models.Model):
     @property
     def is_attested(self) -> bool:
         return self.completed_at is not None
+
+    @property
+    def certificate_code_display(self) -> str:
+        """The code as printed: « ABCD-EFGH-JKMN-PQRS » (a code of the earlier format as is)."""
+        code = self.certificate_code or ""
+        if len(code) != CERTIFICATE_CODE_LENGTH or any(c not in CERTIFICATE_ALPHABET for c in code):
+            return code
+        return "-".join(code[i : i + 4] for i in range(0, CERTIFICATE_CODE_LENGTH, 4))
 
     @property
     def certificate_school(self):

@@ -20,7 +20,6 @@ A session is keyed by its title: a second run creates only the missing ones, and
 after one query when none is missing.
 """
 
-import base64
 import datetime
 import random
 import time
@@ -38,6 +37,8 @@ from preau.territories.seeding import DEMO_ACADEMIE
 
 from . import services
 from .models import (
+    CERTIFICATE_ALPHABET,
+    CERTIFICATE_CODE_LENGTH,
     Attendance,
     AttendanceStatus,
     Enrolment,
@@ -827,5 +828,5 @@ def seed_national(rng: random.Random, log, *, factor: float = 1.0) -> None:
 
 
 def _certificate_code(rng: random.Random) -> str:
-    """16 URL-safe characters, like new_code(), but drawn from the seed's generator."""
-    return base64.urlsafe_b64encode(rng.getrandbits(96).to_bytes(12, "big")).decode()
+    """Like new_certificate_code(), but drawn from the seed's generator."""
+    return "".join(rng.choice(CERTIFICATE_ALPHABET) for _ in range(CERTIFICATE_CODE_LENGTH))

@@ -50,6 +50,7 @@ from .models import (
     SessionStaff,
     SessionStatus,
     TrainingSession,
+    certificate_code_lookups,
 )
 
 
@@ -461,12 +462,13 @@ def trainers_of(session: TrainingSession) -> list[User]:
 
 
 def certificate_by_code(code: str) -> Enrolment | None:
-    """The attested enrolment whose certificate carries exactly this code, or None."""
-    code = (code or "").strip()
-    if not code:
+    """The attested enrolment whose certificate carries this code, as a person types it: case,
+    spaces and dashes aside (models.certificate_code_lookups); None when none does."""
+    lookups = certificate_code_lookups(code)
+    if not lookups:
         return None
     return (
-        Enrolment.objects.filter(certificate_code=code, completed_at__isnull=False)
+        Enrolment.objects.filter(certificate_code__in=lookups, completed_at__isnull=False)
         .select_related("user", "session", "session__source")
         .first()
     )

@@ -32,6 +32,7 @@ from .models import (
     SessionStatus,
     StaffRole,
     TrainingSession,
+    new_certificate_code,
     new_code,
 )
 
@@ -738,7 +739,7 @@ def attest(*, session: TrainingSession, by: User, enrolment_ids: list[int]) -> i
     now = timezone.now()
     for enrolment in to_attest:
         enrolment.completed_at, enrolment.attested_by = now, by
-        enrolment.certificate_code = new_code()
+        enrolment.certificate_code = new_certificate_code()
         school = enrolment.user.school
         enrolment.attested_school_name = school.name if school else ""
         enrolment.attested_school_commune = school.commune if school else ""
