@@ -44,6 +44,7 @@ from .models import (
     Enrolment,
     EnrolmentSource,
     EnrolmentStatus,
+    SelfEnrolmentScope,
     SessionStatus,
     StaffRole,
     TrainingSession,
@@ -123,6 +124,8 @@ class DemoSession:
     capacity: int | None = None
     waiting: int = 0
     teacher: bool = False  # the demo teacher takes part
+    # Whom self-enrolment is for (SelfEnrolmentScope), when the story opens it.
+    scope: str = SelfEnrolmentScope.TERRITORY
 
     def title(self, parcours_title: str, territory_name: str) -> str:
         return f"{parcours_title} — {territory_name}"[:200]
@@ -145,8 +148,11 @@ SESSIONS = [
     DemoSession("EVALPOS", "Caen Nord", ARCHIVED, -260, -210,
                 ((-258, "morning"), (-212, "afternoon")), 15),
     # Caen Sud
+    # Opened to the Calvados: the demo teacher (Caen Nord, a maternelle) finds it in her offre,
+    # and is warned that it is meant for cycle 3.
     DemoSession("ECRIREC3", "Caen Sud", SELF_ENROLMENT, 21, 70,
-                ((23, "morning"), (49, "virtual"), (68, "afternoon")), 9, capacity=24),
+                ((23, "morning"), (49, "virtual"), (68, "afternoon")), 9, capacity=24,
+                scope=SelfEnrolmentScope.DEPARTEMENT),
     DemoSession("FRACTIONS", "Caen Sud", CLOSED, -50, -16,
                 ((-48, "morning"), (-18, "afternoon")), 17),
     # Bayeux: a session that should have opened two days ago.
@@ -353,6 +359,7 @@ def play(
     if demo.story == SELF_ENROLMENT:
         settings.update(
             self_enrolment=True,
+            self_enrolment_scope=demo.scope,
             enrolment_opens_on=today - datetime.timedelta(days=10),
             enrolment_closes_on=start_date - datetime.timedelta(days=3),
         )

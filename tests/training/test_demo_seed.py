@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from preau.accounts.models import User
 from preau.parcours.models import Parcours
-from preau.training import seeding
+from preau.training import seeding, services
+from preau.training.access import sessions_in_offre_for
 from preau.training.models import (
     Attendance,
     DistanceWindow,
@@ -140,3 +142,12 @@ def test_attestations_and_closing_happened_when_they_would_have(seeded):
         assert all(e.certificate_code and e.attested_by_id for e in attested)
         assert all(e.completed_at <= session.closed_at <= now for e in attested)
     assert Enrolment.objects.filter(source=EnrolmentSource.SELF).count() == 9 + 15
+
+
+def test_the_demo_teacher_finds_a_session_opened_to_her_departement_and_is_warned(seeded):
+    teacher = User.objects.get(email="enseignant@demo.preau.fr")
+    [offered] = sessions_in_offre_for(teacher, timezone.localdate())
+
+    assert offered.circonscription != teacher.school.circonscription
+    assert offered.self_enrolment_scope == "departement"
+    assert "est une école maternelle" in services.audience_warning(session=offered, user=teacher)
