@@ -110,6 +110,15 @@ def test_htmx_search_returns_only_the_results(trainer_client, session, people):
     assert "<h1>" not in page
 
 
+def test_htmx_turns_pages_of_the_results(trainer_client, session, territory, people):
+    factories.teachers_at(territory["caen_school"], PICK_PAGE_SIZE)
+    response = trainer_client.post(url(session), {"page": "2"}, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Page 2 sur 2" in page and "Page précédente" in page
+    assert f'hx-post="{url(session)}"' in page
+
+
 def test_ticks_on_other_pages_travel_in_hidden_fields(trainer_client, session, territory, people):
     factories.teachers_at(territory["caen_school"], PICK_PAGE_SIZE)
     first_page = trainer_client.get(url(session))

@@ -410,6 +410,7 @@ def enrol_pick(request: HttpRequest, pk: int) -> HttpResponse:
         "session": session,
         "form": form,
         "page": page,
+        "pick_url": reverse("training:manage_enrol_pick", args=[session.pk]),
         "q": q,
         "picked": set(picked),
         "picked_elsewhere": [pk for pk in picked if pk not in set(on_page)],
