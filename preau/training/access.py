@@ -197,20 +197,21 @@ def sessions_in_offre_for(user, today) -> QuerySet[TrainingSession]:
     their organisers opened to their département, their académie or everyone
     (`self_enrolment_scope`). A teacher of Bayeux is not offered a session of Caen Nord meant
     for Caen Nord, nor a teacher of Caen the sessions of Marseille."""
-    from preau.accounts.selectors import academies_of, circonscriptions_of, departements_of
+    from preau.accounts.selectors import territories_of
 
     from .models import SelfEnrolmentScope as Scope
 
+    circonscriptions, departements, academies = territories_of(user)
     return TrainingSession.objects.in_offre_de_formation(today).filter(
         Q(self_enrolment_scope=Scope.EVERYONE)
-        | Q(self_enrolment_scope=Scope.ACADEMIE, departement__academie__in=academies_of(user))
-        | Q(self_enrolment_scope=Scope.DEPARTEMENT, departement__in=departements_of(user))
+        | Q(self_enrolment_scope=Scope.ACADEMIE, departement__academie__in=academies)
+        | Q(self_enrolment_scope=Scope.DEPARTEMENT, departement__in=departements)
         | Q(
             self_enrolment_scope=Scope.TERRITORY,
             circonscription__isnull=True,
-            departement__in=departements_of(user),
+            departement__in=departements,
         )
-        | Q(self_enrolment_scope=Scope.TERRITORY, circonscription__in=circonscriptions_of(user))
+        | Q(self_enrolment_scope=Scope.TERRITORY, circonscription__in=circonscriptions)
     )
 
 

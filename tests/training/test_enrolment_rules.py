@@ -4,9 +4,10 @@ the teachers of the session's territory, and nothing said about anyone else."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from preau.accounts.models import Role
-from preau.training import services
+from preau.training import access, services
 from preau.training.models import Enrolment
 from tests import factories
 
@@ -365,3 +366,33 @@ def test_the_session_page_shows_the_warning_and_enrols_once_the_box_is_ticked(
     response = client.post(reverse("training:enrol", args=[session.pk]), {"despite_audience": "on"})
     assert response.status_code == 302
     assert session.enrolments.get().user == maternelle_teacher
+
+
+def test_the_offre_of_people_with_roles_covers_the_territories_under_them(territory, cast):
+    today = timezone.localdate()
+    caen = offered(territory, title="Caen Nord")
+    bayeux = offered(territory, title="Bayeux", circonscription=territory["bayeux"])
+    saint_lo = offered(territory, title="Saint-Lô", circonscription=territory["saint_lo"])
+    everyone = {caen, bayeux, saint_lo}
+
+    def offre(user):
+        return set(access.sessions_in_offre_for(user, today))
+
+    assert offre(cast["other_ien"]) == {bayeux}
+    assert offre(cast["pilot"]) == {caen, bayeux}
+    assert offre(cast["manager"]) == everyone
+    assert offre(cast["nobody"]) == set()
+
+
+def test_a_school_without_a_circonscription_yet_gets_the_sessions_of_its_departement(territory):
+    school = factories.SchoolFactory(circonscription=None, departement=territory["calvados"])
+    teacher = factories.teacher(school=school)
+    circonscription = offered(territory, title="Caen Nord")
+    departement = offered(territory, circonscription=None, departement=territory["calvados"])
+    opened = offered(territory, self_enrolment_scope="departement")
+
+    assert set(access.sessions_in_offre_for(teacher, timezone.localdate())) == {
+        departement,
+        opened,
+    }
+    assert circonscription not in access.sessions_in_offre_for(teacher, timezone.localdate())

@@ -440,18 +440,19 @@ def bulk_offered(territory, count: int, teacher) -> None:
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "nombre", "audience": "cycle2"}])
-def test_offre_costs_seven_queries_with_10_or_100_sessions(
+def test_offre_costs_eight_queries_with_10_or_100_sessions(
     teacher_client, teacher, territory, count_queries, params
 ):
     queries = [
         SESSION,
         USER,
+        "the user's school: its circonscription, département, académie (whom sessions are for)",
+        ROLES,  # the territories of the user's roles; then may they enrol, and the navigation
         "count of the sessions found (paginator)",
         "page of sessions, with their source's objectives, owner, places left and the user's "
         "enrolment",
         "meetings of the sessions of the page",
         "distance windows of the sessions of the page",
-        ROLES,  # may the user enrol (a teacher?), then the navigation, in the header
     ]
     for count in (10, 100):
         bulk_offered(territory, count - TrainingSession.objects.count(), teacher)
