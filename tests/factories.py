@@ -35,7 +35,7 @@ from preau.training.models import (
     SessionStatus,
     StaffRole,
     TrainingSession,
-    new_code,
+    new_certificate_code,
 )
 
 PASSWORD = "mot-de-passe-de-test"
@@ -438,5 +438,5 @@ class EnrolmentFactory(DjangoModelFactory):
         waiting = factory.Trait(status=EnrolmentStatus.WAITING)
         attested = factory.Trait(
             completed_at=factory.LazyFunction(timezone.now),
-            certificate_code=factory.LazyFunction(new_code),
+            certificate_code=factory.LazyFunction(new_certificate_code),
         )

@@ -4,6 +4,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from .emails import email_variants_for, with_email_in
 from .models import User
 
 
@@ -51,8 +52,6 @@ class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
     def get_users(self, email):
         """Also the accounts an HR import created (no password yet: this is how their owner
         signs in the first time), and the same person under an older academic domain."""
-        from preau.hr.people import email_variants_for, with_email_in
-
         for user in with_email_in(email_variants_for(email)).filter(is_active=True):
             if user.has_usable_password() or user.is_placeholder:
                 yield user

@@ -1,5 +1,7 @@
 """Reads about people: their roles, loaded once per request."""
 
+from django.db.models import Q
+
 from .models import Role, RoleAssignment
 
 PILOTING_ROLES = frozenset({Role.IEN, Role.PILOT, Role.ACADEMIC_MANAGER, Role.ADMIN})
@@ -66,3 +68,54 @@ def academies_of(user):
             School.objects.filter(staff=user).order_by().values("departement__academie"),
         )
     )
+
+
+def territories_of(user) -> tuple[frozenset, frozenset, frozenset]:
+    """(circonscription ids, département ids, académie ids) where a person works: their
+    school's, their roles', and every circonscription and département under a role's
+    département or académie. Besides the roles (roles_of, cached): one query for a teacher
+    (their school), two more for someone with a role; cached on the user.
+
+    The offre de formation filters its sessions by these ids as plain lists: written as nested
+    UNION subqueries inside the sessions' query (like academies_of), PostgreSQL spent 11 ms
+    planning it, twice per page (count and page), on the national data set."""
+    from preau.territories.models import Circonscription, Departement, School
+
+    cached = getattr(user, "_preau_territories", None)
+    if cached is not None:
+        return cached
+    circonscriptions, departements, academies = set(), set(), set()
+    if getattr(user, "school_id", None):
+        school = (
+            School.objects.filter(pk=user.school_id)
+            .order_by()
+            .values_list("circonscription_id", "departement_id", "departement__academie_id")
+            .first()
+        )
+        if school:
+            circonscriptions.add(school[0])
+            departements.add(school[1])
+            academies.add(school[2])
+    assignments = roles_of(user)
+    role_circonscriptions = {a.circonscription_id for a in assignments if a.circonscription_id}
+    role_departements = {a.departement_id for a in assignments if a.departement_id}
+    role_academies = {a.academie_id for a in assignments if a.academie_id}
+    if role_circonscriptions or role_departements or role_academies:
+        for pk, departement, academie in Circonscription.objects.filter(
+            Q(pk__in=role_circonscriptions)
+            | Q(departement__in=role_departements)
+            | Q(departement__academie__in=role_academies)
+        ).values_list("pk", "departement_id", "departement__academie_id"):
+            circonscriptions.add(pk)
+            departements.add(departement)
+            academies.add(academie)
+        for pk, academie in Departement.objects.filter(
+            Q(pk__in=role_departements) | Q(academie__in=role_academies)
+        ).values_list("pk", "academie_id"):
+            departements.add(pk)
+            academies.add(academie)
+        academies |= role_academies
+    circonscriptions.discard(None)  # a school without a circonscription yet
+    cached = (frozenset(circonscriptions), frozenset(departements), frozenset(academies))
+    user._preau_territories = cached
+    return cached

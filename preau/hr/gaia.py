@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from preau.accounts.emails import canonical_email, email_variants  # noqa: F401
+
 FORMATIONS, INTERVENANTS, STAGIAIRES = "formations", "intervenants", "stagiaires"
 
 KIND_LABELS = {FORMATIONS: "Formations", INTERVENANTS: "Intervenants", STAGIAIRES: "Stagiaires"}
@@ -502,33 +504,5 @@ def iter_trainees(stream) -> Iterator[TraineeRow | Problem]:
 
 
 # E-mail domains -----------------------------------------------------------------------------
-
-
-def _split(email: str) -> tuple[str, str | None]:
-    email = email.strip().lower()
-    local, at, domain = email.rpartition("@")
-    return (local, domain) if at else (email, None)
-
-
-def _lowered(aliases: dict[str, str]) -> dict[str, str]:
-    return {alias.strip().lower(): target.strip().lower() for alias, target in aliases.items()}
-
-
-def canonical_email(email: str, aliases: dict[str, str]) -> str:
-    """« Lea.Martin@AC-CAEN.fr » → « lea.martin@ac-normandie.fr » with {"ac-caen.fr": …}."""
-    local, domain = _split(email)
-    if domain is None:
-        return local
-    return f"{local}@{_lowered(aliases).get(domain, domain)}"
-
-
-def email_variants(email: str, aliases: dict[str, str]) -> set[str]:
-    """Every address under which the same person may already exist."""
-    local, domain = _split(email)
-    if domain is None:
-        return {local}
-    lowered = _lowered(aliases)
-    canonical = lowered.get(domain, domain)
-    variants = {f"{local}@{canonical}", f"{local}@{domain}"}
-    variants.update(f"{local}@{alias}" for alias, target in lowered.items() if target == canonical)
-    return variants
+# One implementation for the whole platform (preau/accounts/emails.py); named here too because
+# the staged rows of an import store the canonical address.

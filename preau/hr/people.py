@@ -7,40 +7,30 @@ the new one, so that the same person under two addresses is one account.
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models import ForeignKey
-from django.db.models.functions import Lower
 
-from preau.accounts.models import Role, RoleAssignment, User, normalize_email
+from preau.accounts.emails import (
+    canonical_email,
+    domain_aliases,
+    email_variants,
+    email_variants_for,
+    with_email_in,
+)
+from preau.accounts.models import Role, RoleAssignment, User
 from preau.hours import services as hours_services
-
-from .gaia import canonical_email, email_variants
 
 BATCH = 2000
 
 
-def aliases() -> dict[str, str]:
-    return {
-        old.strip().lower(): new.strip().lower()
-        for old, new in settings.PREAU_HR_EMAIL_DOMAIN_ALIASES.items()
-    }
+# The alias table and the look-ups by address live in preau/accounts/emails.py (also used by
+# password reset and enrolment lists); these names stay for the HR code that uses them.
+aliases = domain_aliases
 
 
 def canonical(email: str) -> str:
-    return canonical_email(email, aliases())
-
-
-def email_variants_for(email: str) -> set[str]:
-    """Every address under which the owner of `email` may have an account."""
-    email = normalize_email(email)
-    return email_variants(email, aliases()) | {email}
-
-
-def with_email_in(emails):
-    """Users by e-mail, case-insensitively (the unique index is on lower(email))."""
-    return User.objects.alias(email_lower=Lower("email")).filter(email_lower__in=emails)
+    return canonical_email(email)
 
 
 def match_users(canonical_emails: Iterable[str]) -> dict[str, int]:

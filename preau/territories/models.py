@@ -1,5 +1,7 @@
 """Académie → département → circonscription → école."""
 
+import unicodedata
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -84,3 +86,15 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.commune})" if self.commune else self.name
+
+    @property
+    def kind(self) -> str:
+        """« maternelle », « elementaire » or « primaire », as the school's name in the school
+        directory says it (« École maternelle Jules Ferry », « Ecole élémentaire… »); "" when
+        the name does not say. Préau keeps no other record of the classes a school has."""
+        plain = unicodedata.normalize("NFKD", self.name)
+        words = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower().split()
+        for kind in ("maternelle", "elementaire", "primaire"):
+            if kind in words:
+                return kind
+        return ""

@@ -192,13 +192,26 @@ def get_content_activity_to_adapt_or_404(user, pk: int) -> Activity:
 
 
 def sessions_in_offre_for(user, today) -> QuerySet[TrainingSession]:
-    """Sessions open to self-enrolment today in the académies where the person works (through
-    their school or a role), like the offre de parcours: a teacher of Caen is not offered the
-    sessions of Marseille."""
-    from preau.accounts.selectors import academies_of
+    """Sessions open to self-enrolment today for the teachers of the territories where the
+    person works (through their school or a role): those of their circonscription, and those
+    their organisers opened to their département, their académie or everyone
+    (`self_enrolment_scope`). A teacher of Bayeux is not offered a session of Caen Nord meant
+    for Caen Nord, nor a teacher of Caen the sessions of Marseille."""
+    from preau.accounts.selectors import territories_of
 
+    from .models import SelfEnrolmentScope as Scope
+
+    circonscriptions, departements, academies = territories_of(user)
     return TrainingSession.objects.in_offre_de_formation(today).filter(
-        departement__academie__in=academies_of(user)
+        Q(self_enrolment_scope=Scope.EVERYONE)
+        | Q(self_enrolment_scope=Scope.ACADEMIE, departement__academie__in=academies)
+        | Q(self_enrolment_scope=Scope.DEPARTEMENT, departement__in=departements)
+        | Q(
+            self_enrolment_scope=Scope.TERRITORY,
+            circonscription__isnull=True,
+            departement__in=departements,
+        )
+        | Q(self_enrolment_scope=Scope.TERRITORY, circonscription__in=circonscriptions)
     )
 
 

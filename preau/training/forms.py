@@ -89,6 +89,7 @@ class SessionSettingsForm(DsfrBaseForm, forms.ModelForm):
             "end_date",
             "capacity",
             "self_enrolment",
+            "self_enrolment_scope",
             "enrolment_opens_on",
             "enrolment_closes_on",
             "enrolment_key",
@@ -102,6 +103,7 @@ class SessionSettingsForm(DsfrBaseForm, forms.ModelForm):
                 "enseignants s’y inscrivent eux-mêmes"
             ),
             "enrolment_key": _("Clé d’inscription (facultatif)"),
+            "self_enrolment_scope": _("Auto-inscription ouverte à"),
         }
         help_texts = {
             "capacity": _("Vide : sans limite. Les places en plus vont aux premiers en attente."),
@@ -113,6 +115,11 @@ class SessionSettingsForm(DsfrBaseForm, forms.ModelForm):
             "show_participant_names": _(
                 "Désactivé par défaut : chaque participant ne voit que son nom."
             ),
+            "self_enrolment_scope": _(
+                "La session ne paraît dans l’offre de formation que de ces enseignants, et "
+                "seuls eux peuvent s’y inscrire. Votre liste d’inscription, elle, reste "
+                "limitée au territoire de la session."
+            ),
         }
         widgets = {
             "start_date": DATE_INPUT,
@@ -120,6 +127,7 @@ class SessionSettingsForm(DsfrBaseForm, forms.ModelForm):
             "enrolment_opens_on": DATE_INPUT,
             "enrolment_closes_on": DATE_INPUT,
             "attestation_rule": forms.RadioSelect,
+            "self_enrolment_scope": forms.RadioSelect,
         }
 
     def clean(self):
@@ -269,6 +277,25 @@ class CsvUploadForm(DsfrBaseForm):
             raise ValidationError(_("Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers."))
         self.cleaned_data["lines"] = enrolment_lists.parse_csv(uploaded.read())
         return uploaded
+
+
+class PickTeachersForm(DsfrBaseForm):
+    """The search and the group of the page where organisers pick teachers of the session's
+    territory; the ticked ids (`choisis`) are read by the view."""
+
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=200,
+        help_text=_("Nom, prénom ou école ; les accents et les majuscules ne comptent pas."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    group = forms.CharField(
+        label=_("Groupe (facultatif)"),
+        max_length=50,
+        required=False,
+        help_text=_("Donné à toutes les personnes cochées, par exemple : Groupe 1."),
+    )
 
 
 ENROLMENT_SALT = "preau.training.enrolment-list"

@@ -1,5 +1,6 @@
 """Training sessions: a published parcours deployed to one group of teachers."""
 
+import re
 import secrets
 from types import SimpleNamespace
 
@@ -14,8 +15,40 @@ from preau.territories.models import Circonscription, Departement
 
 
 def new_code() -> str:
-    """A verification or feed code: 16 URL-safe characters, unguessable."""
+    """A feed token: 16 URL-safe characters, unguessable."""
     return secrets.token_urlsafe(12)
+
+
+# Certificate codes are read on paper and typed by hand: 16 characters of Crockford's base 32
+# (digits and capitals without I, L, O, U: 80 random bits), printed in groups of four.
+CERTIFICATE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CERTIFICATE_CODE_LENGTH = 16
+# What a reader may type instead: lower case, spaces and dashes of any kind (the groups of the
+# printed code, a copy from a PDF), and the letters that look like digits.
+_TYPED_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+# Codes given before this format (16 URL-safe characters, case-sensitive) stay verifiable as
+# printed.
+_LEGACY_CODE = re.compile(r"[A-Za-z0-9_-]{16}")
+
+
+def new_certificate_code() -> str:
+    return "".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(CERTIFICATE_CODE_LENGTH))
+
+
+def certificate_code_lookups(typed: str) -> list[str]:
+    """The stored codes a typed code may be: « ab-cd 12… » → « ABCD12… » (case, spaces and
+    dashes aside, O read as 0, I and L as 1), and a code of the earlier format exactly as
+    printed. Nothing for input that cannot be a code (too long, a NUL byte…): the only place
+    where typed codes are normalised."""
+    typed = (typed or "")[:64]
+    lookups = []
+    code = _TYPED_SEPARATORS.sub("", typed).upper().translate(_LOOKALIKES)
+    if len(code) == CERTIFICATE_CODE_LENGTH and all(c in CERTIFICATE_ALPHABET for c in code):
+        lookups.append(code)
+    if _LEGACY_CODE.fullmatch(typed.strip()) and typed.strip() not in lookups:
+        lookups.append(typed.strip())
+    return lookups
 
 
 class SessionStatus(models.TextChoices):
@@ -32,6 +65,19 @@ class AttestationRule(models.TextChoices):
         _("Toutes les réunions en présence suivies ou excusées, et le travail à distance fait"),
     )
     TRAINER_DECISION = "trainer_decision", _("Sur décision du formateur")
+
+
+class SelfEnrolmentScope(models.TextChoices):
+    """Which teachers may enrol themselves in a session: by default those of its own
+    territory; its organisers may open it wider."""
+
+    TERRITORY = (
+        "territory",
+        _("Les enseignants de son territoire (sa circonscription, ou son département)"),
+    )
+    DEPARTEMENT = "departement", _("Les enseignants de son département")
+    ACADEMIE = "academie", _("Les enseignants de son académie")
+    EVERYONE = "everyone", _("Tous les enseignants, de toutes les académies")
 
 
 class TrainingSessionQuerySet(models.QuerySet):
@@ -86,6 +132,12 @@ class TrainingSession(models.Model):
     presence_hours = models.DecimalField(_("heures en présence"), max_digits=4, decimal_places=1)
     distance_hours = models.DecimalField(_("heures à distance"), max_digits=4, decimal_places=1)
     self_enrolment = models.BooleanField(_("auto-inscription"), default=False)
+    self_enrolment_scope = models.CharField(
+        _("auto-inscription ouverte à"),
+        max_length=12,
+        choices=SelfEnrolmentScope.choices,
+        default=SelfEnrolmentScope.TERRITORY,
+    )
     enrolment_opens_on = models.DateField(_("inscriptions à partir du"), null=True, blank=True)
     enrolment_closes_on = models.DateField(_("inscriptions jusqu’au"), null=True, blank=True)
     enrolment_key = models.CharField(_("clé d’inscription"), max_length=40, blank=True)
@@ -131,6 +183,20 @@ class TrainingSession(models.Model):
         """Closed or archived: nothing of the session changes any more (attendance, calendar,
         content, team, enrolments, attestations); docs/attendance.md."""
         return self.status in {SessionStatus.CLOSED, SessionStatus.ARCHIVED}
+
+    @property
+    def self_enrolment_reach(self) -> str:
+        """Whose self-enrolment is open, said after « enseignants »: « de la circonscription
+        Caen Nord », « du département Calvados (014) », « de l’académie de Normandie »; ""
+        when it is open to every teacher."""
+        scope = self.self_enrolment_scope
+        if scope == SelfEnrolmentScope.EVERYONE:
+            return ""
+        if scope == SelfEnrolmentScope.ACADEMIE:
+            return str(_("de l’académie de %(name)s") % {"name": self.departement.academie.name})
+        if scope == SelfEnrolmentScope.DEPARTEMENT or not self.circonscription_id:
+            return str(_("du département %(name)s") % {"name": self.departement})
+        return str(_("de la circonscription %(name)s") % {"name": self.circonscription})
 
     @property
     def can_attest(self) -> bool:
@@ -278,6 +344,14 @@ class Enrolment(models.Model):
     @property
     def is_attested(self) -> bool:
         return self.completed_at is not None
+
+    @property
+    def certificate_code_display(self) -> str:
+        """The code as printed: « ABCD-EFGH-JKMN-PQRS » (a code of the earlier format as is)."""
+        code = self.certificate_code or ""
+        if len(code) != CERTIFICATE_CODE_LENGTH or any(c not in CERTIFICATE_ALPHABET for c in code):
+            return code
+        return "-".join(code[i : i + 4] for i in range(0, CERTIFICATE_CODE_LENGTH, 4))
 
     @property
     def certificate_school(self):

@@ -20,7 +20,6 @@ A session is keyed by its title: a second run creates only the missing ones, and
 after one query when none is missing.
 """
 
-import base64
 import datetime
 import random
 import time
@@ -38,11 +37,14 @@ from preau.territories.seeding import DEMO_ACADEMIE
 
 from . import services
 from .models import (
+    CERTIFICATE_ALPHABET,
+    CERTIFICATE_CODE_LENGTH,
     Attendance,
     AttendanceStatus,
     Enrolment,
     EnrolmentSource,
     EnrolmentStatus,
+    SelfEnrolmentScope,
     SessionEvent,
     SessionStatus,
     StaffRole,
@@ -123,6 +125,8 @@ class DemoSession:
     capacity: int | None = None
     waiting: int = 0
     teacher: bool = False  # the demo teacher takes part
+    # Whom self-enrolment is for (SelfEnrolmentScope), when the story opens it.
+    scope: str = SelfEnrolmentScope.TERRITORY
 
     def title(self, parcours_title: str, territory_name: str) -> str:
         return f"{parcours_title} — {territory_name}"[:200]
@@ -145,8 +149,11 @@ SESSIONS = [
     DemoSession("EVALPOS", "Caen Nord", ARCHIVED, -260, -210,
                 ((-258, "morning"), (-212, "afternoon")), 15),
     # Caen Sud
+    # Opened to the Calvados: the demo teacher (Caen Nord, a maternelle) finds it in her offre,
+    # and is warned that it is meant for cycle 3.
     DemoSession("ECRIREC3", "Caen Sud", SELF_ENROLMENT, 21, 70,
-                ((23, "morning"), (49, "virtual"), (68, "afternoon")), 9, capacity=24),
+                ((23, "morning"), (49, "virtual"), (68, "afternoon")), 9, capacity=24,
+                scope=SelfEnrolmentScope.DEPARTEMENT),
     DemoSession("FRACTIONS", "Caen Sud", CLOSED, -50, -16,
                 ((-48, "morning"), (-18, "afternoon")), 17),
     # Bayeux: a session that should have opened two days ago.
@@ -353,6 +360,7 @@ def play(
     if demo.story == SELF_ENROLMENT:
         settings.update(
             self_enrolment=True,
+            self_enrolment_scope=demo.scope,
             enrolment_opens_on=today - datetime.timedelta(days=10),
             enrolment_closes_on=start_date - datetime.timedelta(days=3),
         )
@@ -845,5 +853,5 @@ def seed_national(rng: random.Random, log, *, factor: float = 1.0) -> None:
 
 
 def _certificate_code(rng: random.Random) -> str:
-    """16 URL-safe characters, like new_code(), but drawn from the seed's generator."""
-    return base64.urlsafe_b64encode(rng.getrandbits(96).to_bytes(12, "big")).decode()
+    """Like new_certificate_code(), but drawn from the seed's generator."""
+    return "".join(rng.choice(CERTIFICATE_ALPHABET) for _ in range(CERTIFICATE_CODE_LENGTH))

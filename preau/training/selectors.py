@@ -1,6 +1,7 @@
 """Reads on training sessions that join or aggregate, computed by the database."""
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,7 +32,7 @@ from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from preau.accounts.models import Role, User
+from preau.accounts.models import Role, RoleAssignment, User
 from preau.accounts.selectors import is_administrator, roles_of
 from preau.core.search import by_name, parse, words_filter
 from preau.parcours.models import TargetAudience
@@ -55,6 +56,7 @@ from .models import (
     SessionStaff,
     SessionStatus,
     TrainingSession,
+    certificate_code_lookups,
 )
 
 
@@ -279,6 +281,87 @@ def staff_candidate(email: str) -> User | None:
     )
 
 
+# Enrolment: whom a session may enrol -------------------------------------------------------------
+
+
+def _in_territory(session: TrainingSession, *, circonscription: str, departement: str) -> Q:
+    """The rows whose circonscription (or département, for a session owned by a département)
+    is the session's: its territory."""
+    if session.circonscription_id:
+        return Q(**{circonscription: session.circonscription_id})
+    return Q(**{departement: session.departement_id})
+
+
+def teachers_session_may_enrol(session: TrainingSession) -> QuerySet[User]:
+    """The active teachers whose school is in the session's territory (its circonscription,
+    or its département when a département owns it), trainers and tutors excepted (they join
+    a session through its team). An organiser's list or pick enrols no one else, and learns
+    nothing of anyone else (services.preview_enrolment)."""
+    teacher = RoleAssignment.objects.filter(user=OuterRef("pk"), role=Role.TEACHER)
+    return User.objects.filter(
+        _in_territory(
+            session, circonscription="school__circonscription", departement="school__departement"
+        ),
+        Exists(teacher),
+        is_active=True,
+    ).exclude(Exists(_training_roles()))
+
+
+def _training_roles() -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(user=OuterRef("pk"), role__in=[Role.TRAINER, Role.TUTOR])
+
+
+def trainers_of_territory(session: TrainingSession) -> QuerySet[User]:
+    """Trainers and tutors whose role is in the session's territory (a circonscription of it,
+    or its département): an organiser's colleagues, whom a list refuses with a reason."""
+    if session.circonscription_id:
+        here = Q(circonscription=session.circonscription_id) | Q(departement=session.departement_id)
+    else:
+        here = Q(circonscription__departement=session.departement_id) | Q(
+            departement=session.departement_id
+        )
+    return User.objects.filter(Exists(_training_roles().filter(here)), is_active=True)
+
+
+# Search of the teachers an organiser may pick: every word of the query in the first name, last
+# name or school name, whatever the case and the accents. The comparison is made in Python on
+# the (small) list of the territory's teachers, one query; the shared accent-insensitive search
+# of issue 12 may replace `_plain` and `enrolment_candidate_ids` without touching the view.
+PICK_MAX_WORDS = 10
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def enrolment_candidate_ids(session: TrainingSession, q: str = "") -> list[int]:
+    """Ids of the teachers the session may enrol who are not in it yet (neither enrolled nor
+    waiting), by name, whose first name, last name or school contains every word of `q`
+    (its first PICK_MAX_WORDS words). One query."""
+    rows = (
+        teachers_session_may_enrol(session)
+        .exclude(Exists(Enrolment.objects.filter(session=session, user=OuterRef("pk"))))
+        .order_by("last_name", "first_name", "pk")
+        .values_list("pk", "first_name", "last_name", "school__name")
+    )
+    words = [_plain(word) for word in q.split()[:PICK_MAX_WORDS]]
+    if not words:
+        return [row[0] for row in rows]
+    found = []
+    for pk, *texts in rows:
+        haystack = _plain(" ".join(texts))
+        if all(word in haystack for word in words):
+            found.append(pk)
+    return found
+
+
+def enrolment_candidates(ids: list[int]) -> list[User]:
+    """The teachers of `ids`, in that order, with the school a picking list shows. One query."""
+    by_pk = User.objects.select_related("school").in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
 # Attendance, attestation, certificates ---------------------------------------------------------
 
 ATTENDED_OR_EXCUSED = (AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED)
@@ -400,12 +483,13 @@ def trainers_of(session: TrainingSession) -> list[User]:
 
 
 def certificate_by_code(code: str) -> Enrolment | None:
-    """The attested enrolment whose certificate carries exactly this code, or None."""
-    code = (code or "").strip()
-    if not code:
+    """The attested enrolment whose certificate carries this code, as a person types it: case,
+    spaces and dashes aside (models.certificate_code_lookups); None when none does."""
+    lookups = certificate_code_lookups(code)
+    if not lookups:
         return None
     return (
-        Enrolment.objects.filter(certificate_code=code, completed_at__isnull=False)
+        Enrolment.objects.filter(certificate_code__in=lookups, completed_at__isnull=False)
         .select_related("user", "session", "session__source")
         .first()
     )

@@ -10,14 +10,16 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from preau.accounts.emails import canonical_email, email_variants_for, with_email_in
 from preau.accounts.models import Role, User, normalize_email
 from preau.accounts.selectors import has_role
 from preau.hours import services as hours_services
 from preau.parcours import services as parcours_services
 from preau.parcours.access import offre_filter
-from preau.parcours.models import Activity, Parcours
+from preau.parcours.models import Activity, Audience, Parcours
 
 from . import notifications
 from .models import (
@@ -34,6 +36,7 @@ from .models import (
     SessionStatus,
     StaffRole,
     TrainingSession,
+    new_certificate_code,
     new_code,
 )
 
@@ -244,6 +247,7 @@ SETTINGS_FIELDS = {
     "end_date",
     "capacity",
     "self_enrolment",
+    "self_enrolment_scope",
     "enrolment_opens_on",
     "enrolment_closes_on",
     "enrolment_key",
@@ -425,15 +429,75 @@ def enrol_from_hr(*, session: TrainingSession, user_ids: list[int]) -> tuple[int
 
 
 @transaction.atomic
-def self_enrol(*, session: TrainingSession, user: User, key: str = "") -> Enrolment:
+def self_enrol(
+    *, session: TrainingSession, user: User, key: str = "", despite_audience: bool = False
+) -> Enrolment:
+    """A teacher enrols themself in a session of their offre de formation: one open to
+    self-enrolment today and meant for their territory (access.sessions_in_offre_for), with
+    its key when it has one. When the session's audience does not match their school
+    (audience_warning), they enrol only once they said so (`despite_audience`)."""
+    from .access import sessions_in_offre_for
+
     today = timezone.localdate()
     if not TrainingSession.objects.in_offre_de_formation(today).filter(pk=session.pk).exists():
         raise ValidationError(_("Les inscriptions à cette session ne sont pas ouvertes."))
     if not has_role(user, Role.TEACHER):
         raise ValidationError(_("Seuls les professeurs des écoles s’inscrivent eux-mêmes."))
+    if not sessions_in_offre_for(user, today).filter(pk=session.pk).exists():
+        raise ValidationError(
+            _("Cette session est réservée aux enseignants %(reach)s.")
+            % {"reach": session.self_enrolment_reach},
+            code="not_for_you",
+        )
     if session.enrolment_key and key.strip() != session.enrolment_key:
         raise ValidationError(_("Clé d’inscription incorrecte."), code="wrong_key")
+    warning = audience_warning(session=session, user=user)
+    if warning and not despite_audience:
+        raise ValidationError(warning, code="audience")
     return enrol(session=session, user=user, source=EnrolmentSource.SELF)
+
+
+# The cycles a school teaches, by its kind (School.kind, read from its name): Préau records no
+# class level for a teacher, so the school is what an audience warning can honestly rest on.
+SCHOOL_CYCLES = {
+    "maternelle": {Audience.CYCLE_1},
+    "elementaire": {Audience.CYCLE_2, Audience.CYCLE_3},
+    "primaire": {Audience.CYCLE_1, Audience.CYCLE_2, Audience.CYCLE_3},
+}
+# Audiences that are a cycle (a collège teacher of cycle 3 is cycle 3); the others (directors,
+# specialised teachers, trainers) may be anyone, whatever their school.
+CYCLE_OF_AUDIENCE = {
+    Audience.CYCLE_1: Audience.CYCLE_1,
+    Audience.CYCLE_2: Audience.CYCLE_2,
+    Audience.CYCLE_3: Audience.CYCLE_3,
+    Audience.COLLEGE: Audience.CYCLE_3,
+}
+SCHOOL_KIND_LABELS = {
+    "maternelle": _lazy("une école maternelle"),
+    "elementaire": _lazy("une école élémentaire"),
+    "primaire": _lazy("une école primaire"),
+}
+
+
+def audience_warning(*, session: TrainingSession, user: User) -> str:
+    """Why the session may not be for this teacher, or "": its parcours is meant only for
+    cycles that their school does not have (a maternelle teacher and a cycle 3 session).
+    Nothing is said when the school's kind is unknown, or when an audience is not a cycle."""
+    school = user.school
+    taught = SCHOOL_CYCLES.get(school.kind) if school else None
+    audiences = [target.audience for target in session.source.target_audiences.all()]
+    if not taught or not audiences or any(a not in CYCLE_OF_AUDIENCE for a in audiences):
+        return ""
+    if {CYCLE_OF_AUDIENCE[a] for a in audiences} & taught:
+        return ""
+    return _(
+        "Cette session s’adresse aux enseignants de : %(audiences)s. Votre école, %(school)s, "
+        "est %(kind)s : vérifiez qu’elle vous concerne avant de vous inscrire."
+    ) % {
+        "audiences": ", ".join(str(Audience(a).label) for a in audiences),
+        "school": school.name,
+        "kind": SCHOOL_KIND_LABELS[school.kind],
+    }
 
 
 @transaction.atomic
@@ -531,18 +595,46 @@ def preview_enrolment(
     line_numbers: list[int] | None = None,
 ) -> list[LineFate]:
     """The fate of every line, before anything is written. `lines` are (e-mail, group);
-    `line_numbers` their numbers in the pasted text or file (1, 2, 3… by default)."""
+    `line_numbers` their numbers in the pasted text or file (1, 2, 3… by default).
+
+    Addresses are matched as everywhere else: case aside, and under any domain of the
+    académie's aliases (an ac-caen.fr address finds the ac-normandie.fr account). Only the
+    teachers the session may enrol are found (selectors.teachers_session_may_enrol): the
+    address of anyone else reads « unknown » in the same words whether or not an account has
+    it, so that a list never tells who is behind an address outside the session's territory.
+    Trainers and tutors of the territory are refused with their reason: they join the team."""
+    from .selectors import teachers_session_may_enrol, trainers_of_territory
+
     line_numbers = line_numbers or list(range(1, len(lines) + 1))
-    emails = {normalize_email(email) for email, _group in lines}
-    people = {u.email: u for u in User.objects.filter(email__in=emails)}
-    enrolled = set(
-        session.enrolments.filter(user__email__in=emails).values_list("user__email", flat=True)
-    )
+    variants: set[str] = set()
+    for email, _group in lines:
+        variants |= email_variants_for(email)
+    teachers: dict[str, User] = {}
+    for user in teachers_session_may_enrol(session).filter(pk__in=with_email_in(variants)):
+        key, best = canonical_email(user.email), teachers.get(canonical_email(user.email))
+        # One person under two addresses: the account in use, then the current address.
+        if best is None or _account_rank(user) < _account_rank(best):
+            teachers[key] = user
+    colleagues = {
+        canonical_email(email)
+        for email in trainers_of_territory(session)
+        .filter(pk__in=with_email_in(variants))
+        .values_list("email", flat=True)
+    }
+    enrolled = {
+        canonical_email(email)
+        for email in session.enrolments.filter(user__in=with_email_in(variants)).values_list(
+            "user__email", flat=True
+        )
+    }
     places = None
     if session.capacity is not None:
         places = (
             session.capacity - session.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
         )
+    unknown = _("Aucun professeur des écoles de %(territory)s n’a cette adresse dans Préau.") % {
+        "territory": session.circonscription or session.departement
+    }
     seen, fates = {}, []
     for number, (raw, group) in zip(line_numbers, lines, strict=True):
         email = normalize_email(raw)
@@ -553,23 +645,33 @@ def preview_enrolment(
             fate.reason = _("Adresse électronique mal formée.")
             fates.append(fate)
             continue
-        if email in seen:
-            fate.reason = _("Déjà présente ligne %(n)s.") % {"n": seen[email]}
-        elif email not in people:
-            fate.reason = _("Aucun compte Préau n’a cette adresse.")
-        elif email in enrolled:
+        key = canonical_email(email)
+        if key in seen:
+            fate.reason = _("Déjà présente ligne %(n)s.") % {"n": seen[key]}
+        elif key in enrolled:
             fate.reason = _("Déjà inscrit à cette session.")
+        elif key in colleagues and key not in teachers:
+            fate.reason = _(
+                "Compte de formateur ou de tuteur : ajoutez cette personne à l’équipe de la "
+                "session, pas aux participants."
+            )
+        elif key not in teachers:
+            fate.reason = unknown
         else:
-            fate.user = people[email]
+            fate.user = teachers[key]
             if places is None or places > 0:
                 fate.fate = "enrol"
                 places = None if places is None else places - 1
             else:
                 fate.fate = "wait"
                 fate.reason = _("Session complète : liste d’attente.")
-        seen.setdefault(email, number)
+        seen.setdefault(key, number)
         fates.append(fate)
     return fates
+
+
+def _account_rank(user: User) -> tuple:
+    return (user.is_placeholder, user.email.lower() != canonical_email(user.email), user.pk)
 
 
 @transaction.atomic
@@ -773,7 +875,7 @@ def attest(
     now = timezone.now()
     for enrolment in to_attest:
         enrolment.completed_at, enrolment.attested_by = now, by
-        enrolment.certificate_code = new_code()
+        enrolment.certificate_code = new_certificate_code()
         school = enrolment.user.school
         enrolment.attested_school_name = school.name if school else ""
         enrolment.attested_school_commune = school.commune if school else ""

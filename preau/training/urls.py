@@ -85,6 +85,7 @@ urlpatterns += [
     path("gestion/periodes/<int:pk>/modifier/", manage.window_edit, name="manage_window_edit"),
     path("gestion/periodes/<int:pk>/supprimer/", manage.window_delete, name="manage_window_delete"),
     path("<int:pk>/gestion/inscrire/", manage.enrol, name="manage_enrol"),
+    path("<int:pk>/gestion/inscrire/choisir/", manage.enrol_pick, name="manage_enrol_pick"),
     path("<int:pk>/gestion/inscrire/confirmer/", manage.enrol_confirm, name="manage_enrol_confirm"),
     path("gestion/inscriptions/<int:pk>/desinscrire/", manage.unenrol, name="manage_unenrol"),
     path("<int:pk>/gestion/ouvrir/", manage.session_open, name="manage_open"),

@@ -12,7 +12,12 @@ from pypdf import PdfReader
 
 from preau.accounts.models import Role
 from preau.training import selectors, services
-from preau.training.models import Enrolment, SessionStatus, new_code
+from preau.training.models import (
+    CERTIFICATE_ALPHABET,
+    Enrolment,
+    SessionStatus,
+    new_certificate_code,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +106,7 @@ def test_participant_downloads_their_certificate_with_every_fact_on_it(
         "Durée totale créditée 5 h 30",
         cast["trainer"].get_full_name(),
         "Circonscription de Caen Nord",
-        code,
+        camille.certificate_code_display,  # ABCD-EFGH-JKMN-PQRS, easier to copy by hand
         f"http://testserver/sessions/verifier/{code}/",
     ):
         assert fact in text, fact
@@ -186,12 +191,14 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, camille):
 # Codes --------------------------------------------------------------------------------------------
 
 
-def test_codes_are_long_random_and_distinct():
-    codes = {new_code() for _ in range(1000)}
+def test_codes_are_long_random_distinct_and_easy_to_type():
+    codes = {new_certificate_code() for _ in range(1000)}
 
     assert len(codes) == 1000
     assert {len(code) for code in codes} == {16}
-    assert all(c.isalnum() or c in "-_" for code in codes for c in code)
+    # Capitals and digits, without I, L, O, U: nothing to confuse when copying by hand.
+    assert set("".join(codes)) <= set(CERTIFICATE_ALPHABET)
+    assert not set("ILOU") & set(CERTIFICATE_ALPHABET)
 
 
 # Public verification ---------------------------------------------------------------------------
@@ -240,13 +247,68 @@ def test_an_unknown_code_gets_a_clear_message_and_no_error(client, camille):
     assert "Aucune attestation ne correspond à ce code" in response.content.decode()
 
 
-def test_codes_are_looked_up_exactly(client, camille):
-    code = camille.certificate_code
-    near_misses = {code.swapcase(), code[:-1], code + "x", "x" * 200} - {code}
+def typed_variants(code: str) -> list[str]:
+    """The code « ABCD2345EFGH6789 » as people type it: « ab-cd 23… », lower case, grouped."""
+    return [
+        code.lower(),
+        "-".join(code[i : i + 4] for i in range(0, 16, 4)),
+        f"{code[:2].lower()}-{code[2:4].lower()} {code[4:6]} {code[6:]}",
+        " – ".join(code[i : i + 4] for i in range(0, 16, 4)),  # an en dash, copied from a PDF
+        f"\t{code[:8]}\n{code[8:].lower()} ",
+    ]
 
-    for near_miss in near_misses:
-        content = client.get(reverse("training:verify"), {"code": near_miss}).content.decode()
-        assert "Aucune attestation ne correspond à ce code" in content, near_miss
+
+def test_a_code_is_found_whatever_its_case_spaces_or_dashes(client, camille):
+    camille.certificate_code = "ABCD2345EFGH6789"
+    camille.save(update_fields=["certificate_code"])
+
+    for typed in typed_variants("ABCD2345EFGH6789"):
+        assert selectors.certificate_by_code(typed) == camille, typed
+        content = client.get(reverse("training:verify"), {"code": typed}).content.decode()
+        assert "Cette attestation est authentique" in content, typed
+        assert "Le code ABCD-2345-EFGH-6789 correspond" in content
+
+
+def test_letters_that_look_like_digits_are_read_as_the_digits(camille):
+    camille.certificate_code = "0123456789ABCDEF"
+    camille.save(update_fields=["certificate_code"])
+
+    assert selectors.certificate_by_code("o123-4567-89ab-cdef") == camille
+    assert selectors.certificate_by_code("Ol23 4567 89AB CDEF") == camille
+
+
+def test_near_misses_and_junk_are_not_found_and_cost_no_query(
+    client, camille, django_assert_num_queries
+):
+    code = camille.certificate_code
+    for near_miss in (code[:-1], code + "X", code[:8], code[:15] + "U", "x" * 200, "", "--"):
+        assert selectors.certificate_by_code(near_miss) is None, near_miss
+    for junk in (f"{code[:8]}\x00{code[8:]}", "\x00", "é" * 16, "x" * 200, "   "):
+        with django_assert_num_queries(0):
+            assert selectors.certificate_by_code(junk) is None, junk
+
+
+@pytest.mark.parametrize("typed", ["AB\x00CD", "\x00", "ab-cd 12", "x" * 65])
+def test_the_verification_page_answers_any_input_without_an_error(client, camille, typed):
+    response = client.get(reverse("training:verify"), {"code": typed})
+
+    assert response.status_code == 200
+    assert "Cette attestation est authentique" not in response.content.decode()
+
+
+def test_a_null_byte_in_the_address_is_no_error(client):
+    response = client.get("/sessions/verifier/AB%00CD/")
+    assert response.status_code in (200, 404)
+
+
+def test_a_code_of_the_earlier_format_still_verifies_as_printed(client, camille):
+    camille.certificate_code = "aB3_-xYz9876543Q"
+    camille.save(update_fields=["certificate_code"])
+
+    assert selectors.certificate_by_code(" aB3_-xYz9876543Q ") == camille
+    assert selectors.certificate_by_code("Ab3_-XyZ9876543q") is None
+    content = client.get(verify_url("aB3_-xYz9876543Q")).content.decode()
+    assert "Le code aB3_-xYz9876543Q correspond" in content
 
 
 def test_a_withdrawn_attestation_no_longer_verifies(client, camille):

@@ -98,7 +98,8 @@ def test_two_teachers_taking_the_last_place_at_once_one_gets_it_the_other_waits(
 
 def test_three_self_enrolments_racing_for_two_places_fill_them_exactly(slow_insert):
     session = factories.TrainingSessionFactory(open=True, capacity=2, self_enrolment=True)
-    teachers = [factories.teacher() for _n in range(3)]
+    school = factories.SchoolFactory(circonscription=session.circonscription)  # whom it is for
+    teachers = [factories.teacher(school=school) for _n in range(3)]
 
     results = race(
         *(lambda t=t: services.self_enrol(session=session, user=t).status for t in teachers)

@@ -11,8 +11,10 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from preau.accounts.models import User
 from preau.parcours.models import Parcours
-from preau.training import seeding
+from preau.training import seeding, services
+from preau.training.access import sessions_in_offre_for
 from preau.training.models import (
     Attendance,
     DistanceWindow,
@@ -152,7 +154,7 @@ def test_the_history_of_each_session_tells_the_story_when_it_happened(db, day):
     history (SessionEvent) carries the same dates, and nothing was attested early."""
     paris = datetime.datetime.combine(day, datetime.time(10), tzinfo=ZoneInfo("Europe/Paris"))
     with time_machine.travel(paris, tick=False):
-        call_command("seed", verbosity=0)
+        call_command("seed", verbosity=0, i_know_this_is_production=True)
     played = TrainingSession.objects.exclude(status=SessionStatus.PREPARATION)
 
     assert played.count() == 14
@@ -166,3 +168,12 @@ def test_the_history_of_each_session_tells_the_story_when_it_happened(db, day):
             assert events[SessionEvent.Action.ATTESTED] == max(
                 attested.values_list("completed_at", flat=True)
             )
+
+
+def test_the_demo_teacher_finds_a_session_opened_to_her_departement_and_is_warned(seeded):
+    teacher = User.objects.get(email="enseignant@demo.preau.fr")
+    [offered] = sessions_in_offre_for(teacher, timezone.localdate())
+
+    assert offered.circonscription != teacher.school.circonscription
+    assert offered.self_enrolment_scope == "departement"
+    assert "est une école maternelle" in services.audience_warning(session=offered, user=teacher)

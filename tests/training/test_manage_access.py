@@ -64,6 +64,7 @@ def session_urls(session) -> list[str]:
         url("manage_window_edit", window.pk),
         url("manage_window_delete", window.pk),
         url("manage_enrol", session.pk),
+        url("manage_enrol_pick", session.pk),
         url("manage_unenrol", enrolment.pk),
         url("manage_staff_remove", member.pk),
         url("manage_close", session.pk),

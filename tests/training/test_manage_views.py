@@ -431,6 +431,7 @@ def settings_data(session, **change) -> dict:
         "enrolment_closes_on": "",
         "enrolment_key": "",
         "attestation_rule": "all_meetings",
+        "self_enrolment_scope": "territory",
     }
     data.update(change)
     return {k: v for k, v in data.items() if v is not None}

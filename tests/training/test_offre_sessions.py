@@ -54,7 +54,7 @@ def teacher_client(client, teacher):
 # What is offered -------------------------------------------------------------------------
 
 
-def test_offre_lists_the_open_sessions_of_the_academie_during_their_enrolment_window(
+def test_offre_lists_the_open_sessions_meant_for_the_teacher_during_their_enrolment_window(
     teacher_client, territory
 ):
     offered(territory, title="Ouverte, sans dates d’inscription")
@@ -65,8 +65,22 @@ def test_offre_lists_the_open_sessions_of_the_academie_during_their_enrolment_wi
         enrolment_closes_on=days(0),
     )
     offered(
-        territory, title="Du département", circonscription=None, departement=territory["manche"]
+        territory, title="Du département", circonscription=None, departement=territory["calvados"]
     )
+    offered(
+        territory,
+        title="D’un autre département",
+        circonscription=None,
+        departement=territory["manche"],
+    )
+    offered(
+        territory,
+        title="D’un autre département, ouverte à l’académie",
+        circonscription=None,
+        departement=territory["manche"],
+        self_enrolment_scope="academie",
+    )
+    offered(territory, title="D’une autre circonscription", circonscription=territory["bayeux"])
     offered(territory, title="Inscriptions pas encore ouvertes", enrolment_opens_on=days(1))
     offered(territory, title="Inscriptions closes", enrolment_closes_on=days(-1))
     offered(territory, title="Sans auto-inscription", self_enrolment=False)
@@ -83,12 +97,14 @@ def test_offre_lists_the_open_sessions_of_the_academie_during_their_enrolment_wi
     assert response.status_code == 200
     assert titles(response) == [
         "Du département",
+        "D’un autre département, ouverte à l’académie",
         "Ouverte, inscriptions jusqu’à aujourd’hui",
         "Ouverte, sans dates d’inscription",
     ]
     content = response.content.decode()
     for hidden in ["pas encore ouvertes", "Inscriptions closes", "Sans auto-inscription"]:
         assert hidden not in content
+    assert "D’une autre circonscription" not in content
     assert "Autre académie" not in content
     assert "En préparation" not in content
 
@@ -424,18 +440,19 @@ def bulk_offered(territory, count: int, teacher) -> None:
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "nombre", "audience": "cycle2"}])
-def test_offre_costs_seven_queries_with_10_or_100_sessions(
+def test_offre_costs_eight_queries_with_10_or_100_sessions(
     teacher_client, teacher, territory, count_queries, params
 ):
     queries = [
         SESSION,
         USER,
+        "the user's school: its circonscription, département, académie (whom sessions are for)",
+        ROLES,  # the territories of the user's roles; then may they enrol, and the navigation
         "count of the sessions found (paginator)",
         "page of sessions, with their source's objectives, owner, places left and the user's "
         "enrolment",
         "meetings of the sessions of the page",
         "distance windows of the sessions of the page",
-        ROLES,  # may the user enrol (a teacher?), then the navigation, in the header
     ]
     for count in (10, 100):
         bulk_offered(territory, count - TrainingSession.objects.count(), teacher)

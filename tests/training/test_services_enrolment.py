@@ -126,7 +126,7 @@ def test_preview_gives_the_fate_of_every_line(session, people):
         (1, "reject", "Déjà inscrit à cette session."),
         (2, "enrol", ""),
         (3, "reject", "Adresse électronique mal formée."),
-        (4, "reject", "Aucun compte Préau n’a cette adresse."),
+        (4, "reject", "Aucun professeur des écoles de Caen Nord n’a cette adresse dans Préau."),
         (5, "reject", "Déjà présente ligne 2."),
         (6, "enrol", ""),
         (7, "wait", "Session complète : liste d’attente."),
@@ -237,7 +237,7 @@ def test_pasted_list_is_previewed_and_nothing_is_written_before_confirmation(
         "reject",
         "reject",
     ]
-    assert "Aucun compte Préau n’a cette adresse." in page
+    assert "Aucun professeur des écoles de Caen Nord n’a cette adresse dans Préau." in page
     assert "Déjà inscrit à cette session." in page
     assert "Confirmer l’inscription de 2 personnes" in page
     assert session.enrolments.count() == 1

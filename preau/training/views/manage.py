@@ -7,9 +7,10 @@ a session the user may not manage is a 404, like anything inside it.
 """
 
 import copy
+import re
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,13 +24,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from preau.accounts.selectors import has_role
 from preau.parcours import content_editor
 
-from .. import access, selectors, services
+from .. import access, enrolment_lists, selectors, services
 from ..forms import (
     CsvUploadForm,
     DistanceWindowForm,
     EnrolmentConfirmForm,
     MeetingForm,
     PastedListForm,
+    PickTeachersForm,
     SessionCreateForm,
     SessionSettingsForm,
     StaffForm,
@@ -38,6 +40,9 @@ from ..forms import (
 from ..models import SessionStatus, TrainingSession
 
 PAGE_SIZE = 20
+PICK_PAGE_SIZE = 25
+MAX_PICKED = 200  # people ticked at once
+ID = re.compile(r"[0-9]{1,10}")
 
 
 def _session_url(session: TrainingSession, anchor: str = "") -> str:
@@ -330,23 +335,94 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     upload = CsvUploadForm(*((request.POST, request.FILES) if uploading else ()))
     form = upload if uploading else pasted
     if request.method == "POST" and form.is_valid():
-        lines = form.cleaned_data["lines"]
-        fates = services.preview_enrolment(
-            session, [(li.email, li.group) for li in lines], [li.number for li in lines]
-        )
-        context = {
-            "session": session,
-            "fates": fates,
-            "to_enrol": sum(1 for f in fates if f.fate == "enrol"),
-            "to_wait": sum(1 for f in fates if f.fate == "wait"),
-            "rejected": sum(1 for f in fates if not f.accepted),
-            "confirm_form": EnrolmentConfirmForm(
-                initial={"lines": sign_lines(session, lines)}, session=session
-            ),
-        }
-        return render(request, "training/manage/enrol_preview.html", context)
+        return _preview(request, session, form.cleaned_data["lines"])
     context = {"session": session, "pasted": pasted, "upload": upload}
     return render(request, "training/manage/enrol.html", context)
+
+
+def _preview(
+    request: HttpRequest, session: TrainingSession, lines: list[enrolment_lists.Line]
+) -> HttpResponse:
+    """The fate of every line, and the signed lines to confirm (enrol_confirm)."""
+    fates = services.preview_enrolment(
+        session, [(li.email, li.group) for li in lines], [li.number for li in lines]
+    )
+    context = {
+        "session": session,
+        "fates": fates,
+        "to_enrol": sum(1 for f in fates if f.fate == "enrol"),
+        "to_wait": sum(1 for f in fates if f.fate == "wait"),
+        "rejected": sum(1 for f in fates if not f.accepted),
+        "confirm_form": EnrolmentConfirmForm(
+            initial={"lines": sign_lines(session, lines)}, session=session
+        ),
+    }
+    return render(request, "training/manage/enrol_preview.html", context)
+
+
+def _picked_ids(request: HttpRequest) -> list[int]:
+    """The ids ticked (`choisis`), in order, once each; anything but an id is a 400."""
+    values = request.POST.getlist("choisis")
+    if not all(ID.fullmatch(value) for value in values):
+        raise BadRequest("choisis: ids only")
+    return list(dict.fromkeys(int(value) for value in values))
+
+
+@require_http_methods(["GET", "POST"])
+def enrol_pick(request: HttpRequest, pk: int) -> HttpResponse:
+    """Organisers tick teachers of the session's territory, found by name or school, on as
+    many pages as needed (the ids ticked on the other pages travel in hidden fields); « Vérifier
+    la sélection » leads to the same preview and confirmation as a pasted list. Searching and
+    turning pages are POSTs too, so that the ticks travel with them; with htmx, only the
+    results are replaced."""
+    session = access.get_session_to_manage_or_404(request.user, pk)
+    if session.status not in {SessionStatus.PREPARATION, SessionStatus.OPEN}:
+        return _refused(
+            request,
+            ValidationError(_("Cette session est close : on ne peut plus s’y inscrire.")),
+            _session_url(session, "participants"),
+        )
+    posted = request.method == "POST"
+    form = PickTeachersForm(request.POST if posted else None)
+    picked = _picked_ids(request) if posted else []
+    valid = form.is_valid() if posted else False
+    if valid and request.POST.get("action") == "verifier":
+        if not picked:
+            form.add_error(None, _("Cochez au moins une personne à inscrire."))
+        elif len(picked) > MAX_PICKED:
+            form.add_error(
+                None,
+                _("Vous avez coché %(n)s personnes : inscrivez-en au plus %(max)s à la fois.")
+                % {"n": len(picked), "max": MAX_PICKED},
+            )
+        else:
+            emails = selectors.teachers_session_may_enrol(session).filter(pk__in=picked)
+            emails = emails.order_by("last_name", "first_name", "pk").values_list(
+                "email", flat=True
+            )
+            group = form.cleaned_data["group"].strip()
+            lines = [enrolment_lists.Line(n, e, group) for n, e in enumerate(emails, start=1)]
+            if lines:
+                return _preview(request, session, lines)
+            form.add_error(None, _("Aucune des personnes cochées ne peut plus être inscrite."))
+    q = form.cleaned_data.get("q", "") if valid else ""
+    ids = selectors.enrolment_candidate_ids(session, q)
+    page = Paginator(ids, PICK_PAGE_SIZE).get_page(request.POST.get("page"))
+    on_page = list(page.object_list)
+    page.object_list = selectors.enrolment_candidates(on_page)
+    context = {
+        "session": session,
+        "form": form,
+        "page": page,
+        "pick_url": reverse("training:manage_enrol_pick", args=[session.pk]),
+        "q": q,
+        "picked": set(picked),
+        "picked_elsewhere": [pk for pk in picked if pk not in set(on_page)],
+        "picked_count": len(picked),
+    }
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "training/manage/enrol_pick.html"
+    return render(request, f"{template}#results" if fragment else template, context)
 
 
 @require_POST

@@ -84,10 +84,19 @@ class EnrolForm(DsfrBaseForm):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args, session: TrainingSession, **kwargs):
+    despite_audience = forms.BooleanField(
+        label=gettext_lazy("Je m’inscris tout de même"), required=False
+    )
+
+    def __init__(self, *args, session: TrainingSession, audience_warning: str = "", **kwargs):
         # One form per session on the list page: ids must not repeat.
         kwargs.setdefault("auto_id", f"session-{session.pk}-%s")
         super().__init__(*args, **kwargs)
+        # Why the session may not be for this teacher (services.audience_warning): shown with
+        # a box to tick, which self_enrol() requires.
+        self.audience_warning = audience_warning
+        if not audience_warning:
+            del self.fields["despite_audience"]
         if session.enrolment_key:
             self.fields["key"].required = True
             self.fields["key"].error_messages["required"] = _(
@@ -137,12 +146,20 @@ def _offre_session_page(request: HttpRequest, session: TrainingSession, form: En
     )
 
 
+def _audience_warning(request: HttpRequest, session: TrainingSession) -> str:
+    if not has_role(request.user, Role.TEACHER):
+        return ""
+    return services.audience_warning(session=session, user=request.user)
+
+
 def offre_session(request: HttpRequest, pk: int) -> HttpResponse:
-    """A session of the offre on its own page: to share it, and to show enrolment errors."""
+    """A session of the offre on its own page: to share it, and to show enrolment errors and
+    the warning of a session whose audience does not match the teacher's school."""
     session = get_offre_session_or_404(request.user, pk, timezone.localdate())
     if session.my_status:
         return redirect("training:participant_session", pk=session.pk)
-    return _offre_session_page(request, session, EnrolForm(session=session))
+    form = EnrolForm(session=session, audience_warning=_audience_warning(request, session))
+    return _offre_session_page(request, session, form)
 
 
 @require_POST
@@ -150,14 +167,24 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_offre_session_or_404(request.user, pk, timezone.localdate())
     if session.my_status:  # enrolling twice (a double click, a second tab) changes nothing
         return redirect("training:participant_session", pk=session.pk)
-    form = EnrolForm(request.POST, session=session)
+    warning = _audience_warning(request, session)
+    form = EnrolForm(request.POST, session=session, audience_warning=warning)
     if form.is_valid():
         try:
             enrolment = services.self_enrol(
-                session=session, user=request.user, key=form.cleaned_data["key"]
+                session=session,
+                user=request.user,
+                key=form.cleaned_data["key"],
+                despite_audience=form.cleaned_data.get("despite_audience", False),
             )
         except ValidationError as error:
-            form.add_error("key" if error.code == "wrong_key" else None, error)
+            if error.code == "audience":  # the warning is shown above the box to tick
+                form.add_error(
+                    "despite_audience",
+                    _("Cochez « Je m’inscris tout de même » pour vous inscrire à cette session."),
+                )
+            else:
+                form.add_error("key" if error.code == "wrong_key" else None, error)
     if form.errors:
         return _offre_session_page(request, session, form)
     if enrolment.status == EnrolmentStatus.WAITING:

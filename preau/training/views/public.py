@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from .. import selectors
 
-MAX_CODE_LENGTH = 64  # codes have 16 characters; longer input is not looked up
+MAX_CODE_LENGTH = 64  # codes have 16 characters (19 printed); longer input is not looked up
 
 
 @login_not_required
@@ -17,7 +17,8 @@ MAX_CODE_LENGTH = 64  # codes have 16 characters; longer input is not looked up
 def verify_certificate(request: HttpRequest, code: str = "") -> HttpResponse:
     """Anyone holding a certificate's code sees what the certificate states (person, parcours,
     dates, hours), nothing more; a code that matches no attested enrolment says so."""
-    code = (code or request.GET.get("code", "")).strip()
+    # Shown back in the form as typed (a NUL byte aside); normalised by the selector.
+    code = (code or request.GET.get("code", "")).replace("\x00", "").strip()
     searched = bool(code)
     enrolment = None
     if searched and len(code) <= MAX_CODE_LENGTH:
