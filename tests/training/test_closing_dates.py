@@ -118,8 +118,9 @@ def test_the_confirmed_post_closes_the_session(trainer_client, session):
     assert status(session) == SessionStatus.CLOSED
 
 
-def test_after_the_end_date_the_page_has_no_warning(trainer_client, session, clock):
+def test_after_the_end_date_the_page_has_no_warning(trainer_client, session, clock, cast):
     clock.move_to(datetime.datetime(2026, 12, 19, 9, 0, tzinfo=PARIS))
+    trainer_client.force_login(cast["trainer"])  # nine days later: the old sign-in has expired
 
     page = trainer_client.get(close_url(session)).content.decode()
 

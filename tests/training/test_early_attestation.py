@@ -154,8 +154,9 @@ def test_page_warns_and_asks_for_the_reason_before_the_end(trainer_client, sessi
     assert 'name="reason"' in page
 
 
-def test_page_asks_nothing_once_the_training_is_over(trainer_client, session, clock):
+def test_page_asks_nothing_once_the_training_is_over(trainer_client, session, clock, cast):
     clock.move_to(datetime.datetime(2026, 12, 19, 9, 0, tzinfo=PARIS))
+    trainer_client.force_login(cast["trainer"])  # days later: the old sign-in has expired
 
     page = trainer_client.get(reverse("training:attestation", args=[session.pk])).content
     page = page.decode()
