@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import ROLE_SCOPE_KINDS, Role, RoleAssignment, User
@@ -32,3 +33,11 @@ def assign_role(
         raise ValidationError(_("Un professeur des écoles doit avoir une école d’affectation."))
     assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role, **scope)
     return assignment
+
+
+def record_sign_in_day(*, user: User) -> None:
+    """Keeps the day of a sign-in (Europe/Paris), never its time: one write a day at most."""
+    today = timezone.localdate()
+    if user.last_login_day != today:
+        User.objects.filter(pk=user.pk).update(last_login_day=today)
+        user.last_login_day = today

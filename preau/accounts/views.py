@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from . import forms, services
 from .selectors import roles_of
+from .tokens import reset_token_generator
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -29,6 +30,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+    token_generator = reset_token_generator
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -41,6 +43,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = forms.SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+    token_generator = reset_token_generator
 
 
 @method_decorator(login_not_required, name="dispatch")

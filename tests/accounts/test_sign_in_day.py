@@ -1,0 +1,81 @@
+"""Of a sign-in, Préau keeps the day (Europe/Paris), never the time (docs/privacy.md)."""
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection, models
+from django.urls import reverse
+
+from preau.accounts.models import User
+from preau.accounts.services import record_sign_in_day
+from tests import factories
+
+LOGIN = reverse("accounts:login")
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def camille(db):
+    return factories.teacher(email="camille.lefevre@ac-normandie.fr", first_name="Camille")
+
+
+def sign_in(client, user):
+    response = client.post(LOGIN, {"username": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 302
+    client.logout()
+
+
+def test_a_sign_in_keeps_its_paris_day_and_nothing_finer(client, camille):
+    # 23:30 UTC on 31 December is already 1 January in Paris.
+    with time_machine.travel(datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC)):
+        sign_in(client, camille)
+
+    camille.refresh_from_db()
+    assert camille.last_login_day == datetime.date(2027, 1, 1)
+
+
+def test_no_column_of_the_user_table_can_hold_the_time_of_a_sign_in(db):
+    timestamps = {
+        field.name
+        for field in User._meta.concrete_fields
+        if isinstance(field, models.DateTimeField)
+    }
+    columns = {
+        column.name
+        for column in connection.introspection.get_table_description(
+            connection.cursor(), User._meta.db_table
+        )
+    }
+
+    assert timestamps == {"date_joined"}  # when the account was created, not a sign-in
+    assert "last_login" not in columns
+    assert isinstance(User._meta.get_field("last_login_day"), models.DateField)
+
+
+def test_signing_in_again_the_same_day_writes_nothing(client, camille, django_assert_num_queries):
+    with time_machine.travel(datetime.datetime(2027, 3, 2, 8, tzinfo=PARIS), tick=False):
+        sign_in(client, camille)
+        camille.refresh_from_db()
+        with django_assert_num_queries(0):
+            record_sign_in_day(user=camille)
+    assert camille.last_login_day == datetime.date(2027, 3, 2)
+
+
+def test_a_reset_link_survives_a_sign_in_the_same_day_but_not_one_on_a_later_day(client, camille):
+    with time_machine.travel(datetime.datetime(2027, 3, 2, 8, tzinfo=PARIS), tick=False):
+        sign_in(client, camille)
+        client.post(reverse("accounts:password_reset"), {"email": camille.email})
+        [message] = mail.outbox
+        link = re.search(r"http://testserver(/compte/mot-de-passe/nouveau/\S+/)", message.body)
+        sign_in(client, camille)
+        assert client.get(link.group(1)).status_code == 302  # to the form: still valid
+
+    with time_machine.travel(datetime.datetime(2027, 3, 3, 8, tzinfo=PARIS), tick=False):
+        sign_in(client, camille)
+        page = client.get(link.group(1), follow=True).content.decode()
+
+    assert "Lien invalide ou expiré" in page
