@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from preau.accounts.models import Role
 from preau.accounts.selectors import has_role
 
+from . import notifications
 from .models import (
     Activity,
     Event,
@@ -438,6 +439,8 @@ def submit_for_review(*, parcours: Parcours, by) -> Parcours:
     parcours.status = Status.REVIEW
     parcours.save(update_fields=["status", "updated_at"])
     _log(parcours, by, Event.Action.SUBMITTED, from_status=Status.CONSTRUCTION)
+    # « Les relecteurs sont prévenus »: each reviewer who may review it gets an e-mail.
+    notifications.after_commit(notifications.send_review_requested, parcours.pk)
     return parcours
 
 
@@ -470,6 +473,12 @@ def request_changes(*, parcours: Parcours, by, comment: str) -> Parcours:
         from_status=Status.REVIEW,
         comment=comment.strip(),
     )
+    notifications.after_commit(
+        notifications.send_changes_requested,
+        parcours.pk,
+        reviewer_name=by.get_full_name(),
+        comment=comment.strip(),
+    )
     return parcours
 
 
@@ -483,7 +492,9 @@ def approve(*, parcours: Parcours, by, comment: str = "") -> Parcours:
             raise ValidationError(_("Ce parcours n’est pas en relecture."))
         _add_validator(parcours, by, _("inspection"))
         _log(parcours, by, Event.Action.APPROVED, from_status=Status.REVIEW, comment=comment)
-        return _publish(parcours, by)
+        parcours = _publish(parcours, by)
+        _notify_approval(parcours, by, comment, university=False)
+        return parcours
     if parcours.status not in {Status.REVIEW, Status.PUBLISHED}:
         raise ValidationError(_("Ce parcours n’est ni en relecture ni publié."))
     parcours.university_approved = True
@@ -492,7 +503,18 @@ def approve(*, parcours: Parcours, by, comment: str = "") -> Parcours:
     _log(
         parcours, by, Event.Action.UNIVERSITY_APPROVED, from_status=parcours.status, comment=comment
     )
+    _notify_approval(parcours, by, comment, university=True)
     return parcours
+
+
+def _notify_approval(parcours: Parcours, by, comment: str, *, university: bool) -> None:
+    notifications.after_commit(
+        notifications.send_approved,
+        parcours.pk,
+        reviewer_name=by.get_full_name(),
+        comment=comment.strip(),
+        university=university,
+    )
 
 
 def _add_validator(parcours: Parcours, by, body: str) -> None:
