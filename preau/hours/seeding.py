@@ -331,13 +331,13 @@ def _credit_national_sessions(national, years: dict) -> int:
     if connection.vendor != "postgresql":
         return 0
     sessions = TrainingSession.objects.filter(
-        departement__circonscriptions__in=national, end_date__gte=datetime.date(min(years), 9, 1)
+        departement__circonscriptions__in=national, end_date__gte=school_year_bounds(min(years))[0]
     ).values("pk")
     attested = Enrolment.objects.filter(
         session__in=sessions,
         completed_at__isnull=False,
         user__school__isnull=False,
-        session__end_date__lte=datetime.date(max(years) + 1, 8, 31),
+        session__end_date__lte=school_year_bounds(max(years))[1],
     )
     sql, params = attested.values_list("pk").query.sql_with_params()
     table = Entry._meta.db_table

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from preau.core.numbers import french_number
 from preau.hours.models import Entry
 from preau.training.models import Attendance, AttendanceStatus, Enrolment, EnrolmentStatus
 
@@ -77,7 +78,7 @@ def attendance_rows(link: HrLink) -> tuple[list[str], list[list[str]]]:
                 user.school.uai if user.school else "",
                 *[CODES.get(marks.get((enrolment.pk, m.pk)), "") for m in meetings],
                 "O" if enrolment.is_attested else "N",
-                f"{credited:.1f}".replace(".", ","),
+                french_number(credited, 1, keep_zeros=True),
             ]
         )
     return header, rows

@@ -1,7 +1,5 @@
 """Writes on parcours: creation, indexation, content, review, publication, versions."""
 
-from decimal import Decimal
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from preau.accounts.models import Role
 from preau.accounts.selectors import has_role
+from preau.core.numbers import french_number
 
 from . import notifications
 from .models import (
@@ -301,7 +300,7 @@ def duration_problems(parcours: Parcours) -> list[str]:
                 "Présence (%(p)s h) + distance (%(r)s h) doit être égal "
                 "à la durée annoncée (%(d)s h)."
             )
-            % {"p": _num(p), "r": _num(r), "d": _num(d)}
+            % {"p": french_number(p), "r": french_number(r), "d": french_number(d)}
         )
     if not parcours.has_standard_duration and parcours.origin == Origin.NATIONAL:
         problems.append(_("Un parcours national dure 3, 6 ou 9 h."))
@@ -315,13 +314,9 @@ def duration_warnings(parcours: Parcours) -> list[str]:
                 "Durée inhabituelle (%(d)s h) : les parcours durent d’ordinaire 3, 6 ou 9 h. "
                 "C’est possible pour un parcours local."
             )
-            % {"d": _num(parcours.duration_hours)}
+            % {"d": french_number(parcours.duration_hours)}
         ]
     return []
-
-
-def _num(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",")
 
 
 def _delete_files_on_commit(storage, names: list[str]) -> None:

@@ -1,21 +1,27 @@
-from decimal import Decimal
-
 from django import template
 from django.template import RequestContext
 from django.utils import translation
+
+from preau.core.numbers import french_number
+from preau.hours.rules import format_hours
 
 register = template.Library()
 
 
 @register.filter
 def hours(value) -> str:
-    """13.5 → « 13 h 30 », 18 → « 18 h »: how French people write durations."""
+    """13.5 → « 13 h 30 », 18 → « 18 h »: rules.format_hours, for templates."""
     if value is None or value == "":
         return ""
-    minutes = round(Decimal(str(value)) * 60)
-    sign = "−" if minutes < 0 else ""
-    whole, rest = divmod(abs(minutes), 60)
-    return f"{sign}{whole} h {rest:02d}" if rest else f"{sign}{whole} h"
+    return format_hours(value)
+
+
+@register.filter
+def number(value, places=2) -> str:
+    """12.5 → « 12,5 »: core.numbers.french_number, for templates (`|number:1`)."""
+    if value is None or value == "":
+        return ""
+    return french_number(value, int(places))
 
 
 class RenderedOnceNode(template.Node):

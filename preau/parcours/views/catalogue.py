@@ -26,6 +26,7 @@ from django.views.decorators.vary import vary_on_headers
 from dsfr.forms import DsfrBaseForm
 
 from preau.accounts.selectors import has_role
+from preau.core.numbers import french_number
 
 from .. import services
 from ..access import CATALOGUE_ROLES, get_open_access_module_or_404
@@ -202,7 +203,7 @@ def _cell(value: str) -> str:
 
 
 def _hours(value: Decimal | None) -> str:
-    return "" if value is None else f"{value.normalize():f}".replace(".", ",")
+    return "" if value is None else french_number(value)
 
 
 def _csv_rows(parcours_list) -> Iterator[list[str]]:
