@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from preau.accounts.models import Role
+from preau.core.templatetags.preau import forget_rendered
 
 from . import factories
 
@@ -65,6 +66,12 @@ def frozen_today(request) -> datetime.date:
     day = suite_today()
     with time_machine.travel(morning_of(day), tick=False):
         yield day
+
+
+@pytest.fixture(autouse=True)
+def _rendered_once_forgets_between_tests():
+    """Each test starts as a new process would: nothing kept by {% rendered_once %}."""
+    forget_rendered()
 
 
 @pytest.fixture(autouse=True)

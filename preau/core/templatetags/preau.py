@@ -1,4 +1,8 @@
+import difflib
+import weakref
+
 from django import template
+from django.conf import settings
 from django.template import RequestContext
 from django.utils import translation
 
@@ -24,13 +28,33 @@ def number(value, places=2) -> str:
     return french_number(value, int(places))
 
 
+class RenderedOnceChanged(Exception):
+    """What a {% rendered_once %} block renders changed within the process: it depends on the
+    request, the person or the data, and the first rendering would be served to everybody."""
+
+
+_nodes: "weakref.WeakSet[RenderedOnceNode]" = weakref.WeakSet()
+
+
+def forget_rendered() -> None:
+    """Drops every text kept by {% rendered_once %}, as a new process would start: the tests
+    call it before each test, so that what a test sees was rendered for it."""
+    for node in list(_nodes):
+        node.rendered.clear()
+
+
 class RenderedOnceNode(template.Node):
     """Renders its content the first time, then serves that text again (one copy per language)
-    for the life of the process."""
+    for the life of the process.
+
+    With settings.PREAU_CHECK_RENDERED_ONCE (the test settings), every later rendering is done
+    again and compared: a block that depends on the person fails the suite the first time two
+    people see it, instead of serving the first one's text to the second."""
 
     def __init__(self, nodelist):
         self.nodelist = nodelist
         self.rendered: dict[str, str] = {}
+        _nodes.add(self)
 
     def render(self, context) -> str:
         if not isinstance(context, RequestContext):
@@ -41,6 +65,17 @@ class RenderedOnceNode(template.Node):
         text = self.rendered.get(language)
         if text is None:
             text = self.rendered[language] = self.nodelist.render(context)
+        elif getattr(settings, "PREAU_CHECK_RENDERED_ONCE", False):
+            fresh = self.nodelist.render(context)
+            if fresh != text:
+                diff = "\n".join(
+                    difflib.unified_diff(
+                        text.splitlines(), fresh.splitlines(), "kept", "now", lineterm=""
+                    )
+                )
+                raise RenderedOnceChanged(
+                    "A {% rendered_once %} block rendered differently for this request:\n" + diff
+                )
         return text
 
 
