@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db import connection, models
 from django.urls import reverse
@@ -79,3 +80,25 @@ def test_a_reset_link_survives_a_sign_in_the_same_day_but_not_one_on_a_later_day
         page = client.get(link.group(1), follow=True).content.decode()
 
     assert "Lien invalide ou expiré" in page
+
+
+def test_the_session_row_does_not_date_the_sign_in_either(client, camille):
+    with time_machine.travel(datetime.datetime(2027, 3, 2, 8, 17, 23, tzinfo=PARIS), tick=False):
+        response = client.post(LOGIN, {"username": camille.email, "password": factories.PASSWORD})
+        assert response.status_code == 302
+        max_age = int(response.cookies["sessionid"]["max-age"])
+
+    [session] = Session.objects.all()
+    # Two weeks after the sign-in, moved to the next midnight in Paris: the day, no finer.
+    assert session.expire_date == datetime.datetime(2027, 3, 17, tzinfo=PARIS)
+    signed_in = datetime.datetime(2027, 3, 2, 8, 17, 23, tzinfo=PARIS)
+    assert signed_in + datetime.timedelta(seconds=max_age) == session.expire_date
+
+
+def test_a_session_is_still_found_and_ends_at_its_midnight(client, camille):
+    with time_machine.travel(datetime.datetime(2027, 3, 2, 8, tzinfo=PARIS), tick=False):
+        client.post(LOGIN, {"username": camille.email, "password": factories.PASSWORD})
+    with time_machine.travel(datetime.datetime(2027, 3, 16, 23, 59, tzinfo=PARIS), tick=False):
+        assert client.get("/").context["user"] == camille
+    with time_machine.travel(datetime.datetime(2027, 3, 17, 0, 1, tzinfo=PARIS), tick=False):
+        assert client.get("/").context["user"].is_anonymous
