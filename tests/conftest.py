@@ -15,7 +15,7 @@ from . import factories
 # The day the whole suite believes it is, whatever the real date: a test that passes today
 # passes in August too. CI also runs the `date_sensitive` tests at chosen days (.ci/run):
 # PREAU_TEST_TODAY=2027-09-01 pytest -m date_sensitive
-DEFAULT_TEST_TODAY = datetime.date(2026, 11, 17)  # a Tuesday, in the first term
+DEFAULT_TEST_TODAY = datetime.date(2026, 12, 7)  # a Monday, in the first term
 PARIS = ZoneInfo("Europe/Paris")
 
 
