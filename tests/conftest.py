@@ -1,10 +1,77 @@
+import datetime
+import os
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from preau.accounts.models import Role
+from preau.core.templatetags.preau import forget_rendered
 
 from . import factories
+
+# The day the whole suite believes it is, whatever the real date: a test that passes today
+# passes in August too. CI also runs the `date_sensitive` tests at chosen days (.ci/run):
+# PREAU_TEST_TODAY=2027-09-01 pytest -m date_sensitive
+DEFAULT_TEST_TODAY = datetime.date(2026, 12, 7)  # a Monday, in the first term
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def suite_today() -> datetime.date:
+    value = os.environ.get("PREAU_TEST_TODAY", "").strip()
+    if not value:
+        return DEFAULT_TEST_TODAY
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"PREAU_TEST_TODAY={value!r} is not a YYYY-MM-DD date") from None
+
+
+def morning_of(day: datetime.date) -> datetime.datetime:
+    """10:00 in Paris: far from midnight, so a test running long never changes day."""
+    return datetime.datetime.combine(day, datetime.time(10), tzinfo=PARIS)
+
+
+def pytest_configure(config):
+    # Before collection, so that what a test module computes at import (the current school
+    # year…) sees the same day as its tests. The clock ticks from there: durations, timeouts
+    # and the live server of the browser journeys behave as usual.
+    config._preau_clock = time_machine.travel(morning_of(suite_today()), tick=True)
+    config._preau_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_preau_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
+@pytest.fixture(autouse=True)
+def _date_sensitive_tests_stop_the_clock(request):
+    """A test marked `date_sensitive` runs with the clock stopped at 10:00 of the test day."""
+    if request.node.get_closest_marker("date_sensitive") is None:
+        yield
+        return
+    with time_machine.travel(morning_of(suite_today()), tick=False):
+        yield
+
+
+@pytest.fixture
+def frozen_today(request) -> datetime.date:
+    """The test day (PREAU_TEST_TODAY, else DEFAULT_TEST_TODAY), clock stopped at 10:00 Paris.
+
+    For a test that depends on the date without being marked `date_sensitive` as a whole."""
+    day = suite_today()
+    with time_machine.travel(morning_of(day), tick=False):
+        yield day
+
+
+@pytest.fixture(autouse=True)
+def _rendered_once_forgets_between_tests():
+    """Each test starts as a new process would: nothing kept by {% rendered_once %}."""
+    forget_rendered()
 
 
 @pytest.fixture(autouse=True)

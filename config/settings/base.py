@@ -198,10 +198,10 @@ if os.environ.get("REDIS_URL"):
 # shared by every host (Redis), they are read through it: one round trip to Redis instead of a
 # query on each page. Not with the file cache: it belongs to one machine, and a session ended
 # on one host would still be found in another host's cache.
+# Django's stores, with every expiry moved to a midnight: the session row does not date the
+# sign-in (preau/accounts/sessions.py, docs/privacy.md).
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if os.environ.get("REDIS_URL")
-    else "django.contrib.sessions.backends.db"
+    "preau.accounts.sessions_cached" if os.environ.get("REDIS_URL") else "preau.accounts.sessions"
 )
 
 # Second factor (TOTP, django-otp; preau/accounts/two_factor.py): administrators, academic

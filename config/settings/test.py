@@ -18,6 +18,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
 WHITENOISE_AUTOREFRESH = True
+# {% rendered_once %} renders again each time and fails when the text changed (core/templatetags).
+PREAU_CHECK_RENDERED_ONCE = True
 # No persistent connections: a connection kept by the live server's thread would stop the
 # test database from being dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0

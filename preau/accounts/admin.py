@@ -24,8 +24,9 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Identité", {"fields": ["first_name", "last_name", "school", "quotite"]}),
-        ("Accès", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        ("Accès", {"fields": ["is_active", "is_staff", "is_superuser", "last_login_day"]}),
     ]
+    readonly_fields = ["last_login_day"]
     add_fieldsets = [
         (None, {"fields": ["email", "first_name", "last_name", "password1", "password2"]}),
     ]

@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.core import checks
 
 
+def keep_the_sign_in_day(sender, user, **kwargs):
+    from .services import record_sign_in_day
+
+    record_sign_in_day(user=user)
+
+
 class AccountsConfig(AppConfig):
     name = "preau.accounts"
     verbose_name = "Comptes et rôles"
@@ -21,3 +27,6 @@ class AccountsConfig(AppConfig):
 
         # weak=False: a nested function has no other reference and would be collected.
         user_logged_in.connect(session_expiry, dispatch_uid="accounts-session-expiry", weak=False)
+        # A module-level receiver: signals hold their receivers weakly, and a function defined
+        # inside ready() would be collected as soon as ready() returns.
+        user_logged_in.connect(keep_the_sign_in_day, dispatch_uid="accounts-sign-in-day")

@@ -36,10 +36,9 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
 
 
 def _format_minutes(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+    from preau.hours.rules import format_hours
+
+    return f"{minutes} min" if minutes < 60 else format_hours(minutes / 60)
 
 
 class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):

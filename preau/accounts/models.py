@@ -110,6 +110,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_staff = models.BooleanField(_("accès à l’administration technique"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    # Teachers were promised that no connection time is kept: of a sign-in, Préau keeps the
+    # day only (Europe/Paris), written by accounts.services.record_sign_in_day. Django's own
+    # `last_login` (a timestamp to the microsecond) is removed; without it, django.contrib.auth
+    # does not connect its update_last_login handler.
+    last_login = None
+    last_login_day = models.DateField(_("jour de la dernière connexion"), null=True, blank=True)
 
     objects = UserManager()
 

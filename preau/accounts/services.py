@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import ROLE_SCOPE_KINDS, Role, RoleAssignment, User
@@ -106,3 +107,11 @@ def _new_recovery_codes(user: User) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+def record_sign_in_day(*, user: User) -> None:
+    """Keeps the day of a sign-in (Europe/Paris), never its time: one write a day at most."""
+    today = timezone.localdate()
+    if user.last_login_day != today:
+        User.objects.filter(pk=user.pk).update(last_login_day=today)
+        user.last_login_day = today

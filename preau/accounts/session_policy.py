@@ -39,8 +39,17 @@ def idle_seconds_for(user, *, remember: bool) -> int | None:
     return None
 
 
-def _now() -> int:
-    return int(timezone.now().timestamp())
+def _now(idle: int) -> int:
+    """When the expiry was last pushed forward: to the second for a staff idle time (hours),
+    to the Paris day for a teacher's « Rester connecté » (days), whose session keeps no time
+    finer than the day of its sign-in (docs/privacy.md)."""
+    now = timezone.now()
+    if idle >= DAY_SECONDS:
+        now = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return int(now.timestamp())
+
+
+DAY_SECONDS = 24 * 60 * 60
 
 
 def apply_at_sign_in(request: HttpRequest, user) -> None:
@@ -55,7 +64,7 @@ def apply_at_sign_in(request: HttpRequest, user) -> None:
         session.set_expiry(0)
         return
     session[IDLE_KEY] = idle
-    session[WRITTEN_KEY] = _now()
+    session[WRITTEN_KEY] = _now(idle)
     session.set_expiry(idle)
 
 
@@ -64,7 +73,7 @@ def refresh_on_activity(request: HttpRequest) -> None:
     idle = session.get(IDLE_KEY)
     if not idle:
         return
-    now = _now()
+    now = _now(idle)
     if now - session.get(WRITTEN_KEY, 0) > idle // 2:
         session[WRITTEN_KEY] = now  # marks the session modified: saved with a new expiry
         session.set_expiry(idle)

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import forms, services, session_policy, throttling, two_factor
 from .models import User, normalize_email
 from .selectors import roles_of
+from .tokens import reset_token_generator
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -174,6 +175,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+    token_generator = reset_token_generator
 
     def form_valid(self, form):
         # Capped per address typed and per IP, known or not: the cap tells nothing either.
@@ -208,6 +210,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = forms.SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+    token_generator = reset_token_generator
 
     def form_valid(self, form):
         response = super().form_valid(form)

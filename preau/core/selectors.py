@@ -1,7 +1,5 @@
 """What the home page shows, per role, in a fixed and small number of queries."""
 
-from decimal import Decimal
-
 from django.utils import timezone
 
 from preau.accounts.models import Role
@@ -12,7 +10,7 @@ from preau.accounts.selectors import (
     role_names,
     roles_of,
 )
-from preau.hours.rules import school_year_of
+from preau.hours.rules import school_year_of, target_hours
 from preau.hours.selectors import teacher_year
 from preau.parcours.access import reviewable_filter
 from preau.parcours.models import Parcours
@@ -27,13 +25,7 @@ from preau.training.selectors import (
     upcoming_events,
 )
 
-ANNUAL_HOURS = Decimal(18)
 HOME_LIST_SIZE = 5
-
-
-def annual_target_hours(quotite: int) -> Decimal:
-    """18 h of animations and training a year, prorated by the working share."""
-    return ANNUAL_HOURS * quotite / 100
 
 
 def home_context(user) -> dict:
@@ -57,7 +49,7 @@ def home_context(user) -> dict:
             if user.school_id
             else None
         )
-        context["target_hours"] = annual_target_hours(user.quotite)
+        context["target_hours"] = target_hours(user.quotite)
         year = school_year_of(timezone.localdate())
         context["hours_assessment"] = teacher_year(user, year)["assessment"]
         context["open_access_modules"] = list(my_open_access_modules(user)[:HOME_LIST_SIZE])

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from preau.territories.models import Academie, Circonscription
 
+from .rules import format_hours
+
 MAX_ENTRY_HOURS = Decimal(30)
 
 
@@ -146,7 +148,7 @@ class Entry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} — {self.total_hours} h"
+        return f"{self.title} — {format_hours(self.total_hours)}"
 
     @property
     def total_hours(self) -> Decimal:
@@ -166,7 +168,7 @@ class HoursPolicy(models.Model):
     )
 
     def __str__(self) -> str:
-        return f"{self.academie}: > {self.min_distance_hours} h à distance"
+        return f"{self.academie} : plus de {format_hours(self.min_distance_hours)} à distance"
 
 
 class HoursReminderSent(models.Model):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from preau.accounts.models import User
 
 from .models import HoursPolicy, HoursReminderSent
-from .rules import Status, school_year_label, school_year_of
+from .rules import Status, school_year_day, school_year_label, school_year_of
 from .selectors import HOURS, ZERO, assessment_of_row, with_hours_status
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class HoursReminderReport:
 def reminder_date(school_year: int) -> datetime.date:
     """The day of the reminder in a school year (September – August)."""
     month, day = (int(part) for part in settings.PREAU_HOURS_REMINDER_DATE.split("-"))
-    return datetime.date(school_year if month >= 9 else school_year + 1, month, day)
+    return school_year_day(school_year, month, day)
 
 
 def due_hours_reminders(today: datetime.date):

@@ -40,6 +40,7 @@ from openpyxl.styles import Font
 
 from preau.accounts.models import User
 from preau.core import progress as job_progress
+from preau.core.numbers import french_number
 from preau.territories.models import Academie, Circonscription, Departement
 
 from .models import HoursPolicy, HoursReport, ReportStatus
@@ -248,12 +249,6 @@ def _values(row: ReportRow) -> list:
     ]
 
 
-def _french(value: Decimal) -> str:
-    """12.50 → « 12,5 », 6.75 → « 6,75 », 18.00 → « 18 »: what a French spreadsheet reads."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
 def csv_content(rows: list[ReportRow]) -> bytes:
     """Semicolons and decimal commas, UTF-8 with a byte order mark, CRLF: what Excel opens in
     French without an import dialog."""
@@ -262,7 +257,7 @@ def csv_content(rows: list[ReportRow]) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header())
     for row in rows:
-        writer.writerow([_french(v) if isinstance(v, Decimal) else v for v in _values(row)])
+        writer.writerow([french_number(v) if isinstance(v, Decimal) else v for v in _values(row)])
     return buffer.getvalue().encode("utf-8")
 
 

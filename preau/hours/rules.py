@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 ANNUAL_TARGET = Decimal(18)
+SCHOOL_YEAR_FIRST_MONTH = 9  # September
 UNION_SWAP_MAX = Decimal(9)
 
 
@@ -37,11 +38,16 @@ class Status(models.TextChoices):
 
 def school_year_of(day: datetime.date) -> int:
     """The school year a date belongs to, named by its first year: 2026 for 2026-2027."""
-    return day.year if day.month >= 9 else day.year - 1
+    return day.year if day.month >= SCHOOL_YEAR_FIRST_MONTH else day.year - 1
 
 
 def school_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
+
+
+def school_year_day(year: int, month: int, day: int) -> datetime.date:
+    """The day `day`/`month` of school year `year`: 15 April of 2026-2027 is 2027-04-15."""
+    return datetime.date(year if month >= SCHOOL_YEAR_FIRST_MONTH else year + 1, month, day)
 
 
 def school_year_label(year: int) -> str:
@@ -121,8 +127,10 @@ def assess(
     )
 
 
-def format_hours(value: Decimal) -> str:
-    minutes = round(value * 60)
+def format_hours(value) -> str:
+    """13.5 → « 13 h 30 », 18 → « 18 h », −1.5 → « −1 h 30 »: how French people write
+    durations (the `hours` template filter is this function)."""
+    minutes = round(Decimal(str(value)) * 60)
     sign = "−" if minutes < 0 else ""
     whole, rest = divmod(abs(minutes), 60)
     return f"{sign}{whole} h {rest:02d}" if rest else f"{sign}{whole} h"

@@ -296,8 +296,7 @@ def seed_national(rng: random.Random, log, *, factor: float = 1.0) -> None:
         staff.setdefault(circonscription_id, {}).setdefault(role, []).append(user_id)
 
     today = timezone.localdate()
-    current = school_year_of(today)
-    years = {current - 1: None, current: today - datetime.timedelta(days=1)}
+    years = national_years(today)
     now = timezone.now()
     animations = _national_animations(rng, circonscriptions, staff, years, now)
     # Read before the COPY starts (no other query may run on its connection): 330,000 pairs
@@ -332,13 +331,13 @@ def _credit_national_sessions(national, years: dict) -> int:
     if connection.vendor != "postgresql":
         return 0
     sessions = TrainingSession.objects.filter(
-        departement__circonscriptions__in=national, end_date__gte=datetime.date(min(years), 9, 1)
+        departement__circonscriptions__in=national, end_date__gte=school_year_bounds(min(years))[0]
     ).values("pk")
     attested = Enrolment.objects.filter(
         session__in=sessions,
         completed_at__isnull=False,
         user__school__isnull=False,
-        session__end_date__lte=datetime.date(max(years) + 1, 8, 31),
+        session__end_date__lte=school_year_bounds(max(years))[1],
     )
     sql, params = attested.values_list("pk").query.sql_with_params()
     table = Entry._meta.db_table
@@ -366,12 +365,29 @@ def _credit_national_sessions(national, years: dict) -> int:
         return cursor.rowcount
 
 
+def national_years(today: datetime.date) -> dict[int, datetime.date | None]:
+    """The school years the national ledger covers, each with its last day (None: all of it):
+    the previous year, and the current one up to yesterday when a school day has passed (on
+    1 September, or a Monday 3 September, the year under way has nothing yet)."""
+    current = school_year_of(today)
+    yesterday = today - datetime.timedelta(days=1)
+    years: dict[int, datetime.date | None] = {current - 1: None}
+    if _year_days(current, yesterday):
+        years[current] = yesterday
+    return years
+
+
+def elapsed_share(year: int, last: datetime.date | None) -> float:
+    """The share of a school year's school days up to `last` (1.0 for a year over)."""
+    return len(_year_days(year, last)) / len(_year_days(year, None))
+
+
 def _year_days(year: int, last: datetime.date | None) -> list[datetime.date]:
     """School days of a year (no Saturday or Sunday, no July or August), up to `last`."""
     start, end = school_year_bounds(year)
     end = min(end, last) if last else end
     days = (start + datetime.timedelta(days=n) for n in range((end - start).days + 1))
-    return [d for d in days if d.weekday() < 5 and d.month not in (7, 8)] or [start]
+    return [d for d in days if d.weekday() < 5 and d.month not in (7, 8)]
 
 
 def _national_animations(rng, circonscriptions, staff, years, now) -> dict:
@@ -380,8 +396,7 @@ def _national_animations(rng, circonscriptions, staff, years, now) -> dict:
     planned = []
     for year, last in years.items():
         days = _year_days(year, last)
-        full = len(_year_days(year, None))
-        count = max(1, round(ANIMATIONS_PER_YEAR * len(days) / full))
+        count = max(1, round(ANIMATIONS_PER_YEAR * elapsed_share(year, last)))
         for circonscription_id in circonscriptions:
             iens = staff.get(circonscription_id, {}).get(Role.IEN, [None])
             for title in rng.sample(ANIMATION_TITLES, count):
@@ -411,7 +426,7 @@ def _national_entries(
 ) -> Iterator[tuple]:
     session_hours, session_weights = zip(*SESSION_HOURS, strict=True)
     days = {year: _year_days(year, last) for year, last in years.items()}
-    shares = {year: len(days[year]) / len(_year_days(year, None)) for year in years}
+    shares = {year: elapsed_share(year, last) for year, last in years.items()}
     for teacher_id, circonscription_id in teachers:
         team = staff.get(circonscription_id, {})
         ien = team.get(Role.IEN, [None])[0]

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from preau.core.exports import csv_text, spreadsheet
+from preau.core.numbers import french_number
 from preau.core.search import by_name
 from preau.hours.models import Entry
 from preau.training.models import Attendance, AttendanceStatus, Enrolment, EnrolmentStatus
@@ -92,7 +93,7 @@ def as_gaia_file(rows: list[list]) -> bytes:
 
     def field(value) -> str:
         if isinstance(value, Decimal):
-            return f"{value:.1f}".replace(".", ",")
+            return french_number(value, 1, keep_zeros=True)
         return csv_text(value).replace("|", "/")
 
     text = "".join("|".join(field(value) for value in row) + "\r\n" for row in rows)

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from preau.accounts.models import Role, RoleAssignment, User
+from preau.core.numbers import french_number
 from preau.core.search import by_name
 from preau.training.models import (
     Enrolment,
@@ -356,7 +357,7 @@ MIN_LINE_BYTES = 10  # no GAIA line is shorter: bounds how many lines the rest o
 
 
 def _share_text(share: float) -> str:
-    return f"{100 * share:.1f}".replace(".", ",").replace(",0", "")
+    return french_number(100 * share, 1)
 
 
 def _too_many_rejected(kind: str, rejected: int, lines: int, *, at_least=False) -> FileRefused:

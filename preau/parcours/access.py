@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
-from preau.accounts.models import Role, RoleAssignment
+from preau.accounts.models import Role, RoleAssignment, User
 from preau.accounts.selectors import (
     DESIGN_ROLES,
     PILOTING_ROLES,
@@ -103,6 +103,25 @@ def reviewable_filter(user) -> Q:
         Q(status=Status.REVIEW)
         & (Q(academie__in=scoped.values("academie")) | Q(national))
         & ~Q(pk__in=own)
+    )
+
+
+def reviewers_of(parcours: Parcours) -> QuerySet[User]:
+    """Who may review this parcours: `reviewable_filter` read the other way round (reviewers
+    of its académie and national ones, not its designers), active accounts with an owner."""
+    scope = Q(roles__academie__isnull=True)
+    if parcours.academie_id:
+        scope |= Q(roles__academie=parcours.academie_id)
+    return (
+        User.objects.filter(
+            scope,
+            roles__role__in=[Role.REVIEWER, Role.UNIVERSITY_REVIEWER],
+            is_active=True,
+            is_placeholder=False,
+        )
+        .exclude(pk__in=parcours.designers.values("pk"))
+        .distinct()
+        .order_by("pk")
     )
 
 

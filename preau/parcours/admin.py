@@ -17,7 +17,8 @@ from .sanitize import clean_html
 
 
 class ActivityAdminForm(forms.ModelForm):
-    """The admin writes activity bodies too: they are cleaned like the editor's."""
+    """The admin writes activity bodies too: they are cleaned like the editor's. Its uploads
+    are checked by the model fields' validators (uploads.py), as the application's are."""
 
     url = forms.URLField(max_length=500, required=False, assume_scheme="https")
 
@@ -49,6 +50,12 @@ class EventInline(admin.TabularInline):
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -110,12 +117,24 @@ class ActivityAdmin(admin.ModelAdmin):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    """Read-only: the history of a parcours is what happened; nobody rewrites or erases it,
+    in the application or here."""
+
     list_display = ["created_at", "parcours", "action", "actor", "from_status", "to_status"]
     list_filter = ["action"]
     list_select_related = ["parcours", "actor"]
     search_fields = ["parcours__title", "parcours__matricule", "comment", "actor__email"]
     raw_id_fields = ["parcours", "actor"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Lineage)

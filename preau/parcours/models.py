@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from preau.territories.models import Academie, Departement
 
+from .uploads import validate_new_file, validate_new_image, validate_new_subtitles
+
 STANDARD_DURATIONS = (Decimal(3), Decimal(6), Decimal(9))
 
 
@@ -182,7 +184,12 @@ class Parcours(models.Model):
     contact = models.EmailField(_("contact"), blank=True)
     version = models.CharField(_("version"), max_length=10, default="1.0")
     version_notes = models.TextField(_("notes de version"), blank=True)
-    thumbnail = models.ImageField(_("vignette"), upload_to="parcours/thumbnails/", blank=True)
+    thumbnail = models.ImageField(
+        _("vignette"),
+        upload_to="parcours/thumbnails/",
+        blank=True,
+        validators=[validate_new_image],
+    )
     thumbnail_alt = models.CharField(
         _("texte alternatif de la vignette"), max_length=200, blank=True
     )
@@ -305,10 +312,20 @@ class Activity(models.Model):
     title = models.CharField(_("titre"), max_length=200)
     position = models.PositiveIntegerField(default=0)
     body = models.TextField(_("contenu"), blank=True)  # sanitised HTML
-    file = models.FileField(_("fichier"), upload_to=activity_upload_to, blank=True, max_length=300)
+    file = models.FileField(
+        _("fichier"),
+        upload_to=activity_upload_to,
+        blank=True,
+        max_length=300,
+        validators=[validate_new_file],
+    )
     url = models.URLField(_("adresse"), blank=True, max_length=500)
     subtitles = models.FileField(
-        _("sous-titres (WebVTT)"), upload_to=activity_upload_to, blank=True, max_length=300
+        _("sous-titres (WebVTT)"),
+        upload_to=activity_upload_to,
+        blank=True,
+        max_length=300,
+        validators=[validate_new_subtitles],
     )
 
     class Meta:

@@ -26,7 +26,7 @@ from preau.accounts.seeding import DEMO_ACCOUNTS
 from preau.territories.models import Academie, Departement
 from preau.territories.seeding import DEMO_ACADEMIE
 
-from . import services
+from . import notifications, services
 from .activities import get_kind
 from .demo_content import PARCOURS, TEACHER_MODULES, Act, DemoParcours, Section
 from .models import Activity, Origin, Parcours, Status
@@ -64,6 +64,7 @@ class Cast:
 
 
 @transaction.atomic
+@notifications.muted()  # the review workflow is played through the services: no e-mail
 def seed_demo(rng: random.Random, log) -> None:
     existing = set(
         Parcours.objects.filter(short_title__in=[d.short_title for d in PARCOURS]).values_list(

@@ -208,6 +208,20 @@ def parcours_history(parcours: Parcours) -> QuerySet[Event]:
     return parcours.events.select_related("actor").order_by("-created_at", "-pk")
 
 
+def pending_send_back(parcours: Parcours, history: list[Event]) -> Event | None:
+    """The send-back the designers still have to answer: the newest review event of the
+    history (newest first, as parcours_history gives it) when it is a send-back and the
+    parcours is in construction; None once it is submitted again. No query: the page has
+    loaded the history."""
+    if parcours.status != Status.CONSTRUCTION:
+        return None
+    review_actions = {Event.Action.SUBMITTED, Event.Action.CHANGES_REQUESTED}
+    for event in history:
+        if event.action in review_actions:
+            return event if event.action == Event.Action.CHANGES_REQUESTED else None
+    return None
+
+
 def other_versions(parcours: Parcours, user) -> QuerySet[Parcours]:
     """The other versions of the same parcours (its line of descent) that the user may see."""
     return (

@@ -1,7 +1,5 @@
 """Writes on parcours: creation, indexation, content, review, publication, versions."""
 
-from decimal import Decimal
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -11,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from preau.accounts.models import Role
 from preau.accounts.selectors import has_role
+from preau.core.numbers import french_number
 
+from . import notifications
 from .models import (
     Activity,
     Event,
@@ -310,7 +310,7 @@ def duration_problems(parcours: Parcours) -> list[str]:
                 "Présence (%(p)s h) + distance (%(r)s h) doit être égal "
                 "à la durée annoncée (%(d)s h)."
             )
-            % {"p": _num(p), "r": _num(r), "d": _num(d)}
+            % {"p": french_number(p), "r": french_number(r), "d": french_number(d)}
         )
     if not parcours.has_standard_duration and parcours.origin == Origin.NATIONAL:
         problems.append(_("Un parcours national dure 3, 6 ou 9 h."))
@@ -324,13 +324,9 @@ def duration_warnings(parcours: Parcours) -> list[str]:
                 "Durée inhabituelle (%(d)s h) : les parcours durent d’ordinaire 3, 6 ou 9 h. "
                 "C’est possible pour un parcours local."
             )
-            % {"d": _num(parcours.duration_hours)}
+            % {"d": french_number(parcours.duration_hours)}
         ]
     return []
-
-
-def _num(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",")
 
 
 def _delete_files_on_commit(storage, names: list[str]) -> None:
@@ -448,6 +444,8 @@ def submit_for_review(*, parcours: Parcours, by) -> Parcours:
     parcours.status = Status.REVIEW
     parcours.save(update_fields=["status", "updated_at"])
     _log(parcours, by, Event.Action.SUBMITTED, from_status=Status.CONSTRUCTION)
+    # « Les relecteurs sont prévenus »: each reviewer who may review it gets an e-mail.
+    notifications.after_commit(notifications.send_review_requested, parcours.pk)
     return parcours
 
 
@@ -480,6 +478,12 @@ def request_changes(*, parcours: Parcours, by, comment: str) -> Parcours:
         from_status=Status.REVIEW,
         comment=comment.strip(),
     )
+    notifications.after_commit(
+        notifications.send_changes_requested,
+        parcours.pk,
+        reviewer_name=by.get_full_name(),
+        comment=comment.strip(),
+    )
     return parcours
 
 
@@ -493,7 +497,9 @@ def approve(*, parcours: Parcours, by, comment: str = "") -> Parcours:
             raise ValidationError(_("Ce parcours n’est pas en relecture."))
         _add_validator(parcours, by, _("inspection"))
         _log(parcours, by, Event.Action.APPROVED, from_status=Status.REVIEW, comment=comment)
-        return _publish(parcours, by)
+        parcours = _publish(parcours, by)
+        _notify_approval(parcours, by, comment, university=False)
+        return parcours
     if parcours.status not in {Status.REVIEW, Status.PUBLISHED}:
         raise ValidationError(_("Ce parcours n’est ni en relecture ni publié."))
     parcours.university_approved = True
@@ -502,7 +508,18 @@ def approve(*, parcours: Parcours, by, comment: str = "") -> Parcours:
     _log(
         parcours, by, Event.Action.UNIVERSITY_APPROVED, from_status=parcours.status, comment=comment
     )
+    _notify_approval(parcours, by, comment, university=True)
     return parcours
+
+
+def _notify_approval(parcours: Parcours, by, comment: str, *, university: bool) -> None:
+    notifications.after_commit(
+        notifications.send_approved,
+        parcours.pk,
+        reviewer_name=by.get_full_name(),
+        comment=comment.strip(),
+        university=university,
+    )
 
 
 def _add_validator(parcours: Parcours, by, body: str) -> None:

@@ -29,3 +29,25 @@ def validate_upload(uploaded, *, allowed: dict[str, str] | None = None) -> None:
 
 SUBTITLE_EXTENSIONS = {"vtt": "WebVTT", "srt": "SubRip"}
 IMAGE_EXTENSIONS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "webp": "WebP"}
+
+
+# Model field validators: every form that writes these fields (the application's, the admin's)
+# checks a new upload the same way. A file already stored is not checked again, so that a
+# lowered limit does not block editing the rest of an old activity.
+
+
+def _check_new(value, allowed: dict[str, str] | None = None) -> None:
+    if value and not getattr(value, "_committed", True):
+        validate_upload(value, allowed=allowed)
+
+
+def validate_new_file(value) -> None:
+    _check_new(value)
+
+
+def validate_new_image(value) -> None:
+    _check_new(value, IMAGE_EXTENSIONS)
+
+
+def validate_new_subtitles(value) -> None:
+    _check_new(value, SUBTITLE_EXTENSIONS)

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from preau.accounts.models import Role, RoleAssignment, User
 from preau.accounts.selectors import is_administrator, roles_of
 from preau.core.search import by_name, parse, words_filter
+from preau.hours.rules import school_year_bounds, school_year_of
 from preau.parcours.models import TargetAudience
 from preau.parcours.selectors import (
     DURATION_BANDS,
@@ -867,7 +868,7 @@ def credited_hours(user: User, today: datetime.date | None = None) -> dict:
     by the session's end date) where the person was attested: {"presence", "distance",
     "total"}, Decimals. One query."""
     today = today or timezone.localdate()
-    start = datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    start, end = school_year_bounds(school_year_of(today))
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=6, decimal_places=1))
     # The year of the training, not of the attestation: a session of June attested in
     # September counts for the year it took place.
@@ -875,7 +876,7 @@ def credited_hours(user: User, today: datetime.date | None = None) -> dict:
         user=user,
         completed_at__isnull=False,
         session__end_date__gte=start,
-        session__end_date__lt=start.replace(year=start.year + 1),
+        session__end_date__lte=end,
     ).aggregate(
         presence=Coalesce(Sum("session__presence_hours"), zero),
         distance=Coalesce(Sum("session__distance_hours"), zero),

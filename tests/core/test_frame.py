@@ -3,10 +3,12 @@ the same for everybody, and what depends on the person or the page must never be
 
 import re
 
+import pytest
 from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
 
 from preau.accounts.models import Role
+from preau.core.templatetags.preau import RenderedOnceChanged, forget_rendered
 from tests import factories
 
 
@@ -30,18 +32,48 @@ def test_two_people_each_see_their_own_name_and_menu_on_the_same_page(client, ca
     assert "Offre de parcours" in trainer_page and "Offre de parcours" not in teacher_page
 
 
-def test_the_footer_and_the_brand_are_the_same_for_everybody(client, cast):
-    footers = []
-    for member in ("teacher", "ien"):
-        client.force_login(cast[member])
-        page = client.get("/mentions-legales/").content.decode()
-        footers.append(page[page.index('<footer class="fr-footer"') :])
-    client.logout()
-    page = client.get("/mentions-legales/").content.decode()
-    footers.append(page[page.index('<footer class="fr-footer"') :])
+def fresh_page(client, person=None) -> str:
+    """The page as a new process would render it for this person: nothing kept before."""
+    forget_rendered()
+    if person is None:
+        client.logout()
+    else:
+        client.force_login(person)
+    return client.get("/mentions-legales/").content.decode()
 
-    assert footers[0] == footers[1] == footers[2]
-    assert "Mentions légales" in footers[0] and "Préau" in footers[0]
+
+def footer(page: str) -> str:
+    return page[page.index('<footer class="fr-footer"') :]
+
+
+def brand(page: str) -> str:
+    return page[page.index('<div class="fr-header__brand') : page.index("fr-header__tools")]
+
+
+def test_the_footer_and_the_brand_rendered_afresh_are_the_same_for_everybody(client, cast):
+    """Rendered for each person in a fresh state (as by separate processes): were the footer
+    or the brand to show the person, they would differ here."""
+    pages = [
+        fresh_page(client, cast["teacher"]),
+        fresh_page(client, cast["ien"]),
+        fresh_page(client),
+    ]
+
+    assert footer(pages[0]) == footer(pages[1]) == footer(pages[2])
+    assert brand(pages[0]) == brand(pages[1]) == brand(pages[2])
+    assert "Mentions légales" in footer(pages[0]) and "Préau" in footer(pages[0])
+
+
+def test_a_block_kept_for_everybody_that_shows_the_person_fails_loudly(rf, cast):
+    """The test settings check every later rendering against the kept one: `{{ user }}` put in
+    the footer fails the first test where two people see a page."""
+    template = Template("{% load preau %}{% rendered_once %}{{ user }}{% endrendered_once %}")
+    first, second = rf.get("/"), rf.get("/")
+    first.user, second.user = cast["teacher"], cast["ien"]
+
+    template.render(RequestContext(first, {"user": cast["teacher"]}))
+    with pytest.raises(RenderedOnceChanged, match="rendered differently"):
+        template.render(RequestContext(second, {"user": cast["ien"]}))
 
 
 def test_the_current_menu_entry_follows_the_page(client, cast):
@@ -64,7 +96,8 @@ def test_a_role_given_shows_its_menu_entry_on_the_next_page(client, cast, territ
     assert "Offre de parcours" in client.get("/").content.decode()
 
 
-def test_rendered_once_keeps_the_first_rendering_within_a_request():
+def test_rendered_once_keeps_the_first_rendering_for_the_process(settings):
+    settings.PREAU_CHECK_RENDERED_ONCE = False  # as in production
     template = Template("{% load preau %}{% rendered_once %}{{ word }}{% endrendered_once %}")
     request = RequestFactory().get("/")
 
@@ -74,13 +107,14 @@ def test_rendered_once_keeps_the_first_rendering_within_a_request():
     assert first == second == "premier"
 
 
-def test_rendered_once_keeps_nothing_outside_a_request():
+def test_rendered_once_keeps_nothing_outside_a_request(settings):
     """A PDF or an e-mail renders without the context processors: what it renders must not be
     kept for the pages."""
     template = Template("{% load preau %}{% rendered_once %}{{ word }}{% endrendered_once %}")
 
     assert template.render(Context({"word": "courriel"})) == "courriel"
     # The same template, now for a page: rendered afresh, then kept.
+    settings.PREAU_CHECK_RENDERED_ONCE = False  # as in production
     request = RequestFactory().get("/")
     assert template.render(RequestContext(request, {"word": "page"})) == "page"
     assert template.render(RequestContext(request, {"word": "autre"})) == "page"

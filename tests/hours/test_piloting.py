@@ -16,6 +16,8 @@ from preau.hours.models import Entry, Kind, Source
 from preau.hours.rules import school_year_of
 from tests import factories
 
+pytestmark = pytest.mark.date_sensitive  # today decides the school year
+
 TODAY = timezone.localdate()
 YEAR = school_year_of(TODAY)
 

@@ -27,6 +27,8 @@ from preau.hours.rules import Status, school_year_of
 from preau.hours.selectors import teacher_year
 from tests import factories
 
+pytestmark = pytest.mark.date_sensitive  # today decides the school year
+
 YEAR = school_year_of(timezone.localdate()) - 1  # a school year over, all of it in the past
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
 REPORTS = reverse("hours:reports")

@@ -16,7 +16,7 @@ from preau.hours.rules import school_year_bounds, school_year_of
 from preau.training.models import Enrolment, SessionStatus
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 YEAR = school_year_of(timezone.localdate())
 FIRST_DAY = school_year_bounds(YEAR)[0]  # 1 September: never in the future

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import statistics
-import time
 import tracemalloc
 from collections import Counter, defaultdict
 
@@ -180,15 +179,20 @@ def test_trainees_without_formations_are_impossible(tmp_path):
         write_gaia_day(tmp_path, academie_code="A014", day=DAY, formations=0, trainees=5)
 
 
-def test_a_large_academie_in_a_few_seconds(tmp_path):
-    started = time.perf_counter()
+def test_a_large_academie_is_written_whole_and_consistent(tmp_path):
+    """The size of a large académie's day: every line there, every trainee in a session of the
+    Formations file. How long it takes is measured by bin/bench-gaia, not asserted here: a
+    test must not fail because the machine is busy."""
     paths = write_gaia_day(
         tmp_path, academie_code="A014", day=DAY, formations=20_000, trainees=60_000
     )
-    elapsed = time.perf_counter() - started
-    assert elapsed < 10, f"{elapsed:.1f} s"
+
     assert count_lines(paths[FORMATIONS]) == 20_000
     assert count_lines(paths[STAGIAIRES]) == 60_000
+    parsed = parse(paths)
+    sessions = {row.session_code for row in parsed[FORMATIONS]}
+    assert len(sessions) == 20_000
+    assert {row.session_code for row in parsed[STAGIAIRES]} <= sessions
 
 
 def test_memory_does_not_grow_with_the_size(tmp_path):

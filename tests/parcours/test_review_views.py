@@ -12,6 +12,8 @@ SESSION, USER, ROLES = "session", "user", "roles of the user with their territor
 
 QUEUE = reverse("parcours:review_queue")
 LABELS = reverse("parcours:label_board")
+pytestmark = pytest.mark.date_sensitive  # today decides the matricule's year
+
 YY = f"{timezone.localdate().year % 100:02d}"
 
 

@@ -21,6 +21,8 @@ from preau.parcours.models import (
 )
 from tests import factories
 
+pytestmark = pytest.mark.date_sensitive  # today decides the matricule's year
+
 YY = f"{timezone.localdate().year % 100:02d}"
 
 

@@ -14,7 +14,7 @@ from preau.training import services
 from preau.training.models import CalendarFeed, StaffRole
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 AGENDA = reverse("training:agenda")
 RENEW = reverse("training:agenda_renew")
@@ -22,6 +22,12 @@ RENEW = reverse("training:agenda_renew")
 
 def days(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def next_year() -> int:
+    """A year all in the future, whatever the day: its January (winter time) and June
+    (summer time) meetings are to come."""
+    return timezone.localdate().year + 1
 
 
 def feed_url(token: str) -> str:
@@ -58,20 +64,20 @@ def schedule(territory, teacher, cast):
     meeting = factories.MeetingFactory(
         session=mine,
         title="Lancement",
-        date=datetime.date(2027, 1, 12),
+        date=datetime.date(next_year(), 1, 12),
         start_time=datetime.time(9, 0),
         end_time=datetime.time(12, 0),
         place_name="École Jules Ferry",
         address="1 rue de l’École, 14000 Caen",
     )
     virtual = factories.MeetingFactory(
-        session=mine, title="", virtual=True, date=datetime.date(2027, 6, 8)
+        session=mine, title="", virtual=True, date=datetime.date(next_year(), 6, 8)
     )
     window = factories.DistanceWindowFactory(
         session=mine,
         title="Lectures",
-        starts_on=datetime.date(2027, 1, 13),
-        ends_on=datetime.date(2027, 1, 31),
+        starts_on=datetime.date(next_year(), 1, 13),
+        ends_on=datetime.date(next_year(), 1, 31),
     )
     waited = factories.TrainingSessionFactory(open=True, capacity=1, title="Complète")
     factories.EnrolmentFactory(session=waited)
@@ -169,18 +175,24 @@ def test_feed_is_a_valid_icalendar_of_the_persons_meetings_and_windows(client, t
             assert field in event, field
     launch = found[f"meeting-{meeting.pk}@preau"]
     # 9:00 in Paris in January is 8:00 UTC.
-    assert launch.decoded("DTSTART") == datetime.datetime(2027, 1, 12, 8, 0, tzinfo=datetime.UTC)
-    assert launch.decoded("DTEND") == datetime.datetime(2027, 1, 12, 11, 0, tzinfo=datetime.UTC)
+    assert launch.decoded("DTSTART") == datetime.datetime(
+        next_year(), 1, 12, 8, 0, tzinfo=datetime.UTC
+    )
+    assert launch.decoded("DTEND") == datetime.datetime(
+        next_year(), 1, 12, 11, 0, tzinfo=datetime.UTC
+    )
     assert str(launch["SUMMARY"]) == "Lire au CP — Lancement"
     assert str(launch["LOCATION"]) == "École Jules Ferry, 1 rue de l’École, 14000 Caen"
     june = found[f"meeting-{virtual.pk}@preau"]
     # Summer time: 9:00 in Paris is 7:00 UTC.
-    assert june.decoded("DTSTART") == datetime.datetime(2027, 6, 8, 7, 0, tzinfo=datetime.UTC)
+    assert june.decoded("DTSTART") == datetime.datetime(
+        next_year(), 6, 8, 7, 0, tzinfo=datetime.UTC
+    )
     assert str(june["SUMMARY"]) == "Lire au CP — classe virtuelle"
     assert str(june["LOCATION"]) == "À distance"
     reading = found[f"window-{window.pk}@preau"]
-    assert reading.decoded("DTSTART") == datetime.date(2027, 1, 13)
-    assert reading.decoded("DTEND") == datetime.date(2027, 2, 1)  # exclusive: the day after
+    assert reading.decoded("DTSTART") == datetime.date(next_year(), 1, 13)
+    assert reading.decoded("DTEND") == datetime.date(next_year(), 2, 1)  # exclusive: the day after
     assert str(reading["TRANSP"]) == "TRANSPARENT"
 
 

@@ -29,7 +29,7 @@ from preau.training.models import (
     TrainingSession,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 MODELS = (TrainingSession, SessionStaff, Meeting, DistanceWindow, Enrolment, Attendance)
 

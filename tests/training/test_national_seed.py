@@ -29,9 +29,12 @@ from preau.training.models import (
 
 FACTOR = 0.005  # ≈40 parcours, ≈100 sessions, ≈1,650 teachers
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the national seeders write with COPY"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the national seeders write with COPY"
+    ),
+    pytest.mark.date_sensitive,
+]
 
 
 def seed_national(seed: int = 2026) -> list[str]:

@@ -11,7 +11,7 @@ import csv
 import datetime
 import tempfile
 from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from html import escape
 
 from django import forms
@@ -38,13 +38,20 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from preau.accounts.models import User
+from preau.core.numbers import french_number
 from preau.core.search import SearchField, SearchTerms, by_name, words_filter
 from preau.territories.access import get_circonscription_for_user_or_404, teachers_piloted_by
 from preau.territories.models import Circonscription
 
 from .. import services
 from ..models import Entry, Kind, Source
-from ..rules import Status, format_hours, school_year_label, school_year_of
+from ..rules import (
+    Status,
+    format_hours,
+    school_year_bounds,
+    school_year_label,
+    school_year_of,
+)
 from ..selectors import (
     follow_up,
     followed_teachers,
@@ -197,12 +204,8 @@ BADGES = {Status.COMPLETE: "success", Status.ON_TRACK: "info"}  # the others: wa
 
 
 def _hours(value) -> str:
-    """Hours as the page writes them: one decimal, none when whole, French comma (« 4,5 »),
-    as `floatformat:"-1"` would, at a fraction of its cost over 50 rows × 6 figures."""
-    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    if rounded == rounded.to_integral_value():
-        return str(int(rounded))
-    return str(rounded).replace(".", ",")
+    """Hours as the page writes them: one decimal, none when whole, French comma (« 4,5 »)."""
+    return french_number(value, 1)
 
 
 # The rows of the table are written here rather than in the template: as template
@@ -364,10 +367,6 @@ def circonscription(request: HttpRequest, code: str) -> HttpResponse:
     return _list_page(request, circ, form=form, selected=selected, status_code=422)
 
 
-def _decimal(value: Decimal) -> str:
-    return f"{value:.1f}".replace(".", ",").replace(",0", "")
-
-
 class _Echo:
     """A file-like object whose write() hands the row back, for streaming csv.writer output."""
 
@@ -444,7 +443,9 @@ def circonscription_csv(request: HttpRequest, code: str) -> StreamingHttpRespons
     def stream() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(CSV_HEADER)
         for values in _export_rows(request, circ, year):
-            yield writer.writerow([_decimal(v) if isinstance(v, Decimal) else v for v in values])
+            yield writer.writerow(
+                [french_number(v, 1) if isinstance(v, Decimal) else v for v in values]
+            )
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _export_filename(circ, year, "csv")
@@ -541,7 +542,7 @@ def teacher_ledger(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def _default_date(year: int) -> datetime.date:
     today = timezone.localdate()
-    return today if school_year_of(today) == year else datetime.date(year + 1, 8, 31)
+    return today if school_year_of(today) == year else school_year_bounds(year)[1]
 
 
 @require_POST

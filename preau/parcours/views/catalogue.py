@@ -27,6 +27,7 @@ from dsfr.forms import DsfrBaseForm
 
 from preau.accounts.selectors import has_role
 from preau.core.exports import csv_text
+from preau.core.numbers import french_number
 from preau.core.search import SearchField, SearchTerms
 
 from .. import services
@@ -202,7 +203,7 @@ CSV_HEADER = [
 
 
 def _hours(value: Decimal | None) -> str:
-    return "" if value is None else f"{value.normalize():f}".replace(".", ",")
+    return "" if value is None else french_number(value)
 
 
 def _csv_rows(parcours_list) -> Iterator[list[str]]:

@@ -87,6 +87,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     parcours = access.get_parcours_with_rights_or_404(user, pk)
     rights = access.rights_on(user, parcours)
     prefetch_related_objects([parcours], "target_audiences", "designers")
+    events = list(selectors.parcours_history(parcours)) if rights.see_history else None
     context = {
         "parcours": parcours,
         "rights": rights,
@@ -96,7 +97,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             parcours, trainer_notes=rights.see_trainer_notes
         ),
         "show_trainer_notes": rights.see_trainer_notes,
-        "events": selectors.parcours_history(parcours) if rights.see_history else None,
+        "events": events,
+        # The reviewer's comment, at the top of the page until the parcours is submitted again.
+        "send_back": selectors.pending_send_back(parcours, events) if events else None,
         "missing": services.missing_for_review(parcours) if rights.submit else [],
         "warnings": services.duration_warnings(parcours) if rights.edit else [],
         "versions": selectors.other_versions(parcours, user) if rights.see_history else None,
@@ -128,7 +131,18 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _("Le parcours n’a pas été soumis :"))
         return _refused(request, error, _detail_url(parcours, "a-completer"))
-    messages.success(request, _("Parcours soumis à la relecture. Les relecteurs sont prévenus."))
+    if access.reviewers_of(parcours).exists():
+        messages.success(
+            request, _("Parcours soumis à la relecture. Les relecteurs sont prévenus.")
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "Parcours soumis à la relecture, mais aucun relecteur n’est désigné pour "
+                "lui : signalez-le à votre gestionnaire académique."
+            ),
+        )
     return redirect(_detail_url(parcours))
 
 

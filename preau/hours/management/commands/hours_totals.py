@@ -9,6 +9,7 @@ written some other way (SQL by hand, a bulk load without the rebuild).
 
 from django.core.management.base import BaseCommand, CommandError
 
+from preau.core.numbers import french_number
 from preau.hours.selectors import TOTALS, year_totals_disagreements
 from preau.hours.services import rebuild_year_totals
 
@@ -56,4 +57,4 @@ class Command(BaseCommand):
 
 
 def _hours(values) -> str:
-    return " / ".join("—" if v is None else f"{float(v):g}" for v in values)
+    return " / ".join("—" if v is None else french_number(v) for v in values)
