@@ -53,6 +53,10 @@ PREAU_HOURS_REMINDER_INTRO = os.environ.get(
     "formation continue ne sont pas encore complètes.",
 )
 
+# A yearly hours report whose worker wrote no heartbeat for this long is taken for interrupted
+# (worker killed) and marked failed (preau/hours/report.py).
+PREAU_HOURS_REPORT_STALE_SECONDS = int(os.environ.get("PREAU_HOURS_REPORT_STALE_SECONDS", "90"))
+
 # HR interchange (GAIA, SOFIA; preau/hr). Academic e-mail domains that became another one:
 # "old=new,old=new". The same person, under either address, is one account.
 PREAU_HR_EMAIL_DOMAIN_ALIASES = dict(
