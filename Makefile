@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test test-fast quality fix install install-dev seed bench clean
+.PHONY: run test test-fast quality fix install install-dev seed bench faults clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ fix: install-dev
 
 bench: install-dev
 	bin/bench
+
+# The faults Préau must survive, on a throwaway PostgreSQL cluster of its own (root, ≈ 2 min;
+# not run by CI): figures written into docs/reliability.md.
+faults: install-dev
+	bin/faults --write
 
 clean:
 	rm -rf $(VENV) var/static
