@@ -2,6 +2,7 @@
 traceback; a query the database refuses is still a 500 (a bug, not an outage). The real outage
 (PostgreSQL restarted under load) is exercised by `make faults` (bin/faults)."""
 
+import errno
 import logging
 from unittest import mock
 
@@ -75,3 +76,15 @@ def test_a_query_refused_by_the_database_stays_a_500_without_traceback(signed_in
     assert response.status_code == 500
     assert "Retry-After" not in response
     assert "Erreur inattendue" in content and "Traceback" not in content
+
+
+def test_a_full_disk_while_reading_a_request_is_a_french_507_page(signed_in):
+    with mock.patch(
+        "preau.core.views.home_context", side_effect=OSError(errno.ENOSPC, "No space left")
+    ):
+        response = signed_in.get("/")
+
+    content = response.content.decode()
+    assert response.status_code == 507
+    assert "Le serveur n’a plus assez d’espace disque" in content
+    assert "Traceback" not in content
