@@ -55,7 +55,7 @@ fix: install-dev
 bench: install-dev
 	bin/bench
 
-# The faults Préau must survive, on a throwaway PostgreSQL cluster of its own (root, ≈ 2 min;
+# The faults Préau must survive, on a throwaway PostgreSQL cluster of its own (root, ≈ 3 min;
 # not run by CI): figures written into docs/reliability.md.
 faults: install-dev
 	bin/faults --write

@@ -9,10 +9,13 @@ the end, with the web servers and workers started here. Loopback only; every loo
    then started. Counts the answers by status, checks every 503 is the French page and no
    answer is a 500 or shows a traceback, measures when the service is back, and checks that
    every enrolment acknowledged by a redirect is in the database.
-2. The report worker killed mid-task: a worker (db_worker, each département slowed by one
+2. The workers killed mid-task: a worker (db_worker, each département slowed by one
    second so that there is a "mid") is killed with SIGKILL while it computes the yearly hours
    report; the report must be marked failed with its French message once its heartbeat stops,
-   leave no file, and a new request must then be built by a new worker.
+   leave no file, and a new request must then be built by a new worker. Then a GAIA day
+   (gaia_generate) applied by `gaia_import --apply` is killed mid-apply: nothing may have
+   changed, the import must be marked failed once its lock's heartbeat stops, and the same
+   import run again must apply.
 3. A full disk on upload: a second web server whose MEDIA_ROOT is a 1 MB tmpfs; a designer
    uploads a 1.5 MB file: the page must say the disk is full, no file, no activity row.
 4. Backup and restore: manage.py backup, then manage.py restore into a fresh database
@@ -515,6 +518,86 @@ def worker_killed(cluster: Cluster, setup: dict, env: dict, base: Path) -> None:
     check("demandé de nouveau, le rapport est construit", status == "done")
 
 
+HR_COUNTS = (
+    "SELECT (SELECT count(*) FROM hr_hrsession), (SELECT count(*) FROM hr_hrtrainee), "
+    "(SELECT count(*) FROM training_enrolment), (SELECT count(*) FROM accounts_user)"
+)
+
+
+def hr_import_killed(cluster: Cluster, setup: dict, env: dict, base: Path) -> None:
+    say("2 bis. Import GAIA tué pendant son application")
+    folder = base / "gaia"
+    day = datetime.date.today().isoformat()
+    manage(
+        env,
+        "gaia_generate",
+        str(folder),
+        "--academie",
+        "A070",
+        "--day",
+        day,
+        "--formations",
+        "3000",
+        "--trainees",
+        "15000",
+    )
+    manage_args = [PYTHON, "manage.py", "gaia_import", str(folder), "--academie", "A070"]
+    before = cluster.sql(HR_COUNTS)[0]
+    importer = spawn([*manage_args, "--apply"], env=env, log=base / "gaia.log")
+    caught = None
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and importer.poll() is None:
+        rows = cluster.sql(
+            "SELECT i.id FROM hr_hrimport i JOIN hr_importlock l ON l.hr_import_id = i.id "
+            "WHERE i.status = 'applying' AND l.holder <> ''"
+        )
+        if rows:
+            caught = rows[0][0]
+            break
+        time.sleep(0.1)
+    if not check("l’import est saisi en pleine application", caught is not None):
+        stop(importer)
+        return
+    time.sleep(1)
+    importer.send_signal(signal.SIGKILL)
+    importer.wait()
+    killed = time.monotonic()
+    say(f"import {caught} : processus {importer.pid} tué (SIGKILL) pendant l’application")
+    after_kill = cluster.sql(HR_COUNTS)[0]
+    page = ""
+    while time.monotonic() - killed < 60:
+        _status, page = request(
+            WEB_PORT, "GET", f"/rh/imports/{caught}/", cookie=setup["admin_cookie"]
+        )
+        if cluster.sql("SELECT status FROM hr_hrimport WHERE id = %s", (caught,))[0][0] != (
+            "applying"
+        ):
+            break
+        time.sleep(1)
+    status, refusal = cluster.sql(
+        "SELECT status, refusal FROM hr_hrimport WHERE id = %s", (caught,)
+    )[0]
+    detected = time.monotonic() - killed
+    run([*manage_args, "--apply"], env=env)  # the same files, again, with nobody killed
+    applied = cluster.sql(
+        "SELECT count(*) FROM hr_hrimport WHERE status = 'applied' AND id > %s", (caught,)
+    )[0][0]
+    after_retry = cluster.sql(HR_COUNTS)[0]
+    figures["hr"] = {
+        "import": caught,
+        "status_after": status,
+        "refusal": refusal,
+        "found_failed_after_seconds": round(detected, 1),
+        "counts_before": before,
+        "counts_after_kill": after_kill,
+        "counts_after_retry": after_retry,
+    }
+    check("rien d’appliqué à moitié (sessions, stagiaires, inscriptions)", after_kill == before)
+    check("l’import est marqué échoué, « rien n’a été modifié »", status == "failed")
+    check("la page de l’import le dit", "rien n’a été modifié" in page)
+    check("relancé, l’import s’applique", applied == 1 and after_retry != before)
+
+
 # 3. A full disk on upload ------------------------------------------------------------------
 
 
@@ -671,6 +754,19 @@ def write_figures(path: Path, command: str) -> None:
             f"| Redemandé, avec un worker vivant | {w.get('asked_again', '?')} |",
             "",
         ]
+    h = figures.get("hr", {})
+    if h:
+        lines += [
+            "| Import GAIA tué pendant son application | |",
+            "|---|---|",
+            f"| Sessions, stagiaires, inscriptions, comptes avant / après `SIGKILL` | "
+            f"{h['counts_before']} / {h['counts_after_kill']} |",
+            f"| État de l’import | {h['status_after']} : « {h['refusal']} » |",
+            f"| Trouvé interrompu après | {h['found_failed_after_seconds']} s "
+            f"(`PREAU_HR_HEARTBEAT_STALE_SECONDS={STALE_SECONDS}`) |",
+            f"| Relancé : compteurs après application | {h['counts_after_retry']} |",
+            "",
+        ]
     if d:
         lines += [
             "| Disque plein au dépôt (tmpfs de 1 Mo, fichier de 1,5 Mo) | |",
@@ -718,6 +814,7 @@ def main() -> int:
             "PREAU_VAR_DIR": str(base / "var"),
             "MEDIA_ROOT": str(media),
             "PREAU_HOURS_REPORT_STALE_SECONDS": str(STALE_SECONDS),
+            "PREAU_HR_HEARTBEAT_STALE_SECONDS": str(STALE_SECONDS),
             "FAULTS_ENROLMENTS": str(ENROLMENTS),
         }
         say("migrate et données de démo…")
@@ -728,6 +825,7 @@ def main() -> int:
         web = gunicorn(env, WEB_PORT, base / "web.log")
         restart_under_load(cluster, setup, base)
         worker_killed(cluster, setup, env, base)
+        hr_import_killed(cluster, setup, env, base)
         disk_full(cluster, setup, env, base)
         stop(web)
         backup_restore(cluster, env, base)
