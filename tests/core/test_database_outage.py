@@ -88,3 +88,16 @@ def test_a_full_disk_while_reading_a_request_is_a_french_507_page(signed_in):
     assert response.status_code == 507
     assert "Le serveur n’a plus assez d’espace disque" in content
     assert "Traceback" not in content
+
+
+def test_readiness_says_503_while_the_database_cannot_be_reached(client, db):
+    client.raise_request_exception = False
+    unreachable = mock.Mock()
+    unreachable.cursor.side_effect = OperationalError("connection refused")
+
+    with mock.patch("preau.core.views.connection", unreachable):
+        response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER)
+    assert client.get("/readyz").status_code == 200  # and ready again once it answers
