@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test test-fast quality fix install install-dev seed bench audit clean
+.PHONY: run test test-fast quality fix install install-dev seed bench audit faults clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ bench: install-dev
 # vulnerability database is reachable; says so plainly when it is not. Not part of `make test`.
 audit: install-dev
 	$(BIN)/python bin/audit
+
+# The faults Préau must survive, on a throwaway PostgreSQL cluster of its own (root, ≈ 3 min;
+# not run by CI): figures written into docs/reliability.md.
+faults: install-dev
+	bin/faults --write
 
 clean:
 	rm -rf $(VENV) var/static

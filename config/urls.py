@@ -14,3 +14,6 @@ urlpatterns = [
     path("rh/", include("preau.hr.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage is a French 503 page with Retry-After, anything else the 500 page.
+handler500 = "preau.core.errors.server_error"

@@ -55,6 +55,10 @@ PREAU_HOURS_REMINDER_INTRO = os.environ.get(
     "formation continue ne sont pas encore complètes.",
 )
 
+# A yearly hours report whose worker wrote no heartbeat for this long is taken for interrupted
+# (worker killed) and marked failed (preau/hours/report.py).
+PREAU_HOURS_REPORT_STALE_SECONDS = int(os.environ.get("PREAU_HOURS_REPORT_STALE_SECONDS", "90"))
+
 # HR interchange (GAIA, SOFIA; preau/hr). Academic e-mail domains that became another one:
 # "old=new,old=new". The same person, under either address, is one account.
 PREAU_HR_EMAIL_DOMAIN_ALIASES = dict(
@@ -279,7 +283,7 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "preau.core.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Whitenoise's manifest storage rewrites url() inside the DSFR stylesheets, so the packaged

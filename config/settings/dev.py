@@ -24,7 +24,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 
 # No collectstatic for a laptop: whitenoise serves the files straight from the apps.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "preau.core.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
@@ -41,6 +42,7 @@ from openpyxl.styles import Font
 from preau.accounts.models import User
 from preau.core import progress as job_progress
 from preau.core.numbers import french_number
+from preau.core.storage import is_disk_full
 from preau.territories.models import Academie, Circonscription, Departement
 
 from .models import HoursPolicy, HoursReport, ReportStatus
@@ -54,9 +56,19 @@ FIRST_YEAR = 2000  # as the other pages of the hours accept
 CENT = Decimal("0.01")
 
 # Progress: live in the cache while the report runs (see build_report), refreshed after each
-# département. A running report whose progress has been silent longer than this, and which
-# started longer ago, lost its worker (killed, machine restarted): see mark_interrupted.
+# département; the entry disappears after this long without news.
 PROGRESS_TIMEOUT = 15 * 60
+# Beside the progress, a heartbeat thread says every few seconds that the worker is alive: a
+# running report without a heartbeat for PREAU_HOURS_REPORT_STALE_SECONDS lost its worker
+# (killed, machine restarted) and is marked failed (mark_interrupted).
+
+
+def stale_after() -> int:
+    return settings.PREAU_HOURS_REPORT_STALE_SECONDS
+
+
+def beat_every() -> float:
+    return max(0.5, stale_after() / 6)
 
 
 # Input ---------------------------------------------------------------------------------------
@@ -378,7 +390,7 @@ def build_report(report: HoursReport, *, progress: Progress | None = None) -> Ho
 
     set_progress(report.pk, percent=0, label="")
     try:
-        with _snapshot():
+        with job_progress.Heartbeat(PROGRESS, report.pk, every=beat_every()), _snapshot():
             rows = report_rows(report.academie, report.school_year, progress=step)
         stem = file_stem(report)
         report.csv_file.save(f"{stem}.csv", ContentFile(csv_content(rows)), save=False)
@@ -401,7 +413,7 @@ def build_report(report: HoursReport, *, progress: Progress | None = None) -> Ho
                 "finished_at",
             ]
         )
-    except Exception:
+    except Exception as error:
         logger.exception("Hours report %s failed", report.pk)
         for file in (report.csv_file, report.xlsx_file):
             if file:
@@ -411,7 +423,12 @@ def build_report(report: HoursReport, *, progress: Progress | None = None) -> Ho
             progress=reached,
             csv_file="",
             xlsx_file="",
-            error=_("Erreur inattendue pendant le calcul : l’équipe technique est prévenue."),
+            error=_(
+                "Le serveur n’a plus assez d’espace disque pour écrire les fichiers du rapport : "
+                "l’équipe technique est prévenue ; demandez-le de nouveau plus tard."
+            )
+            if is_disk_full(error)
+            else _("Erreur inattendue pendant le calcul : l’équipe technique est prévenue."),
             finished_at=timezone.now(),
         )
         report.refresh_from_db()
@@ -422,18 +439,27 @@ def build_report(report: HoursReport, *, progress: Progress | None = None) -> Ho
 
 
 def mark_interrupted(report: HoursReport) -> bool:
-    """A report left running by a worker that died: no progress for PROGRESS_TIMEOUT, started
-    longer ago than that. Marked failed, which frees its scope and year for a new request."""
-    deadline = timezone.now() - datetime.timedelta(seconds=PROGRESS_TIMEOUT)
+    """A report left running by a worker that died: no heartbeat for stale_after() seconds,
+    started longer ago than that. Marked failed with a message saying what to do, which frees
+    its scope and year for a new request. Nothing of it was written: the files and the
+    figures are saved together at the end (build_report)."""
     if report.status != ReportStatus.RUNNING or not report.started_at:
         return False
-    if report.started_at > deadline or progress_of([report]):
+    deadline = timezone.now() - datetime.timedelta(seconds=stale_after())
+    if report.started_at > deadline or job_progress.is_alive(
+        PROGRESS, report.pk, stale_after=stale_after()
+    ):
         return False
     changed = HoursReport.objects.filter(pk=report.pk, status=ReportStatus.RUNNING).update(
         status=ReportStatus.FAILED,
-        error=_("Le calcul a été interrompu (arrêt du serveur) : demandez de nouveau le rapport."),
+        error=_(
+            "Le calcul a été interrompu (arrêt du serveur ou du processus de calcul) : aucun "
+            "fichier n’a été produit. Demandez de nouveau le rapport."
+        ),
         finished_at=timezone.now(),
     )
     if changed:
+        clear_progress(report.pk)
         report.refresh_from_db()
+        logger.warning("Hours report %s: its worker died, marked failed", report.pk)
     return bool(changed)

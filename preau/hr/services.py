@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from preau.accounts.models import Role, RoleAssignment, User
 from preau.core.numbers import french_number
 from preau.core.search import by_name
+from preau.core.storage import DiskFull
 from preau.training.models import (
     Enrolment,
     EnrolmentSource,
@@ -264,7 +265,14 @@ def _start(academie, kind, day, uploads, by, *, checksum="", forced_reason="") -
         raise ValidationError(
             _("Un import est déjà en cours pour cette académie : attendez qu’il se termine.")
         )
-    files = {key: _store(academie, upload) for key, upload in uploads.items()}
+    files = {}
+    try:
+        for key, upload in uploads.items():
+            files[key] = _store(academie, upload)
+    except DiskFull:  # the files already stored go too: no import half-uploaded
+        for stored in files.values():
+            default_storage.delete(stored["path"])
+        raise
     hr_import = HrImport.objects.create(
         academie=academie,
         kind=kind,

@@ -64,7 +64,7 @@ def _running(request: HttpRequest) -> list[HoursReport]:
     progress = reports.progress_of(running)
     shown = []
     for report in running:
-        if report.pk not in progress and reports.mark_interrupted(report):
+        if reports.mark_interrupted(report):
             continue
         report.live = progress.get(report.pk, {"percent": report.progress, "label": ""})
         shown.append(report)

@@ -1,0 +1,57 @@
+"""Server errors as the user sees them.
+
+A database that cannot be reached (restarting, failing over, connections cut) is an outage,
+not a bug: the page says so in French with a 503 and a Retry-After, so that a browser, a load
+balancer or a script tries again, and the error is logged like any other. A full disk is a
+French 507 page; everything else Django's 500 page. None shows a traceback (DEBUG is off in
+production).
+
+The handler is Django's `handler500` (config/urls.py): it is called for an exception raised
+anywhere in the request, in a middleware (the session or the user loaded) as in a view, and
+it must not touch the database itself (no user, no context processor: a plain template)."""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+from .storage import is_disk_full
+
+# Seconds a client should wait before trying again: a PostgreSQL restart takes a few.
+RETRY_AFTER = 5
+
+OUTAGES = (OperationalError, InterfaceError)
+
+
+def is_database_outage(error: BaseException | None) -> bool:
+    """The database cannot be reached or dropped the connection, as opposed to a query the
+    database refused (those are IntegrityError, DataError, ProgrammingError: bugs, 500)."""
+    while error is not None:
+        if isinstance(error, OUTAGES):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    if is_database_outage(sys.exc_info()[1]):
+        response = HttpResponse(
+            loader.get_template("503.html").render(),
+            status=503,
+            content_type="text/html; charset=utf-8",
+        )
+        response["Retry-After"] = str(RETRY_AFTER)
+        response["Cache-Control"] = "no-store"
+        return response
+    if is_disk_full(sys.exc_info()[1]):
+        # A full disk outside a storage that says so (the temporary file of a large upload,
+        # written while the request is read): the form cannot show it, this page does.
+        return HttpResponse(
+            loader.get_template("507.html").render(),
+            status=507,
+            content_type="text/html; charset=utf-8",
+        )
+    return HttpResponseServerError(loader.get_template("500.html").render())
