@@ -19,9 +19,7 @@ distance) and their animation hours.
   `manage.py hours_report` runs the same build synchronously.
 """
 
-import csv
 import datetime
-import io
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -35,13 +33,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from preau.accounts.models import User
 from preau.core import progress as job_progress
-from preau.core.numbers import french_number
+from preau.core.exports import BOM, CsvWriter, spreadsheet
 from preau.core.storage import is_disk_full
 from preau.territories.models import Academie, Circonscription, Departement
 
@@ -264,31 +259,16 @@ def _values(row: ReportRow) -> list:
 def csv_content(rows: list[ReportRow]) -> bytes:
     """Semicolons and decimal commas, UTF-8 with a byte order mark, CRLF: what Excel opens in
     French without an import dialog."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header())
-    for row in rows:
-        writer.writerow([french_number(v) if isinstance(v, Decimal) else v for v in _values(row)])
-    return buffer.getvalue().encode("utf-8")
+    writer = CsvWriter()
+    lines = [BOM, writer.row(header()), *(writer.row(_values(row)) for row in rows)]
+    return "".join(lines).encode("utf-8")
 
 
 def xlsx_content(rows: list[ReportRow], year: int) -> bytes:
     """The same columns, hours as numbers, the header in bold (a write-only workbook)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=school_year_label(year))
-    bold = Font(bold=True)
-    cells = []
-    for title in header():
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    for row in rows:
-        sheet.append(_values(row))
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return spreadsheet(
+        school_year_label(year), header(), (_values(row) for row in rows), number_format="0.00"
+    )
 
 
 def file_stem(report: HoursReport) -> str:

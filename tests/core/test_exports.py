@@ -1,6 +1,7 @@
 """The one writer of spreadsheet exports (preau/core/exports.py): never a formula, numbers as
-numbers. Used by the catalogue CSV (tests/parcours/test_catalogue.py) and the attendance sent
-back to GAIA (tests/hr/test_views.py)."""
+numbers. Used by the catalogue CSV (tests/parcours/test_catalogue.py), the attendance sent
+back to GAIA (tests/hr/test_views.py), the IEN's follow-up CSV and xlsx
+(tests/hours/test_piloting.py) and the yearly hours report (tests/hours/test_report.py)."""
 
 import io
 from decimal import Decimal
@@ -8,7 +9,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from preau.core.exports import csv_text, spreadsheet
+from preau.core.exports import CsvWriter, csv_text, spreadsheet
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
@@ -38,3 +39,9 @@ def test_the_spreadsheet_keeps_formulas_as_text_and_numbers_as_numbers():
     assert (count.value, count.data_type) == (2, "n")
     assert sheet.title == "Feuille"
     assert [c.font.bold for c in next(sheet.iter_rows(max_row=1))] == [True, True]
+
+
+def test_the_csv_writer_neutralises_texts_and_writes_french_numbers():
+    line = CsvWriter(places=1).row(["=1+1", "Dupont; Anne", Decimal("1.25"), 2.5, 3, None])
+
+    assert line == "'=1+1;\"Dupont; Anne\";1,3;2,5;3;\r\n"

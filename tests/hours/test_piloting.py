@@ -1,6 +1,7 @@
 """The IEN's follow-up of the 18 hours, end to end through HTTP: who may open it, the statuses
 the database computes, the CSV, an animation for a selection, corrections and declarations."""
 
+import csv
 import datetime
 import io
 import re
@@ -305,6 +306,25 @@ def test_xlsx_export_has_the_same_rows_with_numbers_as_numbers(
     school = territory["caen_school"]
     assert alain[2:] == [school.name, school.uai, 100, 18, 9, 3, 9, 0, 18, 0, "Complet", 18, None]
     assert len(rows) == 6  # the cast teacher and five
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x";"y")', "+33 6", "@SUM(A1)", "-1"])
+def test_both_exports_write_a_name_that_a_spreadsheet_would_run_as_text(
+    client, cast, territory, name
+):
+    """A teacher who names themself like a formula plants nothing in the IEN's spreadsheet."""
+    factories.teacher(school=territory["caen_school"], last_name=name)
+    client.force_login(cast["ien"])
+    code = territory["caen"].code
+
+    csv_response = client.get(reverse("hours:circonscription_csv", args=[code]) + f"?annee={YEAR}")
+    text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert f"'{name}" in [row[0] for row in rows]
+    xlsx = client.get(reverse("hours:circonscription_xlsx", args=[code]) + f"?annee={YEAR}")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    [cell] = [row[0] for row in sheet.iter_rows(min_row=2) if row[0].value == name]
+    assert cell.data_type == "s"
 
 
 def test_xlsx_export_answers_404_to_those_who_do_not_pilot(client, cast, territory):

@@ -591,6 +591,27 @@ def test_the_xlsx_has_the_same_rows_with_hours_as_numbers(client, cast, ledgers,
     assert bayeux[6] == 2 and bayeux[-5] == 11.5
 
 
+def test_names_that_a_spreadsheet_would_run_are_written_as_text_in_both_files(
+    client, cast, territory, ledgers
+):
+    """The same writer as every export (preau/core/exports.py): a circonscription named like a
+    formula is text in the CSV (after an apostrophe) and a text cell in the xlsx."""
+    territory["bayeux"].name = '=HYPERLINK("http://x")'
+    territory["bayeux"].save(update_fields=["name"])
+    report = reports.build_report(
+        reports.request_report(by=cast["admin"], academie=None, school_year=YEAR, background=False)
+    )
+    client.force_login(cast["admin"])
+
+    csv_body = b"".join(client.get(reverse("hours:report_csv", args=[report.pk])).streaming_content)
+    rows = list(csv.reader(io.StringIO(csv_body.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert '\'=HYPERLINK("http://x")' in [row[5] for row in rows]
+    xlsx = b"".join(client.get(reverse("hours:report_xlsx", args=[report.pk])).streaming_content)
+    cells = [row[5] for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows(min_row=2)]
+    [cell] = [c for c in cells if c.value == '=HYPERLINK("http://x")']
+    assert cell.data_type == "s"
+
+
 # The management command ---------------------------------------------------------------------
 
 

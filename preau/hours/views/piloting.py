@@ -7,7 +7,6 @@ Pilot teams, academic managers and administrators reach the circonscriptions the
 other circonscription answers 404, as on the territory pages.
 """
 
-import csv
 import datetime
 import tempfile
 from collections.abc import Iterator
@@ -33,11 +32,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from preau.accounts.models import User
+from preau.core.exports import BOM, CsvWriter, write_spreadsheet
 from preau.core.numbers import french_number
 from preau.core.search import SearchField, SearchTerms, by_name, words_filter
 from preau.territories.access import get_circonscription_for_user_or_404, teachers_piloted_by
@@ -367,13 +364,6 @@ def circonscription(request: HttpRequest, code: str) -> HttpResponse:
     return _list_page(request, circ, form=form, selected=selected, status_code=422)
 
 
-class _Echo:
-    """A file-like object whose write() hands the row back, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_HEADER = [
     "Nom",
     "Prénom",
@@ -438,14 +428,12 @@ def circonscription_csv(request: HttpRequest, code: str) -> StreamingHttpRespons
     (Excel reads the accents), semicolons, streamed in chunks."""
     circ = get_circonscription_for_user_or_404(request.user, code)
     year = _year(request)
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    writer = CsvWriter(places=1)
 
     def stream() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(CSV_HEADER)
+        yield BOM + writer.row(CSV_HEADER)
         for values in _export_rows(request, circ, year):
-            yield writer.writerow(
-                [french_number(v, 1) if isinstance(v, Decimal) else v for v in values]
-            )
+            yield writer.row(values)
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _export_filename(circ, year, "csv")
@@ -460,20 +448,10 @@ def circonscription_xlsx(request: HttpRequest, code: str) -> FileResponse:
     bold. A write-only workbook keeps memory flat: rows go to a temporary file as they come."""
     circ = get_circonscription_for_user_or_404(request.user, code)
     year = _year(request)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=school_year_label(year))
-    bold = Font(bold=True)
-    header = []
-    for title in CSV_HEADER:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for values in _export_rows(request, circ, year):
-        sheet.append(values)
     # FileResponse closes the file (and so deletes it) once the response is sent.
     output = tempfile.TemporaryFile()  # noqa: SIM115
-    workbook.save(output)
+    rows = _export_rows(request, circ, year)
+    write_spreadsheet(output, school_year_label(year), CSV_HEADER, rows)
     output.seek(0)
     response = FileResponse(output, content_type=XLSX_TYPE)
     response["Content-Disposition"] = _export_filename(circ, year, "xlsx")

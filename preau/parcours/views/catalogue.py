@@ -7,7 +7,6 @@ The search pages serve both the full page and, for htmx, the results fragment on
 the same form still works as a plain GET without JavaScript.
 """
 
-import csv
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -26,7 +25,7 @@ from django.views.decorators.vary import vary_on_headers
 from dsfr.forms import DsfrBaseForm
 
 from preau.accounts.selectors import has_role
-from preau.core.exports import csv_text
+from preau.core.exports import BOM, CsvWriter, csv_text
 from preau.core.numbers import french_number
 from preau.core.search import SearchField, SearchTerms
 
@@ -174,13 +173,6 @@ def offre(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    """A file-like object whose write() hands the row back, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_HEADER = [
     "matricule",
     "titre",
@@ -238,12 +230,12 @@ def offre_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters, _filtered = _search(request)
     # iterator() with a chunk size keeps the prefetch of audiences, one query per chunk.
     rows = search_offre(request.user, filters).iterator(chunk_size=500)
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    writer = CsvWriter()
 
     def stream() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(CSV_HEADER)
+        yield BOM + writer.row(CSV_HEADER)
         for row in _csv_rows(rows):
-            yield writer.writerow(row)
+            yield writer.row(row)
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     filename = f"offre-de-parcours-{timezone.localdate():%Y-%m-%d}.csv"
