@@ -44,4 +44,4 @@ def test_the_spreadsheet_keeps_formulas_as_text_and_numbers_as_numbers():
 def test_the_csv_writer_neutralises_texts_and_writes_french_numbers():
     line = CsvWriter(places=1).row(["=1+1", "Dupont; Anne", Decimal("1.25"), 2.5, 3, None])
 
-    assert line == "'=1+1;\"Dupont; Anne\";1,3;2,5;3;\r\n"
+    assert line == '\'=1+1;"Dupont; Anne";1,3;2,5;3;\r\n'
