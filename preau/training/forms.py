@@ -163,12 +163,16 @@ class StaffForm(DsfrBaseForm):
         widget=forms.RadioSelect,
     )
 
+    def __init__(self, *args, session=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
-        self.cleaned_data["user"] = selectors.staff_candidate(email)
+        self.cleaned_data["user"] = selectors.staff_candidate(email, self.session)
         if self.cleaned_data["user"] is None:
             raise ValidationError(
-                _("Aucun formateur ni tuteur de Préau n’a cette adresse électronique.")
+                _("Aucun formateur ni tuteur de l’académie n’a cette adresse électronique.")
             )
         return email
 

@@ -267,16 +267,21 @@ def owner_territories(user: User) -> tuple[list[Circonscription], list[Departeme
     return circonscriptions, sorted(departements, key=lambda d: d.code)
 
 
-def staff_candidate(email: str) -> User | None:
-    """The person with this e-mail who may join a session's team (a trainer or a tutor)."""
-    from preau.accounts.models import normalize_email
+def staff_candidate(email: str, session: TrainingSession) -> User | None:
+    """The person with this e-mail (or its académie's older address) who may join the team of
+    `session`: a trainer or a tutor of its académie. Anybody else is not found, so that the
+    form names nobody outside the académie (the same answer as an address nobody has)."""
+    from preau.accounts.emails import email_variants_for, with_email_in
 
+    academie = session.departement.academie_id
+    in_academie = (
+        Q(roles__academie_id=academie)
+        | Q(roles__departement__academie_id=academie)
+        | Q(roles__circonscription__departement__academie_id=academie)
+    )
     return (
-        User.objects.filter(
-            email=normalize_email(email),
-            is_active=True,
-            roles__role__in=[Role.TRAINER, Role.TUTOR],
-        )
+        with_email_in(email_variants_for(email))
+        .filter(in_academie, is_active=True, roles__role__in=[Role.TRAINER, Role.TUTOR])
         .distinct()
         .first()
     )

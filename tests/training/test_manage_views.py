@@ -273,11 +273,47 @@ def test_trainer_adds_a_colleague_by_email(trainer_client, territory, session):
     assert session.staff.filter(user=colleague, role=StaffRole.TRAINER).exists()
 
 
+def test_a_trainer_of_another_academie_is_not_found_nor_named(trainer_client, session):
+    """The form must not tell who is behind an address of another académie: the same answer
+    as for an address nobody has."""
+    elsewhere = factories.CirconscriptionFactory(
+        departement=factories.DepartementFactory(academie=factories.AcademieFactory())
+    )
+    stranger = factories.with_role(
+        Role.TRAINER, user=factories.UserFactory(last_name="Zéphyrin"), circonscription=elsewhere
+    )
+
+    response = trainer_client.post(
+        url("manage_staff_add", session.pk), {"email": stranger.email, "role": "trainer"}
+    )
+
+    page = response.content.decode()
+    assert "Aucun formateur ni tuteur de l’académie n’a cette adresse" in page
+    assert "Zéphyrin" not in page
+    assert not session.staff.filter(user=stranger).exists()
+
+
+def test_a_colleague_is_found_under_the_former_academie_domain(trainer_client, territory, session):
+    colleague = factories.with_role(
+        Role.TRAINER,
+        user=factories.UserFactory(email="jules.vernes@ac-normandie.fr"),
+        circonscription=territory["bayeux"],
+    )
+
+    response = trainer_client.post(
+        url("manage_staff_add", session.pk),
+        {"email": "Jules.Vernes@ac-caen.fr", "role": "trainer"},
+    )
+
+    assert response.status_code == 302
+    assert session.staff.filter(user=colleague).exists()
+
+
 @pytest.mark.parametrize(
     ("who", "role", "error"),
     [
-        ("teacher", "trainer", "Aucun formateur ni tuteur de Préau n’a cette adresse"),
-        ("unknown", "trainer", "Aucun formateur ni tuteur de Préau n’a cette adresse"),
+        ("teacher", "trainer", "Aucun formateur ni tuteur de l’académie n’a cette adresse"),
+        ("unknown", "trainer", "Aucun formateur ni tuteur de l’académie n’a cette adresse"),
         ("malformed", "trainer", "Cette adresse électronique est mal formée."),
         ("tutor", "trainer", "est tuteur, pas formateur"),
         ("tutor", "boss", "Sélectionnez un choix valide"),

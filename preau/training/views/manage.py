@@ -164,7 +164,7 @@ def session_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_to_manage_or_404(request.user, pk)
-    form = StaffForm(request.POST)
+    form = StaffForm(request.POST, session=session)
     if form.is_valid():
         member = form.cleaned_data["user"]
         try:
