@@ -1,7 +1,10 @@
 """Reads of the HR interchange for its pages."""
 
+import contextlib
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from preau.core.params import parse_int
 from preau.training.models import EnrolmentStatus, TrainingSession
 
 from .models import HrLink, HrSession
@@ -19,8 +22,8 @@ def _search(sessions: QuerySet[HrSession], query: str) -> QuerySet[HrSession]:
             | Q(module_title__icontains=word)
             | Q(place__icontains=word)
         )
-        if word.isdigit():
-            condition |= Q(module_code=int(word))
+        with contextlib.suppress(ValueError):  # unless the word is a module number
+            condition |= Q(module_code=parse_int(word))
         sessions = sessions.filter(condition)
     return sessions
 
