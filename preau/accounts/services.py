@@ -1,7 +1,10 @@
 """Writes about people and roles."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import ROLE_SCOPE_KINDS, Role, RoleAssignment, User
@@ -32,3 +35,13 @@ def assign_role(
         raise ValidationError(_("Un professeur des écoles doit avoir une école d’affectation."))
     assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role, **scope)
     return assignment
+
+
+def record_sign_in_day(sender, user, **kwargs) -> None:
+    """`user.last_login` becomes midnight (Europe/Paris) of the day of the sign-in: the day is
+    all a trainer may see, and all Préau keeps (receiver of `user_logged_in`)."""
+    day = timezone.localdate()
+    midnight = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+    if user.last_login != midnight:
+        user.last_login = midnight
+        user.save(update_fields=["last_login"])

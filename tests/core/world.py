@@ -56,7 +56,9 @@ def build_world(cast: dict, territory: dict) -> dict:
     meeting = factories.MeetingFactory(session=session)
     window = factories.DistanceWindowFactory(session=session)
     enrolment = factories.EnrolmentFactory(session=session, user=cast["teacher"], attested=True)
-    classmate = factories.teacher(school=t["caen_school"], first_name="Dominique")
+    classmate = factories.teacher(
+        school=t["caen_school"], first_name="Dominique", last_name="Quérard-Lambertin"
+    )
     other_enrolment = factories.EnrolmentFactory(session=session, user=classmate)
     staff = SessionStaff.objects.get(session=session, user=cast["tutor"])
     # The same things in Bayeux (another circonscription of the same département).
