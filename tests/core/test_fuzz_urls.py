@@ -14,8 +14,8 @@ real objects, as the one who may open it, so that random fields reach the forms 
 Generated cases, per database: GET_EXAMPLES + POST_EXAMPLES = 2,500 + 1,500 = 4,000 requests
 (identity drawn among 12 roles and signed out). Measured on the shared 2-core machine (load
 ~2.5): 42 s on SQLite, 56 s on PostgreSQL (plus the world, 2-4 s); about twice that under a
-load of 7. A failure prints
-the request (hypothesis shrinks it to the smallest one that still fails).
+load of 7. A failure prints the request (hypothesis shrinks it to the smallest one that
+still fails).
 """
 
 import re
