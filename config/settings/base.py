@@ -116,6 +116,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL byte in a path, query or posted field is a 400 before anything reads it.
+    "preau.core.params.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "preau.core.middleware.ContentSecurityPolicyMiddleware",
     "preau.core.middleware.PermissionsPolicyMiddleware",

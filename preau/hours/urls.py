@@ -11,9 +11,9 @@ from .views import teacher  # noqa: E402
 
 urlpatterns += [
     path("", teacher.mine, name="mine"),
-    path("<int:year>/", teacher.mine, name="year"),
-    path("<int:year>/fiche/", teacher.fiche, name="fiche"),
-    path("<int:year>/fiche.pdf", teacher.fiche_pdf, name="fiche_pdf"),
+    path("<year:year>/", teacher.mine, name="year"),
+    path("<year:year>/fiche/", teacher.fiche, name="fiche"),
+    path("<year:year>/fiche.pdf", teacher.fiche_pdf, name="fiche_pdf"),
     path("declarer-reunion-syndicale/", teacher.declare, name="declare"),
 ]
 
@@ -33,12 +33,12 @@ urlpatterns += [
         name="circonscription_xlsx",
     ),
     path(
-        "circonscriptions/<str:code>/enseignants/<int:pk>/",
+        "circonscriptions/<str:code>/enseignants/<id:pk>/",
         piloting.teacher_ledger,
         name="teacher_ledger",
     ),
     path(
-        "circonscriptions/<str:code>/enseignants/<int:pk>/declarations/<int:entry_pk>/",
+        "circonscriptions/<str:code>/enseignants/<id:pk>/declarations/<id:entry_pk>/",
         piloting.declaration,
         name="declaration",
     ),
@@ -59,10 +59,10 @@ from .views import report  # noqa: E402
 urlpatterns += [
     path("rapports/", report.report_list, name="reports"),
     path(
-        "rapports/<int:pk>/rapport.csv", report.report_download, {"kind": "csv"}, name="report_csv"
+        "rapports/<id:pk>/rapport.csv", report.report_download, {"kind": "csv"}, name="report_csv"
     ),
     path(
-        "rapports/<int:pk>/rapport.xlsx",
+        "rapports/<id:pk>/rapport.xlsx",
         report.report_download,
         {"kind": "xlsx"},
         name="report_xlsx",

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from preau.core.params import DB_INT_MAX
 from preau.parcours.models import Parcours
 
 GAIA_HELP = _("Fichier « %(pattern)s » déposé par GAIA (séparateur |, Windows-1252).")
@@ -63,7 +64,7 @@ class SofiaUploadForm(DsfrBaseForm):
 
 
 class LinkForm(DsfrBaseForm):
-    hr_session = forms.IntegerField(widget=forms.HiddenInput)
+    hr_session = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=DB_INT_MAX)
     unenrol_missing = forms.BooleanField(
         required=False,
         label=_("Désinscrire automatiquement les stagiaires que GAIA retire"),

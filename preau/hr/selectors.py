@@ -1,7 +1,10 @@
 """Reads of the HR interchange for its pages."""
 
+import contextlib
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from preau.core.params import parse_int
 from preau.core.search import SearchTerms, by_name, parse, words_filter
 from preau.training.models import EnrolmentStatus, TrainingSession
 
@@ -25,8 +28,8 @@ def _search(sessions: QuerySet[HrSession], query: SearchTerms | str) -> QuerySet
             | Q(session_code=word)
             | words_filter(word, "dispositif_title", "module_title", "place")
         )
-        if word.isascii() and word.isdigit() and len(word) <= MODULE_CODE_DIGITS:
-            condition |= Q(module_code=int(word))
+        with contextlib.suppress(ValueError):  # unless the word is a module number
+            condition |= Q(module_code=parse_int(word))
         sessions = sessions.filter(condition)
     return sessions
 

@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 
 MAX_LINES = 1000
 MAX_FILE_BYTES = 1024 * 1024
+# An address and a group fit in a few hundred characters; a longer line is not a list of
+# people (and Python's csv module refuses a field over 128 KB with an exception).
+MAX_LINE_CHARS = 1000
 # A header's first cell names the e-mail column: "email", "E-mail", "Courriel", "Adresse"...
 HEADER_WORDS = ("mail", "courriel", "adresse")
 # "Camille Martin <camille.martin@ac-normandie.fr>", as mail software copies addresses.
@@ -69,11 +72,35 @@ def parse_csv(data: bytes) -> list[Line]:
                 "format « CSV UTF-8 (délimité par des virgules) », puis envoyez-le de nouveau."
             )
         ) from None
+    if "\x00" in text:
+        raise ValidationError(
+            _("Le fichier contient des caractères invalides : ce n’est pas un fichier CSV.")
+        )
     rows = text.splitlines()
+    for number, row in enumerate(rows, start=1):
+        if len(row) > MAX_LINE_CHARS:
+            raise ValidationError(
+                _(
+                    "La ligne %(n)s compte plus de %(max)s caractères : chaque ligne ne contient "
+                    "qu’une adresse e-mail et, si besoin, un groupe."
+                )
+                % {"n": number, "max": MAX_LINE_CHARS}
+            )
     first = next((row for row in rows if row.strip()), "")
     delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
     lines = []
-    for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        rows_read = list(reader)
+    except csv.Error:  # e.g. a quote opened and never closed, swallowing the rest of the file
+        raise ValidationError(
+            _(
+                "Le fichier ne se lit pas comme un tableau à partir de la ligne %(n)s : "
+                "vérifiez les guillemets, ou enregistrez-le de nouveau depuis votre tableur."
+            )
+            % {"n": reader.line_num}
+        ) from None
+    for number, cells in enumerate(rows_read, start=1):
         cells = [cell.strip() for cell in cells]
         if not any(cells):
             continue

@@ -7,6 +7,7 @@ below their own heading.
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -17,6 +18,13 @@ from .models import DistanceWindow, Meeting, StaffRole, TrainingSession
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+# Far above any real session (blank means no limit), far below PostgreSQL's integer range.
+MAX_CAPACITY = 100_000
+CAPACITY_ERRORS = {
+    "min_value": _("Au moins une place, ou laissez vide pour ne pas limiter."),
+    "max_value": _("100 000 places au plus ; laissez vide pour ne pas limiter."),  # MAX_CAPACITY
+    "invalid": _("Indiquez un nombre de places, par exemple 25."),
+}
 
 
 class SessionCreateForm(DsfrBaseForm):
@@ -37,6 +45,8 @@ class SessionCreateForm(DsfrBaseForm):
         label=_("Nombre de places (facultatif)"),
         required=False,
         min_value=1,
+        max_value=MAX_CAPACITY,
+        error_messages=CAPACITY_ERRORS,
         help_text=_("Vide : sans limite. Au-delà, les inscrits vont en liste d’attente."),
     )
 
@@ -129,6 +139,13 @@ class SessionSettingsForm(DsfrBaseForm, forms.ModelForm):
             "attestation_rule": forms.RadioSelect,
             "self_enrolment_scope": forms.RadioSelect,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        capacity = self.fields["capacity"]
+        capacity.validators.append(MaxValueValidator(MAX_CAPACITY))
+        capacity.widget.attrs["max"] = MAX_CAPACITY
+        capacity.error_messages.update(CAPACITY_ERRORS)
 
     def clean(self):
         # Said here, on the fields, before the model's constraints word it less clearly.

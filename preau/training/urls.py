@@ -31,11 +31,11 @@ from .views import calendar_feed, participant  # noqa: E402
 
 urlpatterns += [
     path("offre/", participant.offre, name="offre"),
-    path("offre/<int:pk>/", participant.offre_session, name="offre_session"),
-    path("offre/<int:pk>/inscription/", participant.enrol, name="enrol"),
+    path("offre/<id:pk>/", participant.offre_session, name="offre_session"),
+    path("offre/<id:pk>/inscription/", participant.enrol, name="enrol"),
     path("mes-sessions/", participant.my_sessions, name="my_sessions"),
-    path("mes-sessions/<int:pk>/", participant.participant_session, name="participant_session"),
-    path("mes-sessions/<int:pk>/quitter/", participant.leave, name="leave"),
+    path("mes-sessions/<id:pk>/", participant.participant_session, name="participant_session"),
+    path("mes-sessions/<id:pk>/quitter/", participant.leave, name="leave"),
     path("agenda/", participant.agenda, name="agenda"),
     path("agenda/renouveler/", participant.agenda_renew, name="agenda_renew"),
     path("agenda/<slug:token>.ics", calendar_feed.calendar_feed, name="calendar_feed"),
@@ -46,20 +46,20 @@ urlpatterns += [
 from .views import attendance, public  # noqa: E402
 
 urlpatterns += [
-    path("reunions/<int:pk>/presences/", attendance.attendance, name="attendance"),
+    path("reunions/<id:pk>/presences/", attendance.attendance, name="attendance"),
     path(
-        "reunions/<int:pk>/presences/tous-presents/",
+        "reunions/<id:pk>/presences/tous-presents/",
         attendance.attendance_all_present,
         name="attendance_all_present",
     ),
-    path("reunions/<int:pk>/emargement.pdf", attendance.signing_sheet, name="signing_sheet"),
-    path("<int:pk>/attestation/", attendance.attestation, name="attestation"),
+    path("reunions/<id:pk>/emargement.pdf", attendance.signing_sheet, name="signing_sheet"),
+    path("<id:pk>/attestation/", attendance.attestation, name="attestation"),
     path(
-        "inscriptions/<int:pk>/attestation/retirer/",
+        "inscriptions/<id:pk>/attestation/retirer/",
         attendance.withdraw_attestation,
         name="withdraw_attestation",
     ),
-    path("inscriptions/<int:pk>/attestation.pdf", attendance.certificate, name="certificate"),
+    path("inscriptions/<id:pk>/attestation.pdf", attendance.certificate, name="certificate"),
     path("verifier/", public.verify_certificate, name="verify"),
     path("verifier/<str:code>/", public.verify_certificate, name="verify_code"),
 ]
@@ -71,63 +71,61 @@ from .views import manage  # noqa: E402
 
 urlpatterns += [
     path("gestion/", manage.session_list, name="manage_list"),
-    path("gestion/deployer/<int:parcours_pk>/", manage.session_create, name="manage_create"),
-    path("<int:pk>/gestion/", manage.session_detail, name="manage"),
-    path("<int:pk>/gestion/parametres/", manage.session_settings, name="manage_settings"),
-    path("<int:pk>/gestion/equipe/", manage.staff_add, name="manage_staff_add"),
-    path("gestion/equipe/<int:pk>/retirer/", manage.staff_remove, name="manage_staff_remove"),
-    path("<int:pk>/gestion/reunions/ajouter/", manage.meeting_add, name="manage_meeting_add"),
-    path("gestion/reunions/<int:pk>/modifier/", manage.meeting_edit, name="manage_meeting_edit"),
+    path("gestion/deployer/<id:parcours_pk>/", manage.session_create, name="manage_create"),
+    path("<id:pk>/gestion/", manage.session_detail, name="manage"),
+    path("<id:pk>/gestion/parametres/", manage.session_settings, name="manage_settings"),
+    path("<id:pk>/gestion/equipe/", manage.staff_add, name="manage_staff_add"),
+    path("gestion/equipe/<id:pk>/retirer/", manage.staff_remove, name="manage_staff_remove"),
+    path("<id:pk>/gestion/reunions/ajouter/", manage.meeting_add, name="manage_meeting_add"),
+    path("gestion/reunions/<id:pk>/modifier/", manage.meeting_edit, name="manage_meeting_edit"),
     path(
-        "gestion/reunions/<int:pk>/supprimer/", manage.meeting_delete, name="manage_meeting_delete"
+        "gestion/reunions/<id:pk>/supprimer/", manage.meeting_delete, name="manage_meeting_delete"
     ),
-    path("<int:pk>/gestion/periodes/ajouter/", manage.window_add, name="manage_window_add"),
-    path("gestion/periodes/<int:pk>/modifier/", manage.window_edit, name="manage_window_edit"),
-    path("gestion/periodes/<int:pk>/supprimer/", manage.window_delete, name="manage_window_delete"),
-    path("<int:pk>/gestion/inscrire/", manage.enrol, name="manage_enrol"),
-    path("<int:pk>/gestion/inscrire/choisir/", manage.enrol_pick, name="manage_enrol_pick"),
-    path("<int:pk>/gestion/inscrire/confirmer/", manage.enrol_confirm, name="manage_enrol_confirm"),
-    path("gestion/inscriptions/<int:pk>/desinscrire/", manage.unenrol, name="manage_unenrol"),
-    path("<int:pk>/gestion/ouvrir/", manage.session_open, name="manage_open"),
-    path("<int:pk>/gestion/clore/", manage.session_close, name="manage_close"),
-    path("<int:pk>/gestion/archiver/", manage.session_archive, name="manage_archive"),
+    path("<id:pk>/gestion/periodes/ajouter/", manage.window_add, name="manage_window_add"),
+    path("gestion/periodes/<id:pk>/modifier/", manage.window_edit, name="manage_window_edit"),
+    path("gestion/periodes/<id:pk>/supprimer/", manage.window_delete, name="manage_window_delete"),
+    path("<id:pk>/gestion/inscrire/", manage.enrol, name="manage_enrol"),
+    path("<id:pk>/gestion/inscrire/choisir/", manage.enrol_pick, name="manage_enrol_pick"),
+    path("<id:pk>/gestion/inscrire/confirmer/", manage.enrol_confirm, name="manage_enrol_confirm"),
+    path("gestion/inscriptions/<id:pk>/desinscrire/", manage.unenrol, name="manage_unenrol"),
+    path("<id:pk>/gestion/ouvrir/", manage.session_open, name="manage_open"),
+    path("<id:pk>/gestion/clore/", manage.session_close, name="manage_close"),
+    path("<id:pk>/gestion/archiver/", manage.session_archive, name="manage_archive"),
     # The session's copy of the content, with the parcours editor.
-    path("<int:pk>/gestion/contenu/", manage.editor.content, name="manage_content"),
+    path("<id:pk>/gestion/contenu/", manage.editor.content, name="manage_content"),
+    path("<id:pk>/gestion/contenu/sections/", manage.editor.section_add, name="manage_section_add"),
     path(
-        "<int:pk>/gestion/contenu/sections/", manage.editor.section_add, name="manage_section_add"
-    ),
-    path(
-        "gestion/contenu/sections/<int:pk>/renommer/",
+        "gestion/contenu/sections/<id:pk>/renommer/",
         manage.editor.section_rename,
         name="manage_section_rename",
     ),
     path(
-        "gestion/contenu/sections/<int:pk>/deplacer/",
+        "gestion/contenu/sections/<id:pk>/deplacer/",
         manage.editor.section_move,
         name="manage_section_move",
     ),
     path(
-        "gestion/contenu/sections/<int:pk>/supprimer/",
+        "gestion/contenu/sections/<id:pk>/supprimer/",
         manage.editor.section_delete,
         name="manage_section_delete",
     ),
     path(
-        "gestion/contenu/sections/<int:pk>/ajouter/<slug:kind>/",
+        "gestion/contenu/sections/<id:pk>/ajouter/<slug:kind>/",
         manage.editor.activity_add,
         name="manage_activity_add",
     ),
     path(
-        "gestion/contenu/activites/<int:pk>/modifier/",
+        "gestion/contenu/activites/<id:pk>/modifier/",
         manage.editor.activity_edit,
         name="manage_activity_edit",
     ),
     path(
-        "gestion/contenu/activites/<int:pk>/deplacer/",
+        "gestion/contenu/activites/<id:pk>/deplacer/",
         manage.editor.activity_move,
         name="manage_activity_move",
     ),
     path(
-        "gestion/contenu/activites/<int:pk>/supprimer/",
+        "gestion/contenu/activites/<id:pk>/supprimer/",
         manage.editor.activity_delete,
         name="manage_activity_delete",
     ),

@@ -1,9 +1,300 @@
-"""The landing and privacy pages promise only what the code does (issue 12)."""
+"""The promises of docs/privacy.md, each as a test that fails when it is broken.
 
+1. No model, field or log keeps a time finer than the day of the last sign-in, a click, a
+   page or a resource opened: every date-time field of every model is reviewed below (a new
+   one fails until it is), the sign-in keeps the day only, and opening pages logs nothing.
+2. The IEN sees enrolments, attendance, completions and hours: their pages hold nothing else.
+3. Participants' names are hidden from the other participants unless the trainer shows them.
+4. The landing and privacy pages promise only what the code does, and the server as the project
+   starts it keeps no access log.
+
+The sign-in day (User.last_login_day, a date: no time of day at all) is tested in
+tests/accounts/test_sign_in_day.py.
+"""
+
+import logging
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.paginator import Page
+from django.db import models
+from django.db.models.query import QuerySet
+from django.urls import reverse
+
+from preau.parcours.models import OpenAccessMembership
+from tests import factories
+
+from .world import build_world
+
+# Every field that holds a time of day, with why it is no trace of reading or clicking. A new
+# DateTimeField or TimeField fails test_every_time_field_is_reviewed until it is added here,
+# with its reason, after checking that it does not record what a person read or opened.
+REVIEWED_TIME_FIELDS = {
+    "admin.LogEntry.action_time": "technical staff's changes in the Django admin",
+    "sessions.Session.expire_date": "when the sign-in cookie expires; deleted by clearsessions",
+    "django_tasks_database.DBTaskResult.enqueued_at": "background task queue (imports, reports)",
+    "django_tasks_database.DBTaskResult.started_at": "background task queue",
+    "django_tasks_database.DBTaskResult.finished_at": "background task queue",
+    "django_tasks_database.DBTaskResult.run_after": "background task queue",
+    "accounts.User.date_joined": "when the account was created",
+    "accounts.RoleAssignment.created_at": "when an administrator gave a role",
+    "parcours.Lineage.created_at": "a designer's write: a parcours created",
+    "parcours.Parcours.created_at": "a designer's write: a parcours created",
+    "parcours.Parcours.updated_at": "a designer's write: a parcours edited",
+    "parcours.Parcours.published_at": "a reviewer's decision: published",
+    "parcours.Event.created_at": "the review history of a parcours (submitted, approved…)",
+    "parcours.OpenAccessMembership.joined_at": "the teacher's own choice to join a module",
+    "training.TrainingSession.created_at": "an organiser's write: a session created",
+    "training.TrainingSession.opened_at": "an organiser's decision: session opened",
+    "training.TrainingSession.closed_at": "an organiser's decision: session closed",
+    "training.Meeting.start_time": "the schedule of a meeting, announced to participants",
+    "training.Meeting.end_time": "the schedule of a meeting, announced to participants",
+    "training.Enrolment.created_at": "an enrolment made (by the teacher, a trainer or GAIA)",
+    "training.Enrolment.completed_at": "the trainer's attestation",
+    "training.Attendance.recorded_at": "when the trainer recorded presence at a meeting",
+    "training.CalendarFeed.created_at": "when the teacher renewed their calendar link",
+    "training.SessionEvent.created_at": "the organisers' history of a session",
+    "training.ReminderSent.sent_at": "a reminder e-mail sent to a trainer",
+    "hours.Animation.created_at": "an IEN's write: an animation recorded",
+    "hours.Entry.validated_at": "an IEN's decision on a declared union meeting",
+    "hours.Entry.created_at": "a ledger line written (attestation, animation, declaration)",
+    "hours.HoursReminderSent.sent_at": "a reminder e-mail sent to a teacher",
+    "hours.HoursReport.created_at": "a yearly report requested",
+    "hours.HoursReport.started_at": "a yearly report computed",
+    "hours.HoursReport.finished_at": "a yearly report computed",
+    "hr.HrImport.created_at": "an HR import uploaded by a manager",
+    "hr.HrImport.previewed_at": "an HR import analysed",
+    "hr.HrImport.applied_at": "an HR import applied",
+    "hr.StagedSession.start_time": "the schedule GAIA announces",
+    "hr.StagedSession.end_time": "the schedule GAIA announces",
+    "hr.HrSession.start_time": "the schedule GAIA announces",
+    "hr.HrSession.end_time": "the schedule GAIA announces",
+    "hr.HrSession.gone_since": "when GAIA stopped listing a session",
+    "hr.HrSession.first_seen_at": "when GAIA first listed a session",
+    "hr.HrLink.created_at": "an organiser linked a session to GAIA",
+    "hr.HrImport.removals_confirmed_at": "a manager confirmed the removals an import held",
+    "hr.ImportLock.heartbeat_at": "a running HR import's heartbeat (crash recovery)",
+    # Sign-in limits (django-axes): failed attempts only, deleted after the cool-off;
+    # successful sign-ins are not logged (AXES_DISABLE_ACCESS_LOG).
+    "axes.AccessAttempt.attempt_time": "a failed sign-in, kept for the 15-minute cool-off",
+    "axes.AccessAttemptExpiration.expires_at": "when a failed sign-in's cool-off ends",
+    "axes.AccessFailureLog.attempt_time": "a failed sign-in, kept for the cool-off",
+    "axes.AccessLog.attempt_time": "unused: AXES_DISABLE_ACCESS_LOG keeps no sign-in",
+    "axes.AccessLog.logout_time": "unused: AXES_DISABLE_ACCESS_LOG keeps no sign-in",
+    # Second factor (django-otp), for staff who enrol.
+    "otp_static.StaticDevice.created_at": "when a staff member made recovery codes",
+    "otp_static.StaticDevice.last_used_at": "cut to the day (accounts/two_factor.py)",
+    "otp_static.StaticDevice.throttling_failure_timestamp": "a wrong code, to slow guessing",
+    "otp_totp.TOTPDevice.created_at": "when a staff member enrolled an authenticator",
+    "otp_totp.TOTPDevice.last_used_at": "cut to the day (accounts/two_factor.py)",
+    "otp_totp.TOTPDevice.throttling_failure_timestamp": "a wrong code, to slow guessing",
+}
+# Words that name a trace of reading or clicking, in a model or field name ("last_seen_at",
+# "PageView", "clicks"...), and the names reviewed that only look like one.
+TRACKING_WORDS = {
+    "view", "views", "viewed", "visit", "visits", "visited", "click", "clicks", "clicked",
+    "seen", "read", "opened", "hit", "hits", "spent", "tracking", "analytics",
+}  # fmt: skip
+NOT_TRACKING = {
+    "hr.HrSession.first_seen_at": "when GAIA first listed an HR session",
+    "training.TrainingSession.opened_at": "when an organiser opened the session",
+}
+
+
+def _words(name: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[a-z]+", name)}
+
+
+def _time_fields() -> dict[str, models.Field]:
+    return {
+        f"{model._meta.label}.{field.name}": field
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.DateTimeField | models.TimeField)
+    }
+
+
+def test_every_time_field_is_reviewed():
+    found = _time_fields()
+    new = sorted(set(found) - set(REVIEWED_TIME_FIELDS))
+    assert not new, (
+        "Fields holding a time of day that nobody has reviewed against docs/privacy.md: "
+        f"{new}. If one records what a person read, opened or clicked, remove it; otherwise "
+        "add it to REVIEWED_TIME_FIELDS with its reason."
+    )
+    gone = sorted(set(REVIEWED_TIME_FIELDS) - set(found))
+    assert not gone, f"Reviewed fields that no longer exist (remove them): {gone}"
+
+
+def test_no_model_or_field_is_named_after_reading_or_clicking():
+    suspicious = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if _words(field.name) & TRACKING_WORDS
+    ] + [
+        model._meta.label for model in apps.get_models() if _words(model.__name__) & TRACKING_WORDS
+    ]
+    assert not set(suspicious) - set(NOT_TRACKING), suspicious
+
+
+def test_the_logging_configuration_keeps_nothing_on_disk():
+    """Logs go to the console (the host decides what it keeps); Préau writes no log file and
+    configures no request log of its own."""
+    handlers = settings.LOGGING.get("handlers", {})
+    assert {h["class"] for h in handlers.values()} <= {"logging.StreamHandler"}, handlers
+    loggers = settings.LOGGING.get("loggers", {})
+    assert "django.request" not in loggers or loggers["django.request"].get("level") in (
+        "WARNING",
+        "ERROR",
+    ), loggers
+
+
+@pytest.mark.django_db
+def test_opening_pages_and_resources_logs_no_line_naming_them_or_the_reader(
+    client, cast, territory, caplog
+):
+    world = build_world(cast, territory)
+    teacher = cast["teacher"]
+    client.force_login(teacher)
+    pages = [
+        reverse("training:participant_session", args=[world["session"].pk]),
+        reverse("training:my_sessions"),
+        reverse("parcours:module", args=[world["module"].pk]),
+        reverse("hours:mine"),
+        reverse("training:certificate", args=[world["enrolment"].pk]),
+    ]
+    caplog.set_level(logging.DEBUG)
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        if response.streaming:
+            b"".join(response.streaming_content)
+    lines = [record.getMessage() for record in caplog.records]
+    for page in pages:
+        assert not [line for line in lines if page in line], page
+    assert not [line for line in lines if teacher.email in line or teacher.last_name in line]
+
+
+# The IEN sees enrolments, attendance, completions and hours ---------------------------------
+
+# What the IEN's pages may hold: people and places, sessions with their meetings, enrolments
+# (completion included), attendance and hours. Nothing of the inside of a session (content,
+# modules joined, logbooks, self-assessments, questionnaires).
+IEN_MAY_SEE = {
+    "accounts.User",
+    "territories.Academie",
+    "territories.Departement",
+    "territories.Circonscription",
+    "territories.School",
+    "training.TrainingSession",
+    "training.Meeting",
+    "training.DistanceWindow",
+    "training.Enrolment",
+    "training.Attendance",
+    "training.SessionStaff",
+    "hours.Entry",
+    "hours.Animation",
+    "hours.TeacherYearTotals",
+    "hours.HoursPolicy",
+}
+
+
+def _models_in(value, depth=0) -> Iterable[str]:
+    if depth > 3:
+        return
+    if isinstance(value, models.Model):
+        yield value._meta.label
+    elif isinstance(value, QuerySet):
+        yield value.model._meta.label
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _models_in(item, depth + 1)
+    elif isinstance(value, list | tuple | Page):
+        for item in list(value)[:20]:
+            yield from _models_in(item, depth + 1)
+
+
+@pytest.mark.django_db
+def test_the_ien_pages_show_enrolments_attendance_completions_and_hours_only(
+    client, cast, territory
+):
+    world = build_world(cast, territory)
+    teacher = cast["teacher"]
+    OpenAccessMembership.objects.create(parcours=world["module"], user=teacher)
+    client.force_login(cast["ien"])
+    caen = territory["caen"].code
+    pages = [
+        reverse("hours:circonscription", args=[caen]),
+        reverse("hours:teacher_ledger", args=[caen, teacher.pk]),
+        reverse("training:piloting_circonscription", args=[caen]),
+        reverse("territories:circonscription", args=[caen]),
+        reverse("territories:school", args=[territory["caen_school"].uai]),
+    ]
+    everything = set()
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        seen = {label for context in response.context for label in _models_in(context.flatten())}
+        assert seen <= IEN_MAY_SEE, f"{page} shows {sorted(seen - IEN_MAY_SEE)}"
+        everything |= seen
+        html = response.content.decode()
+        assert world["module"].title not in html, page  # the open-access module joined
+        assert world["session_activity"].title not in html, page  # a session's content
+    # The walk of the contexts does find what the pages show.
+    assert {"accounts.User", "territories.Circonscription"} <= everything, everything
+
+
+# Participants' names -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_participants_names_are_hidden_from_other_participants_until_the_trainer_shows_them(
+    client, cast, territory
+):
+    world = build_world(cast, territory)
+    session, classmate = world["session"], world["other_enrolment"].user
+    client.force_login(cast["teacher"])
+    url = reverse("training:participant_session", args=[session.pk])
+
+    page = client.get(url).content.decode()
+    assert classmate.last_name not in page
+
+    client.force_login(cast["trainer"])
+    settings_url = reverse("training:manage_settings", args=[session.pk])
+    form = client.get(settings_url).context["form"]
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name != "show_participant_names"
+    }
+    data = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data.items()}
+    data["show_participant_names"] = "on"
+    assert client.post(settings_url, data).status_code == 302
+    session.refresh_from_db()
+    assert session.show_participant_names
+
+    client.force_login(cast["teacher"])
+    assert classmate.last_name in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_participants_names_are_never_in_the_offer_page(client, cast, territory):
+    world = build_world(cast, territory)
+    world["session"].show_participant_names = True
+    world["session"].save(update_fields=["show_participant_names"])
+    other = factories.teacher(school=territory["caen_school"])
+    client.force_login(other)
+    page = client.get(reverse("training:offre_session", args=[world["session"].pk]))
+    assert page.status_code == 200
+    assert world["other_enrolment"].user.last_name not in page.content.decode()
+
+
+# The pages' promises ------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_BUILT = ["auto-positionnement", "carnet de bord", "questionnaire"]

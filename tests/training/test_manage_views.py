@@ -152,7 +152,8 @@ def test_pilot_creates_a_session_owned_by_their_departement(client, cast, territ
         ({"title": "  "}, "Donnez un titre à la session."),
         ({"end_date": days(1).isoformat()}, "La fin de la session précède son début."),
         ({"start_date": "31/02/2026"}, "Saisissez une date valide."),
-        ({"capacity": "0"}, "supérieure ou égale à 1"),
+        ({"capacity": "0"}, "Au moins une place"),
+        ({"capacity": "99999999999"}, "100 000 places au plus"),
         ({"owner": "c999999"}, "Sélectionnez un choix valide"),
     ],
 )
@@ -505,7 +506,7 @@ def test_trainer_changes_the_settings(trainer_client, session):
             "La fin des inscriptions précède leur ouverture.",
         ),
         ({"capacity": "1"}, "2 participants sont déjà inscrits"),
-        ({"capacity": "-3"}, "supérieure ou égale à 0"),
+        ({"capacity": "-3"}, "Au moins une place"),
         ({"attestation_rule": "clicks"}, "Sélectionnez un choix valide"),
     ],
 )

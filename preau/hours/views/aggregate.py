@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from preau.core.params import year_param
 from preau.territories.access import get_departement_for_user_or_404
 
 from ..rules import Status, school_year_label, school_year_of
@@ -16,8 +17,7 @@ from ..selectors import departement_summary
 
 def _year(request: HttpRequest) -> int:
     current = school_year_of(timezone.localdate())
-    value = request.GET.get("annee", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= current + 1 else current
+    return year_param(request.GET, default=current, hi=current + 1)
 
 
 def departement(request: HttpRequest, code: str) -> HttpResponse:

@@ -36,6 +36,7 @@ from dsfr.forms import DsfrBaseForm
 from preau.accounts.models import User
 from preau.core.exports import BOM, CsvWriter, write_spreadsheet
 from preau.core.numbers import french_number
+from preau.core.params import ids_param, year_param
 from preau.core.search import SearchField, SearchTerms, by_name, words_filter
 from preau.territories.access import get_circonscription_for_user_or_404, teachers_piloted_by
 from preau.territories.models import Circonscription
@@ -159,11 +160,7 @@ class CorrectionForm(DsfrBaseForm):
 
 def _year(request: HttpRequest) -> int:
     """?annee=2025 for 2025-2026; the current school year otherwise."""
-    try:
-        year = int(request.GET.get("annee", ""))
-    except ValueError:
-        return school_year_of(timezone.localdate())
-    return year if 2000 <= year <= 2100 else school_year_of(timezone.localdate())
+    return year_param(request.GET, default=school_year_of(timezone.localdate()))
 
 
 def _filtered(request: HttpRequest, circonscription: Circonscription, year: int):
@@ -329,7 +326,7 @@ def circonscription(request: HttpRequest, code: str) -> HttpResponse:
     circ = get_circonscription_for_user_or_404(request.user, code)
     if request.method != "POST":
         return _list_page(request, circ)
-    selected = {int(pk) for pk in request.POST.getlist("teachers") if pk.isdigit()}
+    selected = ids_param(request.POST, "teachers")
     form = AnimationForm(request.POST)
     if form.is_valid():
         # Only teachers whose school is here and whom the person pilots may be selected.

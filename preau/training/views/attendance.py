@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from preau.core.params import id_param, ids_param, parse_int
+
 from .. import access, selectors, services
 from ..models import AttendanceStatus, Meeting
 from ..pdf import pdf_response, render_pdf
@@ -32,8 +34,11 @@ STATUS_ICONS = {
 def _posted_statuses(data) -> dict[int, str]:
     statuses = {}
     for key, value in data.items():
-        if key.startswith(STATUS_FIELD) and key[len(STATUS_FIELD) :].isdigit():
-            statuses[int(key[len(STATUS_FIELD) :])] = value
+        if key.startswith(STATUS_FIELD):
+            try:
+                statuses[parse_int(key[len(STATUS_FIELD) :], lo=1)] = value
+            except ValueError:
+                continue  # designates no enrolment
     return statuses
 
 
@@ -147,10 +152,10 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if "rule" in request.POST:
             ids = list(selectors.unattested_satisfying_rule(session))
-        elif request.POST.get("one", "").isdigit():
-            ids = [int(request.POST["one"])]
+        elif (one := id_param(request.POST, "one")) is not None:
+            ids = [one]
         else:
-            ids = [int(value) for value in request.POST.getlist("selected") if value.isdigit()]
+            ids = sorted(ids_param(request.POST, "selected"))
         try:
             attested = services.attest(
                 session=session,

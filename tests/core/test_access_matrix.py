@@ -1,0 +1,331 @@
+"""Role × view matrix, generated from the URLconf: every view is visited as the one who may,
+as a colleague of the same role in another territory, as a stranger (signed in, no role) and
+signed out; the expected answers are declared in ONE table, `ACCESS`, below.
+
+A URL of the URLconf without a row in the table fails `test_every_url_has_a_row_in_the_access
+_table`, which names it: add its row (what it needs in ARGS, who may, the four answers). Each
+visit runs in a savepoint rolled back afterwards, so a POST by the one who may changes nothing
+for the next rows. A POST-only view is visited with an empty POST (`method="POST"`): the answer
+then says whether access was granted (a 302 or a form) or refused (404/403/302 to sign in).
+
+To print the answers observed today (to review, then paste): PREAU_PRINT_MATRIX=1 pytest -s -k
+test_views_answer_as_the_access_table_declares.
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
+from django.test import Client
+from django.urls import reverse
+
+from preau.accounts.models import Role
+from tests import factories
+
+from .urlconf import walk
+from .world import build_world
+
+pytestmark = pytest.mark.django_db
+
+SIGN_IN = 302  # a signed-out visitor is sent to the sign-in page
+# Whose territory is another: for each role, a person of the same role elsewhere (national
+# roles have no territory: their "colleague" is another person with the same role).
+COLLEAGUE_OF = {
+    "teacher": "other_teacher",
+    "trainer": "other_trainer",
+    "tutor": "other_tutor",
+    "designer": "other_designer",
+    "ien": "other_ien",
+    "pilot": "other_pilot",
+    "manager": "other_manager",
+    "reviewer": "other_reviewer",
+    "editorial": "other_editorial",
+    "admin": "other_admin",
+    "nobody": "nobody",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    who: str  # the role of the `cast` who may
+    may: int  # the answer to that person
+    colleague: int  # the answer to a colleague of the same role in another territory
+    stranger: int  # the answer to a signed-in person without a role
+    anonymous: int = SIGN_IN
+    args: str = ""  # key of ARGS: what the URL's parameters designate
+    method: str = "GET"
+    data: dict | None = None  # what a POST sends
+
+
+def Post(*args, **kwargs) -> Row:
+    return Row(*args, method="POST", **kwargs)
+
+
+# What each URL's parameters designate in the world (tests/core/world.py).
+ARGS = {
+    "": lambda w: [],
+    "draft": lambda w: [w["draft"].pk],
+    "in_review": lambda w: [w["in_review"].pk],
+    "module": lambda w: [w["module"].pk],
+    "section": lambda w: [w["section"].pk],
+    "section_kind": lambda w: [w["section"].pk, "texte"],
+    "activity": lambda w: [w["activity"].pk],
+    "activity_file": lambda w: [w["activity"].pk, "file"],
+    "published": lambda w: [w["published"].pk],
+    "session": lambda w: [w["session"].pk],
+    "session_section": lambda w: [w["session_section"].pk],
+    "session_section_kind": lambda w: [w["session_section"].pk, "texte"],
+    "session_activity": lambda w: [w["session_activity"].pk],
+    "meeting": lambda w: [w["meeting"].pk],
+    "window": lambda w: [w["window"].pk],
+    "staff": lambda w: [w["staff"].pk],
+    "enrolment": lambda w: [w["enrolment"].pk],
+    "other_enrolment": lambda w: [w["other_enrolment"].pk],
+    "certificate_code": lambda w: [w["enrolment"].certificate_code],
+    "feed": lambda w: [w["feed"].token],
+    "caen": lambda w: [w["territory"]["caen"].code],
+    "calvados": lambda w: [w["territory"]["calvados"].code],
+    "school": lambda w: [w["territory"]["caen_school"].uai],
+    "year": lambda w: [w["year"]],
+    "ledger": lambda w: [w["territory"]["caen"].code, w["enrolment"].user_id],
+    "declaration": lambda w: [
+        w["territory"]["caen"].code,
+        w["enrolment"].user_id,
+        w["entry"].pk,
+    ],
+    "report": lambda w: [w["report"].pk],
+    "hr_import": lambda w: [w["hr_import"].pk],
+    "hr_session": lambda w: [w["hr_session"].pk],
+    "link": lambda w: [w["link"].pk],
+    "reset": lambda w: ["MQ", "set-password"],
+}
+
+# URL name: Row(who may, answer to them, to a colleague elsewhere, to a stranger[, signed out]).
+# 404 for a protected object (the same answer as a missing one), 403 for a page of a role the
+# person lacks, 302 after an action or to the sign-in page. Public pages answer 200 to all; the
+# calendar feed and certificate checks are reached by a secret code, not by a session.
+# National roles (reviewer, editorial committee) have no territory: their colleague may too.
+# fmt: off
+ACCESS: dict[str, Row] = {
+    "core:home": Row("teacher", 200, 200, 200, anonymous=200),
+    "core:accessibility": Row("teacher", 200, 200, 200, anonymous=200),
+    "core:legal": Row("teacher", 200, 200, 200, anonymous=200),
+    "core:privacy": Row("teacher", 200, 200, 200, anonymous=200),
+    "core:healthz": Row("teacher", 200, 200, 200, anonymous=200),
+    "core:readyz": Row("teacher", 200, 200, 200, anonymous=200),
+    "accounts:login": Row("teacher", 302, 302, 302, anonymous=200),
+    "accounts:logout": Post("teacher", 302, 302, 302),
+    "accounts:profile": Row("teacher", 200, 200, 200),
+    "accounts:second_factor": Row("manager", 302, 302, 302),
+    "accounts:two_factor": Row("manager", 200, 200, 403),
+    "accounts:password_change": Row("teacher", 200, 200, 200),
+    "accounts:password_reset": Row("teacher", 200, 200, 200, anonymous=200),
+    "accounts:password_reset_done": Row("teacher", 200, 200, 200, anonymous=200),
+    "accounts:password_reset_confirm": Row("teacher", 200, 200, 200, anonymous=200, args="reset"),
+    "accounts:password_reset_complete": Row("teacher", 200, 200, 200, anonymous=200),
+    "territories:overview": Row("ien", 200, 200, 403),
+    "territories:departement": Row("pilot", 200, 404, 404, args="calvados"),
+    "territories:circonscription": Row("ien", 200, 404, 404, args="caen"),
+    "territories:school": Row("ien", 200, 404, 404, args="school"),
+    "parcours:activity_file": Row("designer", 200, 404, 404, args="activity_file"),
+    "parcours:thumbnail": Row("designer", 200, 404, 404, args="draft"),
+    "parcours:design_dashboard": Row("designer", 200, 200, 403),
+    "parcours:detail": Row("designer", 200, 404, 404, args="draft"),
+    "parcours:indexation": Row("designer", 200, 404, 404, args="draft"),
+    "parcours:content": Row("designer", 200, 404, 404, args="draft"),
+    "parcours:section_add": Post("designer", 200, 404, 404, args="draft"),
+    "parcours:submit": Post("designer", 302, 404, 404, args="draft"),
+    "parcours:duplicate": Post("designer", 302, 404, 404, args="published"),
+    "parcours:new_version": Post("manager", 302, 404, 404, args="published"),
+    "parcours:archive": Row("manager", 200, 404, 404, args="published"),
+    "parcours:section_rename": Row("designer", 200, 404, 404, args="section"),
+    "parcours:section_move": Post("designer", 400, 404, 404, args="section"),
+    "parcours:section_delete": Row("designer", 200, 404, 404, args="section"),
+    "parcours:activity_add": Row("designer", 400, 404, 404, args="section_kind"),
+    "parcours:activity_edit": Row("designer", 200, 404, 404, args="activity"),
+    "parcours:activity_move": Post("designer", 400, 404, 404, args="activity"),
+    "parcours:activity_delete": Row("designer", 200, 404, 404, args="activity"),
+    "parcours:review_queue": Row("reviewer", 200, 200, 403),
+    "parcours:label_board": Row("editorial", 200, 200, 403),
+    "parcours:approve": Post("reviewer", 302, 302, 404, args="in_review"),
+    "parcours:request_changes": Row("reviewer", 200, 200, 404, args="in_review"),
+    "parcours:label_grant": Post("editorial", 302, 302, 404, args="published"),
+    "parcours:label_withdraw": Row("editorial", 200, 200, 404, args="published"),
+    "parcours:offre": Row("trainer", 200, 200, 403),
+    "parcours:offre_csv": Row("trainer", 200, 200, 403),
+    "parcours:offre_print": Row("trainer", 200, 200, 403),
+    "parcours:formation": Row("teacher", 200, 200, 200),
+    "parcours:module": Row("teacher", 200, 200, 200, args="module"),
+    "parcours:module_join": Post("teacher", 302, 302, 302, args="module"),
+    "parcours:module_leave": Row("teacher", 302, 302, 302, args="module"),
+    "training:piloting": Row("ien", 200, 200, 403),
+    "training:piloting_circonscription": Row("ien", 200, 404, 404, args="caen"),
+    "training:piloting_departement": Row("pilot", 200, 404, 404, args="calvados"),
+    "training:offre": Row("teacher", 200, 200, 200),
+    "training:offre_session": Row("teacher", 302, 404, 404, args="session"),  # territory only
+    "training:enrol": Post("teacher", 302, 404, 404, args="session"),  # territory only
+    "training:my_sessions": Row("teacher", 200, 200, 200),
+    "training:participant_session": Row("teacher", 200, 404, 404, args="session"),
+    "training:leave": Row("teacher", 200, 404, 404, args="session"),
+    "training:agenda": Row("teacher", 200, 200, 200),
+    "training:agenda_renew": Row("teacher", 200, 200, 200),
+    "training:calendar_feed": Row("teacher", 200, 200, 200, anonymous=200, args="feed"),
+    "training:attendance": Row("trainer", 200, 404, 404, args="meeting"),
+    "training:attendance_all_present": Post("trainer", 302, 404, 404, args="meeting"),
+    "training:signing_sheet": Row("trainer", 200, 404, 404, args="meeting"),
+    "training:attestation": Row("trainer", 200, 404, 404, args="session"),
+    "training:withdraw_attestation": Post("trainer", 302, 404, 404, args="enrolment"),
+    "training:certificate": Row("teacher", 200, 404, 404, args="enrolment"),
+    "training:verify": Row("teacher", 200, 200, 200, anonymous=200),
+    "training:verify_code": Row("teacher", 200, 200, 200, anonymous=200, args="certificate_code"),
+    "training:manage_list": Row("trainer", 200, 200, 403),
+    "training:manage_create": Row("trainer", 200, 200, 403, args="published"),
+    "training:manage": Row("trainer", 200, 404, 404, args="session"),
+    "training:manage_settings": Row("trainer", 200, 404, 404, args="session"),
+    "training:manage_staff_add": Post("trainer", 200, 404, 404, args="session"),
+    "training:manage_staff_remove": Row("trainer", 200, 404, 404, args="staff"),
+    "training:manage_meeting_add": Row("trainer", 200, 404, 404, args="session"),
+    "training:manage_meeting_edit": Row("trainer", 200, 404, 404, args="meeting"),
+    "training:manage_meeting_delete": Row("trainer", 200, 404, 404, args="meeting"),
+    "training:manage_window_add": Row("trainer", 200, 404, 404, args="session"),
+    "training:manage_window_edit": Row("trainer", 200, 404, 404, args="window"),
+    "training:manage_window_delete": Row("trainer", 200, 404, 404, args="window"),
+    "training:manage_enrol": Row("trainer", 200, 404, 404, args="session"),
+    "training:manage_enrol_confirm": Post("trainer", 302, 404, 404, args="session"),
+    "training:manage_enrol_pick": Row("trainer", 200, 404, 404, args="session"),
+    "training:manage_unenrol": Row("trainer", 200, 404, 404, args="other_enrolment"),
+    "training:manage_open": Post("trainer", 302, 404, 404, args="session"),
+    "training:manage_close": Row("trainer", 200, 404, 404, args="session"),
+    "training:manage_archive": Row("trainer", 200, 404, 404, args="session"),
+    "training:manage_content": Row("trainer", 200, 404, 404, args="session"),
+    "training:manage_section_add": Post("trainer", 200, 404, 404, args="session"),
+    "training:manage_section_rename": Row("trainer", 200, 404, 404, args="session_section"),
+    "training:manage_section_move": Post("trainer", 400, 404, 404, args="session_section"),
+    "training:manage_section_delete": Row("trainer", 200, 404, 404, args="session_section"),
+    "training:manage_activity_add": Row("trainer", 400, 404, 404, args="session_section_kind"),
+    "training:manage_activity_edit": Row("trainer", 200, 404, 404, args="session_activity"),
+    "training:manage_activity_move": Post("trainer", 400, 404, 404, args="session_activity"),
+    "training:manage_activity_delete": Row("trainer", 200, 404, 404, args="session_activity"),
+    "hours:mine": Row("teacher", 200, 200, 403),
+    "hours:year": Row("teacher", 200, 200, 403, args="year"),
+    "hours:fiche": Row("teacher", 200, 200, 403, args="year"),
+    "hours:fiche_pdf": Row("teacher", 200, 200, 403, args="year"),
+    "hours:declare": Post("teacher", 200, 200, 403),
+    "hours:circonscription": Row("ien", 200, 404, 404, args="caen"),
+    "hours:circonscription_csv": Row("ien", 200, 404, 404, args="caen"),
+    "hours:circonscription_xlsx": Row("ien", 200, 404, 404, args="caen"),
+    "hours:teacher_ledger": Row("ien", 200, 404, 404, args="ledger"),
+    "hours:declaration": Post(
+        "ien", 302, 404, 404, args="declaration", data={"decision": "refuse"}
+    ),
+    "hours:departement": Row("pilot", 200, 404, 404, args="calvados"),
+    "hours:reports": Row("manager", 200, 200, 403),
+    "hours:report_csv": Row("manager", 200, 404, 403, args="report"),
+    "hours:report_xlsx": Row("manager", 200, 404, 403, args="report"),
+    "hr:imports": Row("manager", 200, 200, 403),
+    "hr:import": Row("manager", 200, 404, 403, args="hr_import"),
+    "hr:import_confirm": Post("manager", 302, 404, 403, args="hr_import"),
+    "hr:import_removals": Post("manager", 302, 404, 403, args="hr_import"),
+    "hr:import_refresh": Post("manager", 302, 404, 403, args="hr_import"),
+    "hr:import_cancel": Post("manager", 302, 404, 403, args="hr_import"),
+    "hr:hr_sessions": Row("manager", 200, 200, 403),
+    "hr:create_from_hr": Row("manager", 200, 404, 403, args="hr_session"),
+    "hr:session_links": Row("trainer", 200, 404, 404, args="session"),
+    "hr:link_settings": Row("trainer", 200, 404, 404, args="link"),
+    "hr:unlink": Row("trainer", 200, 404, 404, args="link"),
+    "hr:attendance_export": Row("trainer", 200, 404, 404, args="link"),
+    "hr:attendance_export_xlsx": Row("trainer", 200, 404, 404, args="link"),
+}
+# fmt: on
+
+# The Django admin is one application with its own permission system (technical staff only,
+# page by page in tests/core/test_admin.py); here: open to staff, refused to every role.
+ADMIN_PREFIX = "admin:"
+
+
+@pytest.fixture
+def people(cast, territory):
+    t = territory
+    other_academie = factories.AcademieFactory(code="A025", name="Besançon")
+    doubs = factories.DepartementFactory(code="025", name="Doubs", academie=other_academie)
+    return {
+        **cast,
+        "other_teacher": factories.teacher(school=t["saint_lo_school"]),
+        "other_trainer": factories.with_role(Role.TRAINER, circonscription=t["bayeux"]),
+        "other_tutor": factories.with_role(Role.TUTOR, circonscription=t["bayeux"]),
+        "other_designer": factories.with_role(Role.DESIGNER, academie=other_academie),
+        "other_pilot": factories.with_role(Role.PILOT, departement=t["manche"]),
+        "other_manager": factories.with_role(Role.ACADEMIC_MANAGER, academie=other_academie),
+        "other_reviewer": factories.with_role(Role.REVIEWER),
+        "other_editorial": factories.with_role(Role.EDITORIAL_COMMITTEE),
+        "other_admin": factories.with_role(Role.ADMIN),
+        "doubs": doubs,
+    }
+
+
+def _visit(person, method: str, url: str, data: dict | None = None) -> int:
+    """The status of one request by `person` (None: signed out), its writes rolled back (the
+    sign-in too: a visit to the sign-out page does not sign out the next one)."""
+    client = Client()
+    with transaction.atomic():
+        if person is not None:
+            client.force_login(person)
+        response = client.post(url, data or {}) if method == "POST" else client.get(url)
+        transaction.set_rollback(True)
+    if response.streaming:  # a file response (PDF, xlsx) holds its file open until closed
+        _close(response)
+    return response.status_code
+
+
+def _close(response) -> None:
+    """Closes as the test client does: without the signal that would close the database
+    connection of the test (on PostgreSQL) in the middle of its transaction."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+def test_every_url_has_a_row_in_the_access_table():
+    missing = [
+        route.name
+        for route in walk()
+        if not route.name.startswith(ADMIN_PREFIX) and route.name not in ACCESS
+    ]
+    assert not missing, (
+        "These URLs have no row in ACCESS (tests/core/test_access_matrix.py): declare who may "
+        "open each and what the others get:\n  " + "\n  ".join(missing)
+    )
+    stale = sorted(set(ACCESS) - {route.name for route in walk()})
+    assert not stale, f"Rows of ACCESS for URLs that no longer exist: {stale}"
+
+
+def test_views_answer_as_the_access_table_declares(people, territory):
+    world = build_world(people, territory) | {"territory": territory}
+    clients = {key: user for key, user in people.items() if key != "doubs"} | {"anonymous": None}
+    printing = os.environ.get("PREAU_PRINT_MATRIX")
+    wrong = []
+    for name, row in ACCESS.items():
+        url = reverse(name, args=ARGS[row.args](world))
+        seen = {
+            "may": _visit(clients[row.who], row.method, url, row.data),
+            "colleague": _visit(clients[COLLEAGUE_OF[row.who]], row.method, url, row.data),
+            "stranger": _visit(clients["nobody"], row.method, url, row.data),
+            "anonymous": _visit(clients["anonymous"], row.method, url, row.data),
+        }
+        expected = {k: getattr(row, k) for k in seen}
+        if printing:
+            print(f"{name!r}: {seen}")
+        if seen != expected:
+            wrong.append(f"{name} ({row.method} {url} as {row.who}): {seen}, declared {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_admin_is_for_technical_staff_only(people):
+    staff = factories.UserFactory(is_staff=True, is_superuser=True)
+    assert _visit(staff, "GET", reverse("admin:index")) == 200
+    for role in ["teacher", "ien", "pilot", "manager", "admin", "nobody"]:
+        assert _visit(people[role], "GET", reverse("admin:index")) == 302, role

@@ -1,0 +1,126 @@
+"""One small world with an object behind every kind of URL, for the tests that walk the whole
+URLconf (the fuzz test and the role × view matrix): built on the `cast` and `territory`
+fixtures, everything in Caen Nord (Calvados, Normandie) unless its name says otherwise."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from preau.hours.models import Entry, HoursReport, Kind, ReportStatus, Source
+from preau.hours.rules import school_year_of
+from preau.hr import services as hr_services
+from preau.hr.models import HrLink, HrSession
+from preau.training.models import CalendarFeed, Enrolment, SessionStaff
+from tests import factories
+from tests.hr.gaia_files import FORMATIONS, TRAINEES, TRAINERS, gaia_uploads
+
+# A 1×1 transparent PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def build_world(cast: dict, territory: dict) -> dict:
+    t = territory
+    today = timezone.localdate()
+    draft = factories.ParcoursFactory(
+        complete=True,
+        academie=t["academie"],
+        designers=[cast["designer"]],
+        thumbnail=ContentFile(PNG, name="vignette.png"),
+    )
+    section = factories.SectionFactory(parcours=draft)
+    activity = factories.ActivityFactory(section=section, with_file=True)
+    in_review = factories.ParcoursFactory(
+        in_review=True, academie=t["academie"], designers=[cast["designer"]]
+    )
+    published = factories.ParcoursFactory(published=True, academie=t["academie"])
+    module = factories.ParcoursFactory(open_access_module=True, academie=t["academie"])
+    session = factories.TrainingSessionFactory(
+        open=True,
+        source=published,
+        circonscription=t["caen"],
+        trainers=[cast["trainer"]],
+        tutors=[cast["tutor"]],
+        self_enrolment=True,
+    )
+    session_section = session.content.sections.first() or factories.SectionFactory(
+        parcours=session.content
+    )
+    session_activity = session_section.activities.first() or factories.ActivityFactory(
+        section=session_section
+    )
+    meeting = factories.MeetingFactory(session=session)
+    window = factories.DistanceWindowFactory(session=session)
+    enrolment = factories.EnrolmentFactory(session=session, user=cast["teacher"], attested=True)
+    classmate = factories.teacher(
+        school=t["caen_school"], first_name="Dominique", last_name="Quérard-Lambertin"
+    )
+    other_enrolment = factories.EnrolmentFactory(session=session, user=classmate)
+    staff = SessionStaff.objects.get(session=session, user=cast["tutor"])
+    # The same things in Bayeux (another circonscription of the same département).
+    bayeux_trainer = factories.with_role("trainer", circonscription=t["bayeux"])
+    bayeux_session = factories.TrainingSessionFactory(
+        open=True, source=published, circonscription=t["bayeux"], trainers=[bayeux_trainer]
+    )
+    entry = Entry.objects.create(
+        teacher=cast["teacher"],
+        school_year=school_year_of(today),
+        date=today,
+        kind=Kind.UNION_MEETING,
+        source=Source.DECLARATION,
+        title="Réunion d’information syndicale",
+        presence_hours=Decimal(2),
+        circonscription=t["caen"],
+    )
+    report = HoursReport.objects.create(
+        academie=t["academie"],
+        school_year=school_year_of(today),
+        status=ReportStatus.DONE,
+        progress=100,
+        requested_by=cast["manager"],
+        csv_file=ContentFile(b"circonscription;enseignants\n", name="rapport.csv"),
+        xlsx_file=ContentFile(b"PK", name="rapport.xlsx"),
+    )
+    hr_import = hr_services.build_preview(
+        hr_services.start_gaia_import(
+            academie=t["academie"],
+            uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES),
+            by=cast["manager"],
+        )
+    )
+    hr_services.confirm_import(hr_import=hr_import, by=cast["manager"])
+    hr_import = hr_services.apply_import(hr_import)
+    hr_session = HrSession.objects.filter(academie=t["academie"]).first()
+    link = HrLink.objects.create(session=session, hr_session=hr_session)
+    feed = CalendarFeed.objects.create(user=cast["teacher"])
+    return {
+        "draft": draft,
+        "section": section,
+        "activity": activity,
+        "in_review": in_review,
+        "published": published,
+        "module": module,
+        "session": session,
+        "session_section": session_section,
+        "session_activity": session_activity,
+        "meeting": meeting,
+        "window": window,
+        "enrolment": enrolment,
+        "other_enrolment": other_enrolment,
+        "staff": staff,
+        "bayeux_session": bayeux_session,
+        "entry": entry,
+        "report": report,
+        "hr_import": hr_import,
+        "hr_session": hr_session,
+        "link": link,
+        "feed": feed,
+        "year": school_year_of(today),
+        "today": today,
+        "enrolments": Enrolment.objects.filter(session=session),
+        "in_a_week": today + datetime.timedelta(days=7),
+    }
