@@ -111,6 +111,10 @@ def test_a_disk_full_while_writing_the_files_fails_the_report_with_that_reason(c
 WORKER = """
 import sys, time
 import django
+import time_machine
+# The suite's clock (tests/conftest.py), ticking: the worker's beats and the test's reading of
+# them must tell the same time.
+time_machine.travel(float(sys.argv[2]), tick=True).start()
 django.setup()
 from preau.hours import report
 compute = report.departement_figures
@@ -157,7 +161,7 @@ def test_a_worker_killed_mid_report_leaves_it_failed_and_nothing_written(
         ),
     }
     worker = subprocess.Popen(
-        [sys.executable, "-c", WORKER, str(report.pk)],
+        [sys.executable, "-c", WORKER, str(report.pk), str(time.time())],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,

@@ -203,7 +203,7 @@ def test_the_demo_seed_plays_the_review_workflow_without_mailing_anyone(
     db, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed", "--scale", "demo", verbosity=0)
+        call_command("seed", "--scale", "demo", verbosity=0, i_know_this_is_production=True)
 
     assert Parcours.objects.filter(status=Status.PUBLISHED).exists()
     assert [
