@@ -246,8 +246,12 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Behind a reverse proxy (nginx, the académie's load balancer), the client's address is the
-# right-most X-Forwarded-For entry (preau/core/net.py). Off: the header is ignored.
-PREAU_TRUSTED_PROXY = env_bool("PREAU_TRUSTED_PROXY", env_bool("BEHIND_TLS_PROXY", False))
+# right-most X-Forwarded-For entry (preau/core/net.py). Off: the header is ignored. A site
+# served through a TLS proxy (PREAU_BEHIND_HTTPS, below) has one, so it turns this on too.
+PREAU_TRUSTED_PROXY = env_bool(
+    "PREAU_TRUSTED_PROXY",
+    env_bool("PREAU_BEHIND_HTTPS", env_bool("BEHIND_TLS_PROXY", False)),
+)
 
 # Sign-in limits (django-axes, preau/accounts/throttling.py): failed attempts within the
 # cool-off, per account (known or not) and per address. The per-address threshold is higher: a
