@@ -94,8 +94,9 @@ def test_odd_queries_answer_without_error(client, cast, territory, gaia_sessions
     )
     client.force_login(cast["manager"])
 
-    assert client.get(LIST, {"q": query}).status_code == 200
-    assert client.get(f"/rh/session/{session.pk}/liens/", {"q": query}).status_code == 200
+    expected = 400 if "\x00" in query else 200  # NUL: refused by RejectNulBytesMiddleware
+    assert client.get(LIST, {"q": query}).status_code == expected
+    assert client.get(f"/rh/session/{session.pk}/liens/", {"q": query}).status_code == expected
 
 
 def test_like_wildcards_are_searched_as_characters(client, cast, gaia_sessions):
