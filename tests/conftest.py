@@ -59,6 +59,15 @@ def _date_sensitive_tests_stop_the_clock(request):
 
 
 @pytest.fixture
+def clock(request):
+    """The clock stopped at the test module's NOW (an aware datetime), for a module whose
+    story happens on a given day: `pytestmark = pytest.mark.usefixtures("clock")`, and
+    `clock.move_to(…)` to live the next day."""
+    with time_machine.travel(request.module.NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
 def frozen_today(request) -> datetime.date:
     """The test day (PREAU_TEST_TODAY, else DEFAULT_TEST_TODAY), clock stopped at 10:00 Paris.
 

@@ -7,7 +7,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -15,7 +14,7 @@ from preau.training import selectors, services
 from preau.training.models import Attendance, AttendanceStatus, AttestationRule
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]  # stopped at NOW
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime.datetime(2026, 12, 6, 10, 0, tzinfo=PARIS)
@@ -29,12 +28,6 @@ PRESENT, ABSENT, EXCUSED = (
 
 def day(n: int) -> datetime.date:
     return TODAY + datetime.timedelta(days=n)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -7,14 +7,13 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
 from preau.training import selectors, services
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]  # stopped at NOW
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime.datetime(2026, 12, 10, 10, 0, tzinfo=PARIS)
@@ -23,12 +22,6 @@ TODAY = NOW.date()
 
 def day(n: int) -> datetime.date:
     return TODAY + datetime.timedelta(days=n)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def running(territory, title: str, teacher, trainer):

@@ -7,7 +7,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -16,7 +15,7 @@ from preau.training import services
 from preau.training.models import SessionEvent
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]  # stopped at NOW
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime.datetime(2026, 12, 6, 18, 0, tzinfo=PARIS)
@@ -25,12 +24,6 @@ TODAY = NOW.date()
 
 def day(n: int) -> datetime.date:
     return TODAY + datetime.timedelta(days=n)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
