@@ -1,7 +1,6 @@
 """Reads on training sessions that join or aggregate, computed by the database."""
 
 import datetime
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -329,37 +328,17 @@ def trainers_of_territory(session: TrainingSession) -> QuerySet[User]:
     return User.objects.filter(Exists(_training_roles().filter(here)), is_active=True)
 
 
-# Search of the teachers an organiser may pick: every word of the query in the first name, last
-# name or school name, whatever the case and the accents. The comparison is made in Python on
-# the (small) list of the territory's teachers, one query; the shared accent-insensitive search
-# of issue 12 may replace `_plain` and `enrolment_candidate_ids` without touching the view.
-PICK_MAX_WORDS = 10
-
-
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
 def enrolment_candidate_ids(session: TrainingSession, q: str = "") -> list[int]:
     """Ids of the teachers the session may enrol who are not in it yet (neither enrolled nor
-    waiting), by name, whose first name, last name or school contains every word of `q`
-    (its first PICK_MAX_WORDS words). One query."""
-    rows = (
+    waiting), in French name order, whose first name, last name or school holds every word of
+    `q`, accents and case aside (preau/core/search.py caps the words). One query."""
+    return list(
         teachers_session_may_enrol(session)
         .exclude(Exists(Enrolment.objects.filter(session=session, user=OuterRef("pk"))))
-        .order_by("last_name", "first_name", "pk")
-        .values_list("pk", "first_name", "last_name", "school__name")
+        .filter(words_filter(q, "first_name", "last_name", "school__name"))
+        .order_by(*by_name(), "pk")
+        .values_list("pk", flat=True)
     )
-    words = [_plain(word) for word in q.split()[:PICK_MAX_WORDS]]
-    if not words:
-        return [row[0] for row in rows]
-    found = []
-    for pk, *texts in rows:
-        haystack = _plain(" ".join(texts))
-        if all(word in haystack for word in words):
-            found.append(pk)
-    return found
 
 
 def enrolment_candidates(ids: list[int]) -> list[User]:
