@@ -375,7 +375,7 @@ def test_htmx_request_gets_the_results_fragment_only(trainer_client, normandie):
     assert "Rechercher et filtrer" not in content
     assert "Le numérique à l&#x27;école" in content
     # The count sits outside the fragment, in a live region that htmx updates out of band.
-    assert '<p hx-swap-oob="innerHTML:#catalogue-count">' in content
+    assert '<p data-hx-swap-oob="innerHTML:#catalogue-count">' in content
     assert "HX-Request" in response["Vary"]
 
 
@@ -391,8 +391,8 @@ def test_filter_form_works_without_javascript_and_refreshes_results_with_htmx(tr
     content = trainer_client.get(OFFRE).content.decode()
 
     assert f'method="get"\n      action="{OFFRE}"' in content
-    assert f'hx-get="{OFFRE}"' in content
-    assert 'hx-target="#catalogue-results"' in content
+    assert f'data-hx-get="{OFFRE}"' in content
+    assert 'data-hx-target="#catalogue-results"' in content
 
 
 # CSV export ------------------------------------------------------------------------------

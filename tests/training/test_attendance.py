@@ -135,8 +135,8 @@ def test_each_choice_is_a_labelled_radio_that_names_the_participant(
         assert f'id="status-{lou}-{value}"' in content
         assert f'for="status-{lou}-{value}"' in content
     assert '<span class="fr-sr-only"> : Lou Bernard</span>' in content
-    assert f'hx-post="{attendance_url(meeting)}"' in content
-    assert f'hx-params="status-{lou}"' in content
+    assert f'data-hx-post="{attendance_url(meeting)}"' in content
+    assert f'data-hx-params="status-{lou}"' in content
 
 
 def test_trainer_records_the_whole_list_without_javascript(trainer_client, meeting, enrolments):
@@ -186,7 +186,7 @@ def test_a_tap_saves_one_participant_and_returns_their_row_and_the_counts(
     assert f'id="participant-{lou}"' in content
     assert re.search(rf'id="status-{lou}-absent"[^>]*\schecked', content)
     assert not re.search(rf'id="status-{lou}-present"[^>]*\schecked', content)
-    assert 'hx-swap-oob="innerHTML"' in content
+    assert 'data-hx-swap-oob="innerHTML"' in content
     assert "1 absent" in content and "2 à noter" in content
     # Only Lou's row comes back: not the page, nor another participant's row.
     assert "<html" not in content

@@ -118,7 +118,7 @@ def test_htmx_turns_pages_of_the_results(trainer_client, session, territory, peo
     page = response.content.decode()
     assert response.status_code == 200
     assert "Page 2 sur 2" in page and "Page précédente" in page
-    assert f'hx-post="{url(session)}"' in page
+    assert f'data-hx-post="{url(session)}"' in page
 
 
 def test_ticks_on_other_pages_travel_in_hidden_fields(trainer_client, session, territory, people):
