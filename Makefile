@@ -23,10 +23,20 @@ $(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
 install: $(VENV)/.installed-base
 install-dev: $(VENV)/.installed-dev
 
-# The demo is what `make run` serves: the seed is told so explicitly, so that it goes on working
-# whatever DEBUG says (with DEBUG off the seed otherwise refuses: its accounts share a public
-# password).
-run: install
+# `make run` serves the demo as production runs, DEBUG off (config/settings/demo.py); another
+# settings module: `make run RUN_SETTINGS=…`. The seed is told that this is a demo on purpose
+# (with DEBUG off it otherwise refuses: its accounts share a public password).
+RUN_SETTINGS ?= config.settings.demo
+VAR := $(or $(PREAU_VAR_DIR),var)
+# collectstatic (≈ 20 s) runs again only when a static file of the project or the installed
+# packages changed: its manifest is the stamp.
+STATIC_SOURCES := $(shell find preau -path '*/static/*' -type f 2>/dev/null)
+
+$(VAR)/static/staticfiles.json: $(VENV)/.installed-base $(STATIC_SOURCES)
+	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+run: export DJANGO_SETTINGS_MODULE := $(RUN_SETTINGS)
+run: install $(VAR)/static/staticfiles.json
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed --scale demo --verbosity 0 --i-know-this-is-production
 	PORT=$(PORT) bin/run

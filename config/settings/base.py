@@ -296,7 +296,9 @@ STORAGES = {
 # integrity hashes no longer match and browsers would refuse the files.
 DSFR_USE_INTEGRITY_CHECKSUMS = False
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Production sends through SMTP (the settings below); `make run` writes .eml files instead
+# (config/settings/dev.py).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -1,4 +1,6 @@
-"""Local settings for `make run`: the embedded SQLite database and a generated secret."""
+"""Local settings for a laptop (`manage.py runserver`, the benchmarks): the embedded SQLite
+database, a generated secret, e-mails written to var/mail/. `make run` serves the demo with the
+settings of config/settings/demo.py, which start from these."""
 
 import os
 import secrets
@@ -29,3 +31,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Every e-mail is an .eml file under var/mail/, with a console line giving its path
+# (preau/core/mail.py). EMAIL_BACKEND in the environment still wins (an SMTP catcher…).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "preau.core.mail.EmlFileBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"

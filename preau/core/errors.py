@@ -8,7 +8,8 @@ production).
 
 The handler is Django's `handler500` (config/urls.py): it is called for an exception raised
 anywhere in the request, in a middleware (the session or the user loaded) as in a view, and
-it must not touch the database itself (no user, no context processor: a plain template)."""
+it must not touch the database itself (no user, no context processor: a plain template given
+the site-wide values only, which come from the settings)."""
 
 import sys
 
@@ -17,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
+from .context_processors import SITE
 from .storage import is_disk_full
 
 # Seconds a client should wait before trying again: a PostgreSQL restart takes a few.
@@ -39,7 +41,7 @@ def is_database_outage(error: BaseException | None) -> bool:
 def server_error(request: HttpRequest) -> HttpResponse:
     if is_database_outage(sys.exc_info()[1]):
         response = HttpResponse(
-            loader.get_template("503.html").render(),
+            _render("503.html"),
             status=503,
             content_type="text/html; charset=utf-8",
         )
@@ -50,8 +52,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
         # A full disk outside a storage that says so (the temporary file of a large upload,
         # written while the request is read): the form cannot show it, this page does.
         return HttpResponse(
-            loader.get_template("507.html").render(),
+            _render("507.html"),
             status=507,
             content_type="text/html; charset=utf-8",
         )
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    return HttpResponseServerError(_render("500.html"))
+
+
+def _render(template_name: str) -> str:
+    # No request: the context processors (the user, the menu) may be what failed.
+    return loader.get_template(template_name).render({"SITE": SITE})
