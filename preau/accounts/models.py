@@ -125,6 +125,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
         ordering = by_name()  # French order (preau/core/search.py)
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),

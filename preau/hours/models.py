@@ -48,6 +48,8 @@ class Animation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("animation pédagogique")
+        verbose_name_plural = _("animations pédagogiques")
         ordering = ["-date", "pk"]
 
     def __str__(self) -> str:
@@ -112,6 +114,8 @@ class Entry(models.Model):
     objects = EntryQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("ligne du registre des heures")
+        verbose_name_plural = _("lignes du registre des heures")
         ordering = ["date", "pk"]
         indexes = [
             models.Index(fields=["teacher", "school_year"], name="entry_teacher_year"),
@@ -167,6 +171,10 @@ class HoursPolicy(models.Model):
         default=Decimal(0),
     )
 
+    class Meta:
+        verbose_name = _("règles des 18 heures d’une académie")
+        verbose_name_plural = _("règles des 18 heures des académies")
+
     def __str__(self) -> str:
         return f"{self.academie} : plus de {format_hours(self.min_distance_hours)} à distance"
 
@@ -181,6 +189,8 @@ class HoursReminderSent(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("rappel des 18 heures envoyé")
+        verbose_name_plural = _("rappels des 18 heures envoyés")
         constraints = [
             models.UniqueConstraint(
                 fields=["teacher", "school_year"], name="hours_reminder_once_per_year"
@@ -224,6 +234,8 @@ class TeacherYearTotals(models.Model):
     )
 
     class Meta:
+        verbose_name = _("totaux annuels d’un enseignant")
+        verbose_name_plural = _("totaux annuels des enseignants")
         constraints = [
             models.UniqueConstraint(
                 fields=["teacher", "school_year"], name="teacher_year_totals_once"

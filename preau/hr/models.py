@@ -72,6 +72,7 @@ class HrImport(models.Model):
 
     class Meta:
         verbose_name = _("import RH")
+        verbose_name_plural = _("imports RH")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["academie", "kind", "status"], name="hr_import_lookup")]
 
@@ -115,6 +116,8 @@ class HeldRemoval(models.Model):
     label = models.CharField(max_length=600)
 
     class Meta:
+        verbose_name = _("retrait retenu")
+        verbose_name_plural = _("retraits retenus")
         ordering = ["kind", "label", "pk"]
         indexes = [models.Index(fields=["hr_import", "kind"], name="hr_held_removal_kind")]
 
@@ -133,6 +136,8 @@ class ImportProblem(models.Model):
     session_code = models.CharField(max_length=20, blank=True)
 
     class Meta:
+        verbose_name = _("ligne rejetée d’un import")
+        verbose_name_plural = _("lignes rejetées des imports")
         ordering = ["file", "line", "pk"]
 
     def __str__(self) -> str:
@@ -163,6 +168,8 @@ class StagedSession(models.Model):
     capacity = models.PositiveIntegerField(null=True)
 
     class Meta:
+        verbose_name = _("session lue dans un import")
+        verbose_name_plural = _("sessions lues dans les imports")
         indexes = [
             models.Index(fields=["hr_import", "session_code"], name="hr_staged_session_code")
         ]
@@ -189,6 +196,8 @@ class StagedPerson(models.Model):
     )
 
     class Meta:
+        verbose_name = _("personne lue dans un import")
+        verbose_name_plural = _("personnes lues dans les imports")
         indexes = [
             models.Index(fields=["hr_import", "session_code"], name="hr_staged_person_session"),
             models.Index(fields=["hr_import", "module_code"], name="hr_staged_person_module"),
@@ -225,6 +234,7 @@ class HrSession(models.Model):
 
     class Meta:
         verbose_name = _("session GAIA")
+        verbose_name_plural = _("sessions GAIA")
         ordering = ["starts_on", "dispositif_code", "module_code", "session_code"]
         constraints = [
             models.UniqueConstraint(
@@ -268,6 +278,8 @@ class HrTrainer(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("formateur GAIA")
+        verbose_name_plural = _("formateurs GAIA")
         constraints = [
             models.UniqueConstraint(
                 fields=["academie", "module_code", "email"], name="hr_trainer_once_per_module"
@@ -288,6 +300,8 @@ class HrTrainee(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("stagiaire GAIA")
+        verbose_name_plural = _("stagiaires GAIA")
         constraints = [
             models.UniqueConstraint(
                 fields=["hr_session", "email"], name="hr_trainee_once_per_session"
@@ -315,6 +329,7 @@ class HrLink(models.Model):
 
     class Meta:
         verbose_name = _("lien avec une session GAIA")
+        verbose_name_plural = _("liens avec des sessions GAIA")
         ordering = ["hr_session__session_code"]
         constraints = [
             models.UniqueConstraint(fields=["session", "hr_session"], name="hr_link_once")
@@ -336,6 +351,10 @@ class ImportLock(models.Model):
     )
     holder = models.CharField(max_length=200, blank=True)  # host:pid of the worker
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verrou d’import d’une académie")
+        verbose_name_plural = _("verrous d’import des académies")
 
     def __str__(self) -> str:
         return f"{self.academie}: {self.hr_import_id or '—'}"

@@ -74,6 +74,7 @@ class Lineage(models.Model):
 
     class Meta:
         verbose_name = _("lignée de parcours")
+        verbose_name_plural = _("lignées de parcours")
 
     def __str__(self) -> str:
         return f"Lignée {self.pk}"
@@ -276,6 +277,8 @@ class TargetAudience(models.Model):
     audience = models.CharField(_("public"), max_length=20, choices=Audience.choices)
 
     class Meta:
+        verbose_name = _("public visé")
+        verbose_name_plural = _("publics visés")
         ordering = ["audience"]
         constraints = [
             models.UniqueConstraint(fields=["parcours", "audience"], name="parcours_audience_once")
@@ -292,8 +295,9 @@ class Section(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["position", "pk"]
         verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["position", "pk"]
 
     def __str__(self) -> str:
         return self.title
@@ -329,8 +333,9 @@ class Activity(models.Model):
     )
 
     class Meta:
-        ordering = ["position", "pk"]
         verbose_name = _("activité")
+        verbose_name_plural = _("activités")
+        ordering = ["position", "pk"]
 
     def __str__(self) -> str:
         return self.title
@@ -369,8 +374,9 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("événement d’un parcours")
+        verbose_name_plural = _("événements des parcours")
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("événement")
 
     def __str__(self) -> str:
         when = f" — {self.created_at:%d/%m/%Y %H:%M}" if self.created_at else ""
@@ -387,6 +393,8 @@ class OpenAccessMembership(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("participation à un module en libre accès")
+        verbose_name_plural = _("participations aux modules en libre accès")
         constraints = [
             models.UniqueConstraint(fields=["parcours", "user"], name="open_access_member_once")
         ]

@@ -22,6 +22,7 @@ class Academie(models.Model):
 
     class Meta:
         verbose_name = _("académie")
+        verbose_name_plural = _("académies")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -38,6 +39,7 @@ class Departement(models.Model):
 
     class Meta:
         verbose_name = _("département")
+        verbose_name_plural = _("départements")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -56,6 +58,7 @@ class Circonscription(models.Model):
 
     class Meta:
         verbose_name = _("circonscription")
+        verbose_name_plural = _("circonscriptions")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -82,6 +85,7 @@ class School(models.Model):
 
     class Meta:
         verbose_name = _("école")
+        verbose_name_plural = _("écoles")
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -161,6 +161,7 @@ class TrainingSession(models.Model):
 
     class Meta:
         verbose_name = _("session")
+        verbose_name_plural = _("sessions")
         ordering = ["-start_date", "pk"]
         indexes = [
             models.Index(fields=["status", "start_date"], name="session_status_start"),
@@ -221,6 +222,8 @@ class SessionStaff(models.Model):
     role = models.CharField(max_length=10, choices=StaffRole.choices, default=StaffRole.TRAINER)
 
     class Meta:
+        verbose_name = _("membre de l’équipe d’une session")
+        verbose_name_plural = _("membres des équipes des sessions")
         constraints = [
             models.UniqueConstraint(fields=["session", "user"], name="session_staff_once")
         ]
@@ -240,6 +243,8 @@ class DistanceWindow(models.Model):
     ends_on = models.DateField(_("au"))
 
     class Meta:
+        verbose_name = _("période à distance")
+        verbose_name_plural = _("périodes à distance")
         ordering = ["starts_on", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -264,6 +269,8 @@ class Meeting(models.Model):
     address = models.CharField(_("adresse"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("réunion en présence")
+        verbose_name_plural = _("réunions en présence")
         ordering = ["date", "start_time", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -323,6 +330,8 @@ class Enrolment(models.Model):
     attested_school_uai = models.CharField(max_length=8, blank=True)
 
     class Meta:
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["session", "user"], name="enrolment_once_per_session"),
@@ -396,6 +405,8 @@ class Attendance(models.Model):
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("présence à une réunion")
+        verbose_name_plural = _("présences aux réunions")
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "enrolment"], name="attendance_once_per_meeting"
@@ -414,6 +425,10 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(max_length=32, unique=True, default=new_code)
     created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("flux d’agenda")
+        verbose_name_plural = _("flux d’agenda")
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user_id}"
@@ -447,8 +462,9 @@ class SessionEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("événement d’une session")
+        verbose_name_plural = _("événements des sessions")
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("événement de session")
         indexes = [models.Index(fields=["session", "-created_at"], name="session_event_recent")]
 
     def __str__(self) -> str:
@@ -471,6 +487,8 @@ class ReminderSent(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("rappel envoyé aux formateurs")
+        verbose_name_plural = _("rappels envoyés aux formateurs")
         constraints = [
             models.UniqueConstraint(fields=["session", "kind", "key"], name="reminder_once")
         ]

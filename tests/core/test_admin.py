@@ -43,3 +43,49 @@ def test_an_animation_cannot_be_deleted_in_the_admin(client, territory):
 
     assert client.get(f"/admin/hours/animation/{animation.pk}/delete/").status_code == 403
     assert Animation.objects.filter(pk=animation.pk).exists()
+
+
+# Class names that are French words: their derived name is already the right one.
+SAME_IN_FRENCH = {"circonscription", "parcours", "section"}
+
+
+def test_every_model_names_itself_in_french_in_singular_and_plural():
+    """Django's default names are the class name in English, plural with an "s" added
+    (« Entrys », « Hours policys »): each model says both of its names explicitly."""
+    from django.apps import apps
+    from django.utils.text import camel_case_to_spaces
+
+    unnamed, english = [], []
+    for model in apps.get_models():
+        if not model.__module__.startswith("preau."):
+            continue
+        options = model._meta
+        if not {"verbose_name", "verbose_name_plural"} <= options.original_attrs.keys():
+            unnamed.append(model.__name__)
+        derived = camel_case_to_spaces(model.__name__)
+        if str(options.verbose_name) == derived and derived not in SAME_IN_FRENCH:
+            english.append(model.__name__)
+        if str(options.verbose_name_plural) == f"{derived}s" and derived not in SAME_IN_FRENCH:
+            english.append(model.__name__)
+
+    assert unnamed == [], "Meta without verbose_name and verbose_name_plural"
+    assert english == [], "names left in English"
+
+
+def test_the_admin_index_lists_the_models_by_their_french_plural(client, db):
+    from django.contrib import admin
+    from django.utils.text import capfirst
+
+    from tests import factories
+
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+
+    content = client.get("/admin/").content.decode()
+
+    assert "Lignes du registre des heures" in content
+    assert "Règles des 18 heures des académies" in content
+    assert "Entrys" not in content and "policys" not in content.lower()
+    preau_models = [m for m in admin.site._registry if m.__module__.startswith("preau.")]
+    assert len(preau_models) > 15
+    for model in preau_models:
+        assert f">{capfirst(model._meta.verbose_name_plural)}<" in content, model.__name__
