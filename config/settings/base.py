@@ -244,6 +244,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# A refused CSRF token: a French page (preau/core/errors.py), not Django's technical one.
+CSRF_FAILURE_VIEW = "preau.core.errors.csrf_failure"
 
 # Behind a reverse proxy (nginx, the académie's load balancer), the client's address is the
 # right-most X-Forwarded-For entry (preau/core/net.py). Off: the header is ignored. A site

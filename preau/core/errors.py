@@ -14,7 +14,12 @@ the site-wide values only, which come from the settings)."""
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseServerError,
+)
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -57,6 +62,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
             content_type="text/html; charset=utf-8",
         )
     return HttpResponseServerError(_render("500.html"))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form whose CSRF token was refused (most often opened before the last sign-in or sign-out,
+    which renews the token): a French page saying what to do, instead of Django's technical one.
+    The reason (a missing Referer, a token of the wrong length…) is for the logs, not the user:
+    Django logs it under django.security.csrf."""
+    return HttpResponseForbidden(_render("403_csrf.html"))
 
 
 def _render(template_name: str) -> str:

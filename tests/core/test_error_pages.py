@@ -1,11 +1,13 @@
 """With DEBUG off (production, and the demo of `make run`), a refused, missing or failing page is
-a French DSFR page: the 403 and 404 in the site's frame (header with the person, menu, footer),
-the 500 in a frame that needs neither the database nor anything of the request."""
+a French DSFR page: the 400, 403 and 404 in the site's frame (header with the person, menu,
+footer), the 500 and the expired form (CSRF) in a frame that needs neither the database nor
+anything of the request."""
 
 from unittest import mock
 
 import pytest
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import BadRequest
 
 from preau.core.errors import server_error
 
@@ -101,3 +103,31 @@ def test_the_500_page_renders_without_the_database_nor_a_session_or_user(rf):
     assert "<h1>Erreur inattendue</h1>" in content
     assert_french_dsfr_page(content)
     assert "Préau" in content  # the site's title, from the settings
+
+
+def test_a_value_that_cannot_be_read_is_the_french_400_page_in_the_site_frame(served, cast):
+    """As preau/core/params.py answers a malformed id or number."""
+    served.force_login(cast["teacher"])
+
+    with mock.patch("preau.core.views.home_context", side_effect=BadRequest("ids: not ids")):
+        response = served.get("/")
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "<h1>Requête incorrecte</h1>" in content
+    assert_french_dsfr_page(content)
+
+
+def test_a_form_sent_with_a_stale_csrf_token_is_the_french_expired_form_page(cast, db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast["teacher"])
+
+    response = client.post("/compte/deconnexion/", {"csrfmiddlewaretoken": "x" * 64})
+
+    content = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>Formulaire expiré</h1>" in content
+    assert_french_dsfr_page(content)
+    assert "CSRF" not in content
