@@ -103,6 +103,9 @@ def test_the_500_page_renders_without_the_database_nor_a_session_or_user(rf):
     assert "<h1>Erreur inattendue</h1>" in content
     assert_french_dsfr_page(content)
     assert "Préau" in content  # the site's title, from the settings
+    # As on every page: Marianne is reserved to French State services (core/preau.css).
+    assert staticfiles_storage.url("core/preau.css") in content
+    assert "data-preau-state" not in content
 
 
 def test_a_value_that_cannot_be_read_is_the_french_400_page_in_the_site_frame(served, cast):
