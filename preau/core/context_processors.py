@@ -53,6 +53,12 @@ MENU = [
     (_lazy("Labels"), "parcours:label_board", {Role.EDITORIAL_COMMITTEE}, ()),
     (_lazy("GAIA et SOFIA"), "hr:imports", {Role.ACADEMIC_MANAGER, Role.ADMIN}, ("hr:",)),
     (
+        _lazy("Heures du département"),
+        "hours:departements",
+        {Role.PILOT, Role.ACADEMIC_MANAGER},
+        ("hours:departement",),
+    ),
+    (
         _lazy("Rapport des heures"),
         "hours:reports",
         {Role.ACADEMIC_MANAGER, Role.ADMIN},
