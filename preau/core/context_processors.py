@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from preau.accounts.models import Role
 from preau.accounts.selectors import PILOTING_ROLES, role_names
 from preau.parcours.access import CATALOGUE_ROLES
-from preau.training.services import ORGANISER_ROLES
+from preau.training.services import SESSION_ROLES
 
 SITE = SimpleNamespace(
     title=settings.PREAU_SITE_TITLE,
@@ -42,7 +42,7 @@ MENU = [
         ("hours:mine", "hours:year", "hours:fiche", "hours:declare"),
     ),
     (_lazy("Offre de parcours"), "parcours:offre", CATALOGUE_ROLES, ()),
-    (_lazy("Sessions"), "training:manage_list", ORGANISER_ROLES, ("training:manage",)),
+    (_lazy("Sessions"), "training:manage_list", SESSION_ROLES, ("training:manage",)),
     (
         _lazy("Concevoir"),
         "parcours:design_dashboard",
@@ -52,6 +52,12 @@ MENU = [
     (_lazy("Relecture"), "parcours:review_queue", {Role.REVIEWER, Role.UNIVERSITY_REVIEWER}, ()),
     (_lazy("Labels"), "parcours:label_board", {Role.EDITORIAL_COMMITTEE}, ()),
     (_lazy("GAIA et SOFIA"), "hr:imports", {Role.ACADEMIC_MANAGER, Role.ADMIN}, ("hr:",)),
+    (
+        _lazy("Heures du département"),
+        "hours:departements",
+        {Role.PILOT, Role.ACADEMIC_MANAGER},
+        ("hours:departement",),
+    ),
     (
         _lazy("Rapport des heures"),
         "hours:reports",

@@ -11,8 +11,11 @@ animations pédagogiques and continuing training, prorated by their working shar
 - up to 9 hours of animations (prorated like the target) may be swapped for union information
   meetings (declared by the teacher, validated by the IEN).
 
-`assess()` applies them to one teacher's totals; selectors.py computes the same statuses in
-SQL for a whole circonscription, and the tests check that both agree.
+A teacher's status is the first of STATUS_RULES whose conditions all hold (CONDITIONS:
+training, distance, total, upcoming). `assess()` applies the table to one teacher's totals;
+selectors.status_case writes the same table in SQL for a whole circonscription (the tests
+check that both agree); `status_legend()` writes it in French for the follow-up page, so
+that the legend the IEN reads is the rule the platform applies.
 """
 
 import datetime
@@ -89,6 +92,98 @@ class Assessment:
         return explain(self)
 
 
+# The facts a status is decided on, each with what it says in French when it holds and when it
+# does not (`%(min)s`: the académie's minimum at distance, `%(half)s`, `%(target)s`: a full-time
+# teacher's figures).
+CONDITIONS = {
+    "training": (
+        gettext_lazy(
+            "au moins la moitié de l’objectif en formation continue (%(half)s à temps plein)"
+        ),
+        gettext_lazy(
+            "moins de la moitié de l’objectif en formation continue (%(half)s à temps plein)"
+        ),
+    ),
+    "distance": (
+        gettext_lazy("une partie de la formation à distance"),
+        gettext_lazy("aucune formation à distance"),
+    ),
+    # "distance" where the académie asks for more than a minimum at distance.
+    "distance_min": (
+        gettext_lazy("plus de %(min)s de formation à distance"),
+        gettext_lazy("pas plus de %(min)s de formation à distance"),
+    ),
+    "total": (
+        gettext_lazy(
+            "l’objectif atteint (%(target)s à temps plein, animations et réunions syndicales "
+            "validées comprises)"
+        ),
+        gettext_lazy("l’objectif pas encore atteint (%(target)s à temps plein)"),
+    ),
+    "upcoming": (
+        gettext_lazy(
+            "une inscription à une session de l’année pas encore attestée, dont les heures "
+            "compteront une fois attestée"
+        ),
+        gettext_lazy("aucune inscription à une session de l’année pas encore attestée"),
+    ),
+    # Not a fact of its own: the three conditions of COMPLETE together.
+    "complete": (gettext_lazy("complet"), gettext_lazy("pas encore complet")),
+}
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    """A status, the conditions that must hold for it (`requires`), and those that then
+    cannot hold (`lacks`: implied by the rules before it; they complete its legend, and the
+    tests check that they are implied)."""
+
+    status: Status
+    requires: tuple[str, ...]
+    lacks: tuple[str, ...]
+
+
+# In order: the first rule whose `requires` all hold gives the status; the last requires
+# nothing. Two teachers with the same hours differ by `upcoming`: « En bonne voie » is the one
+# enrolled in a session of the year not yet attested.
+STATUS_RULES = (
+    StatusRule(Status.COMPLETE, ("training", "distance", "total"), ()),
+    StatusRule(Status.ON_TRACK, ("upcoming",), ("complete",)),
+    StatusRule(Status.MISSING_ANIMATIONS, ("training", "distance"), ("total", "upcoming")),
+    StatusRule(Status.MISSING_DISTANCE, ("training",), ("distance", "upcoming")),
+    StatusRule(Status.MISSING_TRAINING, (), ("training", "upcoming")),
+)
+
+
+def status_from(facts: dict[str, bool]) -> Status:
+    """The status of a teacher whose CONDITIONS are `facts` (STATUS_RULES, first match)."""
+    for rule in STATUS_RULES:
+        if all(facts[name] for name in rule.requires):
+            return rule.status
+    raise AssertionError("the last rule requires nothing")
+
+
+def status_legend(min_distance: Decimal = Decimal(0)) -> list[tuple[Status, str]]:
+    """Each status with what it means, in French, written from STATUS_RULES in their order
+    (the order in which they are decided): « Formation manquante : moins de la moitié… »."""
+    values = {
+        "min": format_hours(min_distance),
+        "half": format_hours(ANNUAL_TARGET / 2),
+        "target": format_hours(ANNUAL_TARGET),
+    }
+    phrases = dict(CONDITIONS)
+    if min_distance > 0:
+        phrases["distance"] = CONDITIONS["distance_min"]
+    legend = []
+    for rule in STATUS_RULES:
+        # What is missing first: it names the status.
+        lacks = [str(phrases[name][1]) % values for name in rule.lacks]
+        holds = [str(phrases[name][0]) % values for name in rule.requires]
+        text = _(" ; ").join(lacks + holds)
+        legend.append((rule.status, f"{text[:1].upper()}{text[1:]}."))
+    return legend
+
+
 def assess(
     totals: Totals,
     *,
@@ -103,16 +198,14 @@ def assess(
     distance_ok = totals.training_distance > min_distance
     missing_training = max(training_target - totals.training, Decimal(0))
     missing_total = max(target - counted, Decimal(0))
-    if missing_training == 0 and distance_ok and missing_total == 0:
-        status = Status.COMPLETE
-    elif upcoming_training:
-        status = Status.ON_TRACK
-    elif missing_training > 0:
-        status = Status.MISSING_TRAINING
-    elif not distance_ok:
-        status = Status.MISSING_DISTANCE
-    else:
-        status = Status.MISSING_ANIMATIONS
+    status = status_from(
+        {
+            "training": missing_training == 0,
+            "distance": distance_ok,
+            "total": missing_total == 0,
+            "upcoming": upcoming_training,
+        }
+    )
     return Assessment(
         target=target,
         training_target=training_target,

@@ -33,6 +33,7 @@ from preau.training.models import Enrolment, EnrolmentStatus, SessionStatus
 from .models import Entry, HoursPolicy, Kind, TeacherYearTotals
 from .rules import (
     ANNUAL_TARGET,
+    STATUS_RULES,
     UNION_SWAP_MAX,
     Assessment,
     Status,
@@ -252,24 +253,23 @@ def with_hours_status(teachers: QuerySet[User], year: int, min_distance: Decimal
 
 def status_case(values: dict, output_field) -> Case:
     """`values[status]` for each row of a queryset annotated by with_hours_status: the status
-    as rules.assess decides it, written once in SQL. Lookups rather than Q objects, and no
-    NOT: the ORM compiles them in a fraction of the time, and each status reads the row's
-    columns, not another CASE (a CASE over `status` would repeat all of it)."""
-    training_ok = GreaterThanOrEqual(F("training"), F("target") / Value(Decimal(2)))
+    as rules.assess decides it, from the same table (rules.STATUS_RULES, first match). Lookups
+    rather than Q objects, and no NOT: the ORM compiles them in a fraction of the time, and
+    each status reads the row's columns, not another CASE (a CASE over `status` would repeat
+    all of it)."""
+    conditions = {
+        "training": GreaterThanOrEqual(F("training"), F("target") / Value(Decimal(2))),
+        "distance": Exact(F("distance_ok"), True),
+        "total": GreaterThanOrEqual(F("counted"), F("target")),
+        "upcoming": Exact(F("has_upcoming"), True),
+    }
+    *rules, last = STATUS_RULES
     return Case(
-        When(
-            Q(
-                training_ok,
-                Exact(F("distance_ok"), True),
-                GreaterThanOrEqual(F("counted"), F("target")),
-            ),
-            then=values[Status.COMPLETE],
+        *(
+            When(Q(*(conditions[name] for name in rule.requires)), then=values[rule.status])
+            for rule in rules
         ),
-        When(Exact(F("has_upcoming"), True), then=values[Status.ON_TRACK]),
-        # Neither complete nor on track: the first rule missing names the status.
-        When(Q(training_ok, Exact(F("distance_ok"), True)), then=values[Status.MISSING_ANIMATIONS]),
-        When(training_ok, then=values[Status.MISSING_DISTANCE]),
-        default=values[Status.MISSING_TRAINING],
+        default=values[last.status],
         output_field=output_field,
     )
 

@@ -49,6 +49,7 @@ urlpatterns += [
 from .views import aggregate  # noqa: E402
 
 urlpatterns += [
+    path("departements/", aggregate.departements, name="departements"),
     path("departements/<str:code>/", aggregate.departement, name="departement"),
 ]
 

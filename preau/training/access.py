@@ -1,23 +1,42 @@
 """Who may see and run which training session, as SQL filters.
 
-- trainers and tutors of a session (its staff) run it;
-- the IEN of its circonscription, the pilot team of its département, the academic managers of
-  its académie and administrators see it and may run it (create, enrol, open, close); they see
-  who is enrolled and who completed, never anything about activity inside the session;
+Two levels of access to a session (docs/roles.md):
+
+- **manage** (`sessions_managed_by`, `may_manage`, `get_*_to_manage_or_404`): its trainers,
+  the IEN of its circonscription, the pilot team of its département, the academic managers of
+  its académie and administrators run it: settings, team, calendar, enrolments, content,
+  opening, attestation, closing, archiving. They see who is enrolled and who completed, never
+  anything about activity inside the session;
+- **follow** (`sessions_followed_by`, `may_follow`, `get_*_to_follow_or_404`): everyone who
+  manages it, and its tutors. A tutor follows the participants: they read the session page
+  (team, calendar, participants, history), take attendance and print the signing sheets, and
+  read the certificates; they never change what the session is (settings, team, calendar,
+  enrolments, content) nor its course (opening, attesting, closing, archiving). A tutor
+  reaching a manage-only page of a session they follow gets a 403 that says why; anyone else
+  a 404, as for a session that does not exist. The services refuse the same writes
+  (services.require_manager).
 - a teacher sees only the sessions they are enrolled in (or waiting for), and the open ones
   of the offre de formation.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from preau.accounts.models import Role, RoleAssignment
 from preau.accounts.selectors import has_role, is_administrator
 from preau.parcours.access import offre_filter
 from preau.parcours.models import Activity, Parcours, Section
 
-from .models import DistanceWindow, Enrolment, Meeting, SessionStaff, TrainingSession
+from .models import (
+    DistanceWindow,
+    Enrolment,
+    Meeting,
+    SessionStaff,
+    StaffRole,
+    TrainingSession,
+)
 
 
 def _scopes(user, role: str, field: str):
@@ -32,9 +51,9 @@ def _piloting_filter(user) -> Q:
     )
 
 
-def _managed_ids(user, *more: QuerySet) -> QuerySet:
-    """Ids of the sessions a person staffs or pilots (and of `more`), as one UNION of index
-    lookups.
+def _managed_ids(user, *more: QuerySet, staff_roles=(StaffRole.TRAINER,)) -> QuerySet:
+    """Ids of the sessions a person staffs with one of `staff_roles` or pilots (and of
+    `more`), as one UNION of index lookups.
 
     Written as one filter, `staff__user = x OR circonscription IN (…) OR …` over a join with
     the staff, PostgreSQL could not use an index: it joined every session of the country with
@@ -43,7 +62,7 @@ def _managed_ids(user, *more: QuerySet) -> QuerySet:
     1.6 s for a trainer's 16 sessions on the national data set (issue #7)."""
     ids = TrainingSession.objects.order_by().values("pk")  # no model ordering in a UNION
     return (
-        SessionStaff.objects.filter(user=user)
+        SessionStaff.objects.filter(user=user, role__in=staff_roles)
         .order_by()
         .values("session")
         .union(
@@ -55,17 +74,45 @@ def _managed_ids(user, *more: QuerySet) -> QuerySet:
     )
 
 
+FOLLOWING_STAFF = (StaffRole.TRAINER, StaffRole.TUTOR)
+
+
 def sessions_managed_by(user) -> QuerySet[TrainingSession]:
+    """The sessions a person runs: as a trainer, or piloting their territory."""
     if is_administrator(user):
         return TrainingSession.objects.all()
     return TrainingSession.objects.filter(pk__in=_managed_ids(user))
+
+
+def sessions_followed_by(user) -> QuerySet[TrainingSession]:
+    """The sessions a person runs or follows (as a tutor)."""
+    if is_administrator(user):
+        return TrainingSession.objects.all()
+    return TrainingSession.objects.filter(pk__in=_managed_ids(user, staff_roles=FOLLOWING_STAFF))
+
+
+def with_may_manage(sessions: QuerySet[TrainingSession], user) -> QuerySet[TrainingSession]:
+    """Each session with `may_manage`: whether the person runs it (rather than follows it as
+    a tutor), computed in the same query."""
+    return sessions.annotate(may_manage=_manages(user, "pk"))
+
+
+def _manages(user, session_field: str) -> ExpressionWrapper:
+    """Whether the session at `session_field` is one the person runs, as a boolean column."""
+    if is_administrator(user):
+        return ExpressionWrapper(Value(True), output_field=BooleanField())
+    return ExpressionWrapper(
+        Q(**{f"{session_field}__in": _managed_ids(user)}), output_field=BooleanField()
+    )
 
 
 def sessions_visible_to(user) -> QuerySet[TrainingSession]:
     if is_administrator(user):
         return TrainingSession.objects.all()
     enrolled = Enrolment.objects.filter(user=user).order_by().values("session")
-    return TrainingSession.objects.filter(pk__in=_managed_ids(user, enrolled))
+    return TrainingSession.objects.filter(
+        pk__in=_managed_ids(user, enrolled, staff_roles=FOLLOWING_STAFF)
+    )
 
 
 def sessions_piloted_by(user) -> QuerySet[TrainingSession]:
@@ -76,13 +123,39 @@ def sessions_piloted_by(user) -> QuerySet[TrainingSession]:
     return TrainingSession.objects.filter(_piloting_filter(user))
 
 
-def get_session_to_manage_or_404(user, pk: int) -> TrainingSession:
+def tutor_refusal() -> PermissionDenied:
+    return PermissionDenied(
+        _(
+            "Vous êtes tuteur de cette session : vous suivez les participants (présences, "
+            "feuilles d’émargement), mais seuls ses formateurs et ceux qui pilotent son "
+            "territoire la modifient, l’ouvrent, attestent et la closent."
+        )
+    )
+
+
+def require_manage(obj):
+    """`obj` (a session, or an object of one, read by a get_*_to_follow_or_404) with
+    `may_manage` False is a session the person follows as a tutor: a 403 that says why."""
+    if not obj.may_manage:
+        raise tutor_refusal()
+    return obj
+
+
+def get_session_to_follow_or_404(user, pk: int) -> TrainingSession:
+    """A session the person runs or follows, with `may_manage` (the templates show the
+    actions of those who run it only)."""
     return get_object_or_404(
-        sessions_managed_by(user).select_related(
+        with_may_manage(sessions_followed_by(user), user).select_related(
             "source", "content", "circonscription", "departement"
         ),
         pk=pk,
     )
+
+
+def get_session_to_manage_or_404(user, pk: int) -> TrainingSession:
+    """A session the person runs: 404 for a session they do not follow, 403 for one they
+    follow as a tutor."""
+    return require_manage(get_session_to_follow_or_404(user, pk))
 
 
 def get_session_for_user_or_404(user, pk: int) -> TrainingSession:
@@ -106,7 +179,7 @@ def get_certificate_or_404(user, enrolment_pk: int) -> Enrolment:
     an enrolment not attested."""
     return get_object_or_404(
         Enrolment.objects.filter(
-            Q(user=user) | Q(session__in=sessions_managed_by(user)), completed_at__isnull=False
+            Q(user=user) | Q(session__in=sessions_followed_by(user)), completed_at__isnull=False
         ).select_related(
             "user__school", "session__source", "session__circonscription", "session__departement"
         ),
@@ -118,41 +191,49 @@ def may_manage(user, session: TrainingSession) -> bool:
     return sessions_managed_by(user).filter(pk=session.pk).exists()
 
 
+def may_follow(user, session: TrainingSession) -> bool:
+    return sessions_followed_by(user).filter(pk=session.pk).exists()
+
+
 # The objects of a session that its organisers manage: reached by their own id, only within the
 # sessions the user manages (404 otherwise), each with its session loaded.
 
 
-def get_meeting_to_manage_or_404(user, pk: int) -> Meeting:
-    return get_object_or_404(
-        Meeting.objects.select_related("session").filter(session__in=sessions_managed_by(user)),
-        pk=pk,
+def _followed(queryset: QuerySet, user, session_field: str = "session") -> QuerySet:
+    """The objects of the sessions a person follows, each with `may_manage`."""
+    return queryset.filter(**{f"{session_field}__in": sessions_followed_by(user)}).annotate(
+        may_manage=_manages(user, session_field)
     )
 
 
+def get_meeting_to_follow_or_404(user, pk: int) -> Meeting:
+    """A meeting of a session the person follows (attendance, signing sheet)."""
+    return get_object_or_404(_followed(Meeting.objects.select_related("session"), user), pk=pk)
+
+
+def get_meeting_to_manage_or_404(user, pk: int) -> Meeting:
+    return require_manage(get_meeting_to_follow_or_404(user, pk))
+
+
 def get_distance_window_to_manage_or_404(user, pk: int) -> DistanceWindow:
-    return get_object_or_404(
-        DistanceWindow.objects.select_related("session").filter(
-            session__in=sessions_managed_by(user)
-        ),
-        pk=pk,
+    return require_manage(
+        get_object_or_404(_followed(DistanceWindow.objects.select_related("session"), user), pk=pk)
     )
 
 
 def get_staff_to_manage_or_404(user, pk: int) -> SessionStaff:
-    return get_object_or_404(
-        SessionStaff.objects.select_related("session", "user").filter(
-            session__in=sessions_managed_by(user)
-        ),
-        pk=pk,
+    return require_manage(
+        get_object_or_404(
+            _followed(SessionStaff.objects.select_related("session", "user"), user), pk=pk
+        )
     )
 
 
 def get_enrolment_to_manage_or_404(user, pk: int) -> Enrolment:
-    return get_object_or_404(
-        Enrolment.objects.select_related("session", "user").filter(
-            session__in=sessions_managed_by(user)
-        ),
-        pk=pk,
+    return require_manage(
+        get_object_or_404(
+            _followed(Enrolment.objects.select_related("session", "user"), user), pk=pk
+        )
     )
 
 
@@ -171,20 +252,28 @@ def get_parcours_to_deploy_or_404(user, pk: int) -> Parcours:
 
 
 def get_content_section_to_adapt_or_404(user, pk: int) -> Section:
-    return get_object_or_404(
-        Section.objects.select_related("parcours__training_session").filter(
-            parcours__training_session__in=sessions_managed_by(user)
-        ),
-        pk=pk,
+    return require_manage(
+        get_object_or_404(
+            _followed(
+                Section.objects.select_related("parcours__training_session"),
+                user,
+                "parcours__training_session",
+            ),
+            pk=pk,
+        )
     )
 
 
 def get_content_activity_to_adapt_or_404(user, pk: int) -> Activity:
-    return get_object_or_404(
-        Activity.objects.select_related("section__parcours__training_session").filter(
-            section__parcours__training_session__in=sessions_managed_by(user)
-        ),
-        pk=pk,
+    return require_manage(
+        get_object_or_404(
+            _followed(
+                Activity.objects.select_related("section__parcours__training_session"),
+                user,
+                "section__parcours__training_session",
+            ),
+            pk=pk,
+        )
     )
 
 
@@ -293,7 +382,7 @@ def session_contents_readable_by(user) -> QuerySet:
 
     enrolled = Enrolment.objects.filter(user=user, status=EnrolmentStatus.ENROLLED)
     return TrainingSession.objects.filter(
-        Q(pk__in=sessions_managed_by(user).values("pk")) | Q(pk__in=enrolled.values("session"))
+        Q(pk__in=sessions_followed_by(user).values("pk")) | Q(pk__in=enrolled.values("session"))
     ).values("content")
 
 

@@ -44,7 +44,7 @@ from preau.parcours.selectors import (
 )
 from preau.territories.models import Circonscription, Departement
 
-from .access import sessions_in_offre_for, sessions_managed_by
+from .access import sessions_followed_by, sessions_in_offre_for
 from .models import (
     Attendance,
     AttendanceStatus,
@@ -179,9 +179,9 @@ def trainer_dashboard(user: User, today: datetime.date | None = None) -> list[Tr
 
 
 def managed_sessions(user: User, status: str = "") -> QuerySet[TrainingSession]:
-    """The sessions of "Mes sessions": every session the user may manage (as staff or piloting
+    """The sessions of "Mes sessions": every session the user runs or follows (as staff or piloting
     its territory), with the facts of `with_dashboard_facts`; the most recent first."""
-    queryset = sessions_managed_by(user)
+    queryset = sessions_followed_by(user)
     if status:
         queryset = queryset.filter(status=status)
     return (

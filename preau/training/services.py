@@ -40,14 +40,31 @@ from .models import (
     new_code,
 )
 
+# Who may deploy a parcours as a session, and so run it. A tutor does not: they follow the
+# participants of sessions others run (docs/roles.md).
 ORGANISER_ROLES = (
     Role.TRAINER,
-    Role.TUTOR,
     Role.IEN,
     Role.PILOT,
     Role.ACADEMIC_MANAGER,
     Role.ADMIN,
 )
+# Who has sessions to run or follow: "Mes sessions" and its menu entry.
+SESSION_ROLES = (*ORGANISER_ROLES, Role.TUTOR)
+
+
+def require_manager(session: TrainingSession, by: User | None) -> None:
+    """Refuses a change of a session to a person who does not run it (access.may_manage): its
+    tutors follow the participants (attendance) but do not change the session, its team,
+    calendar, enrolments or content, nor open, attest, close or archive it (docs/roles.md).
+    `by=None` is the platform itself (the demo seed, an import)."""
+    from . import access
+
+    if by is None or access.may_manage(by, session):
+        return
+    if access.may_follow(by, session):
+        raise access.tutor_refusal()
+    raise PermissionDenied(_("Vous ne gérez pas cette session."))
 
 
 def _require_writable(session: TrainingSession) -> TrainingSession:
@@ -114,9 +131,8 @@ def create_session(
         distance_hours=source.distance_hours or 0,
         created_by=by,
     )
-    if has_role(by, Role.TRAINER, Role.TUTOR):
-        role = StaffRole.TRAINER if has_role(by, Role.TRAINER) else StaffRole.TUTOR
-        SessionStaff.objects.create(session=session, user=by, role=role)
+    if has_role(by, Role.TRAINER):
+        SessionStaff.objects.create(session=session, user=by, role=StaffRole.TRAINER)
     return session
 
 
@@ -132,7 +148,10 @@ def may_own(user: User, *, circonscription=None, departement=None) -> bool:
 
 
 @transaction.atomic
-def add_staff(*, session: TrainingSession, user: User, role: str = StaffRole.TRAINER) -> None:
+def add_staff(
+    *, session: TrainingSession, user: User, role: str = StaffRole.TRAINER, by: User | None = None
+) -> None:
+    require_manager(session, by)
     _require_writable(session)
     if not has_role(user, Role.TRAINER, Role.TUTOR):
         raise ValidationError(
@@ -146,7 +165,8 @@ def add_staff(*, session: TrainingSession, user: User, role: str = StaffRole.TRA
 
 
 @transaction.atomic
-def remove_staff(*, session: TrainingSession, user: User) -> None:
+def remove_staff(*, session: TrainingSession, user: User, by: User | None = None) -> None:
+    require_manager(session, by)
     session = _require_writable(session)
     trainers = session.staff.filter(role=StaffRole.TRAINER)
     if (
@@ -191,12 +211,14 @@ def _save_meeting(meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def add_meeting(*, session: TrainingSession, **fields) -> Meeting:
+def add_meeting(*, session: TrainingSession, by: User | None = None, **fields) -> Meeting:
+    require_manager(session, by)
     return _save_meeting(Meeting(session=session, **fields))
 
 
 @transaction.atomic
-def update_meeting(*, meeting: Meeting, **fields) -> Meeting:
+def update_meeting(*, meeting: Meeting, by: User | None = None, **fields) -> Meeting:
+    require_manager(meeting.session, by)
     for name, value in fields.items():
         if name not in MEETING_FIELDS:
             raise ValueError(f"{name} is not a meeting field")
@@ -205,8 +227,9 @@ def update_meeting(*, meeting: Meeting, **fields) -> Meeting:
 
 
 @transaction.atomic
-def delete_meeting(*, meeting: Meeting) -> None:
+def delete_meeting(*, meeting: Meeting, by: User | None = None) -> None:
     """Deletes a meeting with the attendance recorded at it."""
+    require_manager(meeting.session, by)
     _require_writable(meeting.session)
     meeting.delete()
 
@@ -220,12 +243,18 @@ def _save_window(window: DistanceWindow) -> DistanceWindow:
 
 
 @transaction.atomic
-def add_distance_window(*, session: TrainingSession, **fields) -> DistanceWindow:
+def add_distance_window(
+    *, session: TrainingSession, by: User | None = None, **fields
+) -> DistanceWindow:
+    require_manager(session, by)
     return _save_window(DistanceWindow(session=session, **fields))
 
 
 @transaction.atomic
-def update_distance_window(*, window: DistanceWindow, **fields) -> DistanceWindow:
+def update_distance_window(
+    *, window: DistanceWindow, by: User | None = None, **fields
+) -> DistanceWindow:
+    require_manager(window.session, by)
     for name, value in fields.items():
         if name not in WINDOW_FIELDS:
             raise ValueError(f"{name} is not a distance window field")
@@ -234,7 +263,8 @@ def update_distance_window(*, window: DistanceWindow, **fields) -> DistanceWindo
 
 
 @transaction.atomic
-def delete_distance_window(*, window: DistanceWindow) -> None:
+def delete_distance_window(*, window: DistanceWindow, by: User | None = None) -> None:
+    require_manager(window.session, by)
     _require_writable(window.session)
     window.delete()
 
@@ -260,6 +290,7 @@ SETTINGS_FIELDS = {
 def update_session(*, session: TrainingSession, by: User, **fields) -> TrainingSession:
     """Changes a session's dates and settings. More places give the first people waiting
     theirs (each told by e-mail); fewer places than people enrolled are refused."""
+    require_manager(session, by)
     session = _require_writable(session)
     for name, value in fields.items():
         if name not in SETTINGS_FIELDS:
@@ -345,6 +376,7 @@ def opening_problems(session: TrainingSession) -> list[str]:
 
 @transaction.atomic
 def open_session(*, session: TrainingSession, by: User) -> TrainingSession:
+    require_manager(session, by)
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.PREPARATION:
         raise ValidationError(_("Seule une session en préparation peut être ouverte."))
@@ -367,6 +399,7 @@ def enrol(
     user: User,
     source: str = EnrolmentSource.TRAINER,
     group: str = "",
+    by: User | None = None,
 ) -> Enrolment:
     """Enrols a person, or puts them on the waiting list when the session is full.
 
@@ -374,6 +407,7 @@ def enrol(
     place cannot both get it; the unique constraint refuses a second enrolment of the same
     person.
     """
+    require_manager(session, by)
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.status in {SessionStatus.CLOSED, SessionStatus.ARCHIVED}:
         raise ValidationError(_("Cette session est close : on ne peut plus s’y inscrire."))
@@ -542,9 +576,10 @@ def renew_calendar_feed(*, user: User) -> CalendarFeed:
 
 
 @transaction.atomic
-def unenrol(*, enrolment: Enrolment) -> Enrolment | None:
+def unenrol(*, enrolment: Enrolment, by: User | None = None) -> Enrolment | None:
     """Removes an enrolment; a freed place goes to the first person waiting, who is told by
     e-mail. Returns the promoted enrolment, if any."""
+    require_manager(enrolment.session, by)
     session = _require_writable(enrolment.session)
     if enrolment.is_attested:
         raise ValidationError(_("Ce participant est attesté : il ne peut plus être désinscrit."))
@@ -680,10 +715,12 @@ def confirm_enrolment(
     session: TrainingSession,
     lines: list[tuple[str, str]],
     line_numbers: list[int] | None = None,
+    by: User | None = None,
 ) -> list[LineFate]:
     """Writes every valid line of a previewed list, in one transaction: the fates are computed
     again with the session locked (places may have gone since the preview), then all the
     enrolments are inserted at once; the people enrolled get their invitation after commit."""
+    require_manager(session, by)
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.status in {SessionStatus.CLOSED, SessionStatus.ARCHIVED}:
         raise ValidationError(_("Cette session est close : on ne peut plus s’y inscrire."))
@@ -848,6 +885,7 @@ def attest(
     distance window), attesting asks for a reason: a group that really finished early is a
     legitimate case, a silent early credit is not. The reason is kept in the session's
     history, as is every attestation."""
+    require_manager(session, by)
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if not session.can_attest:
         raise ValidationError(
@@ -901,6 +939,7 @@ def attest(
 def withdraw_attestation(*, enrolment: Enrolment, by: User | None = None) -> None:
     """Withdraws an attestation while the session is open: the certificate's code stops being
     valid and the hours leave the ledger. Never once the session is closed."""
+    require_manager(enrolment.session, by)
     session = TrainingSession.objects.select_for_update().get(pk=enrolment.session_id)
     if not session.can_attest:
         raise ValidationError(_("La session est close : l’attestation ne peut plus changer."))
@@ -953,6 +992,7 @@ def close_session(
     """Closes an open session; the view warns first about participants not yet attested.
     Before its end date, closing is refused unless the person confirmed it after reading
     closing_early_warning (the confirmation page posts `before_end_confirmed`)."""
+    require_manager(session, by)
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.OPEN:
         raise ValidationError(_("Seule une session ouverte peut être close."))
@@ -971,6 +1011,7 @@ def close_session(
 
 @transaction.atomic
 def archive_session(*, session: TrainingSession, by: User) -> TrainingSession:
+    require_manager(session, by)
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.CLOSED:
         raise ValidationError(_("Seule une session close peut être archivée."))

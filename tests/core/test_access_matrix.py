@@ -220,6 +220,7 @@ ACCESS: dict[str, Row] = {
     "hours:declaration": Post(
         "ien", 302, 404, 404, args="declaration", data={"decision": "refuse"}
     ),
+    "hours:departements": Row("pilot", 302, 302, 403),  # to their one département
     "hours:departement": Row("pilot", 200, 404, 404, args="calvados"),
     "hours:reports": Row("manager", 200, 200, 403),
     "hours:report_csv": Row("manager", 200, 404, 403, args="report"),

@@ -222,7 +222,11 @@ def test_a_session_closed_after_it_was_read_is_refused_all_the_same(territory, c
     """The services read the session's state afresh, under lock: an object loaded before the
     closing (another tab, a slow request) cannot slip a write in."""
     session = factories.TrainingSessionFactory(
-        open=True, circonscription=territory["caen"], start_date=day(-3), end_date=day(-1)
+        open=True,
+        circonscription=territory["caen"],
+        start_date=day(-3),
+        end_date=day(-1),
+        trainers=[cast["trainer"]],
     )
     meeting = factories.MeetingFactory(session=session, date=day(-2))
     enrolment = factories.EnrolmentFactory(session=session)
@@ -435,7 +439,11 @@ def test_a_participant_is_not_told_a_meeting_of_a_closed_session_is_to_come(
     client, territory, cast
 ):
     session = factories.TrainingSessionFactory(
-        open=True, circonscription=territory["caen"], start_date=day(-5), end_date=day(10)
+        open=True,
+        circonscription=territory["caen"],
+        start_date=day(-5),
+        end_date=day(10),
+        trainers=[cast["trainer"]],
     )
     factories.MeetingFactory(session=session, date=day(3), title="Bilan")
     enrolment = factories.EnrolmentFactory(session=session, user=cast["teacher"])

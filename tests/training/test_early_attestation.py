@@ -114,7 +114,11 @@ def test_on_the_last_day_of_the_distance_work_no_reason_is_asked(session, cast, 
 
 def test_a_session_whose_calendar_is_empty_is_over_on_its_end_date(territory, cast, clock):
     session = factories.TrainingSessionFactory(
-        open=True, circonscription=territory["caen"], start_date=day(-10), end_date=day(2)
+        open=True,
+        circonscription=territory["caen"],
+        start_date=day(-10),
+        end_date=day(2),
+        trainers=[cast["trainer"]],
     )
     enrolment = factories.EnrolmentFactory(session=session)
 

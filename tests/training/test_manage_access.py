@@ -1,6 +1,7 @@
-"""Who may manage a session, through HTTP: its trainers and tutors, the IEN of its
-circonscription, the pilot team of its département, the academic managers of its académie,
-administrators. Anyone else gets a 404 — for the session and for everything inside it."""
+"""Who may manage a session, through HTTP: its trainers, the IEN of its circonscription, the
+pilot team of its département, the academic managers of its académie, administrators. Its
+tutors follow it (tests/training/test_tutor_role.py). Anyone else gets a 404 — for the session
+and for everything inside it."""
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-MAY_MANAGE = ["trainer", "tutor", "ien", "pilot", "manager", "admin"]
+MAY_MANAGE = ["trainer", "ien", "pilot", "manager", "admin"]
 MAY_NOT = ["other_trainer", "other_ien", "other_pilot", "teacher", "participant", "designer"]
 
 

@@ -4,12 +4,14 @@ teacher is named here (the IEN's follow-up, one click away, names them)."""
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from preau.core.params import year_param
-from preau.territories.access import get_departement_for_user_or_404
+from preau.territories.access import departements_piloted_by, get_departement_for_user_or_404
 
 from ..rules import Status, school_year_label, school_year_of
 from ..selectors import departement_summary
@@ -18,6 +20,20 @@ from ..selectors import departement_summary
 def _year(request: HttpRequest) -> int:
     current = school_year_of(timezone.localdate())
     return year_param(request.GET, default=current, hi=current + 1)
+
+
+def departements(request: HttpRequest) -> HttpResponse:
+    """Where the menu's « Heures du département » leads: the summary of the one département a
+    pilot team member pilots, or the list of those an academic manager (or an administrator)
+    pilots, each linked to its summary. Nobody else pilots a département: 403."""
+    piloted = departements_piloted_by(request.user).select_related("academie").order_by("code")
+    first_two = list(piloted[:2])
+    if not first_two:
+        raise PermissionDenied
+    if len(first_two) == 1:
+        return redirect("hours:departement", first_two[0].code)
+    page = Paginator(piloted, 50).get_page(request.GET.get("page"))
+    return render(request, "hours/aggregate/departements.html", {"page": page})
 
 
 def departement(request: HttpRequest, code: str) -> HttpResponse:

@@ -1,8 +1,9 @@
 """Attendance at presence meetings, signing sheets, attestation and certificates.
 
-The organisers of a session (its trainers and tutors, and those who pilot its territory) mark
-attendance, print signing sheets and attest participants; a participant downloads their own
-certificate. Access goes through access.py: anything else is a 404.
+Those who run a session (its trainers, and those who pilot its territory) and its tutors mark
+attendance, print signing sheets and read the certificates; only those who run it attest
+participants (a tutor gets a 403). A participant downloads their own certificate. Access goes
+through access.py: anything else is a 404.
 """
 
 from django.contrib import messages
@@ -69,7 +70,7 @@ def _attendance_context(meeting: Meeting, **extra) -> dict:
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """The roll call of a meeting. A tap on a status posts that one participant (htmx) and gets
     back their row and the counts; without JavaScript the form posts every row at once."""
-    meeting = access.get_meeting_to_manage_or_404(request.user, pk)
+    meeting = access.get_meeting_to_follow_or_404(request.user, pk)
     if request.method == "POST":
         statuses = _posted_statuses(request.POST)
         error = ""
@@ -107,7 +108,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def attendance_all_present(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = access.get_meeting_to_manage_or_404(request.user, pk)
+    meeting = access.get_meeting_to_follow_or_404(request.user, pk)
     try:
         marked = services.mark_all_present(meeting=meeting, by=request.user)
     except ValidationError as error:
@@ -128,7 +129,7 @@ def attendance_all_present(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def signing_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting's signing sheet (feuille d'émargement), to print: one row per participant."""
-    meeting = access.get_meeting_to_manage_or_404(request.user, pk)
+    meeting = access.get_meeting_to_follow_or_404(request.user, pk)
     session = meeting.session
     context = {
         "meeting": meeting,

@@ -3,7 +3,8 @@ calendar, participants, settings), enrolment by list or CSV, opening, closing, a
 "Mes sessions", and the adaptation of the session's copy of the content.
 
 Every change is a POST that calls one service and redirects. Access goes through access.py:
-a session the user may not manage is a 404, like anything inside it.
+a session the user neither runs nor follows is a 404, like anything inside it; its tutors
+read the session page but get a 403 on every change (access.py, docs/roles.md).
 """
 
 import copy
@@ -72,7 +73,7 @@ def _confirm(request: HttpRequest, session: TrainingSession, **context) -> HttpR
 
 def session_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not has_role(user, *services.ORGANISER_ROLES):
+    if not has_role(user, *services.SESSION_ROLES):
         raise PermissionDenied
     status = request.GET.get("etat", "")
     if status not in SessionStatus.values:
@@ -118,7 +119,9 @@ def session_create(request: HttpRequest, parcours_pk: int) -> HttpResponse:
 
 
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = access.get_session_to_manage_or_404(request.user, pk)
+    """The session page, for those who run it and its tutors (who follow it: the page shows
+    them no action that changes the session)."""
+    session = access.get_session_to_follow_or_404(request.user, pk)
     return _session_page(request, session)
 
 
@@ -134,7 +137,9 @@ def _session_page(
         "today": timezone.localdate(),
         "ended": session.end_date < timezone.localdate(),
         "staff_form": staff_form or StaffForm(),
-        "can_adapt_content": not session.is_read_only,
+        # Those who run the session change it while it is not closed; its tutors never do.
+        "editable": session.may_manage and not session.is_read_only,
+        "can_adapt_content": session.may_manage and not session.is_read_only,
         "history": selectors.session_history(session),
     }
     return render(request, "training/manage/session.html", context)
@@ -168,7 +173,9 @@ def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         member = form.cleaned_data["user"]
         try:
-            services.add_staff(session=session, user=member, role=form.cleaned_data["role"])
+            services.add_staff(
+                session=session, user=member, role=form.cleaned_data["role"], by=request.user
+            )
         except ValidationError as error:
             form.add_error("email", error)
         else:
@@ -187,7 +194,7 @@ def staff_remove(request: HttpRequest, pk: int) -> HttpResponse:
     session, name = member.session, member.user.get_full_name()
     if request.method == "POST":
         try:
-            services.remove_staff(session=session, user=member.user)
+            services.remove_staff(session=session, user=member.user, by=request.user)
         except ValidationError as error:
             return _refused(request, error, _session_url(session, "equipe"))
         messages.success(request, _("%(name)s a quitté l’équipe de la session.") % {"name": name})
@@ -246,13 +253,13 @@ def _phase_form(request: HttpRequest, session, form, phase=None) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             if is_meeting and phase:
-                services.update_meeting(meeting=phase, **form.meeting_data())
+                services.update_meeting(meeting=phase, by=request.user, **form.meeting_data())
             elif is_meeting:
-                services.add_meeting(session=session, **form.meeting_data())
+                services.add_meeting(session=session, by=request.user, **form.meeting_data())
             elif phase:
-                services.update_distance_window(window=phase, **form.window_data())
+                services.update_distance_window(window=phase, by=request.user, **form.window_data())
             else:
-                services.add_distance_window(session=session, **form.window_data())
+                services.add_distance_window(session=session, by=request.user, **form.window_data())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -271,7 +278,7 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
     session = meeting.session
     if request.method == "POST":
         try:
-            services.delete_meeting(meeting=meeting)
+            services.delete_meeting(meeting=meeting, by=request.user)
         except ValidationError as error:
             return _refused(request, error, _session_url(session, "calendrier"))
         messages.success(request, _("Réunion supprimée."))
@@ -301,7 +308,7 @@ def window_delete(request: HttpRequest, pk: int) -> HttpResponse:
     session = window.session
     if request.method == "POST":
         try:
-            services.delete_distance_window(window=window)
+            services.delete_distance_window(window=window, by=request.user)
         except ValidationError as error:
             return _refused(request, error, _session_url(session, "calendrier"))
         messages.success(request, _("Période à distance supprimée."))
@@ -439,6 +446,7 @@ def enrol_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             session=session,
             lines=[(li.email, li.group) for li in lines],
             line_numbers=[li.number for li in lines],
+            by=request.user,
         )
     except ValidationError as error:
         return _refused(request, error, _session_url(session, "participants"))
@@ -472,7 +480,7 @@ def unenrol(request: HttpRequest, pk: int) -> HttpResponse:
     session, name = enrolment.session, enrolment.user.get_full_name()
     if request.method == "POST":
         try:
-            promoted = services.unenrol(enrolment=enrolment)
+            promoted = services.unenrol(enrolment=enrolment, by=request.user)
         except ValidationError as error:
             return _refused(request, error, _session_url(session, "participants"))
         messages.success(request, _("%(name)s est désinscrit de la session.") % {"name": name})
