@@ -135,6 +135,8 @@ def _session_page(
         "ended": session.end_date < timezone.localdate(),
         "staff_form": staff_form or StaffForm(),
         "can_adapt_content": not session.is_read_only,
+        # The steps table is for the session's own trainers and tutors (from the staff loaded).
+        "follows_steps": any(member.user_id == request.user.pk for member in facts["staff"]),
         "history": selectors.session_history(session),
     }
     return render(request, "training/manage/session.html", context)
