@@ -365,6 +365,9 @@ def play(
             enrolment_opens_on=today - datetime.timedelta(days=10),
             enrolment_closes_on=start_date - datetime.timedelta(days=3),
         )
+    if demo.story == IN_PROGRESS and demo.teacher:
+        # The demo teacher's running session asks for every step ticked (docs/attendance.md).
+        settings["attestation_requires_steps"] = True
     if settings:
         services.update_session(session=session, by=lead, **settings)
 
