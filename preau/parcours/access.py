@@ -78,13 +78,13 @@ def open_access_content_filter(user) -> Q:
 
 def get_open_access_module_or_404(user, pk: int) -> Parcours:
     """An open-access module, for its presentation and the join button: every signed-in person
-    may see it (that is what libre accès means); `joined` says whether the user is a member.
-    Drafts, archived versions and parcours that are not open access are a 404."""
+    may see it (that is what libre accès means); `joined` says whether the user is a member,
+    `done` whether they marked it « terminé » (theirs alone to see). Drafts, archived versions
+    and parcours that are not open access are a 404."""
+    mine = OpenAccessMembership.objects.filter(parcours=OuterRef("pk"), user=user)
     modules = (
         Parcours.objects.open_access()
-        .annotate(
-            joined=Exists(OpenAccessMembership.objects.filter(parcours=OuterRef("pk"), user=user))
-        )
+        .annotate(joined=Exists(mine), done=Exists(mine.filter(done=True)))
         .select_related("academie")
         .prefetch_related("target_audiences")
     )

@@ -144,6 +144,8 @@ class LineageAdmin(admin.ModelAdmin):
 
 @admin.register(OpenAccessMembership)
 class OpenAccessMembershipAdmin(admin.ModelAdmin):
+    # `done` (the member marked the module « terminé ») is theirs alone: never shown here.
+    fields = ["parcours", "user"]
     list_display = ["parcours", "user", "joined_at"]
     list_select_related = ["parcours", "user"]
     search_fields = ["parcours__title", "user__email"]

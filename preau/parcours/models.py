@@ -391,6 +391,9 @@ class OpenAccessMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="open_access_modules"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    # The member marked the module « terminé » for themself: a fact without a date, that
+    # credits no hours and that nobody else sees (not trainers, piloting, exports, the admin).
+    done = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("participation à un module en libre accès")

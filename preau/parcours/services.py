@@ -624,3 +624,26 @@ def join_open_access(*, parcours: Parcours, user, key: str = "") -> OpenAccessMe
 @transaction.atomic
 def leave_open_access(*, parcours: Parcours, user) -> None:
     OpenAccessMembership.objects.filter(parcours=parcours, user=user).delete()
+
+
+@transaction.atomic
+def mark_open_access_done(*, parcours: Parcours, user, done: bool) -> OpenAccessMembership:
+    """A member marks an open-access module « terminé » for themself, or undoes it. A fact kept
+    for them alone, without a date: it credits no hours (an open-access module is not part of
+    the 18 h, domain.md §3), and nobody else sees it: not trainers, IEN or pilots, not an
+    export, not the admin."""
+    if not (parcours.open_access and parcours.status == Status.PUBLISHED):
+        raise ValidationError(_("Ce module n’est pas ouvert en libre accès."), code="not_open")
+    membership = (
+        OpenAccessMembership.objects.select_for_update()
+        .filter(parcours=parcours, user=user)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError(
+            _("Rejoignez d’abord ce module pour le marquer comme terminé."), code="not_member"
+        )
+    if membership.done != done:
+        membership.done = done
+        membership.save(update_fields=["done"])
+    return membership

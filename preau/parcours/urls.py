@@ -51,4 +51,5 @@ urlpatterns = [
     path("modules/<id:pk>/", catalogue.module, name="module"),
     path("modules/<id:pk>/rejoindre/", catalogue.module_join, name="module_join"),
     path("modules/<id:pk>/quitter/", catalogue.module_leave, name="module_leave"),
+    path("modules/<id:pk>/termine/", catalogue.module_done, name="module_done"),
 ]

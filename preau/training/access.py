@@ -331,6 +331,7 @@ _PARTICIPATION = (
             "presence_hours",
             "distance_hours",
             "attestation_rule",
+            "attestation_requires_steps",
             "show_participant_names",
             "enrolment_key",
             "source__matricule",
@@ -394,3 +395,41 @@ def get_calendar_feed_or_404(token: str):
     return get_object_or_404(
         CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
     )
+
+
+# « Étape terminée »: a participant ticks the steps of their session's content; the session's
+# own trainers and tutors see who ticked which step. Nobody else: not those who pilot the
+# territory (the IEN sees participation, enrolled and completed, nothing more), nor the
+# administrators (domain.md §6).
+
+
+def get_step_to_tick_or_404(user, section_pk: int) -> tuple[Enrolment, Section]:
+    """A section of the content of a session the person is enrolled in (not waiting), with
+    their enrolment; a section of any other content is a 404, like one that does not exist.
+    Whether the session still takes ticks is the service's to say (closed, archived)."""
+    from .models import EnrolmentStatus
+
+    section = get_object_or_404(
+        Section.objects.select_related("parcours__training_session").filter(
+            parcours__training_session__enrolments__user=user,
+            parcours__training_session__enrolments__status=EnrolmentStatus.ENROLLED,
+        ),
+        pk=section_pk,
+    )
+    enrolment = Enrolment.objects.select_related("session").get(
+        session=section.parcours.training_session, user=user
+    )
+    return enrolment, section
+
+
+def sessions_staffed_by(user) -> QuerySet[TrainingSession]:
+    """The sessions a person is a trainer or a tutor of."""
+    return TrainingSession.objects.filter(
+        pk__in=SessionStaff.objects.filter(user=user).values("session")
+    )
+
+
+def get_session_to_follow_steps_or_404(user, pk: int) -> TrainingSession:
+    """A session whose steps table the person may read: one they are a trainer or a tutor of
+    (404 for anyone else, those who pilot it and the administrators included)."""
+    return get_object_or_404(sessions_staffed_by(user).select_related("content"), pk=pk)

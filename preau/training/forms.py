@@ -105,6 +105,7 @@ class SessionSettingsForm(DsfrBaseForm, forms.ModelForm):
             "enrolment_key",
             "show_participant_names",
             "attestation_rule",
+            "attestation_requires_steps",
         ]
         labels = {
             "capacity": _("Nombre de places"),
@@ -114,6 +115,9 @@ class SessionSettingsForm(DsfrBaseForm, forms.ModelForm):
             ),
             "enrolment_key": _("Clé d’inscription (facultatif)"),
             "self_enrolment_scope": _("Auto-inscription ouverte à"),
+            "attestation_requires_steps": _(
+                "La règle demande aussi toutes les étapes cochées par le participant"
+            ),
         }
         help_texts = {
             "capacity": _("Vide : sans limite. Les places en plus vont aux premiers en attente."),

@@ -150,6 +150,16 @@ class TrainingSession(models.Model):
         choices=AttestationRule.choices,
         default=AttestationRule.ALL_MEETINGS,
     )
+    # An option of the rule: every step (section) of the content ticked done by the
+    # participant themself (StepDone); with « sur décision du formateur », the only condition.
+    attestation_requires_steps = models.BooleanField(
+        _("toutes les étapes cochées"),
+        default=False,
+        help_text=_(
+            "La règle demande aussi que le participant ait coché « J’ai terminé cette étape » "
+            "pour chaque étape du contenu."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -387,6 +397,29 @@ class Enrolment(models.Model):
         if self.status == EnrolmentStatus.WAITING:
             return True
         return self.source == EnrolmentSource.SELF and today < self.session.start_date
+
+
+class StepDone(models.Model):
+    """A step (a section of the session's content) that the participant ticked done themself.
+
+    A fact, never a time: no date of any kind (domain.md §6). The participant and the session's
+    trainers and tutors see it; nobody else. A section removed from the content takes its ticks
+    with it."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="ticked_steps")
+    section = models.ForeignKey(
+        "parcours.Section", on_delete=models.CASCADE, related_name="+", verbose_name=_("étape")
+    )
+
+    class Meta:
+        verbose_name = _("étape terminée")
+        verbose_name_plural = _("étapes terminées")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "section"], name="step_done_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: section {self.section_id}"
 
 
 class AttendanceStatus(models.TextChoices):

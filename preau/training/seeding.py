@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from preau.accounts.models import Role, RoleAssignment, User
 from preau.accounts.seeding import DEMO_ACCOUNTS
-from preau.parcours.models import Parcours
+from preau.parcours.models import Parcours, Section
 from preau.territories.models import Circonscription, Departement, School
 from preau.territories.seeding import DEMO_ACADEMIE
 
@@ -48,6 +48,7 @@ from .models import (
     SessionEvent,
     SessionStatus,
     StaffRole,
+    StepDone,
     TrainingSession,
 )
 
@@ -364,6 +365,9 @@ def play(
             enrolment_opens_on=today - datetime.timedelta(days=10),
             enrolment_closes_on=start_date - datetime.timedelta(days=3),
         )
+    if demo.story == IN_PROGRESS and demo.teacher:
+        # The demo teacher's running session asks for every step ticked (docs/attendance.md).
+        settings["attestation_requires_steps"] = True
     if settings:
         services.update_session(session=session, by=lead, **settings)
 
@@ -382,6 +386,8 @@ def play(
     _date_history(session, [SessionEvent.Action.OPENED], opened_at)
 
     absences = _take_attendance(session, held, lead, rng, spare=cast.teacher.pk)
+    if demo.story in (IN_PROGRESS, ENDED, CLOSED, ARCHIVED):
+        _tick_steps(session, demo.story, teacher=cast.teacher.pk)
     if demo.story in (ENDED, CLOSED, ARCHIVED):
         _attest(session, lead, absences, end_date, rng, everyone=demo.story != ENDED)
     if demo.story in (CLOSED, ARCHIVED):
@@ -477,6 +483,31 @@ def _take_attendance(session, held, by, rng, *, spare: int) -> set[int]:
             recorded_at=_at(meeting.date, meeting.end_time)
         )
     return absent
+
+
+def _tick_steps(session, story: str, *, teacher: int) -> None:
+    """« Étape terminée »: the participants tick the steps they finished, the first ones while
+    the training runs, nearly all once it is over; the demo teacher half of them in a session
+    in progress (« 2 étapes sur 4 »), all of them after. A random draw of its own, seeded by
+    the session, so that the rest of the demo stays as it was."""
+    rng = random.Random(session.pk)
+    steps = list(
+        Section.objects.filter(parcours=session.content_id)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True)
+    )
+    over = story != IN_PROGRESS
+    ticks = []
+    enrolled = session.enrolments.filter(status=EnrolmentStatus.ENROLLED)
+    for pk, user_id in enrolled.values_list("pk", "user_id"):
+        if user_id == teacher:
+            count = len(steps) if over else len(steps) // 2
+        elif over and rng.random() < 0.8:
+            count = len(steps)
+        else:
+            count = rng.randint(0, len(steps))
+        ticks += [StepDone(enrolment_id=pk, section_id=step) for step in steps[:count]]
+    StepDone.objects.bulk_create(ticks)
 
 
 def _attest(session, by, absent: set[int], end_date, rng, *, everyone: bool) -> None:

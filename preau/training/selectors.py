@@ -35,7 +35,7 @@ from preau.accounts.models import Role, RoleAssignment, User
 from preau.accounts.selectors import is_administrator, roles_of
 from preau.core.search import by_name, parse, words_filter
 from preau.hours.rules import school_year_bounds, school_year_of
-from preau.parcours.models import TargetAudience
+from preau.parcours.models import Section, TargetAudience
 from preau.parcours.selectors import (
     DURATION_BANDS,
     SEARCHED_FIELDS,
@@ -55,6 +55,7 @@ from .models import (
     Meeting,
     SessionStaff,
     SessionStatus,
+    StepDone,
     TrainingSession,
     certificate_code_lookups,
 )
@@ -356,6 +357,12 @@ def _by_name(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     return queryset.order_by(*by_name("user__"), "pk")
 
 
+def _count_sections(queryset: QuerySet) -> Coalesce:
+    """COUNT(*) of the sections of one parcours, 0 when it has none."""
+    counted = queryset.order_by().values("parcours").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _count_per_enrolment(queryset: QuerySet) -> Coalesce:
     """COUNT(*) of a correlated subquery on attendances, 0 when it has no row."""
     counted = queryset.order_by().values("enrolment").annotate(n=Count("pk")).values("n")
@@ -414,9 +421,13 @@ def enrolments_for_attestation(
     - meetings_ok: meetings held that the participant attended or was excused from (a meeting
       with no mark is neither);
     - meetings_absent: those they were marked absent from (the rest are not noted yet);
+    - steps_total, steps_done: the steps (sections) of the session's content, and those the
+      participant ticked done (a section removed from the content counts in neither);
     - satisfies_rule (ALL_MEETINGS): every meeting of the session has taken place and the
-      participant attended or was excused from each; None when the rule is the trainer's
-      decision.
+      participant attended or was excused from each; with the option « toutes les étapes
+      cochées » (attestation_requires_steps), every step is ticked too (the only condition
+      when the rule is the trainer's decision); None when the rule is the trainer's decision
+      alone.
     """
     today = today or timezone.localdate()
     attendances = Attendance.objects.filter(
@@ -433,14 +444,26 @@ def enrolments_for_attestation(
             meetings_absent=_count_per_enrolment(
                 attendances.filter(status=AttendanceStatus.ABSENT)
             ),
+            steps_total=_count_sections(Section.objects.filter(parcours=session.content_id)),
+            steps_done=_count_per_enrolment(
+                StepDone.objects.filter(
+                    enrolment=OuterRef("pk"), section__parcours=session.content_id
+                )
+            ),
         )
     )
+    # meetings_ok counts meetings held only: equal to the total, every meeting was held.
+    conditions = []
     if session.attestation_rule == AttestationRule.ALL_MEETINGS:
-        # meetings_ok counts meetings held only: equal to the total, every meeting was held.
+        conditions.append(Q(meetings_ok=F("meetings_total")))
+    if session.attestation_requires_steps:
+        conditions.append(Q(steps_done=F("steps_total")))
+    if conditions:
+        met = Q()
+        for condition in conditions:
+            met &= condition
         satisfies = Case(
-            When(meetings_ok=F("meetings_total"), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
+            When(met, then=Value(True)), default=Value(False), output_field=BooleanField()
         )
     else:
         satisfies = Value(None, output_field=BooleanField())
@@ -904,4 +927,75 @@ def piloted_session_counts(user: User) -> dict[str, int]:
 
     return sessions_piloted_by(user).aggregate(
         **{status: Count("pk", filter=Q(status=status)) for status in SessionStatus.values}
+    )
+
+
+# « Étape terminée »: the steps (sections of the session's content) a participant ticked -------
+
+
+@dataclass(frozen=True)
+class StepsProgress:
+    """« 3 étapes sur 5 »: how many steps of the content a participant ticked done."""
+
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def done_section_ids(enrolment: Enrolment) -> set[int]:
+    """Ids of the sections of the session's content the participant ticked, in one query."""
+    return set(
+        StepDone.objects.filter(
+            enrolment=enrolment, section__parcours=enrolment.session.content_id
+        ).values_list("section_id", flat=True)
+    )
+
+
+def steps_progress(enrolment: Enrolment) -> StepsProgress:
+    """The participant's progress, counted by the database in one query."""
+    done = StepDone.objects.filter(
+        enrolment=enrolment, section__parcours=enrolment.session.content_id
+    )
+    facts = Section.objects.filter(parcours=enrolment.session.content_id).aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(pk__in=done.values("section"))),
+    )
+    return StepsProgress(done=facts["done"], total=facts["total"])
+
+
+def content_steps(session: TrainingSession) -> list[dict]:
+    """The steps of a session's content in their order, as {"pk", "title"}."""
+    return list(
+        Section.objects.filter(parcours=session.content_id)
+        .order_by("position", "pk")
+        .values("pk", "title")
+    )
+
+
+def steps_participants(session: TrainingSession) -> QuerySet[Enrolment]:
+    """The enrolled participants of a session by name, with `steps_done`: how many steps of
+    the content each ticked (a count, never a time)."""
+    return _by_name(
+        Enrolment.objects.filter(session=session, status=EnrolmentStatus.ENROLLED)
+        .select_related("user")
+        .only("session", "user__first_name", "user__last_name")
+        .annotate(
+            steps_done=_count_per_enrolment(
+                StepDone.objects.filter(
+                    enrolment=OuterRef("pk"), section__parcours=session.content_id
+                )
+            )
+        )
+    )
+
+
+def ticks_of(session: TrainingSession, enrolments: list[Enrolment]) -> set[tuple[int, int]]:
+    """(enrolment id, section id) of the steps these participants ticked, in one query."""
+    return set(
+        StepDone.objects.filter(
+            enrolment__in=[e.pk for e in enrolments], section__parcours=session.content_id
+        ).values_list("enrolment_id", "section_id")
     )

@@ -19,7 +19,7 @@ from preau.accounts.selectors import has_role
 from preau.hours import services as hours_services
 from preau.parcours import services as parcours_services
 from preau.parcours.access import offre_filter
-from preau.parcours.models import Activity, Audience, Parcours
+from preau.parcours.models import Activity, Audience, Parcours, Section
 
 from . import notifications
 from .models import (
@@ -35,6 +35,7 @@ from .models import (
     SessionStaff,
     SessionStatus,
     StaffRole,
+    StepDone,
     TrainingSession,
     new_certificate_code,
     new_code,
@@ -283,6 +284,7 @@ SETTINGS_FIELDS = {
     "enrolment_key",
     "show_participant_names",
     "attestation_rule",
+    "attestation_requires_steps",
 }
 
 
@@ -1019,3 +1021,38 @@ def archive_session(*, session: TrainingSession, by: User) -> TrainingSession:
     session.save(update_fields=["status"])
     _log(session, by, SessionEvent.Action.ARCHIVED)
     return session
+
+
+# « Étape terminée » ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mark_step(*, enrolment: Enrolment, section: Section, done: bool) -> bool:
+    """The participant ticks a step (a section of their session's content) done, or unticks
+    it: their own statement, stored without any date (domain.md §6), which the session's
+    trainers and tutors see, and which the attestation rule may ask for
+    (attestation_requires_steps). Only while the session is open, only by an enrolled
+    participant (not one waiting), only for a section of the session's content. Ticking twice
+    changes nothing. Returns `done`."""
+    session = _require_writable(enrolment.session)
+    if session.status != SessionStatus.OPEN:
+        raise ValidationError(
+            _("La session n’est pas encore ouverte : ses étapes se cochent une fois ouverte."),
+            code="not_open",
+        )
+    if not Enrolment.objects.filter(
+        pk=enrolment.pk, session=session, status=EnrolmentStatus.ENROLLED
+    ).exists():
+        raise ValidationError(
+            _("Seuls les participants inscrits cochent les étapes de la session."),
+            code="not_enrolled",
+        )
+    if section.parcours_id != session.content_id:
+        raise ValidationError(
+            _("Cette étape n’appartient pas au contenu de la session."), code="foreign_section"
+        )
+    if done:
+        StepDone.objects.get_or_create(enrolment=enrolment, section=section)
+    else:
+        StepDone.objects.filter(enrolment=enrolment, section=section).delete()
+    return done

@@ -130,3 +130,12 @@ urlpatterns += [
         name="manage_activity_delete",
     ),
 ]
+
+# « Étape terminée » (views/steps.py): a participant ticks the steps of their session's content;
+# the session's trainers and tutors see which steps each participant ticked.
+from .views import steps  # noqa: E402
+
+urlpatterns += [
+    path("mes-sessions/etapes/<id:pk>/terminee/", steps.step_done, name="step_done"),
+    path("<id:pk>/gestion/etapes/", steps.steps_table, name="manage_steps"),
+]

@@ -160,6 +160,8 @@ ACCESS: dict[str, Row] = {
     "parcours:module": Row("teacher", 200, 200, 200, args="module"),
     "parcours:module_join": Post("teacher", 302, 302, 302, args="module"),
     "parcours:module_leave": Row("teacher", 302, 302, 302, args="module"),
+    # Not a member: the service refuses, the page comes back with the error.
+    "parcours:module_done": Post("teacher", 302, 302, 302, args="module", data={"done": "1"}),
     "training:piloting": Row("ien", 200, 200, 403),
     "training:piloting_circonscription": Row("ien", 200, 404, 404, args="caen"),
     "training:piloting_departement": Row("pilot", 200, 404, 404, args="calvados"),
@@ -169,6 +171,9 @@ ACCESS: dict[str, Row] = {
     "training:my_sessions": Row("teacher", 200, 200, 200),
     "training:participant_session": Row("teacher", 200, 404, 404, args="session"),
     "training:leave": Row("teacher", 200, 404, 404, args="session"),
+    "training:step_done": Post(
+        "teacher", 302, 404, 404, args="session_section", data={"done": "1"}
+    ),
     "training:agenda": Row("teacher", 200, 200, 200),
     "training:agenda_renew": Row("teacher", 200, 200, 200),
     "training:calendar_feed": Row("teacher", 200, 200, 200, anonymous=200, args="feed"),
@@ -200,6 +205,8 @@ ACCESS: dict[str, Row] = {
     "training:manage_close": Row("trainer", 200, 404, 404, args="session"),
     "training:manage_archive": Row("trainer", 200, 404, 404, args="session"),
     "training:manage_content": Row("trainer", 200, 404, 404, args="session"),
+    # Its own trainers and tutors only: not the IEN, pilots or administrators (domain.md §6).
+    "training:manage_steps": Row("trainer", 200, 404, 404, args="session"),
     "training:manage_section_add": Post("trainer", 200, 404, 404, args="session"),
     "training:manage_section_rename": Row("trainer", 200, 404, 404, args="session_section"),
     "training:manage_section_move": Post("trainer", 400, 404, 404, args="session_section"),

@@ -329,10 +329,11 @@ def test_my_open_access_modules_are_the_published_ones_i_joined_in_order(teacher
         services.join_open_access(parcours=parcours, user=teacher)
     services.join_open_access(parcours=open_module(), user=cast["trainer"])
     services.leave_open_access(parcours=left, user=teacher)
+    services.mark_open_access_done(parcours=second, user=teacher, done=True)
 
     assert list(my_open_access_modules(teacher)) == [
-        {"pk": first.pk, "title": "B"},
-        {"pk": second.pk, "title": "A"},
+        {"pk": first.pk, "title": "B", "done": False},
+        {"pk": second.pk, "title": "A", "done": True},
     ]
 
 

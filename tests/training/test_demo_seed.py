@@ -26,8 +26,10 @@ from preau.training.models import (
     SessionStaff,
     SessionStatus,
     StaffRole,
+    StepDone,
     TrainingSession,
 )
+from preau.training.selectors import steps_progress
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
@@ -177,3 +179,23 @@ def test_the_demo_teacher_finds_a_session_opened_to_her_departement_and_is_warne
     assert offered.circonscription != teacher.school.circonscription
     assert offered.self_enrolment_scope == "departement"
     assert "est une école maternelle" in services.audience_warning(session=offered, user=teacher)
+
+
+def test_the_demo_participants_have_ticked_steps_and_the_demo_teacher_half_of_a_running_one(
+    seeded,
+):
+    assert StepDone.objects.count() > 50
+    # Only sessions whose content was opened to the participants have ticks.
+    statuses = set(StepDone.objects.values_list("enrolment__session__status", flat=True))
+    assert statuses <= {SessionStatus.OPEN, SessionStatus.CLOSED, SessionStatus.ARCHIVED}
+    teacher = User.objects.get(email="enseignant@demo.preau.fr")
+    running = [
+        e
+        for e in Enrolment.objects.filter(user=teacher, session__status=SessionStatus.OPEN)
+        if e.ticked_steps.exists()
+    ]
+    # Her session in progress asks for every step ticked, and she ticked half of them.
+    in_progress = [e for e in running if e.session.attestation_requires_steps]
+    assert len(in_progress) == 1
+    progress = steps_progress(in_progress[0])
+    assert 0 < progress.done < progress.total

@@ -531,7 +531,7 @@ def test_files_of_a_session_are_not_served_to_people_outside_it(client, running,
 
 
 @pytest.mark.parametrize("show_names", [False, True], ids=["names hidden", "names shown"])
-def test_session_page_costs_ten_queries_with_10_or_300_participants(
+def test_session_page_costs_eleven_queries_with_10_or_300_participants(
     teacher_client, teacher, territory, cast, count_queries, show_names
 ):
     session = factories.TrainingSessionFactory(
@@ -556,6 +556,7 @@ def test_session_page_costs_ten_queries_with_10_or_300_participants(
         "participants: their number, or their names when the trainer shows them",
         "sections of the content copy",
         "their activities, trainer notes left out",
+        "the steps the teacher ticked (« 2 étapes sur 3 »)",
     ]
     for total in (10, 300):
         people = factories.teachers_at(

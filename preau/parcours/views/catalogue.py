@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -342,3 +342,27 @@ def module_leave(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("Vous avez quitté le module « %(title)s ».") % {"title": parcours.title}
     )
     return redirect("parcours:formation")
+
+
+@require_POST
+def module_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member marks the module « terminé » for themself (done=1) or undoes it (done=0): no
+    hours, seen by nobody else. htmx swaps the box; without JavaScript the page comes back."""
+    parcours = get_open_access_module_or_404(request.user, pk)
+    done = {"1": True, "0": False}.get(request.POST.get("done", ""))
+    if done is None:
+        return HttpResponseBadRequest()
+    error = ""
+    try:
+        services.mark_open_access_done(parcours=parcours, user=request.user, done=done)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    else:
+        parcours.done = done
+    if request.htmx:
+        return render(
+            request, "parcours/catalogue/_done.html", {"module": parcours, "error": error}
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("parcours:module", pk=parcours.pk)

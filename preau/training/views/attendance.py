@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from preau.core.params import id_param, ids_param, parse_int
 
 from .. import access, selectors, services
-from ..models import AttendanceStatus, Meeting
+from ..models import AttendanceStatus, AttestationRule, Meeting
 from ..pdf import pdf_response, render_pdf
 
 STATUS_FIELD = "status-"  # one radio group per participant: status-<enrolment id>
@@ -189,6 +189,9 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
         # Before the training is over, attesting asks for a reason (services.attest).
         "early": None if end.is_past(today) else end.explanation(today),
         "reason_max_length": services.REASON_MAX_LENGTH,
+        # The rule is checked by Préau (meetings, steps), or left to the trainer alone.
+        "rule_is_checked": session.attestation_rule == AttestationRule.ALL_MEETINGS
+        or session.attestation_requires_steps,
         "attested_count": sum(1 for p in participants if p.is_attested),
         "satisfying_count": sum(1 for p in participants if p.satisfies_rule and not p.is_attested),
     }

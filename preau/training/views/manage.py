@@ -140,6 +140,8 @@ def _session_page(
         # Those who run the session change it while it is not closed; its tutors never do.
         "editable": session.may_manage and not session.is_read_only,
         "can_adapt_content": session.may_manage and not session.is_read_only,
+        # The steps table is for the session's own trainers and tutors (from the staff loaded).
+        "follows_steps": any(member.user_id == request.user.pk for member in facts["staff"]),
         "history": selectors.session_history(session),
     }
     return render(request, "training/manage/session.html", context)

@@ -248,6 +248,7 @@ def participant_session(request: HttpRequest, pk: int) -> HttpResponse:
     enrolled = enrolment.status == EnrolmentStatus.ENROLLED
     reads_content = enrolled and session.status != SessionStatus.PREPARATION
     sees_names = enrolled and session.show_participant_names
+    sections = selectors.session_content_for_participant(session) if reads_content else None
     return render(
         request,
         "training/participant/session.html",
@@ -261,15 +262,32 @@ def participant_session(request: HttpRequest, pk: int) -> HttpResponse:
             .only("session", "role", "user__first_name", "user__last_name", "user__email")
             .order_by("role", *by_name("user__"), "pk"),
             "reads_content": reads_content,
-            "sections": (
-                selectors.session_content_for_participant(session) if reads_content else None
-            ),
+            "sections": sections,
             "show_trainer_notes": False,
+            **(_steps_context(enrolment, sections) if reads_content else {}),
             "participant_names": selectors.participant_names(session) if sees_names else None,
             "participant_count": None if sees_names else selectors.enrolled_count(session),
             "may_leave": enrolment.can_leave(timezone.localdate()),
         },
     )
+
+
+def _steps_context(enrolment, sections) -> dict:
+    """« Étape terminée »: the tick under each step of the content and the progress bar; the
+    sections are loaded here, once, for the content and for the count."""
+    sections = list(sections)
+    done = selectors.done_section_ids(enrolment)
+    return {
+        "sections": sections,
+        "section_footer": "training/participant/_steps.html#step",
+        "done_sections": done,
+        "steps_open": enrolment.session.status == SessionStatus.OPEN,
+        "progress": selectors.StepsProgress(
+            done=sum(1 for section in sections if section.pk in done), total=len(sections)
+        ),
+        "oob": False,
+        "error": "",
+    }
 
 
 def my_sessions(request: HttpRequest) -> HttpResponse:
