@@ -24,6 +24,7 @@ from preau.training.selectors import (
     trainer_dashboard,
     upcoming_events,
 )
+from preau.training.services import ORGANISER_ROLES
 
 HOME_LIST_SIZE = 5
 
@@ -34,6 +35,8 @@ def home_context(user) -> dict:
     context = {
         "is_teacher": Role.TEACHER in names,
         "is_trainer": not names.isdisjoint(TRAINING_ROLES),
+        # A tutor follows sessions that others deploy and run (docs/roles.md).
+        "can_deploy": not names.isdisjoint(ORGANISER_ROLES),
         "is_designer": not names.isdisjoint(DESIGN_ROLES),
         "is_administrator": is_administrator(user),
         "training_scopes": [a for a in assignments if a.role in TRAINING_ROLES],

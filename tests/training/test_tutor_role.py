@@ -268,3 +268,11 @@ def test_the_tutor_records_attendance_through_the_service(cast, session):
     )
     assert services.mark_all_present(meeting=meeting, by=cast["tutor"]) == 0
     assert Attendance.objects.get(meeting=meeting).status == AttendanceStatus.ABSENT
+
+
+def test_the_home_page_does_not_offer_a_tutor_to_deploy_a_parcours(client, cast, session):
+    client.force_login(cast["tutor"])
+    page = client.get(reverse("core:home")).content.decode()
+    assert "Choisir un parcours dans l’offre" not in page
+    client.force_login(cast["trainer"])
+    assert "Choisir un parcours dans l’offre" in client.get(reverse("core:home")).content.decode()
