@@ -440,3 +440,17 @@ class EnrolmentFactory(DjangoModelFactory):
             completed_at=factory.LazyFunction(timezone.now),
             certificate_code=factory.LazyFunction(new_certificate_code),
         )
+
+
+def trainer_of(session: TrainingSession) -> User:
+    """A trainer of the session (one is added when it has none): the services that change a
+    session take the person who runs it (training.services.require_manager)."""
+    member = session.staff.filter(role=StaffRole.TRAINER).select_related("user").first()
+    if member:
+        return member.user
+    if session.circonscription_id:
+        user = with_role(Role.TRAINER, circonscription=session.circonscription)
+    else:
+        user = with_role(Role.TRAINER, departement=session.departement)
+    SessionStaff.objects.create(session=session, user=user, role=StaffRole.TRAINER)
+    return user

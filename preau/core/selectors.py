@@ -11,7 +11,7 @@ from preau.accounts.selectors import (
     roles_of,
 )
 from preau.hours.rules import school_year_of, target_hours
-from preau.hours.selectors import teacher_year
+from preau.hours.selectors import pending_declaration_counts, teacher_year
 from preau.parcours.access import reviewable_filter
 from preau.parcours.models import Parcours
 from preau.parcours.selectors import design_dashboard, my_open_access_modules
@@ -24,6 +24,7 @@ from preau.training.selectors import (
     trainer_dashboard,
     upcoming_events,
 )
+from preau.training.services import ORGANISER_ROLES
 
 HOME_LIST_SIZE = 5
 
@@ -34,6 +35,8 @@ def home_context(user) -> dict:
     context = {
         "is_teacher": Role.TEACHER in names,
         "is_trainer": not names.isdisjoint(TRAINING_ROLES),
+        # A tutor follows sessions that others deploy and run (docs/roles.md).
+        "can_deploy": not names.isdisjoint(ORGANISER_ROLES),
         "is_designer": not names.isdisjoint(DESIGN_ROLES),
         "is_administrator": is_administrator(user),
         "training_scopes": [a for a in assignments if a.role in TRAINING_ROLES],
@@ -80,6 +83,12 @@ def home_context(user) -> dict:
         context["piloted_circonscriptions"] = list(
             with_circonscription_counts(Circonscription.objects.filter(pk__in=ien_scopes))
         )
+        # The IEN's worklist: union meetings declared in their circonscriptions, to decide.
+        pending = pending_declaration_counts(ien_scopes)
+        context["pending_declarations"] = [
+            {"circonscription": c, "count": pending.get(c.pk, 0)}
+            for c in context["piloted_circonscriptions"]
+        ]
     if departement_scopes or academie_scopes:
         context["piloted_departements"] = list(
             with_departement_counts(

@@ -61,6 +61,12 @@ class EntryQuerySet(models.QuerySet):
         """Entries that count: a teacher's declaration counts once the IEN validated it."""
         return self.exclude(source=Source.DECLARATION, validated_at__isnull=True)
 
+    def pending(self):
+        """Declarations waiting for the IEN: neither validated nor refused."""
+        return self.filter(
+            source=Source.DECLARATION, validated_at__isnull=True, refused_at__isnull=True
+        )
+
 
 class Entry(models.Model):
     """A line of a teacher's ledger for one school year (1 September – 31 August)."""
@@ -104,11 +110,14 @@ class Entry(models.Model):
     animation = models.ForeignKey(
         Animation, on_delete=models.CASCADE, null=True, blank=True, related_name="entries"
     )
+    # A correction's reason, or why the IEN refused a declaration: the teacher reads it.
     reason = models.TextField(_("motif"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     validated_at = models.DateTimeField(null=True, blank=True)
+    # A refused declaration stays in the ledger, uncounted, with the reason the teacher reads.
+    refused_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EntryQuerySet.as_manager()

@@ -397,3 +397,67 @@ def follow_up(circonscription: Circonscription, year: int, min_distance: Decimal
         ),
         earned_elsewhere=Exists(elsewhere),
     )
+
+
+@dataclass(frozen=True)
+class FollowUpFilter:
+    """What the IEN's follow-up list is filtered on: the school year, a status (empty: all),
+    search words, and only the teachers with a declaration waiting for the IEN. The list and
+    « tous les enseignants de la liste » of an animation resolve the same filter here."""
+
+    year: int
+    status: str = ""
+    terms: object = None  # preau.core.search.SearchTerms, or None
+    pending_only: bool = False
+
+
+def follow_up_rows(
+    circonscription: Circonscription, filter_: FollowUpFilter, min_distance: Decimal
+) -> QuerySet:
+    """follow_up() narrowed by the filter, in SQL (unordered)."""
+    from preau.core.search import words_filter
+
+    rows = follow_up(circonscription, filter_.year, min_distance)
+    if filter_.terms:
+        rows = rows.filter(words_filter(filter_.terms, "last_name", "first_name", "email"))
+    if filter_.status:
+        rows = rows.filter(status=filter_.status)
+    if filter_.pending_only:
+        rows = rows.filter(pk__in=pending_declarations(circonscription).values("teacher"))
+    return rows
+
+
+def teachers_matching(circonscription: Circonscription, filter_: FollowUpFilter, by: User):
+    """The teachers an animation may be recorded for when the IEN chose « all the teachers of
+    the list »: those of the filtered list whose school is in the circonscription (the list
+    also shows teachers who left during the year) and whom the person pilots."""
+    from preau.territories.access import teachers_piloted_by
+
+    rows = follow_up_rows(circonscription, filter_, min_distance_of(circonscription))
+    return teachers_piloted_by(by).filter(
+        school__circonscription=circonscription, pk__in=rows.values("pk")
+    )
+
+
+# Union-meeting declarations waiting for the IEN ----------------------------------------------
+
+
+def pending_declarations(circonscription: Circonscription) -> QuerySet[Entry]:
+    """The union meetings declared in the circonscription (the teacher's school was there when
+    they declared) that its IEN has neither validated nor refused, the oldest first."""
+    return Entry.objects.pending().filter(circonscription=circonscription).order_by("date", "pk")
+
+
+def pending_declaration_counts(circonscription_ids) -> dict[int, int]:
+    """How many declarations wait in each circonscription, in one GROUP BY."""
+    from django.db.models import Count
+
+    rows = (
+        Entry.objects.pending()
+        .filter(circonscription__in=circonscription_ids)
+        .order_by()
+        .values("circonscription")
+        .annotate(n=Count("pk"))
+        .values_list("circonscription", "n")
+    )
+    return dict(rows)

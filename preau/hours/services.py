@@ -226,6 +226,18 @@ def record_animation(
     return animation
 
 
+@transaction.atomic
+def record_animation_for_list(*, follow_up_filter, circonscription, by: User, **fields):
+    """One animation for every teacher of the IEN's follow-up list as filtered
+    (selectors.FollowUpFilter: year, status, search, pending declarations), on every page: the
+    filter is resolved here, not a list of ids from the page the IEN saw. Only the teachers
+    whose school is in the circonscription and whom the person pilots are recorded."""
+    from .selectors import teachers_matching
+
+    attendees = list(teachers_matching(circonscription, follow_up_filter, by))
+    return record_animation(by=by, circonscription=circonscription, attendees=attendees, **fields)
+
+
 # Corrections and declarations ---------------------------------------------------------------
 
 
@@ -291,10 +303,26 @@ def declare_union_meeting(
     return entry
 
 
+REFUSAL_MAX_LENGTH = 1000
+
+
+def _lock_pending(entry: Entry) -> Entry:
+    """The declaration's row, locked and read afresh: of two IENs (or two tabs) deciding at
+    once, the second finds it decided."""
+    locked = Entry.objects.select_for_update().get(pk=entry.pk)
+    if locked.source != Source.DECLARATION:
+        raise ValidationError(_("Seule une déclaration de l’enseignant se valide ou se refuse."))
+    if locked.validated_at is not None:
+        raise ValidationError(_("Cette déclaration est déjà validée."))
+    if locked.refused_at is not None:
+        raise ValidationError(_("Cette déclaration est déjà refusée."))
+    return locked
+
+
 @transaction.atomic
 def validate_declaration(*, entry: Entry, by: User) -> Entry:
-    if entry.source != Source.DECLARATION:
-        raise ValidationError(_("Seule une déclaration se valide."))
+    """The IEN validates a union meeting a teacher declared: it counts from now on."""
+    entry = _lock_pending(entry)
     entry.validated_at = timezone.now()
     entry.save(update_fields=["validated_at"])
     refresh_year_totals([(entry.teacher_id, entry.school_year)])
@@ -302,8 +330,19 @@ def validate_declaration(*, entry: Entry, by: User) -> Entry:
 
 
 @transaction.atomic
-def refuse_declaration(*, entry: Entry, by: User) -> None:
-    if entry.source != Source.DECLARATION or entry.validated_at is not None:
-        raise ValidationError(_("Seule une déclaration en attente se refuse."))
-    entry.delete()
+def refuse_declaration(*, entry: Entry, by: User, reason: str) -> Entry:
+    """The IEN refuses a declaration, always saying why: it stays in the teacher's ledger,
+    uncounted, with the reason, which the teacher reads in « Mes 18 heures »."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            _("Indiquez le motif du refus : l’enseignant le lira dans « Mes 18 heures »."),
+            code="reason_required",
+        )
+    entry = _lock_pending(entry)
+    entry.refused_at = timezone.now()
+    entry.reason = reason[:REFUSAL_MAX_LENGTH]
+    entry.save(update_fields=["refused_at", "reason"])
+    # It did not count and still does not; refreshed all the same, as every write is.
     refresh_year_totals([(entry.teacher_id, entry.school_year)])
+    return entry

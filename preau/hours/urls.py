@@ -38,6 +38,16 @@ urlpatterns += [
         name="teacher_ledger",
     ),
     path(
+        "circonscriptions/<str:code>/declarations/",
+        piloting.declarations,
+        name="declarations",
+    ),
+    path(
+        "circonscriptions/<str:code>/declarations/<id:pk>/decision/",
+        piloting.decide,
+        name="decide",
+    ),
+    path(
         "circonscriptions/<str:code>/enseignants/<id:pk>/declarations/<id:entry_pk>/",
         piloting.declaration,
         name="declaration",

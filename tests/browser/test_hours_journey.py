@@ -143,9 +143,7 @@ def test_ien_records_an_animation_and_a_teacher_sees_their_hours_arrive(page: Pa
         box = follow_up.get_by_role("checkbox", name=f"{first} {last}", exact=True)
         box.check(force=True)
         expect(box).to_be_checked()
-    animation = main.get_by_role(
-        "group", name="Enregistrer une animation pour les enseignants cochés"
-    )
+    animation = main.get_by_role("group", name="Enregistrer une animation", exact=True)
     animation.get_by_role("textbox", name=label("Intitulé de l’animation")).fill(ANIMATION)
     animation.get_by_role("textbox", name=label("Date")).fill(animation_day.isoformat())
     animation.get_by_role("spinbutton", name=label("Heures en présence")).fill("3")
@@ -153,7 +151,7 @@ def test_ien_records_an_animation_and_a_teacher_sees_their_hours_arrive(page: Pa
     animation.get_by_role("button", name="Enregistrer l’animation").click()
 
     expect(
-        message(page, f"Animation « {ANIMATION} » enregistrée pour 20 enseignant(s).")
+        message(page, f"Animation « {ANIMATION} » enregistrée pour 20 enseignants.")
     ).to_be_visible()
     expect(rows).to_have_count(20)
     expect(rows.filter(has_text="3 h / 18 h")).to_have_count(20)

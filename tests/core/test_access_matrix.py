@@ -95,6 +95,7 @@ ARGS = {
         w["enrolment"].user_id,
         w["entry"].pk,
     ],
+    "decision": lambda w: [w["territory"]["caen"].code, w["entry"].pk],
     "report": lambda w: [w["report"].pk],
     "hr_import": lambda w: [w["hr_import"].pk],
     "hr_session": lambda w: [w["hr_session"].pk],
@@ -225,10 +226,12 @@ ACCESS: dict[str, Row] = {
     "hours:circonscription_xlsx": Row("ien", 200, 404, 404, args="caen"),
     "hours:teacher_ledger": Row("ien", 200, 404, 404, args="ledger"),
     "hours:declaration": Post(
-        "ien", 302, 404, 404, args="declaration", data={"decision": "refuse"}
+        "ien", 302, 404, 404, args="declaration", data={"decision": "refuse", "motif": "Non"}
     ),
     "hours:departements": Row("pilot", 302, 302, 403),  # to their one département
     "hours:departement": Row("pilot", 200, 404, 404, args="calvados"),
+    "hours:declarations": Row("ien", 200, 404, 404, args="caen"),
+    "hours:decide": Post("ien", 302, 404, 404, args="decision", data={"decision": "valider"}),
     "hours:reports": Row("manager", 200, 200, 403),
     "hours:report_csv": Row("manager", 200, 404, 403, args="report"),
     "hours:report_xlsx": Row("manager", 200, 404, 403, args="report"),

@@ -190,6 +190,7 @@ def test_piloting_menu_entry_is_shown_to_piloting_roles_only(client, cast, membe
                 ROLES,
                 SESSIONS_BY_STATUS,
                 "their circonscriptions with counts as subqueries",
+                "union-meeting declarations waiting in each of them (one GROUP BY)",
             ],
         ),
         (

@@ -37,6 +37,7 @@ def menu(response) -> list[str]:
                 "Sessions",
                 "Concevoir",
                 "GAIA et SOFIA",
+                "Heures du département",
                 "Rapport des heures",
                 "Piloter",
                 "Mon profil",

@@ -61,6 +61,7 @@ REVIEWED_TIME_FIELDS = {
     "training.ReminderSent.sent_at": "a reminder e-mail sent to a trainer",
     "hours.Animation.created_at": "an IEN's write: an animation recorded",
     "hours.Entry.validated_at": "an IEN's decision on a declared union meeting",
+    "hours.Entry.refused_at": "an IEN's refusal of a declared union meeting, with its reason",
     "hours.Entry.created_at": "a ledger line written (attestation, animation, declaration)",
     "hours.HoursReminderSent.sent_at": "a reminder e-mail sent to a teacher",
     "hours.HoursReport.created_at": "a yearly report requested",

@@ -64,3 +64,20 @@ def test_a_pilot_of_two_departements_chooses_too(client, territory):
     factories.with_role(Role.PILOT, user=pilot, departement=territory["manche"])
     client.force_login(pilot)
     assert client.get(reverse("hours:departements")).status_code == 200
+
+
+def test_the_list_of_departements_costs_the_same_queries_with_10x_more(
+    client, cast, assert_fixed_query_count
+):
+    client.force_login(cast["manager"])
+    assert_fixed_query_count(
+        reverse("hours:departements"),
+        [
+            "session",
+            "user",
+            "roles of the user with their territories",
+            "the first two départements piloted (one: straight to it)",
+            "count of the départements piloted (paginator)",
+            "page of départements with their académie",
+        ],
+    )

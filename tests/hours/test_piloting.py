@@ -456,6 +456,7 @@ def test_bad_correction_is_refused_with_a_clear_message(
 
 @pytest.mark.parametrize(("decision", "remaining"), [("validate", 1), ("refuse", 0)])
 def test_ien_validates_or_refuses_a_union_meeting(client, cast, territory, decision, remaining):
+    """From the teacher's ledger; a refusal keeps the declaration, uncounted, with its reason."""
     declared = credit(
         cast["teacher"],
         kind=Kind.UNION_MEETING,
@@ -469,12 +470,13 @@ def test_ien_validates_or_refuses_a_union_meeting(client, cast, territory, decis
     response = client.post(
         reverse("hours:declaration", args=[territory["caen"].code, cast["teacher"].pk, declared.pk])
         + f"?annee={YEAR}",
-        {"decision": decision},
+        {"decision": decision, "motif": "Réunion hors temps de service"},
     )
 
     assert response.status_code == 302
     assert Entry.objects.filter(validated_at__isnull=False).count() == remaining
-    assert Entry.objects.count() == remaining
+    assert Entry.objects.counted().count() == remaining
+    assert Entry.objects.filter(refused_at__isnull=False).count() == 1 - remaining
 
 
 def test_other_ien_cannot_decide_on_a_declaration(client, cast, territory):
@@ -522,6 +524,7 @@ def test_follow_up_page_costs_seven_queries_with_50_or_500_teachers(
         "the académie's minimum of distance hours (hours policy)",
         "count of the teachers followed (paginator)",
         "page of teachers: their yearly totals (joined), status, hours earned here",
+        "count of the union-meeting declarations waiting for the IEN",
     ]
     expected = "\n".join(f"{i}. {name}" for i, name in enumerate(queries, 1))
     client.force_login(cast["ien"])

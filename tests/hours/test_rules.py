@@ -141,7 +141,7 @@ def test_a_session_straddling_31_august_counts_in_the_year_it_ends(db):
     from preau.training import services as training_services
 
     training_services.attest(
-        session=session, by=session.created_by or enrolment.user, enrolment_ids=[enrolment.pk]
+        session=session, by=factories.trainer_of(session), enrolment_ids=[enrolment.pk]
     )
 
     entry = Entry.objects.get(teacher=enrolment.user)
@@ -156,7 +156,10 @@ def test_withdrawing_an_attestation_removes_the_hours(db):
     from preau.training import services as training_services
 
     training_services.attest(
-        session=session, by=enrolment.user, enrolment_ids=[enrolment.pk], reason=EARLY
+        session=session,
+        by=factories.trainer_of(session),
+        enrolment_ids=[enrolment.pk],
+        reason=EARLY,
     )
     enrolment.refresh_from_db()
     training_services.withdraw_attestation(enrolment=enrolment)

@@ -72,7 +72,7 @@ def test_attesting_a_session_credits_the_totals_once_even_if_attested_again(db):
 
     training_services.attest(
         session=session,
-        by=session.created_by,
+        by=factories.trainer_of(session),
         enrolment_ids=[e.pk for e in enrolments],
         reason=EARLY,
     )
@@ -91,7 +91,10 @@ def test_withdrawing_an_attestation_takes_its_hours_off_the_totals(db):
     teacher, year = enrolment.user, school_year_of(session.end_date)
     correct(teacher, 2, year=year)
     training_services.attest(
-        session=session, by=session.created_by, enrolment_ids=[enrolment.pk], reason=EARLY
+        session=session,
+        by=factories.trainer_of(session),
+        enrolment_ids=[enrolment.pk],
+        reason=EARLY,
     )
     assert stored(teacher, year).training == 2 + session.presence_hours + session.distance_hours
 
@@ -120,10 +123,10 @@ def test_a_union_meeting_counts_in_the_totals_once_validated_and_a_refusal_chang
     assert assert_exact(teacher, YEAR).union_meetings == 0  # both pending
 
     services.validate_declaration(entry=validated, by=ien)
-    services.refuse_declaration(entry=refused, by=ien)
+    services.refuse_declaration(entry=refused, by=ien, reason="Hors temps de service")
 
     assert assert_exact(teacher, YEAR).union_meetings == 3
-    assert Entry.objects.filter(teacher=teacher).count() == 1
+    assert Entry.objects.filter(teacher=teacher).counted().count() == 1
 
 
 def test_an_animation_credits_the_totals_of_each_attendee_and_no_one_else(db, territory):
@@ -175,7 +178,10 @@ def test_merging_a_placeholder_moves_its_hours_into_the_totals_of_the_account(db
     enrolment = factories.EnrolmentFactory(session=session, user=placeholder)
     year = school_year_of(session.end_date)
     training_services.attest(
-        session=session, by=session.created_by, enrolment_ids=[enrolment.pk], reason=EARLY
+        session=session,
+        by=factories.trainer_of(session),
+        enrolment_ids=[enrolment.pk],
+        reason=EARLY,
     )
     # Both accounts attended the same animation: the merged account counts it once.
     services.record_animation(

@@ -268,3 +268,27 @@ def test_the_tutor_records_attendance_through_the_service(cast, session):
     )
     assert services.mark_all_present(meeting=meeting, by=cast["tutor"]) == 0
     assert Attendance.objects.get(meeting=meeting).status == AttendanceStatus.ABSENT
+
+
+def test_the_home_page_does_not_offer_a_tutor_to_deploy_a_parcours(client, cast, session):
+    client.force_login(cast["tutor"])
+    page = client.get(reverse("core:home")).content.decode()
+    assert "Choisir un parcours dans l’offre" not in page
+    client.force_login(cast["trainer"])
+    assert "Choisir un parcours dans l’offre" in client.get(reverse("core:home")).content.decode()
+
+
+def test_the_attendance_page_links_to_the_attestation_for_the_trainer_only(client, cast, session):
+    url = reverse("training:attendance", args=[session.meetings.get().pk])
+    attestation = reverse("training:attestation", args=[session.pk])
+    client.force_login(cast["tutor"])
+    assert attestation not in client.get(url).content.decode()
+    client.force_login(cast["trainer"])
+    assert attestation in client.get(url).content.decode()
+
+
+def test_mes_sessions_does_not_offer_a_tutor_to_deploy_a_parcours(client, cast, session):
+    client.force_login(cast["tutor"])
+    page = client.get(reverse("training:manage_list")).content.decode()
+    assert "Les sessions dont vous êtes tuteur" in page
+    assert reverse("parcours:offre") not in page.split('id="content"', 1)[-1]

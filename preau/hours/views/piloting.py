@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
 
@@ -37,7 +37,7 @@ from preau.accounts.models import User
 from preau.core.exports import BOM, CsvWriter, write_spreadsheet
 from preau.core.numbers import french_number
 from preau.core.params import ids_param, year_param
-from preau.core.search import SearchField, SearchTerms, by_name, words_filter
+from preau.core.search import SearchField, SearchTerms, by_name
 from preau.territories.access import get_circonscription_for_user_or_404, teachers_piloted_by
 from preau.territories.models import Circonscription
 
@@ -49,11 +49,14 @@ from ..rules import (
     school_year_bounds,
     school_year_label,
     school_year_of,
+    status_legend,
 )
 from ..selectors import (
-    follow_up,
+    FollowUpFilter,
+    follow_up_rows,
     followed_teachers,
     min_distance_of,
+    pending_declarations,
     teacher_year,
     with_status_rank,
 )
@@ -76,6 +79,10 @@ SORTS = {
 
 
 class ListFilterForm(DsfrBaseForm):
+    a_valider = forms.BooleanField(
+        label=gettext_lazy("Seulement les enseignants ayant une déclaration à valider"),
+        required=False,
+    )
     q = SearchField(
         label=gettext_lazy("Rechercher un enseignant"),
         help_text=gettext_lazy("Nom, prénom ou adresse électronique"),
@@ -103,6 +110,11 @@ class ListFilterForm(DsfrBaseForm):
         name."""
         data = self.cleaned_data if self.is_valid() else {}
         return data.get("statut", ""), data.get("tri") or "nom", self.search_terms()
+
+    def follow_up_filter(self, year: int) -> FollowUpFilter:
+        status, _sort, terms = self.values()
+        pending_only = self.cleaned_data.get("a_valider", False) if self.is_valid() else False
+        return FollowUpFilter(year=year, status=status, terms=terms, pending_only=pending_only)
 
     def search_terms(self) -> SearchTerms:
         self.is_valid()  # a wrong status or sort does not drop the search
@@ -163,14 +175,12 @@ def _year(request: HttpRequest) -> int:
     return year_param(request.GET, default=school_year_of(timezone.localdate()))
 
 
-def _filtered(request: HttpRequest, circonscription: Circonscription, year: int):
+def _filtered(request: HttpRequest, circonscription: Circonscription, year: int, min_distance=None):
     form = ListFilterForm(request.GET)
-    status, sort, terms = form.values()
-    rows = follow_up(circonscription, year, min_distance_of(circonscription))
-    if terms:
-        rows = rows.filter(words_filter(terms, "last_name", "first_name", "email"))
-    if status:
-        rows = rows.filter(status=status)
+    status, sort, _terms = form.values()
+    if min_distance is None:
+        min_distance = min_distance_of(circonscription)
+    rows = follow_up_rows(circonscription, form.follow_up_filter(year), min_distance)
     if sort in ("statut", "-statut"):
         rows = with_status_rank(rows)
     return form, status, sort, rows.order_by(*SORTS[sort])
@@ -287,10 +297,12 @@ def _list_page(
     *,
     form: AnimationForm | None = None,
     selected: set[int] | None = None,
+    scope: str = "",
     status_code: int = 200,
 ) -> HttpResponse:
     year = _year(request)
-    filter_form, status, sort, rows = _filtered(request, circonscription, year)
+    min_distance = min_distance_of(circonscription)
+    filter_form, status, sort, rows = _filtered(request, circonscription, year, min_distance)
     selected = selected or set()
     page = Paginator(rows.values(*ROW_VALUES), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _display_rows(page.object_list, circonscription, year, selected)
@@ -308,7 +320,13 @@ def _list_page(
             "filter_form": filter_form,
             "status_options": _options_html(filter_form, "statut", status),
             "sort_options": _options_html(filter_form, "tri", sort),
-            "filtered": bool(status or filter_form.search_terms()),
+            "filtered": bool(
+                status or filter_form.search_terms() or filter_form.data.get("a_valider")
+            ),
+            "pending_only": filter_form.follow_up_filter(year).pending_only,
+            "pending_count": pending_declarations(circonscription).count(),
+            "legend": status_legend(min_distance),
+            "scope": scope or "coches",
             "sort": sort,
             "page": page,
             "query": query.urlencode(),
@@ -326,39 +344,54 @@ def circonscription(request: HttpRequest, code: str) -> HttpResponse:
     circ = get_circonscription_for_user_or_404(request.user, code)
     if request.method != "POST":
         return _list_page(request, circ)
-    selected = ids_param(request.POST, "teachers")
+    # « coches »: the teachers ticked on this page; « tous »: every teacher of the list as
+    # filtered (the filter travels in the query string), on every page, resolved by the
+    # service.
+    scope = "tous" if request.POST.get("portee") == "tous" else "coches"
+    selected = ids_param(request.POST, "teachers") if scope == "coches" else set()
     form = AnimationForm(request.POST)
     if form.is_valid():
-        # Only teachers whose school is here and whom the person pilots may be selected.
-        attendees = list(
-            teachers_piloted_by(request.user).filter(school__circonscription=circ, pk__in=selected)
-        )
+        data = form.cleaned_data
+        fields = {
+            "by": request.user,
+            "circonscription": circ,
+            "title": data["title"],
+            "date": data["date"],
+            "presence_hours": data["presence_hours"],
+            "distance_hours": data["distance_hours"],
+        }
         try:
-            if len(attendees) != len(selected):
-                raise ValidationError(
-                    _("Certains enseignants choisis ne sont pas de cette circonscription.")
+            if scope == "tous":
+                filter_ = ListFilterForm(request.GET).follow_up_filter(_year(request))
+                animation = services.record_animation_for_list(follow_up_filter=filter_, **fields)
+            else:
+                # Only teachers whose school is here and whom the person pilots may be selected.
+                attendees = list(
+                    teachers_piloted_by(request.user).filter(
+                        school__circonscription=circ, pk__in=selected
+                    )
                 )
-            data = form.cleaned_data
-            animation = services.record_animation(
-                by=request.user,
-                circonscription=circ,
-                title=data["title"],
-                date=data["date"],
-                presence_hours=data["presence_hours"],
-                distance_hours=data["distance_hours"],
-                attendees=attendees,
-            )
+                if len(attendees) != len(selected):
+                    raise ValidationError(
+                        _("Certains enseignants choisis ne sont pas de cette circonscription.")
+                    )
+                animation = services.record_animation(attendees=attendees, **fields)
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
         else:
+            n = animation.entries.count()
             messages.success(
                 request,
-                _("Animation « %(title)s » enregistrée pour %(n)s enseignant(s).")
-                % {"title": animation.title, "n": len(attendees)},
+                ngettext(
+                    "Animation « %(title)s » enregistrée pour %(n)s enseignant.",
+                    "Animation « %(title)s » enregistrée pour %(n)s enseignants.",
+                    n,
+                )
+                % {"title": animation.title, "n": n},
             )
             return redirect(f"{request.path}?{request.GET.urlencode()}")
-    return _list_page(request, circ, form=form, selected=selected, status_code=422)
+    return _list_page(request, circ, form=form, selected=selected, scope=scope, status_code=422)
 
 
 CSV_HEADER = [
@@ -493,7 +526,11 @@ def teacher_ledger(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     year_data = teacher_year(teacher, year)
     entries = year_data["entries"]
     for entry in entries:
-        entry.is_pending = entry.source == Source.DECLARATION and entry.validated_at is None
+        entry.is_pending = (
+            entry.source == Source.DECLARATION
+            and entry.validated_at is None
+            and entry.refused_at is None
+        )
     return render(
         request,
         "hours/piloting/teacher_ledger.html",
@@ -536,7 +573,9 @@ def declaration(request: HttpRequest, code: str, pk: int, entry_pk: int) -> Http
             services.validate_declaration(entry=entry, by=request.user)
             messages.success(request, _("Réunion d’information syndicale validée."))
         elif decision == "refuse":
-            services.refuse_declaration(entry=entry, by=request.user)
+            services.refuse_declaration(
+                entry=entry, by=request.user, reason=request.POST.get("motif", "")
+            )
             messages.success(request, _("Déclaration refusée : elle ne compte pas."))
         else:
             raise Http404
@@ -545,3 +584,69 @@ def declaration(request: HttpRequest, code: str, pk: int, entry_pk: int) -> Http
             messages.error(request, message)
     url = reverse("hours:teacher_ledger", args=[circ.code, teacher.pk])
     return redirect(f"{url}?annee={year}")
+
+
+# The IEN's worklist of union-meeting declarations ---------------------------------------------
+
+
+def declarations(request: HttpRequest, code: str) -> HttpResponse:
+    """The declarations waiting for the IEN in one place, each validated or refused with a
+    reason right in its row (htmx replaces the row; without JavaScript the page reloads)."""
+    circ = get_circonscription_for_user_or_404(request.user, code)
+    pending = list(pending_declarations(circ).select_related("teacher__school"))
+    context = {
+        "circonscription": circ,
+        "declarations": pending,
+        # What a row shows after a decision (decide() renders the row alone).
+        "done": "",
+        "error": "",
+        "motif": "",
+    }
+    return render(request, "hours/piloting/declarations.html", context)
+
+
+def _pending_or_decided_or_404(circ: Circonscription, pk: int) -> Entry:
+    return get_object_or_404(
+        Entry.objects.filter(source=Source.DECLARATION, circonscription=circ).select_related(
+            "teacher__school"
+        ),
+        pk=pk,
+    )
+
+
+@require_POST
+def decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Validates (`decision=valider`) or refuses (`decision=refuser`, with `motif`) one
+    declaration of the worklist."""
+    circ = get_circonscription_for_user_or_404(request.user, code)
+    entry = _pending_or_decided_or_404(circ, pk)
+    decision = request.POST.get("decision")
+    if decision not in {"valider", "refuser"}:
+        raise Http404
+    error, done = "", ""
+    try:
+        if decision == "valider":
+            entry = services.validate_declaration(entry=entry, by=request.user)
+            done = _("Validée : elle compte dans les heures de %(name)s.")
+        else:
+            entry = services.refuse_declaration(
+                entry=entry, by=request.user, reason=request.POST.get("motif", "")
+            )
+            done = _("Refusée : %(name)s lira le motif dans « Mes 18 heures ».")
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    name = entry.teacher.get_full_name()
+    if request.htmx:
+        context = {
+            "circonscription": circ,
+            "entry": entry,
+            "error": error,
+            "done": done % {"name": name} if done else "",
+            "motif": request.POST.get("motif", ""),
+        }
+        return render(request, "hours/piloting/declarations.html#row", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done % {"name": name})
+    return redirect("hours:declarations", circ.code)

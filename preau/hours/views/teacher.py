@@ -160,7 +160,11 @@ def _year_context(teacher: User, year: int) -> dict:
 
 
 def _is_pending(entry) -> bool:
-    return entry.source == Source.DECLARATION and entry.validated_at is None
+    return (
+        entry.source == Source.DECLARATION
+        and entry.validated_at is None
+        and entry.refused_at is None
+    )
 
 
 def _page(request: HttpRequest, teacher: User, year: int, form: UnionMeetingForm) -> HttpResponse:

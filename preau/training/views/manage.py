@@ -81,7 +81,12 @@ def session_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.managed_sessions(user, status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"page": page, "status": status, "statuses": SessionStatus.choices}
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": SessionStatus.choices,
+        "can_deploy": has_role(user, *services.ORGANISER_ROLES),
+    }
     return render(request, "training/manage/list.html", context)
 
 
