@@ -5,11 +5,16 @@ journeys are skipped on a laptop (loudly), and fail under CI, where a skip would
 """
 
 import os
+import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
+
+from tests.html_checker import JAVA, MISSING_JAVA, check_documents
 
 # Playwright's sync API runs an event loop in the main thread, so Django would refuse ORM calls
 # made by the tests themselves (factories, assertions) with SynchronousOnlyOperation.
@@ -106,12 +111,66 @@ def console_errors() -> list[str]:
     return []
 
 
+# The document as the browser holds it once loaded (RGAA 8.2 judges the generated source): the
+# doctype and the <html> element, serialized by the browser. None for what is not HTML (a PDF).
+GENERATED_SOURCE = """() => {
+  if (document.contentType !== "text/html") return null;
+  const doctype = document.doctype ? `<!DOCTYPE ${document.doctype.name}>\\n` : "";
+  return doctype + document.documentElement.outerHTML;
+}"""
+
+
+# What only the bytes the server sends can break: in the generated source, Trix has put its
+# default <style> first in <head>, before base.html's <meta charset> (first in what is sent).
+BYTE_STREAM_ONLY = ("A “charset” attribute on a “meta” element found after the first 1024 bytes",)
+
+
+@pytest.fixture(scope="session")
+def visited_documents():
+    """Every distinct HTML document the journeys loaded, {"URL (n)": source}; at the end of the
+    session, ONE run of the Nu HTML Checker on all of them fails on any error."""
+    documents: dict[str, str] = {}
+    yield documents
+    if not documents:
+        return
+    if JAVA is None:
+        if _under_ci():
+            pytest.fail(f"CI is set and {MISSING_JAVA}", pytrace=False)
+        warnings.warn(f"HTML NOT CHECKED: {MISSING_JAVA}", stacklevel=1)
+        return
+    errors = [
+        error
+        for error in check_documents(documents)
+        if not error.message.startswith(BYTE_STREAM_ONLY)
+    ]
+    if errors:
+        pages = len({error.page for error in errors})
+        lines = [f"Nu HTML Checker: {len(errors)} error(s) on {pages} of {len(documents)} pages"]
+        lines += [f"- {error}" for error in errors]
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def record_document(page: Page, documents: dict[str, str]) -> None:
+    """Keeps the loaded document for the HTML checker, once per distinct source. htmx
+    fragments are not documents: they never fire "load", and are not recorded."""
+    try:
+        source = page.evaluate(GENERATED_SOURCE)
+    except PlaywrightError:  # the journey already left the page: its next one is recorded
+        return
+    if source is None or source in documents.values():
+        return
+    url = urlsplit(page.url)
+    address = url.path + (f"?{url.query}" if url.query else "")
+    documents[f"{address} (#{len(documents) + 1})"] = source
+
+
 @pytest.fixture
-def page(page: Page, console_errors: list[str]):
+def page(page: Page, console_errors: list[str], visited_documents: dict[str, str]):
     """The page, failing the test when a request answers an error, a script throws or the
-    Content-Security-Policy blocks anything."""
+    Content-Security-Policy blocks anything; each document it loads goes to the HTML checker."""
     problems = []
     page.add_init_script(CSP_REPORTER)
+    page.on("load", lambda loaded: record_document(loaded, visited_documents))
     page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
     page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
