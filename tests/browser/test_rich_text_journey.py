@@ -90,6 +90,7 @@ def test_a_designer_writes_bold_words_with_the_keyboard_only(page: Page, territo
     expect(page.get_by_text(f"Activité « {ACTIVITY} » enregistrée.")).to_be_visible()
     activity = Activity.objects.get(section=section)
     assert activity.title == ACTIVITY
-    assert re.sub(r"\s+", " ", activity.body) == (
+    # Trix may keep the space typed after the bold word as a no-break space.
+    assert re.sub(r"\s+", " ", activity.body.replace("&nbsp;", " ")) == (
         "<div><strong>Important</strong> : lisez le texte avant la séance.</div>"
     )
