@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -56,11 +58,23 @@ class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
                 yield user
 
 
-class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
+class PasswordRulesAsSentences:
+    """The rules of a new password as sentences: Django gives them as a <ul>, which cannot sit
+    in the DSFR hint (a <span> inside the <label>)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules = password_validation.password_validators_help_texts()
+        hint = " ".join(escape(rule) for rule in rules)
+        # The bound field copied the help text already (DsfrBaseForm styled it).
+        self.fields["new_password1"].help_text = self["new_password1"].help_text = hint
+
+
+class SetPasswordForm(PasswordRulesAsSentences, DsfrBaseForm, auth_forms.SetPasswordForm):
     pass
 
 
-class PasswordChangeForm(DsfrBaseForm, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(PasswordRulesAsSentences, DsfrBaseForm, auth_forms.PasswordChangeForm):
     pass
 
 

@@ -65,6 +65,12 @@ def test_the_form_tells_the_rule_before_the_person_types(client, camille):
     page = client.get(PASSWORD_CHANGE).content.decode()
 
     assert "Votre mot de passe doit contenir au minimum 12 caractères." in page
+    # As sentences in the field's hint: a list cannot sit in a <label> (not valid HTML).
+    hint = re.search(
+        r'<span class="fr-hint-text" id="id_new_password1_helptext">(.*?)</span>', page, re.S
+    )
+    assert "12 caractères." in hint.group(1)
+    assert "<ul>" not in hint.group(1)
 
 
 def test_a_short_password_is_refused_through_the_reset_link_too(client, camille):

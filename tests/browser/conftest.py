@@ -6,10 +6,14 @@ journeys are skipped on a laptop (loudly), and fail under CI, where a skip would
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, Response, expect
+
+from tests.html_checker import JAVA, MISSING_JAVA, check_documents
 
 # Playwright's sync API runs an event loop in the main thread, so Django would refuse ORM calls
 # made by the tests themselves (factories, assertions) with SynchronousOnlyOperation.
@@ -106,12 +110,90 @@ def console_errors() -> list[str]:
     return []
 
 
+# The document as the browser holds it once loaded (RGAA 8.2 judges the generated source): the
+# doctype and the <html> element, serialized by the browser. None for what is not HTML (a PDF).
+GENERATED_SOURCE = """() => {
+  if (document.contentType !== "text/html") return null;
+  const doctype = document.doctype ? `<!DOCTYPE ${document.doctype.name}>\\n` : "";
+  return doctype + document.documentElement.outerHTML;
+}"""
+
+
+# What only the bytes the server sends can break, checked on them but not on the generated
+# source, where Trix has put its default <style> first in <head>, before the <meta charset>.
+BYTE_STREAM_ONLY = ("A “charset” attribute on a “meta” element found after the first 1024 bytes",)
+
+
+# Pages whose HTML is not ours: Django's admin, for the technical administrator only (its
+# select2 widgets leave empty <option>s, its password widget is a <div disabled>).
+NOT_OURS = ("/admin/",)
+
+
+@pytest.fixture(scope="session")
+def visited_documents():
+    """Every distinct HTML document the journeys loaded, as served and as generated,
+    {"URL (n, how)": source}; at the end of the session, ONE run of the Nu HTML Checker on all
+    of them fails on any error."""
+    documents: dict[str, str] = {}
+    yield documents
+    if not documents:
+        return
+    if JAVA is None:  # journeys that ran without their HTML checked did not pass
+        pytest.fail(f"HTML NOT CHECKED: {MISSING_JAVA}", pytrace=False)
+    errors = [
+        error
+        for error in check_documents(documents)
+        if not (error.page.endswith("generated)") and error.message.startswith(BYTE_STREAM_ONLY))
+    ]
+    if errors:
+        pages = len({error.page for error in errors})
+        lines = [f"Nu HTML Checker: {len(errors)} error(s) on {pages} of {len(documents)} pages"]
+        lines += [f"- {error}" for error in errors]
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def _keep(documents: dict[str, str], url: str, what: str, source: str | None) -> None:
+    parts = urlsplit(url)
+    if source is None or parts.path.startswith(NOT_OURS) or source in documents.values():
+        return
+    address = parts.path + (f"?{parts.query}" if parts.query else "")
+    documents[f"{address} (#{len(documents) + 1}, {what})"] = source
+
+
+def record_served(response: Response, documents: dict[str, str]) -> None:
+    """Keeps an HTML page as the server sent it: what the parser met (a <p> in a <p>, a stray
+    end tag) no longer shows once the browser has built the document. htmx fragments come by
+    XHR, not as documents, and are left out."""
+    request = response.request
+    if request.resource_type != "document" or 300 <= response.status < 400:
+        return
+    if "text/html" not in response.headers.get("content-type", ""):
+        return
+    try:
+        source = response.text()
+    except PlaywrightError:  # the body is gone: the journey moved on
+        return
+    _keep(documents, response.url, "served", source)
+
+
+def record_generated(page: Page, documents: dict[str, str]) -> None:
+    """Keeps the loaded document as the browser holds it, once its scripts ran (RGAA 8.2 judges
+    the generated source: the rich-text editor is built by JavaScript)."""
+    try:
+        source = page.evaluate(GENERATED_SOURCE)
+    except PlaywrightError:  # the journey already left the page: its next one is recorded
+        return
+    _keep(documents, page.url, "generated", source)
+
+
 @pytest.fixture
-def page(page: Page, console_errors: list[str]):
+def page(page: Page, console_errors: list[str], visited_documents: dict[str, str]):
     """The page, failing the test when a request answers an error, a script throws or the
-    Content-Security-Policy blocks anything."""
+    Content-Security-Policy blocks anything; each document it loads goes to the HTML checker."""
     problems = []
     page.add_init_script(CSP_REPORTER)
+    page.on("response", lambda response: record_served(response, visited_documents))
+    page.on("load", lambda loaded: record_generated(loaded, visited_documents))
     page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
     page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))

@@ -414,6 +414,16 @@ def correction_data(**overrides) -> dict:
     }
 
 
+def test_the_correction_date_is_filled_in_iso_so_that_the_browser_shows_it(client, cast, territory):
+    # <input type="date"> only takes 2026-12-07: given 07/12/2026 the browser shows it empty.
+    client.force_login(cast["ien"])
+
+    page = client.get(ledger_url(territory["caen"], cast["teacher"])).text
+
+    date_input = re.search(r'<input type="date" name="date"[^>]*>', page).group(0)
+    assert f'value="{timezone.localdate().isoformat()}"' in date_input
+
+
 def test_ien_corrects_a_ledger_with_a_reason(client, cast, territory):
     client.force_login(cast["ien"])
 

@@ -1,6 +1,7 @@
 """The designers' pages through HTTP: dashboard, parcours page, indexation, content editor,
 and the lifecycle actions (submit, duplicate, new version, archive)."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -197,6 +198,19 @@ def test_the_designers_read_the_reviewers_comments_in_the_history(client, people
     assert "Renvoyé en construction" in page
     assert "Précisez les objectifs de la deuxième section." in page
     assert people["reviewer"].get_full_name() in page
+
+
+def test_the_history_dates_its_events_in_paris_time_to_the_second(client, people, in_review):
+    # A <time datetime> takes at most milliseconds: microseconds (date:"c") are not valid HTML.
+    event = factories.EventFactory(parcours=in_review, actor=people["designer"])
+    Event.objects.filter(pk=event.pk).update(
+        created_at=datetime.datetime(2026, 12, 7, 9, 4, 54, 578476, tzinfo=datetime.UTC)
+    )
+    client.force_login(people["designer"])
+
+    page = client.get(reverse("parcours:detail", args=[in_review.pk])).content.decode()
+
+    assert '<time datetime="2026-12-07T10:04:54+0100">7 décembre 2026 à 10:04</time>' in page
 
 
 def test_the_parcours_page_costs_the_same_queries_with_ten_times_more_sections(

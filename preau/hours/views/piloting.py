@@ -140,7 +140,8 @@ def _hours_field(label, *, min_value=None):
 class AnimationForm(DsfrBaseForm):
     title = forms.CharField(label=gettext_lazy("Intitulé de l’animation"), max_length=200)
     date = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     presence_hours = _hours_field(gettext_lazy("Heures en présence"))
     distance_hours = _hours_field(gettext_lazy("Heures à distance"))
@@ -152,7 +153,8 @@ class CorrectionForm(DsfrBaseForm):
         choices=[(Kind.TRAINING, Kind.TRAINING.label), (Kind.ANIMATION, Kind.ANIMATION.label)],
     )
     date = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     presence_hours = _hours_field(
         gettext_lazy("Heures en présence (négatif pour retirer)"),
