@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hours', '0004_hours_report'),
+        ('hours', '0005_french_model_names'),
     ]
 
     operations = [
