@@ -429,6 +429,12 @@ def sessions_staffed_by(user) -> QuerySet[TrainingSession]:
     )
 
 
+def may_read_steps(user, session: TrainingSession) -> bool:
+    """Which steps each participant ticked is for the session's trainers and tutors only:
+    those who pilot the session, who may open its attestation screen, do not see the counts."""
+    return sessions_staffed_by(user).filter(pk=session.pk).exists()
+
+
 def get_session_to_follow_steps_or_404(user, pk: int) -> TrainingSession:
     """A session whose steps table the person may read: one they are a trainer or a tutor of
     (404 for anyone else, those who pilot it and the administrators included)."""

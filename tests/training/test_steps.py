@@ -229,6 +229,25 @@ def test_the_attestation_screen_says_why_the_rule_is_not_met(client, session, ca
     assert "Attester tous ceux qui remplissent la règle" in page
 
 
+def test_those_who_pilot_the_session_see_its_attestation_screen_without_the_steps(
+    client, session, cast
+):
+    session.attestation_rule = AttestationRule.TRAINER_DECISION
+    session.attestation_requires_steps = True
+    session.save()
+    services.mark_step(
+        enrolment=enrolment(session, cast["teacher"]), section=steps(session)[0], done=True
+    )
+    client.force_login(cast["ien"])
+
+    response = client.get(reverse("training:attestation", args=[session.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Étapes cochées" not in page
+    assert "1 / 3" not in page and "0 / 3" not in page
+
+
 def test_the_trainer_turns_the_option_on_in_the_session_settings(client, session, cast):
     client.force_login(cast["trainer"])
     url = reverse("training:manage_settings", args=[session.pk])

@@ -192,6 +192,8 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
         # The rule is checked by Préau (meetings, steps), or left to the trainer alone.
         "rule_is_checked": session.attestation_rule == AttestationRule.ALL_MEETINGS
         or session.attestation_requires_steps,
+        "show_steps": session.attestation_requires_steps
+        and access.may_read_steps(request.user, session),
         "attested_count": sum(1 for p in participants if p.is_attested),
         "satisfying_count": sum(1 for p in participants if p.satisfies_rule and not p.is_attested),
     }
