@@ -10,6 +10,7 @@ urlpatterns = [
     path("piloter/", include("preau.territories.urls")),
     path("parcours/", include("preau.parcours.urls")),
     path("sessions/", include("preau.training.urls")),
+    path("sessions/", include("preau.forums.urls")),
     path("heures/", include("preau.hours.urls")),
     path("rh/", include("preau.hr.urls")),
     path("admin/", admin.site.urls),

@@ -168,6 +168,7 @@ def test_piloting_menu_entry_is_shown_to_piloting_roles_only(client, cast, membe
                 "the open-access modules they joined",
                 "their enrolments with sessions and next meeting",
                 "their next meetings and current or next distance windows, in one UNION",
+                "their sessions with forum posts they have not read, with the counts",
             ],
         ),
         (
@@ -178,6 +179,7 @@ def test_piloting_menu_entry_is_shown_to_piloting_roles_only(client, cast, membe
                 ROLES,
                 "their sessions with the counts and facts their next action is decided from",
                 "their next meetings and current or next distance windows, in one UNION",
+                "their sessions with forum posts they have not read, with the counts",
             ],
         ),
         ("designer", [SESSION, USER, ROLES, "their latest parcours with activity counts"]),
