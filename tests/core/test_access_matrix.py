@@ -100,6 +100,8 @@ ARGS = {
     "hr_session": lambda w: [w["hr_session"].pk],
     "link": lambda w: [w["link"].pk],
     "reset": lambda w: ["MQ", "set-password"],
+    "notification": lambda w: [w["notification"].pk],
+    "email_off": lambda w: [w["email_off"]],
 }
 
 # URL name: Row(who may, answer to them, to a colleague elsewhere, to a stranger[, signed out]).
@@ -237,6 +239,14 @@ ACCESS: dict[str, Row] = {
     "hr:unlink": Row("trainer", 200, 404, 404, args="link"),
     "hr:attendance_export": Row("trainer", 200, 404, 404, args="link"),
     "hr:attendance_export_xlsx": Row("trainer", 200, 404, 404, args="link"),
+    # A person's notifications are theirs alone: anybody else's is a 404 whatever their role.
+    "notifications:list": Row("teacher", 200, 200, 200),
+    "notifications:open": Row("teacher", 302, 404, 404, args="notification"),
+    "notifications:mark_all_read": Post("teacher", 302, 302, 302),
+    # Signed for one person, used without signing in (a link in a forum e-mail).
+    "notifications:forum_email_off": Row(
+        "teacher", 200, 200, 200, anonymous=200, args="email_off"
+    ),
 }
 # fmt: on
 
