@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/", include("preau.forums.urls")),
     path("heures/", include("preau.hours.urls")),
     path("rh/", include("preau.hr.urls")),
+    path("notifications/", include("preau.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

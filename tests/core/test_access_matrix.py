@@ -105,6 +105,8 @@ ARGS = {
     "thread": lambda w: [w["thread"].pk],
     "post": lambda w: [w["post"].pk],
     "unsubscribe": lambda w: [w["unsubscribe"]],
+    "notification": lambda w: [w["notification"].pk],
+    "email_off": lambda w: [w["email_off"]],
 }
 
 # URL name: Row(who may, answer to them, to a colleague elsewhere, to a stranger[, signed out]).
@@ -262,6 +264,14 @@ ACCESS: dict[str, Row] = {
     "forums:post_unhide": Post("trainer", 302, 404, 404, args="post"),
     "forums:attachment": Row("teacher", 200, 404, 404, args="post"),
     "forums:unsubscribe": Row("teacher", 200, 200, 200, anonymous=200, args="unsubscribe"),
+    # A person's notifications are theirs alone: anybody else's is a 404 whatever their role.
+    "notifications:list": Row("teacher", 200, 200, 200),
+    "notifications:open": Row("teacher", 302, 404, 404, args="notification"),
+    "notifications:mark_all_read": Post("teacher", 302, 302, 302),
+    # Signed for one person, used without signing in (a link in a forum e-mail).
+    "notifications:forum_email_off": Row(
+        "teacher", 200, 200, 200, anonymous=200, args="email_off"
+    ),
 }
 # fmt: on
 

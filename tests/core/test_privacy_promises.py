@@ -80,6 +80,8 @@ REVIEWED_TIME_FIELDS = {
     "hr.HrLink.created_at": "an organiser linked a session to GAIA",
     "hr.HrImport.removals_confirmed_at": "a manager confirmed the removals an import held",
     "hr.ImportLock.heartbeat_at": "a running HR import's heartbeat (crash recovery)",
+    "notifications.Notification.created": "the time of the event notified (a post written, a "
+    "decision taken), not of any reading: whether it was read is a boolean, never a time",
     # Sign-in limits (django-axes): failed attempts only, deleted after the cool-off;
     # successful sign-ins are not logged (AXES_DISABLE_ACCESS_LOG).
     "axes.AccessAttempt.attempt_time": "a failed sign-in, kept for the 15-minute cool-off",
@@ -107,6 +109,8 @@ NOT_TRACKING = {
     "forums.ReadMark.last_read_post_id": "the same marker (a post id, not a time)",
     "hr.HrSession.first_seen_at": "when GAIA first listed an HR session",
     "training.TrainingSession.opened_at": "when an organiser opened the session",
+    "notifications.Notification.is_read": "a boolean the recipient alone sees (the bell); no "
+    "time of reading is stored, and it is never shown to anyone else nor counted",
 }
 
 

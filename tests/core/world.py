@@ -15,6 +15,9 @@ from preau.hours.rules import school_year_of
 from preau.hr import services as hr_services
 from preau.hr.models import HrLink, HrSession
 from preau.parcours.models import Activity
+from preau.notifications import services as notification_services
+from preau.notifications.models import Notification
+from preau.notifications.tokens import forum_email_off_token
 from preau.training.models import CalendarFeed, Enrolment, SessionStaff
 from tests import factories
 from tests.hr.gaia_files import FORMATIONS, TRAINEES, TRAINERS, gaia_uploads
@@ -114,6 +117,14 @@ def build_world(cast: dict, territory: dict) -> dict:
     hr_session = HrSession.objects.filter(academie=t["academie"]).first()
     link = HrLink.objects.create(session=session, hr_session=hr_session)
     feed = CalendarFeed.objects.create(user=cast["teacher"])
+    notification_services.notify(
+        recipients=[cast["teacher"]],
+        kind=Notification.Kind.ANNOUNCEMENT,
+        title="Nouvelle annonce : la salle change",
+        url=f"/sessions/mes-sessions/{session.pk}/",
+        session=session,
+    )
+    notification = Notification.objects.get(recipient=cast["teacher"])
     return {
         "draft": draft,
         "section": section,
@@ -141,6 +152,8 @@ def build_world(cast: dict, territory: dict) -> dict:
         "thread": thread,
         "post": post,
         "unsubscribe": forum_services.unsubscribe_token(subscription),
+        "notification": notification,
+        "email_off": forum_email_off_token(cast["teacher"]),
         "year": school_year_of(today),
         "today": today,
         "enrolments": Enrolment.objects.filter(session=session),
