@@ -14,10 +14,10 @@ from preau.hours.models import Entry, HoursReport, Kind, ReportStatus, Source
 from preau.hours.rules import school_year_of
 from preau.hr import services as hr_services
 from preau.hr.models import HrLink, HrSession
-from preau.parcours.models import Activity
 from preau.notifications import services as notification_services
 from preau.notifications.models import Notification
 from preau.notifications.tokens import forum_email_off_token
+from preau.parcours.models import Activity
 from preau.training.models import CalendarFeed, Enrolment, SessionStaff
 from tests import factories
 from tests.hr.gaia_files import FORMATIONS, TRAINEES, TRAINERS, gaia_uploads

@@ -22,9 +22,8 @@ def test_a_session_gets_one_announcements_forum_and_one_forum_per_forum_activity
 
 
 def test_two_sessions_of_the_same_parcours_have_their_own_forums_and_no_posts_copied(room, thread):
-    from tests import factories
-
     from preau.parcours.models import Activity
+    from tests import factories
 
     session = room["session"]
     section = factories.SectionFactory(parcours=session.source)
