@@ -228,3 +228,13 @@ def test_a_thread_of_a_locked_discussion_offers_no_reply_form(client, room, thre
     page = client.get(reverse("forums:thread", args=[thread.pk])).content.decode()
 
     assert 'name="body"' not in page and "verrouillée" in page
+
+
+def test_the_session_page_links_its_team_to_the_forums_not_the_ien(client, room):
+    url = reverse("training:manage", args=[room["session"].pk])
+    forums = reverse("forums:session", args=[room["session"].pk])
+
+    client.force_login(room["tutor"])
+    assert forums in client.get(url).content.decode()
+    client.force_login(room["ien"])
+    assert forums not in client.get(url).content.decode()

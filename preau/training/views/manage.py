@@ -136,6 +136,8 @@ def _session_page(
         "staff_form": staff_form or StaffForm(),
         "can_adapt_content": not session.is_read_only,
         "history": selectors.session_history(session),
+        # Forums are for the session's team and participants, not for those who pilot it.
+        "in_team": any(member.user_id == request.user.pk for member in facts["staff"]),
     }
     return render(request, "training/manage/session.html", context)
 
