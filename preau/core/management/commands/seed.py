@@ -13,6 +13,7 @@ SEEDERS = [
     "preau.training.seeding",
     "preau.hours.seeding",
     "preau.hr.seeding",
+    "preau.forums.seeding",
 ]
 
 
