@@ -113,7 +113,13 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        indexes = [models.Index(fields=["thread", "id"], name="post_thread_id")]
+        # Unread counts read (thread, id > position) with the author and the hidden flag from
+        # the index alone on PostgreSQL (an index-only scan), not from the table.
+        indexes = [
+            models.Index(
+                fields=["thread", "id"], include=["author", "hidden"], name="post_thread_id"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"post {self.pk} in thread {self.thread_id}"

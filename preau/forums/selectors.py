@@ -2,6 +2,8 @@
 function here takes the viewer and counts for them only (never for anyone else, never in a
 figure about others)."""
 
+from collections import Counter
+
 from django.core.paginator import Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -22,15 +24,30 @@ def _my_mark(user, thread_ref: str = "pk"):
     )
 
 
-def unread_posts(user, threads: QuerySet[Thread]) -> QuerySet[Post]:
-    """Posts of `threads` the viewer has not reached: not theirs, not hidden, beyond their read
-    position. Threads with nothing new are skipped by their last post id first."""
-    fresh = threads.annotate(my_mark=_my_mark(user)).filter(last_post_id__gt=F("my_mark"))
-    return (
-        Post.objects.filter(thread__in=fresh.values("pk"), hidden=False)
+def _unread_in_thread(user):
+    """How many posts of the outer thread (annotated `my_mark`) the viewer has not reached:
+    not theirs, not hidden, beyond their read position; an index range scan on (thread, id)."""
+    posts = (
+        Post.objects.filter(thread=OuterRef("pk"), pk__gt=OuterRef("my_mark"), hidden=False)
         .exclude(author=user)
-        .alias(my_mark=_my_mark(user, "thread"))
-        .filter(pk__gt=F("my_mark"))
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(posts, output_field=IntegerField()), Value(0))
+
+
+def unread_threads(user, threads: QuerySet[Thread]) -> QuerySet[Thread]:
+    """The threads among `threads` with posts the viewer has not reached, each annotated with
+    `unread`. Threads whose last post the viewer has reached are skipped by its id first, so
+    the cost follows what is new, not the size of the forum."""
+    return (
+        threads.annotate(my_mark=_my_mark(user))
+        .filter(last_post_id__gt=F("my_mark"))
+        .annotate(unread=_unread_in_thread(user))
+        .filter(unread__gt=0)
+        .order_by()
     )
 
 
@@ -50,13 +67,11 @@ def session_forums(session, user) -> list[Forum]:
         .annotate(n=Count("pk"))
         .values_list("forum", "n")
     )
-    unread = dict(
-        unread_posts(user, Thread.objects.filter(forum__session=session))
-        .order_by()
-        .values("thread__forum")
-        .annotate(n=Count("pk"))
-        .values_list("thread__forum", "n")
-    )
+    unread = Counter()
+    for forum_id, n in unread_threads(
+        user, Thread.objects.filter(forum__session=session)
+    ).values_list("forum", "unread"):
+        unread[forum_id] += n
     for forum in forums:
         forum.thread_count = counts.get(forum.pk, 0)
         forum.unread = unread.get(forum.pk, 0)
@@ -65,7 +80,8 @@ def session_forums(session, user) -> list[Forum]:
 
 def session_unread_count(session, user) -> int:
     """New posts for the viewer in all the forums of one session (for their session page)."""
-    return unread_posts(user, Thread.objects.filter(forum__session=session)).count()
+    rows = unread_threads(user, Thread.objects.filter(forum__session=session))
+    return sum(rows.values_list("unread", flat=True))
 
 
 def unread_by_session(user) -> list[dict]:
@@ -74,12 +90,18 @@ def unread_by_session(user) -> list[dict]:
     from .access import sessions_with_forums_for
 
     threads = Thread.objects.filter(forum__session__in=sessions_with_forums_for(user))
-    return list(
-        unread_posts(user, threads)
-        .order_by()
-        .values("thread__forum__session", "thread__forum__session__title")
-        .annotate(unread=Count("pk"))
-        .order_by("thread__forum__session__title", "thread__forum__session")
+    totals: dict[int, dict] = {}
+    for session_id, title, n in unread_threads(user, threads).values_list(
+        "forum__session", "forum__session__title", "unread"
+    ):
+        row = totals.setdefault(
+            session_id,
+            {"thread__forum__session": session_id, "thread__forum__session__title": title},
+        )
+        row["unread"] = row.get("unread", 0) + n
+    return sorted(
+        totals.values(),
+        key=lambda r: (r["thread__forum__session__title"], r["thread__forum__session"]),
     )
 
 
@@ -104,11 +126,7 @@ def forum_threads(forum, user, page: int):
     page_obj = Paginator(threads, PAGE_SIZE).get_page(page)
     ids = [t.pk for t in page_obj.object_list]
     unread = dict(
-        unread_posts(user, Thread.objects.filter(pk__in=ids))
-        .order_by()
-        .values("thread")
-        .annotate(n=Count("pk"))
-        .values_list("thread", "n")
+        unread_threads(user, Thread.objects.filter(pk__in=ids)).values_list("pk", "unread")
     )
     for thread in page_obj.object_list:
         thread.unread = unread.get(thread.pk, 0)
