@@ -5,9 +5,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from tests import factories
 from tests.core.test_access_matrix import ACCESS, ARGS, _close
 from tests.core.world import build_world
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 

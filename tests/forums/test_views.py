@@ -238,3 +238,16 @@ def test_the_session_page_links_its_team_to_the_forums_not_the_ien(client, room)
     assert forums in client.get(url).content.decode()
     client.force_login(room["ien"])
     assert forums not in client.get(url).content.decode()
+
+
+def test_a_refused_reply_keeps_page_links_on_the_thread_address(client, room, thread):
+    from preau.forums.models import Post as PostModel
+
+    PostModel.objects.bulk_create(
+        PostModel(thread=thread, author=room["classmate"], body="<p>r</p>") for _ in range(30)
+    )
+    client.force_login(room["teacher"])
+
+    page = client.post(reverse("forums:reply", args=[thread.pk]), {"body": ""}).content.decode()
+
+    assert f'href="{reverse("forums:thread", args=[thread.pk])}?page=2"' in page
