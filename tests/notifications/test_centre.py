@@ -140,10 +140,10 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, camille):
 LIST_QUERIES = [
     "session",
     "user",
-    "roles of the user with their territories",
-    "count of the person's notifications (paginator)",
-    "page of notifications",
-    "count of the unread ones (the bell)",
+    "count of the person's notifications (paginator, in the view)",
+    "count of the unread ones (the bell, at the top of the header)",
+    "roles of the user with their territories (the menu, further down the header)",
+    "page of notifications (the content, after the header)",
 ]
 
 
@@ -157,3 +157,8 @@ def test_the_list_keeps_its_query_count_with_ten_times_more_rows(client, camille
             response = client.get(reverse("notifications:list"))
         assert response.status_code == 200
         assert len(ran) == len(LIST_QUERIES), ran.sql()
+        assert "notifications_notification" in ran.captured_queries[3]["sql"]
+        assert (
+            "COUNT" in ran.captured_queries[3]["sql"]
+            and "is_read" in (ran.captured_queries[3]["sql"])
+        )
