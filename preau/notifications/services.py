@@ -3,6 +3,7 @@ enrolment, a review) calls notify(): it writes the records, and the e-mails leav
 transaction commits, rendered from those same records (emails.py)."""
 
 import contextvars
+import datetime
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from itertools import islice
@@ -155,3 +156,22 @@ def set_forum_email(*, user, forum_email: str) -> EmailPreference:
 def forum_email_of(user) -> str:
     preference = EmailPreference.objects.filter(user=user).values_list("forum_email", flat=True)
     return preference.first() or ForumEmail.EACH
+
+
+# Retention -------------------------------------------------------------------------------------
+
+PURGE_AFTER_DAYS = 365
+PURGE_BATCH = 10_000
+
+
+def purge_old_notifications(*, wet_run: bool, now=None) -> int:
+    """Deletes (or, dry, counts) the notifications created more than a year ago, by batches of
+    ids so that no long lock holds the table. Returns the number deleted (or to delete)."""
+    limit = (now or timezone.now()) - datetime.timedelta(days=PURGE_AFTER_DAYS)
+    old = Notification.objects.filter(created__lt=limit)
+    if not wet_run:
+        return old.count()
+    deleted = 0
+    while ids := list(old.order_by("pk").values_list("pk", flat=True)[:PURGE_BATCH]):
+        deleted += Notification.objects.filter(pk__in=ids).delete()[0]
+    return deleted

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access, selectors, services, tokens
+from .forms import ForumEmailForm
 from .models import ForumEmail
 
 PAGE_SIZE = 25
@@ -44,6 +45,18 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     if count:
         messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
     return redirect("notifications:list")
+
+
+@require_POST
+def email_preference(request: HttpRequest) -> HttpResponse:
+    """The choice made on the profile page (accounts:profile shows the form)."""
+    form = ForumEmailForm(request.POST)
+    if form.is_valid():
+        services.set_forum_email(user=request.user, forum_email=form.cleaned_data["forum_email"])
+        messages.success(request, _("Votre choix d’e-mails a été enregistré."))
+    else:
+        messages.error(request, _("Choisissez comment recevoir les e-mails des forums."))
+    return redirect("accounts:profile")
 
 
 @login_not_required

@@ -268,6 +268,7 @@ ACCESS: dict[str, Row] = {
     "notifications:list": Row("teacher", 200, 200, 200),
     "notifications:open": Row("teacher", 302, 404, 404, args="notification"),
     "notifications:mark_all_read": Post("teacher", 302, 302, 302),
+    "notifications:email_preference": Post("teacher", 302, 302, 302),
     # Signed for one person, used without signing in (a link in a forum e-mail).
     "notifications:forum_email_off": Row(
         "teacher", 200, 200, 200, anonymous=200, args="email_off"

@@ -23,6 +23,7 @@ TODAY = timezone.localdate()
 YEAR = school_year_of(TODAY)
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 
 
 def follow_up_url(circonscription, **params) -> str:
@@ -518,6 +519,7 @@ def test_follow_up_page_costs_seven_queries_with_50_or_500_teachers(
         SESSION,
         USER,
         ROLES,
+        BELL,
         "the circonscription with its département and académie, if piloted",
         "the académie's minimum of distance hours (hours policy)",
         "count of the teachers followed (paginator)",

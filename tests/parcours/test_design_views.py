@@ -14,6 +14,7 @@ from preau.parcours.models import Activity, Event, Parcours, Section, Status
 from tests import factories
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 
 DASHBOARD = reverse("parcours:design_dashboard")
 
@@ -141,6 +142,7 @@ def test_the_dashboard_costs_the_same_queries_with_ten_times_more_parcours(
         SESSION,
         USER,
         ROLES,
+        BELL,
         "count of my parcours (paginator)",
         "page of my parcours, with académie and activity count",
         "templates, listed",
@@ -207,6 +209,7 @@ def test_the_parcours_page_costs_the_same_queries_with_ten_times_more_sections(
         SESSION,
         USER,
         ROLES,
+        BELL,
         "the parcours, if visible, with académie and the user's rights",
         "its audiences",
         "its designers",
@@ -600,6 +603,7 @@ def test_the_content_editor_costs_the_same_queries_with_ten_times_more_sections(
         SESSION,
         USER,
         ROLES,
+        BELL,
         "the parcours with rights",
         "its sections",
         "their activities",

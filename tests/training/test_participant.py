@@ -550,6 +550,7 @@ def test_session_page_costs_ten_queries_with_10_or_300_participants(
         USER,
         "the teacher's enrolment, with the session, its source's matricule, its owner's name",
         "roles of the user (navigation, in the header)",
+        "unread notifications of the person (the bell in the header)",
         "meetings, with the teacher's own attendance",
         "distance windows",
         "trainers and tutors, with their names",
