@@ -36,6 +36,7 @@ THREAD_QUERIES = [
     "is the viewer staff of the session (moderation)",
     "the viewer's subscription to the thread",
     "the viewer's roles (the site menu)",
+    "the viewer's unread notifications (the bell in the header)",
 ]
 
 
@@ -68,6 +69,7 @@ SESSION_FORUMS_QUERIES = [
     "the viewer's unread counts per forum",
     "is the viewer staff of the session",
     "the viewer's roles (the site menu)",
+    "the viewer's unread notifications (the bell in the header)",
 ]
 
 
@@ -97,6 +99,7 @@ FORUM_QUERIES = [
     "the viewer's subscription to the forum",
     "is the viewer staff of the session (may write)",
     "the viewer's roles (the site menu)",
+    "the viewer's unread notifications (the bell in the header)",
 ]
 
 
