@@ -7,6 +7,7 @@ from django.urls import reverse
 from preau.forums import services
 from preau.forums.models import Post, Thread
 from preau.training.models import SessionStatus
+from tests.core.test_access_matrix import _close
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ def test_an_attachment_is_served_to_members_only(client, room, thread):
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4"
-    response.close()
+    _close(response)  # without closing the test's database connection (PostgreSQL)
     client.force_login(room["ien"])
     assert client.get(url).status_code == 404
 
