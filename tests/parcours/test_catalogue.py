@@ -535,7 +535,7 @@ def assert_same_queries_with_10_and_100_parcours(client, normandie, besancon, co
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "lecture", "audience": "cycle2", "duration": "3-6"}])
-def test_offre_search_costs_six_queries_whatever_the_number_of_parcours(
+def test_offre_search_costs_seven_queries_whatever_the_number_of_parcours(
     client, cast, assert_same_queries_with_10_and_100_parcours, params
 ):
     client.force_login(cast["trainer"])
@@ -576,7 +576,7 @@ def test_offre_results_fragment_costs_six_queries(
     )
 
 
-def test_print_page_costs_five_queries(client, cast, assert_same_queries_with_10_and_100_parcours):
+def test_print_page_costs_six_queries(client, cast, assert_same_queries_with_10_and_100_parcours):
     client.force_login(cast["trainer"])
 
     assert_same_queries_with_10_and_100_parcours(

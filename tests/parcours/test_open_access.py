@@ -398,7 +398,7 @@ def assert_same_queries(count_queries):
     return check
 
 
-def test_formation_costs_six_queries_whatever_the_number_of_modules(
+def test_formation_costs_seven_queries_whatever_the_number_of_modules(
     teacher_client, teacher, assert_same_queries
 ):
     def grow(count):
@@ -424,7 +424,7 @@ def test_formation_costs_six_queries_whatever_the_number_of_modules(
     )
 
 
-def test_module_page_of_a_member_costs_seven_queries_whatever_its_size(
+def test_module_page_of_a_member_costs_eight_queries_whatever_its_size(
     teacher_client, teacher, assert_same_queries
 ):
     parcours = open_module()
@@ -451,7 +451,7 @@ def test_module_page_of_a_member_costs_seven_queries_whatever_its_size(
     )
 
 
-def test_module_page_of_a_visitor_costs_five_queries(teacher_client, assert_same_queries):
+def test_module_page_of_a_visitor_costs_six_queries(teacher_client, assert_same_queries):
     parcours = open_module()
 
     def grow(count):
