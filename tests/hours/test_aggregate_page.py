@@ -80,7 +80,7 @@ def test_a_visitor_is_sent_to_sign_in(client, territory):
     assert response.status_code == 302
 
 
-def test_the_page_costs_six_queries_whatever_the_size(
+def test_the_page_costs_seven_queries_whatever_the_size(
     client, cast, territory, animation, assert_fixed_query_count
 ):
     client.force_login(cast["pilot"])

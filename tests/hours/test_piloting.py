@@ -512,7 +512,7 @@ def _teachers_with_hours(school, count: int) -> None:
     services.refresh_year_totals((t.pk, YEAR) for t in teachers)
 
 
-def test_follow_up_page_costs_seven_queries_with_50_or_500_teachers(
+def test_follow_up_page_costs_eight_queries_with_50_or_500_teachers(
     client, cast, territory, count_queries
 ):
     queries = [

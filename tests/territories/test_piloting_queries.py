@@ -13,9 +13,7 @@ BELL = "unread notifications of the person (the bell in the header)"
 
 
 @pytest.mark.parametrize("member", ["pilot", "manager", "admin"])
-def test_overview_of_departements_costs_five_queries(
-    client, cast, assert_fixed_query_count, member
-):
+def test_overview_of_departements_costs_six_queries(client, cast, assert_fixed_query_count, member):
     client.force_login(cast[member])
 
     assert_fixed_query_count(
@@ -31,7 +29,7 @@ def test_overview_of_departements_costs_five_queries(
     )
 
 
-def test_overview_of_an_ien_costs_five_queries(client, cast, assert_fixed_query_count):
+def test_overview_of_an_ien_costs_six_queries(client, cast, assert_fixed_query_count):
     client.force_login(cast["ien"])
 
     assert_fixed_query_count(
@@ -47,7 +45,7 @@ def test_overview_of_an_ien_costs_five_queries(client, cast, assert_fixed_query_
     )
 
 
-def test_departement_page_costs_six_queries(client, cast, territory, assert_fixed_query_count):
+def test_departement_page_costs_seven_queries(client, cast, territory, assert_fixed_query_count):
     client.force_login(cast["pilot"])
 
     assert_fixed_query_count(
@@ -64,7 +62,9 @@ def test_departement_page_costs_six_queries(client, cast, territory, assert_fixe
     )
 
 
-def test_circonscription_page_costs_six_queries(client, cast, territory, assert_fixed_query_count):
+def test_circonscription_page_costs_seven_queries(
+    client, cast, territory, assert_fixed_query_count
+):
     client.force_login(cast["ien"])
 
     assert_fixed_query_count(
@@ -81,7 +81,7 @@ def test_circonscription_page_costs_six_queries(client, cast, territory, assert_
     )
 
 
-def test_school_page_costs_six_queries(client, cast, territory, assert_fixed_query_count):
+def test_school_page_costs_seven_queries(client, cast, territory, assert_fixed_query_count):
     client.force_login(cast["ien"])
 
     assert_fixed_query_count(

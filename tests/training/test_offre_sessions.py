@@ -441,7 +441,7 @@ def bulk_offered(territory, count: int, teacher) -> None:
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "nombre", "audience": "cycle2"}])
-def test_offre_costs_eight_queries_with_10_or_100_sessions(
+def test_offre_costs_nine_queries_with_10_or_100_sessions(
     teacher_client, teacher, territory, count_queries, params
 ):
     queries = [

@@ -531,7 +531,7 @@ def test_files_of_a_session_are_not_served_to_people_outside_it(client, running,
 
 
 @pytest.mark.parametrize("show_names", [False, True], ids=["names hidden", "names shown"])
-def test_session_page_costs_ten_queries_with_10_or_300_participants(
+def test_session_page_costs_eleven_queries_with_10_or_300_participants(
     teacher_client, teacher, territory, cast, count_queries, show_names
 ):
     session = factories.TrainingSessionFactory(
