@@ -489,7 +489,7 @@ def test_each_kind_of_activity_is_added(client, people, draft, kind, data):
 def test_an_unknown_kind_of_activity_is_a_bad_request(client, people, draft):
     client.force_login(people["designer"])
 
-    url = reverse("parcours:activity_add", args=[draft.sections.get().pk, "forum"])
+    url = reverse("parcours:activity_add", args=[draft.sections.get().pk, "sondage"])
 
     assert client.get(url).status_code == 400
 

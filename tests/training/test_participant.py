@@ -555,6 +555,7 @@ def test_session_page_costs_eleven_queries_with_10_or_300_participants(
         "distance windows",
         "trainers and tutors, with their names",
         "participants: their number, or their names when the trainer shows them",
+        "the teacher's own new forum posts (their unread markers)",
         "sections of the content copy",
         "their activities, trainer notes left out",
     ]
