@@ -10,8 +10,10 @@ urlpatterns = [
     path("piloter/", include("preau.territories.urls")),
     path("parcours/", include("preau.parcours.urls")),
     path("sessions/", include("preau.training.urls")),
+    path("sessions/", include("preau.forums.urls")),
     path("heures/", include("preau.hours.urls")),
     path("rh/", include("preau.hr.urls")),
+    path("notifications/", include("preau.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

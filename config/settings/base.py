@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "preau.training",
     "preau.hours",
     "preau.hr",
+    "preau.notifications",
+    "preau.forums",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,9 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from preau.notifications.forms import ForumEmailForm
+from preau.notifications.services import forum_email_of
+
 from . import forms, services, session_policy, throttling, two_factor
 from .models import User, normalize_email
 from .selectors import roles_of
@@ -262,5 +265,6 @@ def profile(request: HttpRequest) -> HttpResponse:
             "roles": roles_of(user),
             "two_factor_eligible": eligible,
             "two_factor_active": eligible and two_factor.has_confirmed_device(user),
+            "email_form": ForumEmailForm(initial={"forum_email": forum_email_of(user)}),
         },
     )

@@ -29,6 +29,13 @@ from preau.training.services import ORGANISER_ROLES
 HOME_LIST_SIZE = 5
 
 
+def forum_news(user) -> list[dict]:
+    """The person's sessions with forum posts they have not read (their own markers only)."""
+    from preau.forums.selectors import unread_by_session
+
+    return unread_by_session(user)
+
+
 def home_context(user) -> dict:
     names = role_names(user)
     assignments = roles_of(user)
@@ -59,6 +66,7 @@ def home_context(user) -> dict:
         context["teacher_sessions"] = teacher_sessions(user)
     if context["is_teacher"] or context["is_trainer"]:
         context["upcoming_events"] = upcoming_events(user, limit=HOME_LIST_SIZE)
+        context["forum_news"] = forum_news(user)
     if context["is_trainer"]:
         context["trainer_sessions"] = trainer_dashboard(user)[:HOME_LIST_SIZE]
     if Role.DESIGNER in names:

@@ -1,97 +1,83 @@
-"""E-mails about the review of a parcours. Services send them after their transaction commits
-(transaction.on_commit), one message per person: nobody sees who else received it."""
+"""Notifications about the review of a parcours, written through the one notification service
+(preau/notifications): the records land in each person's notification centre, and their
+e-mails leave after the transaction commits, one message per person (nobody sees who else
+received it)."""
 
-import contextvars
-from contextlib import contextmanager
-from functools import partial
-
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from preau.notifications.models import Notification
+from preau.notifications.services import muted, notify
 
 from . import access
 from .models import Parcours
 
-_muted = contextvars.ContextVar("parcours_mails_muted", default=False)
+__all__ = ["muted", "review_requested", "changes_requested", "approved"]
+
+# `muted()`: the demo seed plays the review workflow through the services; inside it the
+# notifications are written (the demo's bells show them) but nobody is mailed.
+
+Kind = Notification.Kind
 
 
-@contextmanager
-def muted():
-    """No review e-mail is queued inside: the demo seed plays the review workflow through the
-    services, and must mail nobody. Usable as a decorator."""
-    token = _muted.set(True)
-    try:
-        yield
-    finally:
-        _muted.reset(token)
+def _url(parcours: Parcours) -> str:
+    return reverse("parcours:detail", args=[parcours.pk])
 
 
-def after_commit(send, *args, **kwargs) -> None:
-    """Queues `send(*args, **kwargs)` for when the transaction commits (never a mail about a
-    write that rolled back), unless muted."""
-    if not _muted.get():
-        transaction.on_commit(partial(send, *args, **kwargs))
-
-
-def _link(parcours: Parcours) -> str:
-    return settings.PREAU_SITE_URL.rstrip("/") + reverse("parcours:detail", args=[parcours.pk])
-
-
-def _send(recipients, template: str, context: dict) -> int:
-    sent = 0
-    for person in recipients:
-        text = render_to_string(template, {**context, "person": person})
-        subject, _sep, body = text.partition("\n")
-        EmailMessage(
-            subject.strip(), body.strip(), settings.DEFAULT_FROM_EMAIL, [person.email]
-        ).send()
-        sent += 1
-    return sent
+def _text(template: str, context: dict) -> str:
+    return render_to_string(template, context).strip()
 
 
 def _designers(parcours: Parcours):
     return parcours.designers.filter(is_active=True, is_placeholder=False).order_by("pk")
 
 
-def send_review_requested(parcours_pk: int) -> int:
+def review_requested(parcours: Parcours) -> int:
     """To each reviewer who may review the parcours (access.reviewers_of)."""
-    parcours = Parcours.objects.select_related("academie").get(pk=parcours_pk)
-    return _send(
-        access.reviewers_of(parcours),
-        "parcours/email/review_requested.txt",
-        {"parcours": parcours, "link": _link(parcours)},
+    return notify(
+        recipients=access.reviewers_of(parcours),
+        kind=Kind.REVIEW_ASKED,
+        title=_("Le parcours « %(title)s » attend votre relecture") % {"title": parcours.title},
+        text=_text("parcours/email/review_requested.txt", {"parcours": parcours}),
+        url=_url(parcours),
     )
 
 
-def send_changes_requested(parcours_pk: int, *, reviewer_name: str, comment: str) -> int:
+def changes_requested(parcours: Parcours, *, reviewer_name: str, comment: str) -> int:
     """To the designers: sent back to construction, with the reviewer's comment."""
-    parcours = Parcours.objects.get(pk=parcours_pk)
-    return _send(
-        _designers(parcours),
-        "parcours/email/changes_requested.txt",
-        {
-            "parcours": parcours,
-            "reviewer_name": reviewer_name,
-            "comment": comment,
-            "link": _link(parcours),
-        },
+    return notify(
+        recipients=_designers(parcours),
+        kind=Kind.REVIEW_DECIDED,
+        title=_("Le parcours « %(title)s » est renvoyé en construction")
+        % {"title": parcours.title},
+        text=_text(
+            "parcours/email/changes_requested.txt",
+            {"parcours": parcours, "reviewer_name": reviewer_name, "comment": comment},
+        ),
+        url=_url(parcours),
     )
 
 
-def send_approved(parcours_pk: int, *, reviewer_name: str, comment: str, university: bool) -> int:
+def approved(parcours: Parcours, *, reviewer_name: str, comment: str, university: bool) -> int:
     """To the designers: approved by the inspection (so published), or by a university
     reviewer."""
-    parcours = Parcours.objects.get(pk=parcours_pk)
-    return _send(
-        _designers(parcours),
-        "parcours/email/approved.txt",
-        {
-            "parcours": parcours,
-            "reviewer_name": reviewer_name,
-            "comment": comment,
-            "university": university,
-            "link": _link(parcours),
-        },
+    if university:
+        title = _("Le parcours « %(title)s » est approuvé par un universitaire")
+    else:
+        title = _("Le parcours « %(title)s » est approuvé et publié")
+    return notify(
+        recipients=_designers(parcours),
+        kind=Kind.REVIEW_DECIDED,
+        title=title % {"title": parcours.title},
+        text=_text(
+            "parcours/email/approved.txt",
+            {
+                "parcours": parcours,
+                "reviewer_name": reviewer_name,
+                "comment": comment,
+                "university": university,
+            },
+        ),
+        url=_url(parcours),
     )

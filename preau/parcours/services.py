@@ -444,8 +444,9 @@ def submit_for_review(*, parcours: Parcours, by) -> Parcours:
     parcours.status = Status.REVIEW
     parcours.save(update_fields=["status", "updated_at"])
     _log(parcours, by, Event.Action.SUBMITTED, from_status=Status.CONSTRUCTION)
-    # « Les relecteurs sont prévenus »: each reviewer who may review it gets an e-mail.
-    notifications.after_commit(notifications.send_review_requested, parcours.pk)
+    # « Les relecteurs sont prévenus »: each reviewer who may review it gets a notification
+    # (and its e-mail, after the commit).
+    notifications.review_requested(parcours)
     return parcours
 
 
@@ -478,9 +479,8 @@ def request_changes(*, parcours: Parcours, by, comment: str) -> Parcours:
         from_status=Status.REVIEW,
         comment=comment.strip(),
     )
-    notifications.after_commit(
-        notifications.send_changes_requested,
-        parcours.pk,
+    notifications.changes_requested(
+        parcours,
         reviewer_name=by.get_full_name(),
         comment=comment.strip(),
     )
@@ -513,9 +513,8 @@ def approve(*, parcours: Parcours, by, comment: str = "") -> Parcours:
 
 
 def _notify_approval(parcours: Parcours, by, comment: str, *, university: bool) -> None:
-    notifications.after_commit(
-        notifications.send_approved,
-        parcours.pk,
+    notifications.approved(
+        parcours,
         reviewer_name=by.get_full_name(),
         comment=comment.strip(),
         university=university,

@@ -429,17 +429,18 @@ def enrol(
     except IntegrityError:
         return Enrolment.objects.get(session=session, user=user)
     if status == EnrolmentStatus.ENROLLED:
-        transaction.on_commit(lambda: notifications.send_enrolment(enrolment))
+        notifications.enrolled(session, [user])
     return enrolment
 
 
 @transaction.atomic
 def enrol_from_hr(*, session: TrainingSession, user_ids: list[int]) -> tuple[int, int]:
     """Enrols the trainees the HR application sent to this session, in one insert: as many
-    as there are places, the others on the waiting list, in the order given. No e-mail: GAIA
-    sends the official convocation. People already enrolled are left as they are. Returns
-    (enrolled, waiting); (0, 0) for a closed or archived session, which an import never
-    changes (it skips it rather than fail the whole import)."""
+    as there are places, the others on the waiting list, in the order given. The enrolled get
+    a notification in Préau but no e-mail: GAIA sends the official convocation. People
+    already enrolled are left as they are. Returns (enrolled, waiting); (0, 0) for a closed
+    or archived session, which an import never changes (it skips it rather than fail the
+    whole import)."""
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.is_read_only:
         return 0, 0
@@ -461,6 +462,10 @@ def enrol_from_hr(*, session: TrainingSession, user_ids: list[int]) -> tuple[int
         ]
     )
     enrolled = min(free, len(wanted))
+    if enrolled:
+        notifications.enrolled_by_hr(
+            session, User.objects.filter(pk__in=wanted[:enrolled]).only("pk", "email", "is_active")
+        )
     return enrolled, len(wanted) - enrolled
 
 
@@ -606,7 +611,7 @@ def _promote_waiting(session: TrainingSession) -> Enrolment | None:
         return None
     first.status = EnrolmentStatus.ENROLLED
     first.save(update_fields=["status"])
-    transaction.on_commit(lambda: notifications.send_promotion(first))
+    notifications.promoted(session, first.user)
     return first
 
 
@@ -738,9 +743,9 @@ def confirm_enrolment(
         for fate in fates
         if fate.accepted
     )
-    for enrolment in created:
-        if enrolment.status == EnrolmentStatus.ENROLLED:
-            transaction.on_commit(lambda e=enrolment: notifications.send_enrolment(e))
+    enrolled = [e.user for e in created if e.status == EnrolmentStatus.ENROLLED]
+    if enrolled:
+        notifications.enrolled(session, enrolled)
     return fates
 
 
@@ -927,6 +932,7 @@ def attest(
         enrolment.session = session
     # The session's announced hours go into each teacher's ledger, flat-rate.
     hours_services.credit_attested(to_attest)
+    notifications.attested(session, [enrolment.user for enrolment in to_attest])
     _log(
         session,
         by,

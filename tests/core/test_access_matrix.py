@@ -101,6 +101,13 @@ ARGS = {
     "hr_session": lambda w: [w["hr_session"].pk],
     "link": lambda w: [w["link"].pk],
     "reset": lambda w: ["MQ", "set-password"],
+    "forum_activity": lambda w: [w["forum_activity"].pk],
+    "forum": lambda w: [w["forum"].pk],
+    "thread": lambda w: [w["thread"].pk],
+    "post": lambda w: [w["post"].pk],
+    "unsubscribe": lambda w: [w["unsubscribe"]],
+    "notification": lambda w: [w["notification"].pk],
+    "email_off": lambda w: [w["email_off"]],
 }
 
 # URL name: Row(who may, answer to them, to a colleague elsewhere, to a stranger[, signed out]).
@@ -248,6 +255,35 @@ ACCESS: dict[str, Row] = {
     "hr:unlink": Row("trainer", 200, 404, 404, args="link"),
     "hr:attendance_export": Row("trainer", 200, 404, 404, args="link"),
     "hr:attendance_export_xlsx": Row("trainer", 200, 404, 404, args="link"),
+    # Forums: members of the session only (its staff, its enrolled participants); the IEN and
+    # pilots of the territory are refused too (tests/forums/test_views.py).
+    "forums:session": Row("teacher", 200, 404, 404, args="session"),
+    "forums:mark_all_read": Post("teacher", 302, 404, 404, args="session"),
+    "forums:activity": Row("teacher", 302, 404, 404, args="forum_activity"),
+    "forums:forum": Row("teacher", 200, 404, 404, args="forum"),
+    "forums:thread_new": Row("teacher", 200, 404, 404, args="forum"),
+    "forums:forum_follow": Post("teacher", 302, 404, 404, args="forum"),
+    "forums:thread": Row("teacher", 200, 404, 404, args="thread"),
+    "forums:reply": Post("teacher", 200, 404, 404, args="thread"),
+    "forums:thread_follow": Post("teacher", 302, 404, 404, args="thread"),
+    "forums:thread_pin": Post("trainer", 302, 404, 404, args="thread"),
+    "forums:thread_lock": Post("trainer", 302, 404, 404, args="thread"),
+    "forums:post": Row("teacher", 302, 404, 404, args="post"),
+    "forums:post_edit": Row("teacher", 200, 404, 404, args="post"),
+    "forums:post_delete": Row("teacher", 200, 404, 404, args="post"),
+    "forums:post_hide": Row("trainer", 200, 404, 404, args="post"),
+    "forums:post_unhide": Post("trainer", 302, 404, 404, args="post"),
+    "forums:attachment": Row("teacher", 200, 404, 404, args="post"),
+    "forums:unsubscribe": Row("teacher", 200, 200, 200, anonymous=200, args="unsubscribe"),
+    # A person's notifications are theirs alone: anybody else's is a 404 whatever their role.
+    "notifications:list": Row("teacher", 200, 200, 200),
+    "notifications:open": Row("teacher", 302, 404, 404, args="notification"),
+    "notifications:mark_all_read": Post("teacher", 302, 302, 302),
+    "notifications:email_preference": Post("teacher", 302, 302, 302),
+    # Signed for one person, used without signing in (a link in a forum e-mail).
+    "notifications:forum_email_off": Row(
+        "teacher", 200, 200, 200, anonymous=200, args="email_off"
+    ),
 }
 # fmt: on
 

@@ -6,6 +6,7 @@ from preau.accounts.models import Role, User
 from tests import factories
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 SESSIONS_BY_STATUS = "training sessions of their territories counted by status"
 
 
@@ -161,6 +162,7 @@ def test_piloting_menu_entry_is_shown_to_piloting_roles_only(client, cast, membe
                 SESSION,
                 USER,
                 ROLES,
+                BELL,
                 "their school with its circonscription and département",
                 "their hour entries of the school year",
                 "their enrolments in sessions still to count this year",
@@ -168,6 +170,7 @@ def test_piloting_menu_entry_is_shown_to_piloting_roles_only(client, cast, membe
                 "the open-access modules they joined",
                 "their enrolments with sessions and next meeting",
                 "their next meetings and current or next distance windows, in one UNION",
+                "their sessions with forum posts they have not read, with the counts",
             ],
         ),
         (
@@ -176,18 +179,21 @@ def test_piloting_menu_entry_is_shown_to_piloting_roles_only(client, cast, membe
                 SESSION,
                 USER,
                 ROLES,
+                BELL,
                 "their sessions with the counts and facts their next action is decided from",
                 "their next meetings and current or next distance windows, in one UNION",
+                "their sessions with forum posts they have not read, with the counts",
             ],
         ),
-        ("designer", [SESSION, USER, ROLES, "their latest parcours with activity counts"]),
-        ("reviewer", [SESSION, USER, ROLES, "how many parcours wait for their review"]),
+        ("designer", [SESSION, USER, ROLES, BELL, "their latest parcours with activity counts"]),
+        ("reviewer", [SESSION, USER, ROLES, BELL, "how many parcours wait for their review"]),
         (
             "ien",
             [
                 SESSION,
                 USER,
                 ROLES,
+                BELL,
                 SESSIONS_BY_STATUS,
                 "their circonscriptions with counts as subqueries",
                 "union-meeting declarations waiting in each of them (one GROUP BY)",
@@ -199,6 +205,7 @@ def test_piloting_menu_entry_is_shown_to_piloting_roles_only(client, cast, membe
                 SESSION,
                 USER,
                 ROLES,
+                BELL,
                 SESSIONS_BY_STATUS,
                 "their départements with counts as subqueries",
             ],
@@ -209,12 +216,13 @@ def test_piloting_menu_entry_is_shown_to_piloting_roles_only(client, cast, membe
                 SESSION,
                 USER,
                 ROLES,
+                BELL,
                 SESSIONS_BY_STATUS,
                 "the départements of their académie, with counts",
             ],
         ),
-        ("admin", [SESSION, USER, ROLES, SESSIONS_BY_STATUS]),
-        ("nobody", [SESSION, USER, ROLES]),
+        ("admin", [SESSION, USER, ROLES, BELL, SESSIONS_BY_STATUS]),
+        ("nobody", [SESSION, USER, ROLES, BELL]),
     ],
 )
 def test_home_page_costs_a_fixed_number_of_queries_per_role(

@@ -34,6 +34,8 @@ from .world import build_world
 # DateTimeField or TimeField fails test_every_time_field_is_reviewed until it is added here,
 # with its reason, after checking that it does not record what a person read or opened.
 REVIEWED_TIME_FIELDS = {
+    "forums.Post.created": "when a post was written, shown with it (the author's own public act, "
+    "and the start of their 30 minutes to edit it); no read or edit time is kept",
     "admin.LogEntry.action_time": "technical staff's changes in the Django admin",
     "sessions.Session.expire_date": "when the sign-in cookie expires; deleted by clearsessions",
     "django_tasks_database.DBTaskResult.enqueued_at": "background task queue (imports, reports)",
@@ -79,6 +81,8 @@ REVIEWED_TIME_FIELDS = {
     "hr.HrLink.created_at": "an organiser linked a session to GAIA",
     "hr.HrImport.removals_confirmed_at": "a manager confirmed the removals an import held",
     "hr.ImportLock.heartbeat_at": "a running HR import's heartbeat (crash recovery)",
+    "notifications.Notification.created": "the time of the event notified (a post written, a "
+    "decision taken), not of any reading: whether it was read is a boolean, never a time",
     # Sign-in limits (django-axes): failed attempts only, deleted after the cool-off;
     # successful sign-ins are not logged (AXES_DISABLE_ACCESS_LOG).
     "axes.AccessAttempt.attempt_time": "a failed sign-in, kept for the 15-minute cool-off",
@@ -101,8 +105,13 @@ TRACKING_WORDS = {
     "seen", "read", "opened", "hit", "hits", "spent", "tracking", "analytics",
 }  # fmt: skip
 NOT_TRACKING = {
+    "forums.ReadMark": "a person's own unread marker: the id of the last post they were shown "
+    "in a thread, no time; shown to nobody else, counted in no figure (docs/forums.md)",
+    "forums.ReadMark.last_read_post_id": "the same marker (a post id, not a time)",
     "hr.HrSession.first_seen_at": "when GAIA first listed an HR session",
     "training.TrainingSession.opened_at": "when an organiser opened the session",
+    "notifications.Notification.is_read": "a boolean the recipient alone sees (the bell); no "
+    "time of reading is stored, and it is never shown to anyone else nor counted",
 }
 
 

@@ -8,10 +8,16 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from preau.forums import services as forum_services
+from preau.forums.models import Post, Subscription, Thread
 from preau.hours.models import Entry, HoursReport, Kind, ReportStatus, Source
 from preau.hours.rules import school_year_of
 from preau.hr import services as hr_services
 from preau.hr.models import HrLink, HrSession
+from preau.notifications import services as notification_services
+from preau.notifications.models import Notification
+from preau.notifications.tokens import forum_email_off_token
+from preau.parcours.models import Activity
 from preau.training.models import CalendarFeed, Enrolment, SessionStaff
 from tests import factories
 from tests.hr.gaia_files import FORMATIONS, TRAINEES, TRAINERS, gaia_uploads
@@ -53,6 +59,20 @@ def build_world(cast: dict, territory: dict) -> dict:
     session_activity = session_section.activities.first() or factories.ActivityFactory(
         section=session_section
     )
+    forum_activity = Activity.objects.create(
+        section=session_section, kind="forum", title="Partagez une séance", position=99
+    )
+    forum_services.ensure_forums(session=session)
+    forum = session.forums.get(activity=forum_activity)
+    thread = Thread.objects.create(forum=forum, title="Les rituels", author=cast["teacher"])
+    post = Post.objects.create(
+        thread=thread,
+        author=cast["teacher"],
+        body="<p>Comment faites-vous ?</p>",
+        attachment=ContentFile(b"%PDF-1.4", name="fiche.pdf"),
+    )
+    Thread.objects.filter(pk=thread.pk).update(last_post_id=post.pk)
+    subscription = Subscription.objects.create(user=cast["teacher"], thread=thread)
     meeting = factories.MeetingFactory(session=session)
     window = factories.DistanceWindowFactory(session=session)
     enrolment = factories.EnrolmentFactory(session=session, user=cast["teacher"], attested=True)
@@ -97,6 +117,14 @@ def build_world(cast: dict, territory: dict) -> dict:
     hr_session = HrSession.objects.filter(academie=t["academie"]).first()
     link = HrLink.objects.create(session=session, hr_session=hr_session)
     feed = CalendarFeed.objects.create(user=cast["teacher"])
+    notification_services.notify(
+        recipients=[cast["teacher"]],
+        kind=Notification.Kind.ANNOUNCEMENT,
+        title="Nouvelle annonce : la salle change",
+        url=f"/sessions/mes-sessions/{session.pk}/",
+        session=session,
+    )
+    notification = Notification.objects.get(recipient=cast["teacher"])
     return {
         "draft": draft,
         "section": section,
@@ -119,6 +147,13 @@ def build_world(cast: dict, territory: dict) -> dict:
         "hr_session": hr_session,
         "link": link,
         "feed": feed,
+        "forum_activity": forum_activity,
+        "forum": forum,
+        "thread": thread,
+        "post": post,
+        "unsubscribe": forum_services.unsubscribe_token(subscription),
+        "notification": notification,
+        "email_off": forum_email_off_token(cast["teacher"]),
         "year": school_year_of(today),
         "today": today,
         "enrolments": Enrolment.objects.filter(session=session),

@@ -11,6 +11,7 @@ from preau.hours import services
 from tests import factories
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 
 
 def url(territory, year=2025):
@@ -79,7 +80,7 @@ def test_a_visitor_is_sent_to_sign_in(client, territory):
     assert response.status_code == 302
 
 
-def test_the_page_costs_six_queries_whatever_the_size(
+def test_the_page_costs_seven_queries_whatever_the_size(
     client, cast, territory, animation, assert_fixed_query_count
 ):
     client.force_login(cast["pilot"])
@@ -90,6 +91,7 @@ def test_the_page_costs_six_queries_whatever_the_size(
             SESSION,
             USER,
             ROLES,
+            BELL,
             "the département with its académie, if piloted",
             "its circonscriptions",
             "teachers in each status and hours, per circonscription (one GROUP BY)",

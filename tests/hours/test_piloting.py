@@ -23,6 +23,7 @@ TODAY = timezone.localdate()
 YEAR = school_year_of(TODAY)
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 
 
 def follow_up_url(circonscription, **params) -> str:
@@ -523,13 +524,14 @@ def _teachers_with_hours(school, count: int) -> None:
     services.refresh_year_totals((t.pk, YEAR) for t in teachers)
 
 
-def test_follow_up_page_costs_seven_queries_with_50_or_500_teachers(
+def test_follow_up_page_costs_eight_queries_with_50_or_500_teachers(
     client, cast, territory, count_queries
 ):
     queries = [
         SESSION,
         USER,
         ROLES,
+        BELL,
         "the circonscription with its département and académie, if piloted",
         "the académie's minimum of distance hours (hours policy)",
         "count of the teachers followed (paginator)",

@@ -31,6 +31,7 @@ pytestmark = pytest.mark.date_sensitive  # today decides the school year
 
 YEAR = school_year_of(timezone.localdate()) - 1  # a school year over, all of it in the past
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 REPORTS = reverse("hours:reports")
 
 
@@ -516,6 +517,7 @@ def test_the_reports_page_costs_the_same_queries_with_ten_times_more_reports(
         SESSION,
         USER,
         ROLES,
+        BELL,
         "the académies the person may ask for (the form's choices)",
         "the reports in preparation, with their académie",
         "count of the reports visible (paginator)",

@@ -369,6 +369,7 @@ QUERIES = [
     "session of the request",
     "user of the session",
     "roles of the user (has_role, cached for the menu)",
+    "unread notifications of the person (the bell in the header)",
     "ledger entries of the year, with who recorded them and the circonscription",
     "upcoming enrolments that would count, with their sessions",
     "the académie's hours policy (minimum distance)",

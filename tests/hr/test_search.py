@@ -127,5 +127,5 @@ def test_a_search_keeps_the_lists_query_count(client, cast, territory, count_que
         with count_queries() as ran:
             assert codes(client.get(LIST, {"q": "EVALUATION evreux " * 20}))
         counts.append(len(ran))
-    # session, user, roles (menu and access), count, rows: the words are one WHERE
-    assert counts == [5, 5], counts
+    # session, user, roles (menu and access), count, rows, the bell: the words are one WHERE
+    assert counts == [6, 6], counts

@@ -174,8 +174,8 @@ def test_the_gaia_sessions_list_keeps_its_query_count(client, cast, territory, c
         with count_queries() as ran:
             assert client.get("/rh/sessions-gaia/").status_code == 200
         counts.append(len(ran))
-    # session, user, roles (menu and access), count, rows (académies: a subquery)
-    assert counts == [5, 5], counts
+    # session, user, roles (menu and access), count, rows (académies: a subquery), the bell
+    assert counts == [6, 6], counts
 
 
 def test_the_import_history_keeps_its_query_count(client, cast, territory, count_queries):
@@ -430,8 +430,9 @@ def test_a_sessions_links_page_keeps_its_query_count(client, cast, session, coun
         with count_queries() as ran:
             assert client.get(f"/rh/session/{session.pk}/liens/?q=26A0700001").status_code == 200
         counts.append(len(ran))
-    # session, user, roles, the session (access), links, missing participants, candidates
-    assert counts == [7, 7], counts
+    # session, user, roles, the session (access), links, missing participants, candidates, the
+    # bell in the header
+    assert counts == [8, 8], counts
 
 
 def test_an_import_page_keeps_its_query_count_whatever_its_rejected_lines(
@@ -452,8 +453,9 @@ def test_an_import_page_keeps_its_query_count_whatever_its_rejected_lines(
         with count_queries() as ran:
             assert client.get(f"/rh/imports/{hr_import.pk}/").status_code == 200
         counts.append(len(ran))
-    # session, user, roles, the import, problems count, a page of problems, held removals count
-    assert counts == [7, 7], counts
+    # session, user, roles, the import, problems count, a page of problems, held removals count,
+    # the bell in the header
+    assert counts == [8, 8], counts
 
 
 @pytest.mark.parametrize("role", ["teacher", "trainer", "ien"])

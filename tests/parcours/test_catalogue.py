@@ -27,6 +27,7 @@ from preau.parcours.models import (
 from tests import factories
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 OFFRE = reverse("parcours:offre")
 CSV_URL = reverse("parcours:offre_csv")
 PRINT_URL = reverse("parcours:offre_print")
@@ -534,7 +535,7 @@ def assert_same_queries_with_10_and_100_parcours(client, normandie, besancon, co
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "lecture", "audience": "cycle2", "duration": "3-6"}])
-def test_offre_search_costs_six_queries_whatever_the_number_of_parcours(
+def test_offre_search_costs_seven_queries_whatever_the_number_of_parcours(
     client, cast, assert_same_queries_with_10_and_100_parcours, params
 ):
     client.force_login(cast["trainer"])
@@ -546,6 +547,7 @@ def test_offre_search_costs_six_queries_whatever_the_number_of_parcours(
             SESSION,
             USER,
             ROLES,
+            BELL,
             "count of the parcours found (paginator)",
             "page of parcours, with their académie",
             "audiences of the parcours of the page",
@@ -574,7 +576,7 @@ def test_offre_results_fragment_costs_six_queries(
     )
 
 
-def test_print_page_costs_five_queries(client, cast, assert_same_queries_with_10_and_100_parcours):
+def test_print_page_costs_six_queries(client, cast, assert_same_queries_with_10_and_100_parcours):
     client.force_login(cast["trainer"])
 
     assert_same_queries_with_10_and_100_parcours(
@@ -584,6 +586,7 @@ def test_print_page_costs_five_queries(client, cast, assert_same_queries_with_10
             SESSION,
             USER,
             ROLES,
+            BELL,
             "every parcours found, with their académie",
             "audiences of those parcours",
         ],

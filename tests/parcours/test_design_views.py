@@ -15,6 +15,7 @@ from preau.parcours.models import Activity, Event, Parcours, Section, Status
 from tests import factories
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 
 DASHBOARD = reverse("parcours:design_dashboard")
 
@@ -142,6 +143,7 @@ def test_the_dashboard_costs_the_same_queries_with_ten_times_more_parcours(
         SESSION,
         USER,
         ROLES,
+        BELL,
         "count of my parcours (paginator)",
         "page of my parcours, with académie and activity count",
         "templates, listed",
@@ -221,6 +223,7 @@ def test_the_parcours_page_costs_the_same_queries_with_ten_times_more_sections(
         SESSION,
         USER,
         ROLES,
+        BELL,
         "the parcours, if visible, with académie and the user's rights",
         "its audiences",
         "its designers",
@@ -500,7 +503,7 @@ def test_each_kind_of_activity_is_added(client, people, draft, kind, data):
 def test_an_unknown_kind_of_activity_is_a_bad_request(client, people, draft):
     client.force_login(people["designer"])
 
-    url = reverse("parcours:activity_add", args=[draft.sections.get().pk, "forum"])
+    url = reverse("parcours:activity_add", args=[draft.sections.get().pk, "sondage"])
 
     assert client.get(url).status_code == 400
 
@@ -614,6 +617,7 @@ def test_the_content_editor_costs_the_same_queries_with_ten_times_more_sections(
         SESSION,
         USER,
         ROLES,
+        BELL,
         "the parcours with rights",
         "its sections",
         "their activities",

@@ -25,6 +25,7 @@ from preau.parcours.selectors import my_open_access_modules
 from tests import factories
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 FORMATION = reverse("parcours:formation")
 
 
@@ -398,7 +399,7 @@ def assert_same_queries(count_queries):
     return check
 
 
-def test_formation_costs_six_queries_whatever_the_number_of_modules(
+def test_formation_costs_seven_queries_whatever_the_number_of_modules(
     teacher_client, teacher, assert_same_queries
 ):
     def grow(count):
@@ -418,12 +419,13 @@ def test_formation_costs_six_queries_whatever_the_number_of_modules(
             "page of modules, with their académie and whether the user joined each",
             "audiences of the modules of the page",
             ROLES,  # the navigation, in the header
+            BELL,
         ],
         grow,
     )
 
 
-def test_module_page_of_a_member_costs_seven_queries_whatever_its_size(
+def test_module_page_of_a_member_costs_eight_queries_whatever_its_size(
     teacher_client, teacher, assert_same_queries
 ):
     parcours = open_module()
@@ -442,6 +444,7 @@ def test_module_page_of_a_member_costs_seven_queries_whatever_its_size(
             "the module, with its académie and whether the user joined it",
             "its audiences",
             ROLES,  # the navigation, in the header
+            BELL,
             "its sections",
             "the activities of its sections",
         ],
@@ -449,7 +452,7 @@ def test_module_page_of_a_member_costs_seven_queries_whatever_its_size(
     )
 
 
-def test_module_page_of_a_visitor_costs_five_queries(teacher_client, assert_same_queries):
+def test_module_page_of_a_visitor_costs_six_queries(teacher_client, assert_same_queries):
     parcours = open_module()
 
     def grow(count):
@@ -465,6 +468,7 @@ def test_module_page_of_a_visitor_costs_five_queries(teacher_client, assert_same
             "the module, with its académie and whether the user joined it",
             "its audiences",
             ROLES,  # the navigation, in the header
+            BELL,
         ],
         grow,
     )

@@ -9,6 +9,7 @@ from preau.parcours.models import Event, Status
 from tests import factories
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 
 QUEUE = reverse("parcours:review_queue")
 LABELS = reverse("parcours:label_board")
@@ -92,6 +93,7 @@ def test_the_queue_costs_the_same_queries_with_ten_times_more_parcours(
         SESSION,
         USER,
         ROLES,
+        BELL,
         "count of the parcours in review for this reviewer (paginator)",
         "page of them, with académie and date of submission",
         "their designers",
@@ -289,6 +291,7 @@ def test_the_label_board_costs_the_same_queries_with_ten_times_more_parcours(
         SESSION,
         USER,
         ROLES,
+        BELL,
         "count of the published parcours (paginator)",
         "page of them, with académie",
     ]

@@ -9,12 +9,11 @@ from django.urls import reverse
 
 # Every signed-in page starts with these.
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 
 
 @pytest.mark.parametrize("member", ["pilot", "manager", "admin"])
-def test_overview_of_departements_costs_five_queries(
-    client, cast, assert_fixed_query_count, member
-):
+def test_overview_of_departements_costs_six_queries(client, cast, assert_fixed_query_count, member):
     client.force_login(cast[member])
 
     assert_fixed_query_count(
@@ -23,13 +22,14 @@ def test_overview_of_departements_costs_five_queries(
             SESSION,
             USER,
             ROLES,
+            BELL,
             "count of the départements piloted (paginator)",
             "page of départements, with académie and counts as subqueries",
         ],
     )
 
 
-def test_overview_of_an_ien_costs_five_queries(client, cast, assert_fixed_query_count):
+def test_overview_of_an_ien_costs_six_queries(client, cast, assert_fixed_query_count):
     client.force_login(cast["ien"])
 
     assert_fixed_query_count(
@@ -38,13 +38,14 @@ def test_overview_of_an_ien_costs_five_queries(client, cast, assert_fixed_query_
             SESSION,
             USER,
             ROLES,
+            BELL,
             "count of the circonscriptions piloted (paginator)",
             "page of circonscriptions, with département and counts as subqueries",
         ],
     )
 
 
-def test_departement_page_costs_six_queries(client, cast, territory, assert_fixed_query_count):
+def test_departement_page_costs_seven_queries(client, cast, territory, assert_fixed_query_count):
     client.force_login(cast["pilot"])
 
     assert_fixed_query_count(
@@ -53,6 +54,7 @@ def test_departement_page_costs_six_queries(client, cast, territory, assert_fixe
             SESSION,
             USER,
             ROLES,
+            BELL,
             "the département with its académie, if piloted",
             "count of its circonscriptions (paginator)",
             "page of circonscriptions, with counts as subqueries",
@@ -60,7 +62,9 @@ def test_departement_page_costs_six_queries(client, cast, territory, assert_fixe
     )
 
 
-def test_circonscription_page_costs_six_queries(client, cast, territory, assert_fixed_query_count):
+def test_circonscription_page_costs_seven_queries(
+    client, cast, territory, assert_fixed_query_count
+):
     client.force_login(cast["ien"])
 
     assert_fixed_query_count(
@@ -69,6 +73,7 @@ def test_circonscription_page_costs_six_queries(client, cast, territory, assert_
             SESSION,
             USER,
             ROLES,
+            BELL,
             "the circonscription with its département and académie, if piloted",
             "count of its schools (paginator)",
             "page of schools, with teacher counts as subqueries",
@@ -76,7 +81,7 @@ def test_circonscription_page_costs_six_queries(client, cast, territory, assert_
     )
 
 
-def test_school_page_costs_six_queries(client, cast, territory, assert_fixed_query_count):
+def test_school_page_costs_seven_queries(client, cast, territory, assert_fixed_query_count):
     client.force_login(cast["ien"])
 
     assert_fixed_query_count(
@@ -85,6 +90,7 @@ def test_school_page_costs_six_queries(client, cast, territory, assert_fixed_que
             SESSION,
             USER,
             ROLES,
+            BELL,
             "the school with its circonscription and département, if piloted",
             "count of its teachers (paginator)",
             "page of teachers",

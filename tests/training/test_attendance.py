@@ -16,6 +16,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 PRESENT, ABSENT, EXCUSED = (
     AttendanceStatus.PRESENT,
     AttendanceStatus.ABSENT,
@@ -371,6 +372,7 @@ def test_roll_call_costs_the_same_queries_with_10_and_300_participants(
         SESSION,
         USER,
         ROLES,
+        BELL,
         "the meeting with its session, if the user manages it",
         # The counts (present, absent, excused, not noted) are made from these rows.
         "participants with their names, school and status at the meeting",

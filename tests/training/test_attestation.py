@@ -18,6 +18,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 PRESENT, ABSENT, EXCUSED = (
     AttendanceStatus.PRESENT,
     AttendanceStatus.ABSENT,
@@ -302,6 +303,7 @@ def test_attestation_page_costs_the_same_queries_with_10_and_300_participants(
         SESSION,
         USER,
         ROLES,
+        BELL,
         "the session, if the user manages it",
         "participants with user, school, attester and their standing against the rule",
         "the day of its last meeting and of the end of its last distance window",

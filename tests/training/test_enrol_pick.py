@@ -14,6 +14,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 
 
 @pytest.fixture
@@ -213,6 +214,7 @@ PICK_QUERIES = [
     SESSION,
     USER,
     ROLES,
+    BELL,
     "the session with its parcours, copy and territory, if the user manages it",
     "the ids, names and schools of the territory's teachers not in the session",
     "the teachers of the page, with their schools",

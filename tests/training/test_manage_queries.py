@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 # Every signed-in page starts with these.
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 
 
 def days(n: int) -> datetime.date:
@@ -46,6 +47,7 @@ SESSION_PAGE_QUERIES = [
     SESSION,
     USER,
     ROLES,
+    BELL,
     "the session with its parcours, copy and territory, if the user manages it",
     "its team, with the people",
     "its meetings, with how many enrolled participants are marked at each",
@@ -124,6 +126,7 @@ def test_my_sessions_costs_the_same_with_10x_more_sessions(
                 SESSION,
                 USER,
                 ROLES,
+                BELL,
                 "count of the sessions the user manages (paginator)",
                 "page of sessions, with territory, and the counts and facts of their next action "
                 "as subqueries",

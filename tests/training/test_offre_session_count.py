@@ -14,6 +14,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 OFFRE = reverse("parcours:offre")
 
 
@@ -94,6 +95,7 @@ def test_offre_query_count_does_not_grow_with_sessions(trainer_client, territory
         SESSION,
         USER,
         ROLES,
+        BELL,
         "count of the parcours found (paginator)",
         "page of parcours, with their académie and number of sessions (subquery)",
         "audiences of the parcours of the page",

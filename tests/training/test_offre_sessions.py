@@ -21,6 +21,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 OFFRE = reverse("training:offre")
 
 
@@ -440,7 +441,7 @@ def bulk_offered(territory, count: int, teacher) -> None:
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "nombre", "audience": "cycle2"}])
-def test_offre_costs_eight_queries_with_10_or_100_sessions(
+def test_offre_costs_nine_queries_with_10_or_100_sessions(
     teacher_client, teacher, territory, count_queries, params
 ):
     queries = [
@@ -448,6 +449,7 @@ def test_offre_costs_eight_queries_with_10_or_100_sessions(
         USER,
         "the user's school: its circonscription, département, académie (whom sessions are for)",
         ROLES,  # the territories of the user's roles; then may they enrol, and the navigation
+        BELL,
         "count of the sessions found (paginator)",
         "page of sessions, with their source's objectives, owner, places left and the user's "
         "enrolment",

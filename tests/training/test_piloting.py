@@ -12,6 +12,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 SESSION, USER, ROLES = "session", "user", "roles of the user with their territories"
+BELL = "unread notifications of the person (the bell in the header)"
 NOT_PILOTS = ["teacher", "trainer", "tutor", "designer", "reviewer", "editorial", "nobody"]
 
 
@@ -256,7 +257,7 @@ def assert_same_queries_with_10x_sessions(client, territory, count_queries):
     return check
 
 
-def test_circonscription_sessions_cost_seven_queries_whatever_their_number(
+def test_circonscription_sessions_cost_eight_queries_whatever_their_number(
     client, cast, territory, assert_same_queries_with_10x_sessions
 ):
     client.force_login(cast["ien"])
@@ -267,6 +268,7 @@ def test_circonscription_sessions_cost_seven_queries_whatever_their_number(
             SESSION,
             USER,
             ROLES,
+            BELL,
             "the circonscription with its département and académie, if piloted",
             "count of its sessions (paginator)",
             "page of sessions, with territory, parcours and counts as subqueries",
@@ -275,7 +277,7 @@ def test_circonscription_sessions_cost_seven_queries_whatever_their_number(
     )
 
 
-def test_departement_sessions_cost_seven_queries_whatever_their_number(
+def test_departement_sessions_cost_eight_queries_whatever_their_number(
     client, cast, territory, assert_same_queries_with_10x_sessions
 ):
     client.force_login(cast["pilot"])
@@ -286,6 +288,7 @@ def test_departement_sessions_cost_seven_queries_whatever_their_number(
             SESSION,
             USER,
             ROLES,
+            BELL,
             "the département with its académie, if piloted",
             "count of its sessions (paginator)",
             "page of sessions, with territory, parcours and counts as subqueries",
@@ -294,7 +297,7 @@ def test_departement_sessions_cost_seven_queries_whatever_their_number(
     )
 
 
-def test_overview_of_sessions_costs_six_queries_whatever_their_number(
+def test_overview_of_sessions_costs_seven_queries_whatever_their_number(
     client, cast, assert_same_queries_with_10x_sessions
 ):
     client.force_login(cast["manager"])
@@ -305,6 +308,7 @@ def test_overview_of_sessions_costs_six_queries_whatever_their_number(
             SESSION,
             USER,
             ROLES,
+            BELL,
             "count of the sessions piloted (paginator)",
             "page of sessions, with territory, parcours and counts as subqueries",
             "trainers of the sessions of the page, with their user",

@@ -148,6 +148,8 @@ def _session_page(
         # The steps table is for the session's own trainers and tutors (from the staff loaded).
         "follows_steps": any(member.user_id == request.user.pk for member in facts["staff"]),
         "history": selectors.session_history(session),
+        # Forums are for the session's team and participants, not for those who pilot it.
+        "in_team": any(member.user_id == request.user.pk for member in facts["staff"]),
     }
     return render(request, "training/manage/session.html", context)
 

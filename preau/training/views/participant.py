@@ -239,6 +239,12 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
 # The participant's pages --------------------------------------------------------------------
 
 
+def session_unread_count(session, user) -> int:
+    from preau.forums.selectors import session_unread_count
+
+    return session_unread_count(session, user)
+
+
 def participant_session(request: HttpRequest, pk: int) -> HttpResponse:
     """A participant's view of their session: calendar, their own attendance and status, the
     content (never the trainer notes), the trainers; the other participants' names only when
@@ -268,6 +274,9 @@ def participant_session(request: HttpRequest, pk: int) -> HttpResponse:
             "participant_names": selectors.participant_names(session) if sees_names else None,
             "participant_count": None if sees_names else selectors.enrolled_count(session),
             "may_leave": enrolment.can_leave(timezone.localdate()),
+            "forum_unread": (
+                session_unread_count(session, request.user) if reads_content else None
+            ),
         },
     )
 
