@@ -40,6 +40,8 @@ class Forum(models.Model):
     )
 
     class Meta:
+        verbose_name = _("forum")
+        verbose_name_plural = _("forums")
         ordering = ["kind", "pk"]  # « announcements » sorts before « discussion »
         constraints = [
             models.UniqueConstraint(
@@ -80,6 +82,8 @@ class Thread(models.Model):
     last_post_id = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("discussion")
+        verbose_name_plural = _("discussions")
         ordering = ["-pinned", "-last_post_id", "-pk"]
         indexes = [models.Index(fields=["forum", "-pinned", "-last_post_id"], name="thread_recent")]
 
@@ -112,6 +116,8 @@ class Post(models.Model):
     hidden_reason = models.CharField(_("motif"), max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["pk"]
         # Unread counts read (thread, id > position) with the author and the hidden flag from
         # the index alone on PostgreSQL (an index-only scan), not from the table.
@@ -138,6 +144,8 @@ class ReadMark(models.Model):
     last_read_post_id = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("position de lecture")
+        verbose_name_plural = _("positions de lecture")
         constraints = [
             models.UniqueConstraint(fields=["user", "thread"], name="readmark_once"),
         ]
@@ -158,6 +166,8 @@ class Subscription(models.Model):
     )
 
     class Meta:
+        verbose_name = _("abonnement")
+        verbose_name_plural = _("abonnements")
         constraints = [
             models.CheckConstraint(
                 condition=Q(thread__isnull=True, forum__isnull=False)

@@ -69,6 +69,7 @@ class Notification(models.Model):
 
     class Meta:
         verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created", "-pk"]
         indexes = [
             # The list page (newest first) and the purge.
@@ -114,6 +115,7 @@ class EmailPreference(models.Model):
 
     class Meta:
         verbose_name = _("préférence d’e-mail")
+        verbose_name_plural = _("préférences d’e-mail")
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.forum_email}"

@@ -270,6 +270,20 @@ def test_a_redirect_after_labelling_stays_on_this_site(client, people, published
     assert response["Location"] == reverse("parcours:detail", args=[published.pk])
 
 
+@pytest.mark.parametrize(
+    "target", ["0", "parcours:detail", "javascript:alert(1)", "//evil.example/"]
+)
+def test_a_next_that_is_not_a_path_of_this_site_goes_back_to_the_parcours(
+    client, people, published, target
+):
+    client.force_login(people["editorial"])
+
+    response = client.post(reverse("parcours:label_grant", args=[published.pk]), {"next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("parcours:detail", args=[published.pk])
+
+
 def test_a_draft_cannot_be_labelled(client, people, draft):
     client.force_login(people["editorial"])
 

@@ -465,6 +465,7 @@ def test_the_steps_table_costs_the_same_with_10_times_more_participants_and_step
         "how many participants (pagination)",
         "a page of participants, with their names and how many steps each ticked",
         "the ticks of that page",
+        "unread notifications of the person (the bell in the header)",
         "roles of the user (navigation, in the header)",
     ]
     client.force_login(cast["trainer"])

@@ -34,7 +34,10 @@ def _detail_url(parcours) -> str:
 def _back(request: HttpRequest, default: str) -> str:
     """Where to go after a label decision: the page the form came from, if it is ours."""
     target = request.POST.get("next") or request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # A path of this site only: a bare word ("0") would be taken by redirect() as a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return default
 
