@@ -5,10 +5,10 @@ import pytest
 from django.core import mail
 from django.core.signing import TimestampSigner, dumps
 from django.urls import reverse
-from preau.notifications.models import Notification
 
 from preau.forums import services
 from preau.forums.models import Subscription
+from preau.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
