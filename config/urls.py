@@ -17,5 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# A form too big to read says so (and that nothing was saved); other bad requests, the 400 page.
+handler400 = "preau.core.errors.bad_request"
 # A database outage is a French 503 page with Retry-After, anything else the 500 page.
 handler500 = "preau.core.errors.server_error"

@@ -13,14 +13,19 @@ the site-wide values only, which come from the settings)."""
 
 import sys
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import (
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseForbidden,
     HttpResponseServerError,
 )
 from django.template import loader
+from django.template.defaultfilters import filesizeformat
+from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
 from .context_processors import SITE
@@ -62,6 +67,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
             content_type="text/html; charset=utf-8",
         )
     return HttpResponseServerError(_render("500.html"))
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 page, except for a form too big to read (DATA_UPLOAD_MAX_MEMORY_SIZE): that
+    page tells the limit and that nothing was saved. It is refused before the person is loaded
+    (core/params.py reads the form first), so it is drawn without the request, as the 500 is."""
+    if isinstance(exception, RequestDataTooBig):
+        page = loader.get_template("400_too_big.html").render(
+            {"SITE": SITE, "size": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+        )
+        return HttpResponseBadRequest(page)
+    return defaults.bad_request(request, exception)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

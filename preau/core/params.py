@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Protocol
 
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import HttpRequest, HttpResponseBadRequest
 
 # PostgreSQL's `integer` (and Django's IntegerField / AutoField bounds).
@@ -143,5 +143,9 @@ def _posted_nul(request: HttpRequest) -> bool:
     try:
         items = request.POST.lists()
         return any("\x00" in key or any("\x00" in v for v in values) for key, values in items)
+    except RequestDataTooBig:
+        # Swallowed, it would leave the view an empty form (the body is read once): the 400
+        # page says the form was too big and that nothing was saved (core/errors.py).
+        raise
     except Exception:  # a malformed body is Django's to refuse later, with its own 400
         return False

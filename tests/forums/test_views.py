@@ -252,3 +252,22 @@ def test_a_refused_reply_keeps_page_links_on_the_thread_address(client, room, th
     page = client.post(reverse("forums:reply", args=[thread.pk]), {"body": ""}).content.decode()
 
     assert f'href="{reverse("forums:thread", args=[thread.pk])}?page=2"' in page
+
+
+def test_a_ten_megabyte_post_gets_a_french_page_saying_it_is_too_big_and_nothing_is_saved(
+    client, room, thread, settings
+):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    client.force_login(room["classmate"])
+
+    response = client.post(
+        reverse("forums:reply", args=[thread.pk]), {"body": "x" * (10 * 1024 * 1024 + 1)}
+    )
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Le formulaire envoyé est trop volumineux" in content
+    assert "10,0\xa0Mio" in content
+    assert "Rien n’a été enregistré." in content
+    assert thread.posts.count() == 1
