@@ -44,7 +44,7 @@ from preau.parcours.selectors import (
 )
 from preau.territories.models import Circonscription, Departement
 
-from .access import sessions_followed_by, sessions_in_offre_for
+from .access import sessions_followed_by, sessions_in_offre_for, with_may_manage
 from .models import (
     Attendance,
     AttendanceStatus,
@@ -120,6 +120,15 @@ class _DashboardIterable(ModelIterable):
 
 
 def _next_action(session: TrainingSession) -> str:
+    action = _next_action_of_the_session(session)
+    # A tutor follows the session (docs/roles.md): of its next actions, only the roll call is
+    # theirs; opening, attesting and closing are for those who run it.
+    if getattr(session, "may_manage", True) is False and action != NextAction.CALL:
+        return NextAction.NONE
+    return action
+
+
+def _next_action_of_the_session(session: TrainingSession) -> str:
     if session.status == SessionStatus.PREPARATION:
         return NextAction.OPEN
     if session.status != SessionStatus.OPEN:
@@ -171,7 +180,7 @@ def trainer_dashboard(user: User, today: datetime.date | None = None) -> list[Tr
     staffed = SessionStaff.objects.filter(user=user).values("session")
     queryset = TrainingSession.objects.filter(pk__in=staffed).exclude(status=SessionStatus.ARCHIVED)
     sessions = list(
-        with_dashboard_facts(queryset, today)
+        with_dashboard_facts(with_may_manage(queryset, user), today)
         .only("title", "status", "start_date", "end_date")
         .order_by()
     )
@@ -186,7 +195,7 @@ def managed_sessions(user: User, status: str = "") -> QuerySet[TrainingSession]:
     if status:
         queryset = queryset.filter(status=status)
     return (
-        with_dashboard_facts(queryset, timezone.localdate())
+        with_dashboard_facts(with_may_manage(queryset, user), timezone.localdate())
         .select_related("circonscription", "departement")
         .order_by("-start_date", "-pk")
     )

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from preau.accounts.selectors import roles_of
 from preau.training import selectors
 from preau.training.models import Attendance, AttendanceStatus, Enrolment, EnrolmentStatus
 from tests import factories
@@ -177,6 +178,9 @@ def trainer_sessions(territory, cast):
 def test_trainer_dashboard_gives_counts_and_next_action_in_one_query(
     cast, trainer_sessions, django_assert_num_queries
 ):
+    # The person's roles (whether they run or only follow each session) are read once per
+    # request for the menu, and cached on the user: loaded here as a page has them.
+    roles_of(cast["trainer"])
     with django_assert_num_queries(1):
         rows = {
             s.title: (s.next_action, s.next_action_label, s.enrolled_count, s.waiting_count)

@@ -292,3 +292,37 @@ def test_mes_sessions_does_not_offer_a_tutor_to_deploy_a_parcours(client, cast, 
     page = client.get(reverse("training:manage_list")).content.decode()
     assert "Les sessions dont vous êtes tuteur" in page
     assert reverse("parcours:offre") not in page.split('id="content"', 1)[-1]
+
+
+def test_the_tutor_is_shown_the_roll_call_as_next_action_never_attesting_or_closing(
+    cast, territory
+):
+    from preau.training import selectors
+
+    ended = factories.TrainingSessionFactory(
+        open=True,
+        title="Terminée, à attester",
+        circonscription=territory["caen"],
+        trainers=[cast["trainer"]],
+        tutors=[cast["tutor"]],
+        participants=[cast["teacher"]],
+        start_date=timezone.localdate() - datetime.timedelta(days=30),
+        end_date=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    to_call = factories.TrainingSessionFactory(
+        open=True,
+        title="Appel à faire",
+        circonscription=territory["caen"],
+        trainers=[cast["trainer"]],
+        tutors=[cast["tutor"]],
+        participants=[cast["teacher"]],
+    )
+    factories.MeetingFactory(session=to_call, date=timezone.localdate())
+
+    def actions(user):
+        return {s.title: s.next_action_label for s in selectors.trainer_dashboard(user)}
+
+    assert actions(cast["trainer"]) == {ended.title: "Attester", to_call.title: "Faire l’appel"}
+    assert actions(cast["tutor"]) == {ended.title: "", to_call.title: "Faire l’appel"}
+    mine = {s.title: s.next_action_label for s in selectors.managed_sessions(cast["tutor"])}
+    assert mine == {ended.title: "", to_call.title: "Faire l’appel"}
