@@ -87,7 +87,7 @@ PREAU_HR_PREVIEW_RETENTION_DAYS = int(os.environ.get("PREAU_HR_PREVIEW_RETENTION
 PREAU_HR_PICKUP_DIR = os.environ.get("PREAU_HR_PICKUP_DIR", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "preau.core.admin_site.PreauAdminConfig",  # django.contrib.admin, named in French
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

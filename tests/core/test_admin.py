@@ -89,3 +89,22 @@ def test_the_admin_index_lists_the_models_by_their_french_plural(client, db):
     assert len(preau_models) > 15
     for model in preau_models:
         assert f">{capfirst(model._meta.verbose_name_plural)}<" in content, model.__name__
+
+
+def test_the_models_of_installed_packages_are_named_in_french_in_the_admin_index(client, db):
+    """Their Meta and migrations are the packages' own: the admin site renames them."""
+    from django.contrib import admin
+
+    from preau.core.admin_site import PACKAGE_APP_NAMES, PACKAGE_MODEL_NAMES
+    from tests import factories
+
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+
+    content = client.get("/admin/").content.decode()
+
+    for english in ("Task Results", "TOTP devices", "Static devices", "Otp_Totp", "Tasks Database"):
+        assert english not in content
+    for name in [*PACKAGE_APP_NAMES.values(), *PACKAGE_MODEL_NAMES.values()]:
+        assert str(name).replace("’", "&#x27;") in content or str(name) in content, name
+    registered = {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry}
+    assert set(PACKAGE_MODEL_NAMES) <= registered
