@@ -76,6 +76,7 @@ def test_the_list_of_departements_costs_the_same_queries_with_10x_more(
             "session",
             "user",
             "roles of the user with their territories",
+            "unread notifications of the person (the bell in the header)",
             "the first two départements piloted (one: straight to it)",
             "count of the départements piloted (paginator)",
             "page of départements with their académie",

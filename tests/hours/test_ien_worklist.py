@@ -22,7 +22,7 @@ from preau.hours.rules import (
 from preau.hours.selectors import FollowUpFilter
 from tests import factories
 
-from .test_piloting import ROLES, SESSION, TODAY, USER, YEAR, credit, follow_up_url
+from .test_piloting import BELL, ROLES, SESSION, TODAY, USER, YEAR, credit, follow_up_url
 
 pytestmark = pytest.mark.date_sensitive
 
@@ -193,6 +193,7 @@ def test_the_worklist_costs_the_same_queries_with_10_or_100_declarations(
         SESSION,
         USER,
         ROLES,
+        BELL,
         "the circonscription with its département and académie, if piloted",
         "the pending declarations with their teachers and schools",
     ]
