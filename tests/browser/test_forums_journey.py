@@ -111,6 +111,7 @@ def test_a_reply_with_a_mention_shows_as_new_to_the_thread_author(page: Page, ro
     # Camille: the marker on her session page, the new post marked, the notifications.
     page.goto(f"/sessions/mes-sessions/{room['session'].pk}/")
     expect(page.get_by_text("1 nouveau message")).to_be_visible()
+    expect(page.get_by_role("link", name="Notifications (1 non lue)")).to_be_visible()
     check_accessibility(page)
     page.goto(f"/sessions/{room['session'].pk}/forums/")
     page.get_by_role("link", name="Partagez une séance").click()
