@@ -229,7 +229,11 @@ def test_every_status_shown_on_the_follow_up_page_has_its_legend_entry(client, c
     school = territory["caen_school"]
     complete, on_track, missing = (factories.teacher(school=school) for _n in range(3))
     credit(complete, presence=12, distance=6, circonscription=territory["caen"])
-    factories.TrainingSessionFactory(open=True, participants=[on_track])
+    # A session of this school year (the factory's default starts in a week: on 31 August,
+    # that is next year's).
+    factories.TrainingSessionFactory(
+        open=True, participants=[on_track], start_date=TODAY, end_date=TODAY
+    )
     credit(missing, kind=Kind.ANIMATION, presence=18, circonscription=territory["caen"])
     client.force_login(cast["ien"])
 
