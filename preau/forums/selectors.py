@@ -39,14 +39,19 @@ def _unread_in_thread(user):
 
 
 def unread_threads(user, threads: QuerySet[Thread]) -> QuerySet[Thread]:
-    """The threads among `threads` with posts the viewer has not reached, each annotated with
-    `unread`. Threads whose last post the viewer has reached are skipped by its id first, so
-    the cost follows what is new, not the size of the forum."""
+    """The threads among `threads` whose last post is beyond the viewer's read position, each
+    annotated with `unread`, the posts the viewer has not reached. Threads whose last post the
+    viewer has reached are skipped by its id first, so the cost follows what is new, not the
+    size of the forum.
+
+    A row may count 0 (the posts beyond the position are the viewer's own, or hidden): callers
+    sum the counts or skip the zeros in Python. Filtering `unread > 0` in SQL would make the
+    database count every thread's posts twice (Django repeats an annotation's subquery in the
+    WHERE clause): 36 ms instead of about half on the 25,000-participant bench."""
     return (
         threads.annotate(my_mark=_my_mark(user))
         .filter(last_post_id__gt=F("my_mark"))
         .annotate(unread=_unread_in_thread(user))
-        .filter(unread__gt=0)
         .order_by()
     )
 
@@ -94,6 +99,8 @@ def unread_by_session(user) -> list[dict]:
     for session_id, title, n in unread_threads(user, threads).values_list(
         "forum__session", "forum__session__title", "unread"
     ):
+        if not n:
+            continue
         row = totals.setdefault(
             session_id,
             {"thread__forum__session": session_id, "thread__forum__session__title": title},
