@@ -47,7 +47,7 @@ def unread_threads(user, threads: QuerySet[Thread]) -> QuerySet[Thread]:
     A row may count 0 (the posts beyond the position are the viewer's own, or hidden): callers
     sum the counts or skip the zeros in Python. Filtering `unread > 0` in SQL would make the
     database count every thread's posts twice (Django repeats an annotation's subquery in the
-    WHERE clause): 36 ms instead of about half on the 25,000-participant bench."""
+    WHERE clause): 14.7 ms of SQL instead of 3.5 ms on the 25,000-participant bench."""
     return (
         threads.annotate(my_mark=_my_mark(user))
         .filter(last_post_id__gt=F("my_mark"))
