@@ -280,6 +280,9 @@ AXES_VERBOSE = False
 PREAU_PASSWORD_RESET_RATE_PER_IP = os.environ.get("PREAU_PASSWORD_RESET_RATE_PER_IP", "10/h")
 PREAU_PASSWORD_RESET_RATE_PER_EMAIL = os.environ.get("PREAU_PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
 RATELIMIT_IP_META_KEY = "preau.core.net.client_ip"
+# The forums' unsubscribe link works without signing in: its answers (valid or not) are capped
+# per IP address, so that nobody can try signatures or load the database from outside.
+PREAU_UNSUBSCRIBE_RATE_PER_IP = os.environ.get("PREAU_UNSUBSCRIBE_RATE_PER_IP", "60/h")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django_ratelimit.core import _split_rate, is_ratelimited
+from django_ratelimit.core import ALL, _split_rate, is_ratelimited
 
 from preau.core.net import client_ip
 
@@ -79,3 +79,20 @@ def password_reset_wait_minutes() -> int:
         _split_rate(settings.PREAU_PASSWORD_RESET_RATE_PER_EMAIL)[1],
     )
     return max(1, seconds // 60)
+
+
+def unsubscribe_is_limited(request: HttpRequest) -> bool:
+    """Counts this request (GET or POST) against the cap per IP of the sign-in-free
+    unsubscribe link of the forums' e-mails."""
+    return is_ratelimited(
+        request,
+        group="unsubscribe-ip",
+        key=lambda group, req: client_ip(req),
+        rate=settings.PREAU_UNSUBSCRIBE_RATE_PER_IP,
+        method=ALL,
+        increment=True,
+    )
+
+
+def unsubscribe_wait_minutes() -> int:
+    return max(1, _split_rate(settings.PREAU_UNSUBSCRIBE_RATE_PER_IP)[1] // 60)

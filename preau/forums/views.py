@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from preau.accounts import throttling
 from preau.core.params import int_param
 from preau.training.models import SessionStatus
 
@@ -322,6 +323,13 @@ def post_attachment(request: HttpRequest, pk: int) -> FileResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The link of a notification e-mail: no sign-in, the signature is the key. GET asks for
     confirmation (mail scanners open links), POST stops the subscription."""
+    if throttling.unsubscribe_is_limited(request):
+        return render(
+            request,
+            "forums/unsubscribe.html",
+            {"limited": True, "minutes": throttling.unsubscribe_wait_minutes()},
+            status=429,
+        )
     if request.method == "GET":
         valid = services.unsubscribe_is_valid(token)
         return render(

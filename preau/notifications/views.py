@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from preau.accounts import throttling
+
 from . import access, selectors, services, tokens
 from .forms import ForumEmailForm
 from .models import ForumEmail
@@ -65,6 +67,13 @@ def email_preference(request: HttpRequest) -> HttpResponse:
 def forum_email_off(request: HttpRequest, token: str) -> HttpResponse:
     """« Ne plus recevoir ces e-mails »: the link shows a button (a link checker that opens it
     changes nothing); the button, or the mail client's one-click, turns forum e-mails off."""
+    if throttling.unsubscribe_is_limited(request):
+        return render(
+            request,
+            "notifications/forum_email_off.html",
+            {"limited": True, "minutes": throttling.unsubscribe_wait_minutes()},
+            status=429,
+        )
     user_id = tokens.user_id_from_token(token)
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:

@@ -117,6 +117,23 @@ def test_a_tampered_link_ends_nothing(client, room, thread):
     assert Subscription.objects.filter(pk=subscription.pk).exists()
 
 
+def test_the_unsubscribe_link_is_capped_per_address(client, room, thread, settings):
+    """Without signing in, nobody may try signatures at will: past the cap, every answer is a
+    429 that says when to try again, and nothing is ended, even by a valid link."""
+    settings.PREAU_UNSUBSCRIBE_RATE_PER_IP = "3/h"
+    subscription = Subscription.objects.get(user=room["teacher"], thread=thread)
+    url = services.unsubscribe_url(subscription)
+    forged = reverse("forums:unsubscribe", args=["forged-token"])
+
+    answers = [client.get(forged).status_code for _ in range(3)]
+    refused = client.post(url)
+
+    assert answers == [200, 200, 200]
+    assert refused.status_code == 429
+    assert "Réessayez dans 60 minutes" in refused.content.decode()
+    assert Subscription.objects.filter(pk=subscription.pk).exists()
+
+
 def test_a_link_signed_for_another_user_ends_nothing(client, room, thread):
     mine = Subscription.objects.get(user=room["teacher"], thread=thread)
     theirs = services.follow(user=room["classmate"], thread=thread)

@@ -100,3 +100,18 @@ def test_the_token_is_salted(camille):
     assert signing.loads(token, salt=SALT) == camille.pk
     with pytest.raises(signing.BadSignature):
         signing.loads(token)
+
+
+def test_the_signed_link_is_capped_per_address_with_the_forums_links(client, camille, settings):
+    """One cap per IP address for every link that works without signing in (the forums'
+    unsubscribe link counts in it too): past it, a 429 says when to try again and nothing
+    changes, even for a valid link."""
+    settings.PREAU_UNSUBSCRIBE_RATE_PER_IP = "2/h"
+    client.get(reverse("forums:unsubscribe", args=["forged-token"]))
+    client.get(off_url("forged-token"))
+
+    refused = client.post(off_url(forum_email_off_token(camille)))
+
+    assert refused.status_code == 429
+    assert "Réessayez dans 60 minutes" in refused.content.decode()
+    assert services.forum_email_of(camille) == ForumEmail.EACH
