@@ -5,6 +5,7 @@ admin.site.site_header = "Préau — administration technique"
 admin.site.site_title = "Préau"
 
 urlpatterns = [
+    path("", include("preau.portal.urls")),
     path("", include("preau.core.urls")),
     path("compte/", include("preau.accounts.urls")),
     path("piloter/", include("preau.territories.urls")),

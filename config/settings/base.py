@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "preau.hr",
     "preau.notifications",
     "preau.forums",
+    # Last: the home pages and navigation that gather every app above (preau/portal/apps.py).
+    "preau.portal",
 ]
 
 MIDDLEWARE = [
@@ -130,8 +132,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a signed-in user unless its view says @login_not_required.
     "preau.core.middleware.LoginRequiredMiddleware",
-    "preau.core.middleware.SessionIdleMiddleware",
-    "preau.core.middleware.SecondFactorMiddleware",
+    "preau.accounts.middleware.SessionIdleMiddleware",
+    "preau.accounts.middleware.SecondFactorMiddleware",
     "preau.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -153,7 +155,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "preau.core.context_processors.site",
+                "preau.portal.context_processors.site",
             ],
         },
     },
@@ -233,8 +235,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     # 12 characters at least: ANSSI's recommendation for a password alone (no second factor).

@@ -38,7 +38,7 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
 
 
 def _format_minutes(minutes: int) -> str:
-    from preau.hours.rules import format_hours
+    from preau.core.numbers import format_hours
 
     return f"{minutes} min" if minutes < 60 else format_hours(minutes / 60)
 

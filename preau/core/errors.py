@@ -28,7 +28,7 @@ from django.template.defaultfilters import filesizeformat
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
-from .context_processors import SITE
+from .site import SITE
 from .storage import is_disk_full
 
 # Seconds a client should wait before trying again: a PostgreSQL restart takes a few.

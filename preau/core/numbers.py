@@ -3,7 +3,7 @@
 12.50 → « 12,5 », 6.75 → « 6,75 », 18.00 → « 18 », −1.5 → « -1,5 ». A comma before the
 decimals, no thousands separator (the figures are hours: a spreadsheet reads « 1234,5 » as a
 number, not « 1 234,5 »), a plain hyphen-minus for negatives (so that a spreadsheet reads them
-too). Durations in words (« 13 h 30 ») are preau.hours.rules.format_hours.
+too). Durations in words (« 13 h 30 »): `format_hours`.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,3 +20,12 @@ def french_number(value, places: int = 2, *, keep_zeros: bool = False) -> str:
     if not keep_zeros and "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+def format_hours(value) -> str:
+    """13.5 → « 13 h 30 », 18 → « 18 h », −1.5 → « −1 h 30 »: how French people write
+    durations (the `hours` template filter is this function)."""
+    minutes = round(Decimal(str(value)) * 60)
+    sign = "−" if minutes < 0 else ""
+    whole, rest = divmod(abs(minutes), 60)
+    return f"{sign}{whole} h {rest:02d}" if rest else f"{sign}{whole} h"

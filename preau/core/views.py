@@ -4,15 +4,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from .selectors import home_context
-
-
-@login_not_required
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "core/landing.html")
-    return render(request, "core/home.html", home_context(request.user))
-
 
 @login_not_required
 def accessibility(request: HttpRequest) -> HttpResponse:

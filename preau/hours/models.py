@@ -8,9 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from preau.core.numbers import format_hours
 from preau.territories.models import Academie, Circonscription
-
-from .rules import format_hours
 
 MAX_ENTRY_HOURS = Decimal(30)
 

@@ -26,6 +26,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from preau.core.numbers import format_hours
+
 ANNUAL_TARGET = Decimal(18)
 SCHOOL_YEAR_FIRST_MONTH = 9  # September
 UNION_SWAP_MAX = Decimal(9)
@@ -218,15 +220,6 @@ def assess(
         status=status,
         min_distance=min_distance,
     )
-
-
-def format_hours(value) -> str:
-    """13.5 → « 13 h 30 », 18 → « 18 h », −1.5 → « −1 h 30 »: how French people write
-    durations (the `hours` template filter is this function)."""
-    minutes = round(Decimal(str(value)) * 60)
-    sign = "−" if minutes < 0 else ""
-    whole, rest = divmod(abs(minutes), 60)
-    return f"{sign}{whole} h {rest:02d}" if rest else f"{sign}{whole} h"
 
 
 def explain(a: Assessment) -> str:

@@ -117,7 +117,7 @@ ARGS = {
 # National roles (reviewer, editorial committee) have no territory: their colleague may too.
 # fmt: off
 ACCESS: dict[str, Row] = {
-    "core:home": Row("teacher", 200, 200, 200, anonymous=200),
+    "portal:home": Row("teacher", 200, 200, 200, anonymous=200),
     "core:accessibility": Row("teacher", 200, 200, 200, anonymous=200),
     "core:legal": Row("teacher", 200, 200, 200, anonymous=200),
     "core:privacy": Row("teacher", 200, 200, 200, anonymous=200),

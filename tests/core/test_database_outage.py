@@ -30,7 +30,7 @@ def signed_in(client, cast):
 )
 def test_a_view_losing_its_database_answers_a_french_503_page(signed_in, error, caplog):
     with (
-        mock.patch("preau.core.views.home_context", side_effect=error),
+        mock.patch("preau.portal.views.home_context", side_effect=error),
         caplog.at_level(logging.ERROR, logger="django.request"),
     ):
         response = signed_in.get("/")
@@ -69,7 +69,7 @@ def test_a_connection_error_wrapped_in_another_error_is_still_an_outage():
 
 @pytest.mark.parametrize("error", [IntegrityError("duplicate key"), DataError("out of range")])
 def test_a_query_refused_by_the_database_stays_a_500_without_traceback(signed_in, error):
-    with mock.patch("preau.core.views.home_context", side_effect=error):
+    with mock.patch("preau.portal.views.home_context", side_effect=error):
         response = signed_in.get("/")
 
     content = response.content.decode()
@@ -80,7 +80,7 @@ def test_a_query_refused_by_the_database_stays_a_500_without_traceback(signed_in
 
 def test_a_full_disk_while_reading_a_request_is_a_french_507_page(signed_in):
     with mock.patch(
-        "preau.core.views.home_context", side_effect=OSError(errno.ENOSPC, "No space left")
+        "preau.portal.views.home_context", side_effect=OSError(errno.ENOSPC, "No space left")
     ):
         response = signed_in.get("/")
 

@@ -68,7 +68,7 @@ def test_a_page_of_another_role_is_the_french_403_page_in_the_site_frame(served,
 def test_a_failing_view_is_the_french_500_page_without_traceback(served, cast):
     served.force_login(cast["teacher"])
 
-    with mock.patch("preau.core.views.home_context", side_effect=RuntimeError("secret détail")):
+    with mock.patch("preau.portal.views.home_context", side_effect=RuntimeError("secret détail")):
         response = served.get("/")
 
     content = response.content.decode()
@@ -112,7 +112,7 @@ def test_a_value_that_cannot_be_read_is_the_french_400_page_in_the_site_frame(se
     """As preau/core/params.py answers a malformed id or number."""
     served.force_login(cast["teacher"])
 
-    with mock.patch("preau.core.views.home_context", side_effect=BadRequest("ids: not ids")):
+    with mock.patch("preau.portal.views.home_context", side_effect=BadRequest("ids: not ids")):
         response = served.get("/")
 
     content = response.content.decode()

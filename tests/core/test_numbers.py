@@ -1,5 +1,5 @@
 """One home for each rule and each way of writing numbers (issue 12): French numbers are
-core.numbers.french_number, durations are hours.rules.format_hours, the 18 h × quotité is
+core.numbers.french_number, durations are core.numbers.format_hours, the 18 h × quotité is
 hours.rules.target_hours, the school year is hours.rules.school_year_of/_bounds."""
 
 import re
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.template import Context, Template
 
-from preau.core.numbers import french_number
-from preau.hours.rules import format_hours, target_hours
+from preau.core.numbers import format_hours, french_number
+from preau.hours.rules import target_hours
 
 PREAU = Path(__file__).resolve().parents[2] / "preau"
 
@@ -80,7 +80,7 @@ def python_sources():
         # The school year's first month.
         (r"month\s*>=\s*9|month\s*<\s*9|SCHOOL_YEAR_FIRST_MONTH\b", "hours/rules.py"),
         # Hours written « 13 h 30 » by hand.
-        (r"divmod\(.*,\s*60\)", "hours/rules.py"),
+        (r"divmod\(.*,\s*60\)", "core/numbers.py"),
     ],
 )
 def test_each_rule_and_format_is_written_once(pattern, home):

@@ -50,7 +50,7 @@ def test_the_demo_teacher_finds_new_messages(seeded, client):
 
     assert selectors.session_unread_count(session, teacher) > 0
     client.force_login(teacher)
-    assert "nouveaux messages" in client.get(reverse("core:home")).content.decode()
+    assert "nouveaux messages" in client.get(reverse("portal:home")).content.decode()
 
 
 def test_seeding_twice_adds_no_post(seeded):

@@ -44,7 +44,7 @@ def test_the_home_page_lists_sessions_with_new_messages(client, room, thread):
     services.reply(thread=thread, by=room["classmate"], body="<p>Deux</p>")
     client.force_login(room["teacher"])
 
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
 
     assert "2 nouveaux messages" in page
     assert reverse("forums:session", args=[room["session"].pk]) in page
@@ -87,7 +87,7 @@ def test_the_home_page_leaves_out_a_session_whose_only_new_post_is_the_viewers_o
     services.reply(thread=thread, by=room["classmate"], body="<p>Ma réponse</p>")
     client.force_login(room["classmate"])
 
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
 
     assert selectors.unread_by_session(room["classmate"]) == []
     assert "nouveau message" not in page

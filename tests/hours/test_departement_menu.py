@@ -15,7 +15,7 @@ ENTRY = "Heures du département"
 @pytest.mark.parametrize("who", ["pilot", "manager"])
 def test_pilots_and_academic_managers_have_the_entry_in_their_menu(client, cast, who):
     client.force_login(cast[who])
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert ENTRY in page
     assert f'href="{reverse("hours:departements")}"' in page
 
@@ -23,7 +23,7 @@ def test_pilots_and_academic_managers_have_the_entry_in_their_menu(client, cast,
 @pytest.mark.parametrize("who", ["teacher", "trainer", "tutor", "ien", "designer", "nobody"])
 def test_other_roles_do_not_have_it(client, cast, who):
     client.force_login(cast[who])
-    assert ENTRY not in client.get(reverse("core:home")).content.decode()
+    assert ENTRY not in client.get(reverse("portal:home")).content.decode()
 
 
 def test_a_pilot_is_taken_to_the_summary_of_their_departement(client, cast, territory):

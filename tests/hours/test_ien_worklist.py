@@ -65,7 +65,7 @@ def test_the_ien_sees_the_count_on_the_home_page_with_a_link_to_the_worklist(
     client, cast, territory, declarations
 ):
     client.force_login(cast["ien"])
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert "2 déclarations à valider (Caen Nord)" in page
     assert worklist_url(territory["caen"]) in page
 

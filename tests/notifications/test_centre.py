@@ -27,7 +27,7 @@ def camille(db):
 def test_the_bell_tells_the_unread_count_in_words_for_screen_readers(client, camille):
     give(camille, 3)
     client.force_login(camille)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert "(3 non lues)" in page
     assert 'class="fr-sr-only"' in page
 
@@ -35,14 +35,14 @@ def test_the_bell_tells_the_unread_count_in_words_for_screen_readers(client, cam
 def test_the_bell_says_one_unread_in_the_singular(client, camille):
     give(camille, 1)
     client.force_login(camille)
-    assert "(1 non lue)" in client.get(reverse("core:home")).content.decode()
+    assert "(1 non lue)" in client.get(reverse("portal:home")).content.decode()
 
 
 def test_the_bell_shows_no_number_when_all_are_read(client, camille):
     give(camille, 2)
     Notification.objects.update(is_read=True)
     client.force_login(camille)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert "non lue" not in page
     assert reverse("notifications:list") in page
 

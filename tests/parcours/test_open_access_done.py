@@ -120,7 +120,7 @@ def test_without_javascript_the_module_page_comes_back(client, teacher, module):
     assert response.url == reverse("parcours:module", args=[module.pk])
     page = client.get(response.url).content.decode()
     assert "Vous avez marqué ce module comme terminé" in page
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     assert TITLE in home and "Terminé" in home
 
 

@@ -67,7 +67,7 @@ def test_upcoming_events_are_those_of_running_sessions_only(cast, sessions, who)
 def test_home_page_agenda_shows_nothing_to_come_of_a_closed_session(client, cast, sessions, who):
     client.force_login(cast[who])
 
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
 
     assert "Ouverte : bilan" in page
     assert "Close : bilan" not in page and "Archivée : bilan" not in page

@@ -272,10 +272,10 @@ def test_the_tutor_records_attendance_through_the_service(cast, session):
 
 def test_the_home_page_does_not_offer_a_tutor_to_deploy_a_parcours(client, cast, session):
     client.force_login(cast["tutor"])
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert "Choisir un parcours dans l’offre" not in page
     client.force_login(cast["trainer"])
-    assert "Choisir un parcours dans l’offre" in client.get(reverse("core:home")).content.decode()
+    assert "Choisir un parcours dans l’offre" in client.get(reverse("portal:home")).content.decode()
 
 
 def test_the_attendance_page_links_to_the_attestation_for_the_trainer_only(client, cast, session):

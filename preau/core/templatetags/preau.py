@@ -6,15 +6,14 @@ from django.conf import settings
 from django.template import RequestContext
 from django.utils import translation
 
-from preau.core.numbers import french_number
-from preau.hours.rules import format_hours
+from preau.core.numbers import format_hours, french_number
 
 register = template.Library()
 
 
 @register.filter
 def hours(value) -> str:
-    """13.5 → « 13 h 30 », 18 → « 18 h »: rules.format_hours, for templates."""
+    """13.5 → « 13 h 30 », 18 → « 18 h »: core.numbers.format_hours, for templates."""
     if value is None or value == "":
         return ""
     return format_hours(value)

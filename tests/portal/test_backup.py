@@ -12,8 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from preau.core.backup import MANIFEST, ledger_totals
 from preau.hours.models import Entry, Kind, Source
+from preau.portal.backup import MANIFEST, ledger_totals
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)  # dumps see committed rows only

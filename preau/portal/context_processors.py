@@ -1,7 +1,5 @@
 import functools
-from types import SimpleNamespace
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
@@ -9,17 +7,9 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from preau.accounts.models import Role
 from preau.accounts.selectors import PILOTING_ROLES, role_names
+from preau.core.site import SITE
 from preau.parcours.access import CATALOGUE_ROLES
 from preau.training.services import SESSION_ROLES
-
-SITE = SimpleNamespace(
-    title=settings.PREAU_SITE_TITLE,
-    tagline=settings.PREAU_SITE_TAGLINE,
-    operator=settings.PREAU_OPERATOR_NAME,
-    contact_email=settings.PREAU_CONTACT_EMAIL,
-    state_branding=settings.PREAU_STATE_BRANDING,
-)
-
 
 # (label, view name, roles allowed — None: everybody —, view-name prefixes where it is current)
 MENU = [

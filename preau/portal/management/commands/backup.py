@@ -1,10 +1,10 @@
-"""manage.py backup <dir>: the database and the media files, with a manifest (core/backup.py)."""
+"""manage.py backup <dir>: the database and the media files, with a manifest (portal/backup.py)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from preau.core.backup import BackupError, backup
+from preau.portal.backup import BackupError, backup
 
 
 class Command(BaseCommand):
