@@ -47,6 +47,8 @@ PREAU_SITE_URL = os.environ.get("PREAU_SITE_URL", "http://localhost:8000")
 PREAU_BBB_URL = os.environ.get("PREAU_BBB_URL", "")
 PREAU_BBB_SECRET = os.environ.get("PREAU_BBB_SECRET", "")
 PREAU_BBB_SHA1 = env_bool("PREAU_BBB_SHA1", False)
+# A call to the server that takes longer fails (the page says so; nobody waits a minute).
+PREAU_BBB_TIMEOUT_SECONDS = float(os.environ.get("PREAU_BBB_TIMEOUT_SECONDS", "5"))
 
 # The spring reminder of the 18 hours (preau/hours/reminders.py): from this day ("MM-DD") on,
 # teachers still missing hours in the school year get one e-mail.

@@ -128,12 +128,15 @@ class BBBClient:
     def create(self, meeting_id: str, name: str, **params) -> Answer:
         return self.call("create", {"meetingID": meeting_id, "name": name, **params})
 
-    def join_url(self, meeting_id: str, full_name: str, *, role: str, user_id: str) -> str:
-        """A signed join URL for one person; BigBlueButton answers it with a 302 to its client."""
-        return self.url(
-            "join",
-            {"fullName": full_name, "meetingID": meeting_id, "role": role, "userID": user_id},
-        )
+    def join_url(
+        self, meeting_id: str, full_name: str, *, role: str, user_id: str, guest=False
+    ) -> str:
+        """A signed join URL for one person; BigBlueButton answers it with a 302 to its client.
+        `guest`: a person the waiting room holds until a moderator admits them."""
+        params = {"fullName": full_name, "meetingID": meeting_id, "role": role, "userID": user_id}
+        if guest:
+            params["guest"] = True
+        return self.url("join", params)
 
     def is_meeting_running(self, meeting_id: str) -> bool:
         return self.call("isMeetingRunning", {"meetingID": meeting_id}).text("running") == "true"

@@ -16,9 +16,14 @@ def client_for(session) -> BBBClient | None:
     ) or list(Server.objects.filter(academie__isnull=True).order_by("pk")[:1])
     if servers:
         server = servers[0]
-        return BBBClient(server.url, server.secret, sha1=server.sha1)
+        return BBBClient(
+            server.url, server.secret, sha1=server.sha1, timeout=settings.PREAU_BBB_TIMEOUT_SECONDS
+        )
     if settings.PREAU_BBB_URL and settings.PREAU_BBB_SECRET:
         return BBBClient(
-            settings.PREAU_BBB_URL, settings.PREAU_BBB_SECRET, sha1=settings.PREAU_BBB_SHA1
+            settings.PREAU_BBB_URL,
+            settings.PREAU_BBB_SECRET,
+            sha1=settings.PREAU_BBB_SHA1,
+            timeout=settings.PREAU_BBB_TIMEOUT_SECONDS,
         )
     return None
