@@ -1,10 +1,16 @@
+import datetime
 import http.server
 import socket
 import threading
+import urllib.error
+import urllib.request
 
 import pytest
+from django.urls import reverse
 
+from preau.virtualclasses import services
 from preau.virtualclasses.standin import StandIn
+from tests import factories
 
 SECRET = "s3cr3t-de-test-0123456789"
 
@@ -83,3 +89,61 @@ def closed_port_url():
     port = sock.getsockname()[1]
     sock.close()
     return f"http://127.0.0.1:{port}/bigbluebutton/api"
+
+
+@pytest.fixture
+def vc(cast, territory, frozen_today):
+    """An open session of Caen Nord with a meeting « à distance » today from 10:00 to 12:00
+    (the suite's clock: Monday 10:00, Paris): its trainer and tutor, Camille and Dominique
+    enrolled; and another session with its own participant."""
+    t = territory
+    classmate = factories.teacher(
+        school=t["caen_school"], first_name="Dominique", last_name="Lemaire"
+    )
+    session = factories.TrainingSessionFactory(
+        open=True,
+        circonscription=t["caen"],
+        trainers=[cast["trainer"]],
+        tutors=[cast["tutor"]],
+        participants=[cast["teacher"], classmate],
+    )
+    meeting = factories.MeetingFactory(
+        session=session,
+        virtual=True,
+        title="Classe virtuelle de lancement",
+        date=frozen_today,
+        start_time=datetime.time(10, 0),
+        end_time=datetime.time(12, 0),
+    )
+    outsider = factories.teacher(school=t["caen_school"], first_name="Sacha")
+    factories.TrainingSessionFactory(open=True, circonscription=t["caen"], participants=[outsider])
+    room = services.ensure_meeting_room(meeting=meeting)
+    return {
+        "session": session,
+        "meeting": meeting,
+        "room": room,
+        "classmate": classmate,
+        "outsider": outsider,
+        **cast,
+    }
+
+
+def _join(client, user, room):
+    client.force_login(user)
+    return client.post(reverse("virtualclasses:join", args=[room.pk]))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _enter(url: str) -> str:
+    """Follows a join URL to the stand-in's room page, as the browser does."""
+    try:
+        urllib.request.build_opener(_NoRedirect).open(url)
+    except urllib.error.HTTPError as answer:
+        location = answer.headers["Location"]
+        answer.close()
+    with urllib.request.urlopen(location) as page:
+        return page.read().decode()

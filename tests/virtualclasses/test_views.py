@@ -12,67 +12,9 @@ from preau.virtualclasses import services
 from preau.virtualclasses.models import Server
 from tests import factories
 
-from .conftest import SECRET
+from .conftest import SECRET, _enter, _join
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
-
-
-@pytest.fixture
-def vc(cast, territory, frozen_today):
-    """An open session of Caen Nord with a meeting « à distance » today from 10:00 to 12:00
-    (the suite's clock: Monday 10:00, Paris): its trainer and tutor, Camille and Dominique
-    enrolled; and another session with its own participant."""
-    t = territory
-    classmate = factories.teacher(
-        school=t["caen_school"], first_name="Dominique", last_name="Lemaire"
-    )
-    session = factories.TrainingSessionFactory(
-        open=True,
-        circonscription=t["caen"],
-        trainers=[cast["trainer"]],
-        tutors=[cast["tutor"]],
-        participants=[cast["teacher"], classmate],
-    )
-    meeting = factories.MeetingFactory(
-        session=session,
-        virtual=True,
-        title="Classe virtuelle de lancement",
-        date=frozen_today,
-        start_time=datetime.time(10, 0),
-        end_time=datetime.time(12, 0),
-    )
-    outsider = factories.teacher(school=t["caen_school"], first_name="Sacha")
-    factories.TrainingSessionFactory(open=True, circonscription=t["caen"], participants=[outsider])
-    room = services.ensure_meeting_room(meeting=meeting)
-    return {
-        "session": session,
-        "meeting": meeting,
-        "room": room,
-        "classmate": classmate,
-        "outsider": outsider,
-        **cast,
-    }
-
-
-def _join(client, user, room):
-    client.force_login(user)
-    return client.post(reverse("virtualclasses:join", args=[room.pk]))
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _enter(url: str) -> str:
-    """Follows a join URL to the stand-in's room page, as the browser does."""
-    try:
-        urllib.request.build_opener(_NoRedirect).open(url)
-    except urllib.error.HTTPError as answer:
-        location = answer.headers["Location"]
-        answer.close()
-    with urllib.request.urlopen(location) as page:
-        return page.read().decode()
 
 
 @pytest.mark.parametrize(("who", "role"), [("trainer", "MODERATOR"), ("tutor", "MODERATOR"),
