@@ -24,9 +24,11 @@ import random
 import secrets
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from xml.sax.saxutils import escape
 
@@ -89,6 +91,7 @@ class StandIn:
         self.recordings: dict[str, StandInRecording] = {}
         self.calls: list[str] = []  # the API calls received, by name (tests read them)
         self.callbacks: list[tuple[str, str]] = []  # (url, outcome) of the callbacks sent
+        self.outbox: list[tuple[str, dict | None]] = []  # callbacks to send, once unlocked
         self.base_url = ""
         self.lock = threading.RLock()
 
@@ -122,6 +125,8 @@ class StandIn:
                 status, headers, body = self.xml("SUCCESS", extra="<version>3.0</version>")
             else:
                 status, headers, body = "404 Not Found", [("Content-Type", "text/plain")], b""
+        # Outside the lock: Préau, called back, may call the stand-in in turn.
+        self.flush()
         start_response(status, headers)
         return [body]
 
@@ -361,21 +366,34 @@ class StandIn:
             self.send(recording.ready_url, {"signed_parameters": token})
 
     def send(self, url: str, form: dict | None = None):
-        def go():
-            data = urllib.parse.urlencode(form).encode() if form is not None else None
-            try:
-                with urllib.request.urlopen(url, data=data, timeout=5) as answer:
-                    outcome = str(answer.status)
-            except urllib.error.HTTPError as error:
-                outcome = str(error.code)
-            except OSError as error:
-                outcome = f"error: {error}"
-            self.callbacks.append((url, outcome))
+        self.outbox.append((url, form))
 
-        if self.callbacks_in_thread:
-            threading.Thread(target=go, daemon=True).start()
-        else:
-            go()
+    def flush(self):
+        """Sends the callbacks waiting in the outbox (in a thread each, unless told not to)."""
+        with self.lock:
+            outbox, self.outbox = self.outbox, []
+        for url, form in outbox:
+            if self.callbacks_in_thread:
+                threading.Thread(target=self._deliver, args=(url, form), daemon=True).start()
+            else:
+                self._deliver(url, form)
+
+    def _deliver(self, url: str, form: dict | None):
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        try:
+            with urllib.request.urlopen(url, data=data, timeout=10) as answer:
+                outcome = str(answer.status)
+        except urllib.error.HTTPError as error:
+            outcome = str(error.code)
+        except OSError as error:
+            outcome = f"error: {error}"
+        self.callbacks.append((url, outcome))
+
+    def recording_ready(self, record_id: str):
+        """Back-office, for the tests: the recording is processed; BigBlueButton calls back."""
+        with self.lock:
+            self.make_recording_ready(record_id)
+        self.flush()
 
     # Pages -----------------------------------------------------------------------------------
 
@@ -477,7 +495,8 @@ class StandIn:
         return self.page("Serveur de démonstration : back-office", body)
 
 
-class _Server(WSGIServer):
+class _Server(ThreadingMixIn, WSGIServer):
+    # One thread a request: a callback to Préau may call the stand-in back while it is sent.
     daemon_threads = True
 
 

@@ -134,7 +134,7 @@ def test_end_calls_back_and_a_recording_becomes_ready_with_a_signed_token(standi
     assert received[0][:2] == ("GET", "/fin?salle=1&meetingID=salle&recordingmarks=true")
     assert client.get_recordings("salle") == []  # still processing
     record_id = next(iter(standin.recordings))
-    standin.make_recording_ready(record_id)
+    standin.recording_ready(record_id)
     method, path, body = received[1]
     token = urllib.parse.parse_qs(body)["signed_parameters"][0]
     assert (method, path) == ("POST", "/enregistrement")
