@@ -83,12 +83,14 @@ class BBBClient:
 
     # Calling ---------------------------------------------------------------------------------
 
-    def call(self, call: str, params: dict) -> Answer:
+    def call(self, call: str, params: dict, *, expected=()) -> Answer:
+        """`expected`: messageKeys that are an answer, not a failure (not logged)."""
         try:
             return self._call(call, params)
         except BBBError as error:
             # Once, here: the URL is not logged (its checksum would let anyone replay the call).
-            logger.warning("BigBlueButton %s failed (%s): %s", call, error.key, error.reason)
+            if error.key not in expected:
+                logger.warning("BigBlueButton %s failed (%s): %s", call, error.key, error.reason)
             raise
 
     def _call(self, call: str, params: dict) -> Answer:
@@ -147,7 +149,11 @@ class BBBClient:
     def attendee_user_ids(self, meeting_id: str) -> set[str]:
         """The userIDs of the people in a running meeting (empty when it is not running)."""
         try:
-            info = self.get_meeting_info(meeting_id)
+            info = self.call(
+                "getMeetingInfo",
+                {"meetingID": meeting_id},
+                expected=("notFound", "invalidMeetingIdentifier"),
+            )
         except BBBError as error:
             if error.key in ("notFound", "invalidMeetingIdentifier"):
                 return set()

@@ -3,6 +3,7 @@ the session's rooms and recordings, and BigBlueButton's callbacks. Each view rea
 through access.py and writes through one service."""
 
 import logging
+import urllib.parse
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -51,7 +52,8 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
     room = access.get_room_or_404(request.user, pk)
     session = room.session
     moderator = access.is_moderator(request.user, session)
-    configured = servers.client_for(session) is not None
+    client = servers.client_for(session)
+    configured = client is not None
     when = services.opening(room)
     state = when.state(timezone.now())
     running, error = None, ""
@@ -60,7 +62,7 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             running = services.is_running(room)
         except BBBError as failure:
             error = _server_error(request.user, session, failure)
-    return render(
+    response = render(
         request,
         "virtualclasses/room.html",
         {
@@ -76,6 +78,19 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             "recordings": list(room.recordings.all()),
         },
     )
+    if client is not None:
+        # « Rejoindre » posts here and is redirected to the server: the browser applies the
+        # page's form-action to each hop of the redirect (docs/virtual-classes.md).
+        response._csp_update = {"form-action": join_origins(client.api_url)}
+    return response
+
+
+def join_origins(api_url: str) -> list[str]:
+    """The server's origin; over HTTPS any HTTPS origin, since Scalelite redirects a join to
+    the BigBlueButton server that hosts the meeting, whose name Préau cannot know."""
+    parts = urllib.parse.urlsplit(api_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return [origin, "https:"] if parts.scheme == "https" else [origin]
 
 
 @require_POST

@@ -143,3 +143,23 @@ def test_a_failing_server_calms_participants_and_tells_trainers_why(
     page = client.get(room_url).content.decode()
     assert "Le serveur de classe virtuelle a échoué" in page
     assert "réessayez dans un instant" not in page
+
+
+def test_the_room_page_lets_rejoindre_be_redirected_to_the_server(client, standin, vc):
+    client.force_login(vc["teacher"])
+    response = client.get(reverse("virtualclasses:room", args=[vc["room"].pk]))
+    policy = response["Content-Security-Policy"]
+    form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    assert standin.base_url in form_action and "'self'" in form_action
+    other = client.get(reverse("virtualclasses:session", args=[vc["session"].pk]))
+    assert standin.base_url not in other["Content-Security-Policy"]
+
+
+def test_https_servers_allow_a_scalelite_redirect_to_another_host():
+    from preau.virtualclasses.views import join_origins
+
+    assert join_origins("https://sl.example.fr/bigbluebutton/api") == [
+        "https://sl.example.fr",
+        "https:",
+    ]
+    assert join_origins("http://127.0.0.1:8090/bigbluebutton/api") == ["http://127.0.0.1:8090"]
