@@ -42,6 +42,13 @@ PREAU_OPERATOR_NAME = os.environ.get("PREAU_OPERATOR_NAME", "L’équipe Préau"
 PREAU_CONTACT_EMAIL = os.environ.get("PREAU_CONTACT_EMAIL", "contact@preau.example")
 # Absolute links in e-mails sent outside a request (reminders).
 PREAU_SITE_URL = os.environ.get("PREAU_SITE_URL", "http://localhost:8000")
+# A BigBlueButton server for every académie without its own (admin: « Serveurs BigBlueButton »);
+# docs/virtual-classes.md. SHA-1 only for a server older than 2.5.
+PREAU_BBB_URL = os.environ.get("PREAU_BBB_URL", "")
+PREAU_BBB_SECRET = os.environ.get("PREAU_BBB_SECRET", "")
+PREAU_BBB_SHA1 = env_bool("PREAU_BBB_SHA1", False)
+# A call to the server that takes longer fails (the page says so; nobody waits a minute).
+PREAU_BBB_TIMEOUT_SECONDS = float(os.environ.get("PREAU_BBB_TIMEOUT_SECONDS", "5"))
 
 # The spring reminder of the 18 hours (preau/hours/reminders.py): from this day ("MM-DD") on,
 # teachers still missing hours in the school year get one e-mail.
@@ -114,6 +121,7 @@ INSTALLED_APPS = [
     "preau.hr",
     "preau.notifications",
     "preau.forums",
+    "preau.virtualclasses",
     # Last: the home pages and navigation that gather every app above (preau/portal/apps.py).
     "preau.portal",
 ]

@@ -8,8 +8,10 @@ Whitenoise's compressed variant is left to production: it triples the minute col
 on a laptop, to save bandwidth that 127.0.0.1 does not need.
 """
 
+import os
+
 from .dev import *  # noqa: F403
-from .dev import env_bool
+from .dev import PREAU_BBB_URL, env_bool
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -19,3 +21,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
+
+# Virtual classes: without a real BigBlueButton server in the environment, the demo's classes
+# open on the local stand-in that bin/run starts (preau/virtualclasses/standin.py).
+if not PREAU_BBB_URL:
+    BBB_STANDIN_PORT = os.environ.get("BBB_STANDIN_PORT", "8090")
+    PREAU_BBB_URL = f"http://127.0.0.1:{BBB_STANDIN_PORT}/bigbluebutton/api"
+    PREAU_BBB_SECRET = "demo-secret-preau"

@@ -108,6 +108,11 @@ ARGS = {
     "unsubscribe": lambda w: [w["unsubscribe"]],
     "notification": lambda w: [w["notification"].pk],
     "email_off": lambda w: [w["email_off"]],
+    "virtual_meeting": lambda w: [w["virtual_meeting"].pk],
+    "virtual_room": lambda w: [w["virtual_room"].pk],
+    "virtual_activity": lambda w: [w["virtual_activity"].pk],
+    "recording": lambda w: [w["recording"].pk],
+    "end_token": lambda w: [w["end_token"]],
 }
 
 # URL name: Row(who may, answer to them, to a colleague elsewhere, to a stranger[, signed out]).
@@ -275,6 +280,21 @@ ACCESS: dict[str, Row] = {
     "forums:post_unhide": Post("trainer", 302, 404, 404, args="post"),
     "forums:attachment": Row("teacher", 200, 404, 404, args="post"),
     "forums:unsubscribe": Row("teacher", 200, 200, 200, anonymous=200, args="unsubscribe"),
+    # Virtual classes: the session's members only, like its forums (pilots and administrators
+    # are refused too: tests/virtualclasses/test_views.py). No server in this world: « Rejoindre »
+    # comes back to the room with « Classe virtuelle non configurée ».
+    "virtualclasses:session": Row("teacher", 200, 404, 404, args="session"),
+    "virtualclasses:meeting": Row("teacher", 302, 404, 404, args="virtual_meeting"),
+    "virtualclasses:activity": Row("teacher", 302, 404, 404, args="virtual_activity"),
+    "virtualclasses:room": Row("teacher", 200, 404, 404, args="virtual_room"),
+    "virtualclasses:join": Post("teacher", 302, 404, 404, args="virtual_room"),
+    "virtualclasses:settings": Row("trainer", 200, 404, 404, args="virtual_room"),
+    "virtualclasses:recording_delete": Row("trainer", 200, 404, 404, args="recording"),
+    # BigBlueButton's callbacks: no sign-in, a signature (a signed room; an HS256 JWT).
+    "virtualclasses:end_callback": Row(
+        "teacher", 200, 200, 200, anonymous=200, args="end_token"
+    ),
+    "virtualclasses:recording_callback": Post("teacher", 403, 403, 403, anonymous=403),
     # A person's notifications are theirs alone: anybody else's is a 404 whatever their role.
     "notifications:list": Row("teacher", 200, 200, 200),
     "notifications:open": Row("teacher", 302, 404, 404, args="notification"),

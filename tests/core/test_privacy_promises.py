@@ -55,6 +55,9 @@ REVIEWED_TIME_FIELDS = {
     "training.TrainingSession.closed_at": "an organiser's decision: session closed",
     "training.Meeting.start_time": "the schedule of a meeting, announced to participants",
     "training.Meeting.end_time": "the schedule of a meeting, announced to participants",
+    "virtualclasses.Room.start_time": "the schedule of a virtual class activity, announced to "
+    "participants (who joined keeps no time: RoomPresence)",
+    "virtualclasses.Room.end_time": "the schedule of a virtual class activity, announced",
     "training.Enrolment.created_at": "an enrolment made (by the teacher, a trainer or GAIA)",
     "training.Enrolment.completed_at": "the trainer's attestation",
     "training.Attendance.recorded_at": "when the trainer recorded presence at a meeting",

@@ -19,6 +19,8 @@ from preau.notifications.models import Notification
 from preau.notifications.tokens import forum_email_off_token
 from preau.parcours.models import Activity
 from preau.training.models import CalendarFeed, Enrolment, SessionStaff
+from preau.virtualclasses import services as virtual_services
+from preau.virtualclasses.models import Recording
 from tests import factories
 from tests.hr.gaia_files import FORMATIONS, TRAINEES, TRAINERS, gaia_uploads
 
@@ -74,6 +76,12 @@ def build_world(cast: dict, territory: dict) -> dict:
     Thread.objects.filter(pk=thread.pk).update(last_post_id=post.pk)
     subscription = Subscription.objects.create(user=cast["teacher"], thread=thread)
     meeting = factories.MeetingFactory(session=session)
+    virtual_meeting = factories.MeetingFactory(session=session, virtual=True)
+    virtual_room = virtual_services.ensure_meeting_room(meeting=virtual_meeting)
+    virtual_activity = Activity.objects.create(
+        section=session_section, kind="virtual_class", title="Échanges", position=98
+    )
+    recording = Recording.objects.create(room=virtual_room, record_id="rec-1")
     window = factories.DistanceWindowFactory(session=session)
     enrolment = factories.EnrolmentFactory(session=session, user=cast["teacher"], attested=True)
     classmate = factories.teacher(
@@ -154,6 +162,11 @@ def build_world(cast: dict, territory: dict) -> dict:
         "unsubscribe": forum_services.unsubscribe_token(subscription),
         "notification": notification,
         "email_off": forum_email_off_token(cast["teacher"]),
+        "virtual_meeting": virtual_meeting,
+        "virtual_room": virtual_room,
+        "virtual_activity": virtual_activity,
+        "recording": recording,
+        "end_token": virtual_services.end_callback_url(virtual_room).rstrip("/").split("/")[-1],
         "year": school_year_of(today),
         "today": today,
         "enrolments": Enrolment.objects.filter(session=session),

@@ -58,6 +58,7 @@ def _attendance_context(meeting: Meeting, **extra) -> dict:
         "read_only": session.is_read_only or meeting.date > timezone.localdate(),
         "to_come": meeting.date > timezone.localdate(),
         "oob": False,
+        "prefilled": 0,
         "error": "",
         **extra,
     }
@@ -82,6 +83,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             participants = list(selectors.participants_at_meeting(meeting).filter(pk__in=statuses))
             if not participants:
                 return HttpResponseBadRequest()
+            for participant in participants:
+                participant.prefill = None
             context = _attendance_context(
                 meeting,
                 participants=participants,
@@ -96,14 +99,33 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Présences enregistrées."))
         return redirect("training:attendance", meeting.pk)
     participants = list(selectors.participants_at_meeting(meeting))
+    prefilled = _prefill_from_virtual_class(meeting, participants)
     context = _attendance_context(
         meeting,
         participants=participants,
+        prefilled=prefilled,
         # The page lists every participant: counted from the rows, not by a query again.
         counts=selectors.attendance_counts_of(participants),
         meetings=meeting.session.meetings.order_by("date", "start_time", "pk"),
     )
     return render(request, "training/attendance/meeting.html", context)
+
+
+def _prefill_from_virtual_class(meeting: Meeting, participants) -> int:
+    """A meeting « à distance » held in Préau's virtual class: the participants not yet noted
+    get `prefill`, « présent » if they joined it and « absent » otherwise (joined or not, no
+    time: docs/virtual-classes.md), checked in the form for the trainer to confirm. Returns
+    how many are prefilled."""
+    prefill = {}
+    if meeting.remote and not meeting.session.is_read_only:
+        from preau.virtualclasses.services import attendance_prefill
+
+        prefill = attendance_prefill(meeting=meeting)
+    count = 0
+    for participant in participants:
+        participant.prefill = None if participant.attendance else prefill.get(participant.pk)
+        count += participant.prefill is not None
+    return count
 
 
 @require_POST

@@ -1,0 +1,242 @@
+"""Recordings (the signed callback, the list, deletion), the meeting-end callback, the
+attendance prefilled from who joined, the room's settings, and closed sessions."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from preau.parcours.models import Activity
+from preau.training.models import Attendance, SessionStatus
+from preau.virtualclasses import services
+from preau.virtualclasses.models import Recording, Room, RoomPresence
+from preau.virtualclasses.standin import jwt_hs256
+
+from .conftest import SECRET, _enter, _join
+
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
+
+
+def _recorded_meeting(client, standin, vc):
+    """The trainer allows recording, the class is held and ends: a recording is processing."""
+    services.update_room(room=vc["room"], by=vc["trainer"], recording_allowed=True)
+    _enter(_join(client, vc["trainer"], vc["room"])["Location"])
+    services.servers.client_for(vc["session"]).end(vc["room"].bbb_meeting_id)
+    return next(iter(standin.recordings))
+
+
+def _callback(client, token):
+    return client.post(reverse("virtualclasses:recording_callback"), {"signed_parameters": token})
+
+
+def test_recording_ready_with_a_valid_token_lists_it_for_members(client, standin, vc):
+    record_id = _recorded_meeting(client, standin, vc)
+    standin.recordings[record_id].published = True
+    client.logout()
+    token = jwt_hs256({"meeting_id": vc["room"].bbb_meeting_id, "record_id": record_id}, SECRET)
+    assert _callback(client, token).status_code == 200
+    recording = Recording.objects.get()
+    assert recording.record_id == record_id and recording.url.startswith(standin.base_url)
+    client.force_login(vc["teacher"])
+    page = client.get(reverse("virtualclasses:room", args=[vc["room"].pk])).content.decode()
+    assert recording.url in page
+    session_page = client.get(reverse("virtualclasses:session", args=[vc["session"].pk]))
+    assert recording.url in session_page.content.decode()
+    client.force_login(vc["outsider"])
+    assert client.get(reverse("virtualclasses:session", args=[vc["session"].pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "forged",
+        "a.b.c",
+        jwt_hs256({"meeting_id": "MEETING", "record_id": "r1"}, "not-the-secret"),
+        jwt_hs256({"meeting_id": "another-room", "record_id": "r1"}, SECRET),
+        # The same signature under a header « alg: none »: refused.
+        jwt_hs256({"meeting_id": "MEETING", "record_id": "r1"}, SECRET).replace(
+            "eyJhbGciOiJIUzI1NiIs", "eyJhbGciOiJub25lIiwi"
+        ),
+    ],
+)  # fmt: skip
+def test_a_recording_callback_with_a_bad_signature_is_refused_and_changes_nothing(
+    client, standin, vc, token
+):
+    token = token.replace("MEETING", vc["room"].bbb_meeting_id)
+    assert _callback(client, token).status_code == 403
+    assert not Recording.objects.exists()
+
+
+def test_a_tampered_payload_is_refused(client, standin, vc):
+    good = jwt_hs256({"meeting_id": vc["room"].bbb_meeting_id, "record_id": "r1"}, SECRET)
+    head, _body, signature = good.split(".")
+    other = jwt_hs256({"meeting_id": vc["room"].bbb_meeting_id, "record_id": "r2"}, SECRET)
+    assert _callback(client, f"{head}.{other.split('.')[1]}.{signature}").status_code == 403
+    assert not Recording.objects.exists()
+
+
+def test_trainers_delete_recordings_after_confirming(client, standin, vc):
+    record_id = _recorded_meeting(client, standin, vc)
+    recording = Recording.objects.create(room=vc["room"], record_id=record_id)
+    url = reverse("virtualclasses:recording_delete", args=[recording.pk])
+    for who in ("tutor", "teacher"):
+        client.force_login(vc[who])
+        assert client.get(url).status_code == 403
+        assert client.post(url).status_code == 403
+    client.force_login(vc["outsider"])
+    assert client.post(url).status_code == 404
+    client.force_login(vc["trainer"])
+    assert "définitivement" in client.get(url).content.decode()
+    assert Recording.objects.exists()
+    assert client.post(url).status_code == 302
+    assert not Recording.objects.exists()
+    assert record_id not in standin.recordings
+
+
+def test_closed_sessions_refuse_settings_deletion_and_joining(client, standin, vc):
+    recording = Recording.objects.create(room=vc["room"], record_id="r1")
+    session = vc["session"]
+    session.status = SessionStatus.CLOSED
+    session.save()
+    room = Room.objects.get(pk=vc["room"].pk)
+    with pytest.raises(ValidationError):
+        services.update_room(room=room, by=vc["trainer"], welcome="Bonjour")
+    with pytest.raises(ValidationError):
+        services.delete_recording(recording=recording, by=vc["trainer"])
+    with pytest.raises(ValidationError):
+        services.join_url(room=room, user=vc["trainer"])
+    session.status = SessionStatus.ARCHIVED
+    session.save()
+    with pytest.raises(ValidationError):
+        services.update_room(room=Room.objects.get(pk=room.pk), by=vc["trainer"], welcome="x")
+    client.force_login(vc["teacher"])
+    page = client.get(reverse("virtualclasses:room", args=[room.pk])).content.decode()
+    assert "sa classe virtuelle est fermée" in page
+    assert Recording.objects.filter(pk=recording.pk).exists()
+    assert "create" not in standin.calls
+
+
+def test_only_trainers_change_the_settings(client, standin, vc):
+    url = reverse("virtualclasses:settings", args=[vc["room"].pk])
+    for who, status in (("tutor", 403), ("teacher", 403), ("outsider", 404)):
+        client.force_login(vc[who])
+        assert client.get(url).status_code == status
+    with pytest.raises(PermissionDenied):
+        services.update_room(room=vc["room"], by=vc["tutor"], welcome="x")
+    client.force_login(vc["trainer"])
+    response = client.post(
+        url, {"welcome": "Bienvenue à toutes et à tous", "audio_only": "on", "waiting_room": "on"}
+    )
+    assert response.status_code == 302
+    room = Room.objects.get(pk=vc["room"].pk)
+    assert room.audio_only and room.waiting_room and not room.recording_allowed
+    assert not room.mute_on_start
+
+
+def test_audioconference_shows_the_dial_in_number_and_pin(client, standin, vc):
+    services.update_room(room=vc["room"], by=vc["trainer"], audio_only=True)
+    _enter(_join(client, vc["trainer"], vc["room"])["Location"])
+    room = Room.objects.get(pk=vc["room"].pk)
+    assert room.voice_bridge.isdigit() and room.dial_number
+    params = standin.meetings[room.bbb_meeting_id].params
+    assert params["lockSettingsDisableCam"] == "true"
+    client.force_login(vc["teacher"])
+    page = client.get(reverse("virtualclasses:room", args=[room.pk])).content.decode()
+    assert "Audioconférence" in page
+    assert f"tapez le code {room.voice_bridge}" in page
+
+
+def test_participants_are_told_before_joining_that_the_class_may_be_recorded(client, standin, vc):
+    url = reverse("virtualclasses:room", args=[vc["room"].pk])
+    client.force_login(vc["teacher"])
+    assert "peut être enregistrée" not in client.get(url).content.decode()
+    services.update_room(room=vc["room"], by=vc["trainer"], recording_allowed=True)
+    assert "peut être enregistrée" in client.get(url).content.decode()
+    _join(client, vc["teacher"], vc["room"])
+    assert standin.meetings[vc["room"].bbb_meeting_id].params["record"] == "true"
+
+
+def test_the_waiting_room_makes_participants_guests(client, standin, vc):
+    services.update_room(room=vc["room"], by=vc["trainer"], waiting_room=True)
+    assert "guest=true" in _join(client, vc["teacher"], vc["room"])["Location"]
+    assert "guest=" not in _join(client, vc["trainer"], vc["room"])["Location"]
+    assert standin.meetings[vc["room"].bbb_meeting_id].params["guestPolicy"] == "ASK_MODERATOR"
+
+
+def test_attendance_is_prefilled_from_who_joined_and_confirmed_by_the_trainer(client, standin, vc):
+    meeting = vc["meeting"]
+    _enter(_join(client, vc["trainer"], vc["room"])["Location"])
+    _enter(_join(client, vc["teacher"], vc["room"])["Location"])
+    client.force_login(vc["trainer"])
+    url = reverse("training:attendance", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    camille = meeting.session.enrolments.get(user=vc["teacher"])
+    dominique = meeting.session.enrolments.get(user=vc["classmate"])
+    assert "Prérempli d’après la classe virtuelle" in page
+    assert (
+        f'id="status-{camille.pk}-present"\n                   name="status-{camille.pk}"' in page
+        or (_checked(page, camille.pk, "present"))
+    )
+    assert _checked(page, camille.pk, "present") and _checked(page, dominique.pk, "absent")
+    assert not Attendance.objects.exists()  # nothing is recorded before the trainer confirms
+    assert set(RoomPresence.objects.values_list("user_id", flat=True)) == {
+        vc["trainer"].pk,
+        vc["teacher"].pk,
+    }
+    response = client.post(
+        url, {f"status-{camille.pk}": "present", f"status-{dominique.pk}": "absent"}
+    )
+    assert response.status_code == 302
+    assert dict(Attendance.objects.values_list("enrolment_id", "status")) == {
+        camille.pk: "present",
+        dominique.pk: "absent",
+    }
+    assert "Prérempli" not in client.get(url).content.decode()
+
+
+def _checked(page: str, pk: int, status: str) -> bool:
+    start = page.index(f'id="status-{pk}-{status}"')
+    return "checked" in page[start : page.index(">", start)]
+
+
+def test_no_prefill_when_nobody_joined_the_virtual_class(client, standin, vc):
+    client.force_login(vc["trainer"])
+    page = client.get(reverse("training:attendance", args=[vc["meeting"].pk])).content.decode()
+    assert "Prérempli" not in page and "checked" not in page
+
+
+def test_the_end_callback_keeps_who_was_there_and_refuses_a_forged_token(client, standin, vc):
+    url = services.end_callback_url(vc["room"]).removeprefix("http://localhost:8000")
+    client.logout()
+    assert client.get(url).status_code == 200
+    forged = reverse("virtualclasses:end_callback", args=["forged:token"])
+    assert client.get(forged).status_code == 403
+
+
+def test_an_activity_of_the_sessions_content_has_its_own_room_and_schedule(client, standin, vc):
+    session = vc["session"]
+    section = session.content.sections.first()
+    if section is None:
+        from tests import factories
+
+        section = factories.SectionFactory(parcours=session.content)
+    activity = Activity.objects.create(
+        section=section, kind="virtual_class", title="Échanges sur les rituels"
+    )
+    client.force_login(vc["teacher"])
+    response = client.get(reverse("virtualclasses:activity", args=[activity.pk]))
+    room = Room.objects.get(activity=activity)
+    assert response["Location"] == reverse("virtualclasses:room", args=[room.pk])
+    tomorrow = datetime.date(2026, 12, 8)
+    services.update_room(
+        room=room,
+        by=vc["trainer"],
+        date=tomorrow,
+        start_time=datetime.time(17, 0),
+        end_time=datetime.time(18, 0),
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "La salle ouvre le mardi 8 décembre 2026 à 16:45" in page
+    client.force_login(vc["outsider"])
+    assert client.get(reverse("virtualclasses:activity", args=[activity.pk])).status_code == 404
