@@ -61,16 +61,32 @@ ROOM_SETTINGS = (
 
 
 def ensure_meeting_room(*, meeting: Meeting) -> Room:
-    """The room of a meeting « à distance » (made the first time it is asked for)."""
-    room, _created = Room.objects.get_or_create(
-        meeting=meeting, defaults={"session_id": meeting.session_id}
-    )
+    """The room of a meeting « à distance » (made the first time it is asked for; never in a
+    closed or archived session, where nothing is made any more)."""
+    room = Room.objects.filter(meeting=meeting).first()
+    if room is None:
+        _refuse_if_read_only(meeting.session)
+        room, _created = Room.objects.get_or_create(
+            meeting=meeting, defaults={"session_id": meeting.session_id}
+        )
     return room
 
 
 def ensure_activity_room(*, activity, session: TrainingSession) -> Room:
-    room, _created = Room.objects.get_or_create(activity=activity, defaults={"session": session})
+    room = Room.objects.filter(activity=activity).first()
+    if room is None:
+        _refuse_if_read_only(session)
+        room, _created = Room.objects.get_or_create(
+            activity=activity, defaults={"session": session}
+        )
     return room
+
+
+def _refuse_if_read_only(session: TrainingSession) -> None:
+    if session.is_read_only:
+        raise ValidationError(
+            _("Cette session est close : cette classe virtuelle n’a jamais été ouverte.")
+        )
 
 
 def _require_writable_by_trainer(room: Room, by) -> TrainingSession:

@@ -240,3 +240,19 @@ def test_an_activity_of_the_sessions_content_has_its_own_room_and_schedule(clien
     assert "La salle ouvre le mardi 8 décembre 2026 à 16:45" in page
     client.force_login(vc["outsider"])
     assert client.get(reverse("virtualclasses:activity", args=[activity.pk])).status_code == 404
+
+
+def test_a_closed_session_opens_no_new_room(client, standin, vc):
+    from tests import factories
+
+    session = vc["session"]
+    later = factories.MeetingFactory(session=session, virtual=True)
+    session.status = SessionStatus.ARCHIVED
+    session.save()
+    with pytest.raises(ValidationError):
+        services.ensure_meeting_room(meeting=later)
+    assert services.ensure_meeting_room(meeting=vc["meeting"]) == vc["room"]  # still there
+    client.force_login(vc["teacher"])
+    response = client.get(reverse("virtualclasses:meeting", args=[later.pk]))
+    assert response["Location"] == reverse("virtualclasses:session", args=[session.pk])
+    assert not Room.objects.filter(meeting=later).exists()
