@@ -82,6 +82,24 @@ def ensure_activity_room(*, activity, session: TrainingSession) -> Room:
     return room
 
 
+def ensure_session_rooms(*, session: TrainingSession) -> None:
+    """Makes the rooms of the session's meetings « à distance » and « Classe virtuelle »
+    activities that have none yet (two queries when all exist; nothing in a closed session)."""
+    if session.is_read_only:
+        return
+    from preau.parcours.models import Activity
+
+    meetings = Meeting.objects.filter(session=session, remote=True, virtual_room__isnull=True)
+    activities = Activity.objects.filter(
+        section__parcours_id=session.content_id, kind="virtual_class", virtual_room__isnull=True
+    )
+    Room.objects.bulk_create(
+        [Room(session=session, meeting_id=pk) for pk in meetings.values_list("pk", flat=True)]
+        + [Room(session=session, activity_id=pk) for pk in activities.values_list("pk", flat=True)],
+        ignore_conflicts=True,
+    )
+
+
 def _refuse_if_read_only(session: TrainingSession) -> None:
     if session.is_read_only:
         raise ValidationError(

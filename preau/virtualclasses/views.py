@@ -146,6 +146,7 @@ def room_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def session_rooms(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_or_404(request.user, pk)
+    services.ensure_session_rooms(session=session)
     return render(
         request,
         "virtualclasses/session_rooms.html",
