@@ -225,6 +225,8 @@ def test_an_activity_of_the_sessions_content_has_its_own_room_and_schedule(clien
         section=section, kind="virtual_class", title="Échanges sur les rituels"
     )
     client.force_login(vc["teacher"])
+    own_page = client.get(reverse("training:participant_session", args=[session.pk]))
+    assert reverse("virtualclasses:activity", args=[activity.pk]) in own_page.content.decode()
     response = client.get(reverse("virtualclasses:activity", args=[activity.pk]))
     room = Room.objects.get(activity=activity)
     assert response["Location"] == reverse("virtualclasses:room", args=[room.pk])
