@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -286,6 +286,29 @@ def _keep_presences(room: Room, user_ids: set[str]) -> None:
     RoomPresence.objects.bulk_create(
         [RoomPresence(room=room, user_id=pk) for pk in sorted(members)], ignore_conflicts=True
     )
+
+
+def rooms_open_now(now: datetime.datetime) -> list[Room]:
+    """The rooms whose « Rejoindre » is active now, in open sessions (those a poll looks at)."""
+    today = now.astimezone(PARIS).date()
+    candidates = (
+        Room.objects.filter(session__status=SessionStatus.OPEN)
+        .filter(models.Q(meeting__date=today) | models.Q(date=today))
+        .select_related("session__departement", "meeting")
+    )
+    return [room for room in candidates if opening(room).state(now) == "open"]
+
+
+def poll_presences(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Asks the server who is in each room open now and keeps who of the session joined
+    (joined or not, nothing else). Returns (rooms asked, rooms that failed)."""
+    rooms, failed = rooms_open_now(now or timezone.now()), 0
+    for room in rooms:
+        try:
+            is_running(room)
+        except BBBError:
+            failed += 1
+    return len(rooms), failed
 
 
 def room_from_end_callback(token: str) -> Room:

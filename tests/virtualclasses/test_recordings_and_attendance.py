@@ -258,3 +258,32 @@ def test_a_closed_session_opens_no_new_room(client, standin, vc):
     response = client.get(reverse("virtualclasses:meeting", args=[later.pk]))
     assert response["Location"] == reverse("virtualclasses:session", args=[session.pk])
     assert not Room.objects.filter(meeting=later).exists()
+
+
+def test_the_poll_notes_who_joined_the_rooms_open_now(standin, vc):
+    from django.core.management import call_command
+
+    from preau.virtualclasses.client import BBBClient
+
+    client = BBBClient(standin.api_url, SECRET)
+    room = vc["room"]
+    client.create(room.bbb_meeting_id, "Classe")
+    _enter(
+        client.join_url(
+            room.bbb_meeting_id, "Camille", role="VIEWER", user_id=f"preau-{vc['teacher'].pk}"
+        )
+    )
+    _enter(
+        client.join_url(
+            room.bbb_meeting_id, "Intrus", role="VIEWER", user_id=f"preau-{vc['outsider'].pk}"
+        )
+    )
+    call_command("poll_virtual_classes", verbosity=0)
+    # Only the people of the session are kept; the other session's participant is not.
+    assert list(RoomPresence.objects.values_list("user_id", flat=True)) == [vc["teacher"].pk]
+    meeting = vc["meeting"]
+    meeting.date -= datetime.timedelta(days=1)  # a room not open now is not asked
+    meeting.save()
+    calls = standin.calls.count("getMeetingInfo")
+    assert services.poll_presences() == (0, 0)
+    assert standin.calls.count("getMeetingInfo") == calls
