@@ -414,7 +414,8 @@ def attendance_prefill(*, meeting: Meeting) -> dict[int, str]:
     room = Room.objects.filter(meeting=meeting).select_related("session__departement").first()
     if room is None:
         return {}
-    refresh_presences(room)
+    if opening(room).state(timezone.now()) == "open":  # the server is asked only then
+        refresh_presences(room)
     joined = set(room.presences.values_list("user_id", flat=True))
     if not joined:
         return {}
