@@ -101,6 +101,7 @@ class BBBClient:
         except TimeoutError:
             raise BBBError("timeout", "le serveur n’a pas répondu à temps") from None
         except urllib.error.HTTPError as error:
+            error.close()  # its body (a proxy's page) is of no use
             raise BBBError("http", f"le serveur répond par une erreur HTTP {error.code}") from None
         except (urllib.error.URLError, OSError) as error:
             if isinstance(getattr(error, "reason", None), TimeoutError):

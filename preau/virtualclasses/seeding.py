@@ -14,6 +14,7 @@ from preau.training.models import Meeting, SessionStaff, SessionStatus, StaffRol
 from .models import Room
 from .services import ensure_meeting_room
 
+TITLE = "Classe virtuelle : retour sur les essais en classe"
 WELCOME = (
     "Bienvenue dans la classe virtuelle « Retour sur les essais en classe ». Micro coupé à "
     "l’entrée : levez la main pour prendre la parole."
@@ -45,7 +46,7 @@ def seed_demo(rng: random.Random, log) -> None:
     end = datetime.time(min(now.hour + 2, 23), 59 if now.hour >= 22 else 0)
     meeting = Meeting.objects.create(
         session=staff.session,
-        title="Classe virtuelle : retour sur les essais en classe",
+        title=TITLE,
         date=now.date(),
         start_time=start,
         end_time=end,

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,16 +61,50 @@ ROOM_SETTINGS = (
 
 
 def ensure_meeting_room(*, meeting: Meeting) -> Room:
-    """The room of a meeting « à distance » (made the first time it is asked for)."""
-    room, _created = Room.objects.get_or_create(
-        meeting=meeting, defaults={"session_id": meeting.session_id}
-    )
+    """The room of a meeting « à distance » (made the first time it is asked for; never in a
+    closed or archived session, where nothing is made any more)."""
+    room = Room.objects.filter(meeting=meeting).first()
+    if room is None:
+        _refuse_if_read_only(meeting.session)
+        room, _created = Room.objects.get_or_create(
+            meeting=meeting, defaults={"session_id": meeting.session_id}
+        )
     return room
 
 
 def ensure_activity_room(*, activity, session: TrainingSession) -> Room:
-    room, _created = Room.objects.get_or_create(activity=activity, defaults={"session": session})
+    room = Room.objects.filter(activity=activity).first()
+    if room is None:
+        _refuse_if_read_only(session)
+        room, _created = Room.objects.get_or_create(
+            activity=activity, defaults={"session": session}
+        )
     return room
+
+
+def ensure_session_rooms(*, session: TrainingSession) -> None:
+    """Makes the rooms of the session's meetings « à distance » and « Classe virtuelle »
+    activities that have none yet (two queries when all exist; nothing in a closed session)."""
+    if session.is_read_only:
+        return
+    from preau.parcours.models import Activity
+
+    meetings = Meeting.objects.filter(session=session, remote=True, virtual_room__isnull=True)
+    activities = Activity.objects.filter(
+        section__parcours_id=session.content_id, kind="virtual_class", virtual_room__isnull=True
+    )
+    Room.objects.bulk_create(
+        [Room(session=session, meeting_id=pk) for pk in meetings.values_list("pk", flat=True)]
+        + [Room(session=session, activity_id=pk) for pk in activities.values_list("pk", flat=True)],
+        ignore_conflicts=True,
+    )
+
+
+def _refuse_if_read_only(session: TrainingSession) -> None:
+    if session.is_read_only:
+        raise ValidationError(
+            _("Cette session est close : cette classe virtuelle n’a jamais été ouverte.")
+        )
 
 
 def _require_writable_by_trainer(room: Room, by) -> TrainingSession:
@@ -254,6 +288,29 @@ def _keep_presences(room: Room, user_ids: set[str]) -> None:
     )
 
 
+def rooms_open_now(now: datetime.datetime) -> list[Room]:
+    """The rooms whose « Rejoindre » is active now, in open sessions (those a poll looks at)."""
+    today = now.astimezone(PARIS).date()
+    candidates = (
+        Room.objects.filter(session__status=SessionStatus.OPEN)
+        .filter(models.Q(meeting__date=today) | models.Q(date=today))
+        .select_related("session__departement", "meeting")
+    )
+    return [room for room in candidates if opening(room).state(now) == "open"]
+
+
+def poll_presences(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Asks the server who is in each room open now and keeps who of the session joined
+    (joined or not, nothing else). Returns (rooms asked, rooms that failed)."""
+    rooms, failed = rooms_open_now(now or timezone.now()), 0
+    for room in rooms:
+        try:
+            is_running(room)
+        except BBBError:
+            failed += 1
+    return len(rooms), failed
+
+
 def room_from_end_callback(token: str) -> Room:
     try:
         pk = signing.loads(token, salt=END_CALLBACK_SALT)
@@ -357,7 +414,8 @@ def attendance_prefill(*, meeting: Meeting) -> dict[int, str]:
     room = Room.objects.filter(meeting=meeting).select_related("session__departement").first()
     if room is None:
         return {}
-    refresh_presences(room)
+    if opening(room).state(timezone.now()) == "open":  # the server is asked only then
+        refresh_presences(room)
     joined = set(room.presences.values_list("user_id", flat=True))
     if not joined:
         return {}

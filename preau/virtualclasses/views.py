@@ -37,13 +37,22 @@ def _server_error(user, session, error: BBBError) -> str:
 @require_GET
 def meeting_room(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_remote_meeting_or_404(request.user, pk)
-    return redirect("virtualclasses:room", services.ensure_meeting_room(meeting=meeting).pk)
+    try:
+        room = services.ensure_meeting_room(meeting=meeting)
+    except ValidationError as refusal:
+        messages.info(request, " ".join(refusal.messages))
+        return redirect("virtualclasses:session", meeting.session_id)
+    return redirect("virtualclasses:room", room.pk)
 
 
 @require_GET
 def activity_room(request: HttpRequest, pk: int) -> HttpResponse:
     activity, session = access.get_activity_and_session_or_404(request.user, pk)
-    room = services.ensure_activity_room(activity=activity, session=session)
+    try:
+        room = services.ensure_activity_room(activity=activity, session=session)
+    except ValidationError as refusal:
+        messages.info(request, " ".join(refusal.messages))
+        return redirect("virtualclasses:session", session.pk)
     return redirect("virtualclasses:room", room.pk)
 
 
@@ -137,6 +146,7 @@ def room_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def session_rooms(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_or_404(request.user, pk)
+    services.ensure_session_rooms(session=session)
     return render(
         request,
         "virtualclasses/session_rooms.html",

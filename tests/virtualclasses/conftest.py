@@ -73,6 +73,26 @@ def html_server():
 
 
 @pytest.fixture
+def bad_gateway_server():
+    """A proxy in front of a server that is down: 502 with an HTML page."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(502)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html><body>502 Bad Gateway</body></html>")
+
+        def log_message(self, *args):
+            pass
+
+    server = _serve(Handler)
+    yield f"http://127.0.0.1:{server.server_port}/bigbluebutton/api"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
 def silent_server():
     """A socket that accepts connections and never answers (a server that hangs)."""
     sock = socket.socket()

@@ -124,6 +124,13 @@ def test_an_html_answer_is_an_error_for_the_trainer(html_server):
     assert "HTML" in error.value.reason
 
 
+def test_a_proxy_error_is_an_http_error_for_the_trainer(bad_gateway_server):
+    with pytest.raises(BBBError) as error:
+        BBBClient(bad_gateway_server, SECRET).is_meeting_running("salle-1")
+    assert error.value.key == "http"
+    assert "502" in error.value.reason
+
+
 def test_a_server_that_hangs_times_out(silent_server):
     with pytest.raises(BBBError) as error:
         BBBClient(silent_server, SECRET, timeout=0.3).is_meeting_running("salle-1")

@@ -16,6 +16,8 @@ SESSION_ROOMS_QUERIES = [
     "the sign-in session",
     "the user",
     "the session, among the sessions the person is a member of",
+    "the session's meetings « à distance » without a room yet (none)",
+    "the session's « Classe virtuelle » activities without a room yet (none)",
     "is the person a trainer of the session (delete links)",
     "the rooms with their meeting or activity",
     "their recordings (one prefetch)",

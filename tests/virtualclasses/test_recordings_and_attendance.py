@@ -225,6 +225,8 @@ def test_an_activity_of_the_sessions_content_has_its_own_room_and_schedule(clien
         section=section, kind="virtual_class", title="Échanges sur les rituels"
     )
     client.force_login(vc["teacher"])
+    own_page = client.get(reverse("training:participant_session", args=[session.pk]))
+    assert reverse("virtualclasses:activity", args=[activity.pk]) in own_page.content.decode()
     response = client.get(reverse("virtualclasses:activity", args=[activity.pk]))
     room = Room.objects.get(activity=activity)
     assert response["Location"] == reverse("virtualclasses:room", args=[room.pk])
@@ -240,3 +242,48 @@ def test_an_activity_of_the_sessions_content_has_its_own_room_and_schedule(clien
     assert "La salle ouvre le mardi 8 décembre 2026 à 16:45" in page
     client.force_login(vc["outsider"])
     assert client.get(reverse("virtualclasses:activity", args=[activity.pk])).status_code == 404
+
+
+def test_a_closed_session_opens_no_new_room(client, standin, vc):
+    from tests import factories
+
+    session = vc["session"]
+    later = factories.MeetingFactory(session=session, virtual=True)
+    session.status = SessionStatus.ARCHIVED
+    session.save()
+    with pytest.raises(ValidationError):
+        services.ensure_meeting_room(meeting=later)
+    assert services.ensure_meeting_room(meeting=vc["meeting"]) == vc["room"]  # still there
+    client.force_login(vc["teacher"])
+    response = client.get(reverse("virtualclasses:meeting", args=[later.pk]))
+    assert response["Location"] == reverse("virtualclasses:session", args=[session.pk])
+    assert not Room.objects.filter(meeting=later).exists()
+
+
+def test_the_poll_notes_who_joined_the_rooms_open_now(standin, vc):
+    from django.core.management import call_command
+
+    from preau.virtualclasses.client import BBBClient
+
+    client = BBBClient(standin.api_url, SECRET)
+    room = vc["room"]
+    client.create(room.bbb_meeting_id, "Classe")
+    _enter(
+        client.join_url(
+            room.bbb_meeting_id, "Camille", role="VIEWER", user_id=f"preau-{vc['teacher'].pk}"
+        )
+    )
+    _enter(
+        client.join_url(
+            room.bbb_meeting_id, "Intrus", role="VIEWER", user_id=f"preau-{vc['outsider'].pk}"
+        )
+    )
+    call_command("poll_virtual_classes", verbosity=0)
+    # Only the people of the session are kept; the other session's participant is not.
+    assert list(RoomPresence.objects.values_list("user_id", flat=True)) == [vc["teacher"].pk]
+    meeting = vc["meeting"]
+    meeting.date -= datetime.timedelta(days=1)  # a room not open now is not asked
+    meeting.save()
+    calls = standin.calls.count("getMeetingInfo")
+    assert services.poll_presences() == (0, 0)
+    assert standin.calls.count("getMeetingInfo") == calls

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from preau.virtualclasses import services
-from preau.virtualclasses.models import Server
+from preau.virtualclasses.models import Room, Server
 from tests import factories
 
 from .conftest import SECRET, _enter, _join
@@ -163,3 +163,11 @@ def test_https_servers_allow_a_scalelite_redirect_to_another_host():
         "https:",
     ]
     assert join_origins("http://127.0.0.1:8090/bigbluebutton/api") == ["http://127.0.0.1:8090"]
+
+
+def test_the_sessions_page_lists_every_virtual_meeting_even_never_opened(client, standin, vc):
+    later = factories.MeetingFactory(session=vc["session"], virtual=True, title="Bilan à distance")
+    client.force_login(vc["teacher"])
+    page = client.get(reverse("virtualclasses:session", args=[vc["session"].pk])).content.decode()
+    assert "Bilan à distance" in page and "Classe virtuelle de lancement" in page
+    assert Room.objects.filter(meeting=later).exists()
