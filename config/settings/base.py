@@ -43,6 +43,10 @@ PREAU_CONTACT_EMAIL = os.environ.get("PREAU_CONTACT_EMAIL", "contact@preau.examp
 # Absolute links in e-mails sent outside a request (reminders).
 PREAU_SITE_URL = os.environ.get("PREAU_SITE_URL", "http://localhost:8000")
 
+# Aggregates of a group's answers (self-positioning, satisfaction) are shown from this many
+# answers up, never below (docs/privacy.md).
+PREAU_MIN_GROUP_FOR_AGGREGATES = int(os.environ.get("PREAU_MIN_GROUP_FOR_AGGREGATES", "5"))
+
 # The spring reminder of the 18 hours (preau/hours/reminders.py): from this day ("MM-DD") on,
 # teachers still missing hours in the school year get one e-mail.
 PREAU_HOURS_REMINDER_DATE = os.environ.get("PREAU_HOURS_REMINDER_DATE", "04-15")
@@ -114,6 +118,7 @@ INSTALLED_APPS = [
     "preau.hr",
     "preau.notifications",
     "preau.forums",
+    "preau.questionnaires",
 ]
 
 MIDDLEWARE = [
