@@ -335,7 +335,9 @@ def _tally(questionnaire: Questionnaire, session: TrainingSession, answers: dict
 
 def _lock(questionnaire: Questionnaire) -> Questionnaire:
     return (
-        Questionnaire.objects.select_for_update().select_related("session").get(pk=questionnaire.pk)
+        Questionnaire.objects.select_for_update(of=("self",))
+        .select_related("session")
+        .get(pk=questionnaire.pk)
     )
 
 
