@@ -6,7 +6,8 @@
   follow the session (its trainers and tutors, those who pilot its territory, administrators).
 - A parcours' satisfaction results across its sessions and versions: the designers of any of
   its versions and the national editorial committee.
-- A territory's results: those who pilot it (IEN, pilot team, academic managers).
+- A territory's results: those who pilot it (IEN, pilot team, academic managers), and
+  administrators for the whole country (statistics).
 - Adapting the questions: whoever may edit the content that holds the activity (designers of a
   draft, those who run the session for its copy).
 """
@@ -25,7 +26,7 @@ from preau.training.models import Enrolment, EnrolmentStatus, SessionStatus, Tra
 from .models import Question, Questionnaire
 
 KINDS = ("positioning", "satisfaction")
-PILOT_ROLES = (Role.IEN, Role.PILOT, Role.ACADEMIC_MANAGER)
+PILOT_ROLES = (Role.IEN, Role.PILOT, Role.ACADEMIC_MANAGER, Role.ADMIN)
 
 
 def participant_sessions(user):
