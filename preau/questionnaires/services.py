@@ -373,6 +373,12 @@ def send(*, questionnaire: Questionnaire, by, answers: dict) -> None:
     answers = clean_answers(questionnaire, answers)
     if not answers:
         raise ValidationError(_("Répondez à au moins une question avant d’envoyer."))
+    record(questionnaire=questionnaire, session=session, by=by, answers=answers)
+
+
+def record(*, questionnaire: Questionnaire, session: TrainingSession, by, answers: dict) -> None:
+    """The writes of a sent answer, in the caller's transaction, once its checks are done
+    (send; the demo seed writes past sessions' answers through it)."""
     if questionnaire.is_satisfaction:
         if SatisfactionMarker.objects.filter(questionnaire=questionnaire, user=by).exists():
             raise ValidationError(_("Vous avez déjà envoyé vos réponses à ce questionnaire."))
