@@ -186,3 +186,60 @@ def test_a_territory_below_the_threshold_shows_nothing_even_if_the_parcours_has_
     client.force_login(cast["pilot"])  # Calvados: 7 answers
     html = client.get(url).content.decode()
     assert "7 réponses dans 1 sessions" in html and "Part des répondants" in html
+
+
+def test_a_designer_adapts_the_questions_of_a_draft(client, cast, territory):
+    from preau.parcours.models import Activity
+
+    draft = factories.ParcoursFactory(
+        academie=territory["academie"],
+        designers=[cast["designer"]],
+        objectives="Programmer un déplacement\nDébugger un programme",
+    )
+    section = factories.SectionFactory(parcours=draft)
+    activity = Activity.objects.create(section=section, kind="positioning", title="Au départ")
+    client.force_login(cast["designer"])
+    detail = client.get(reverse("parcours:detail", args=[draft.pk])).content.decode()
+    assert "Voir et adapter les questions" in detail
+    response = client.get(reverse("questionnaires:activity", args=[activity.pk]))
+    edit_url = response["Location"]
+    page = client.get(edit_url).content.decode()
+    assert "Programmer un déplacement" in page and "Débugger un programme" in page
+    client.post(
+        edit_url,
+        {
+            "kind": "scale",
+            "text": "Intégrer le numérique",
+            "options": "",
+            "objective": "",
+            "competence": "CC9",
+        },  # fmt: skip
+    )
+    questionnaire = activity.questionnaire
+    added = questionnaire.questions.get(text="Intégrer le numérique")
+    assert added.competence == "CC9"
+    assert (
+        "CC9 — Intégrer les éléments de la culture numérique"
+        in client.get(edit_url).content.decode()
+    )
+    delete_url = reverse("questionnaires:question_delete", args=[added.pk])
+    assert "Supprimer cette question ?" in client.get(delete_url).content.decode()
+    client.post(delete_url)
+    assert not questionnaire.questions.filter(pk=added.pk).exists()
+    client.force_login(cast["teacher"])
+    teacher_view = client.get(reverse("questionnaires:edit", args=[questionnaire.pk]))
+    assert teacher_view.status_code in (403, 404)
+
+
+def test_questions_no_longer_change_once_someone_answered(room, cast):
+    from django.core.exceptions import ValidationError
+
+    services.save_draft(
+        questionnaire=room["before"],
+        by=room["teacher"],
+        answers={str(room["before"].questions.first().pk): 1},
+    )
+    with pytest.raises(ValidationError):
+        services.add_question(
+            questionnaire=room["before"], by=cast["trainer"], kind="scale", text="Encore un item"
+        )
