@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from preau.questionnaires import services
 from preau.questionnaires.models import QuestionKind
 from tests import factories
-from tests.core.test_access_matrix import ACCESS, ARGS, people  # noqa: F401 (fixture)
+from tests.core.test_access_matrix import ACCESS, ARGS, _close, people  # noqa: F401 (fixture)
 from tests.core.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def _answer(world):
 def _body(response) -> str:
     if response.streaming:
         content = b"".join(response.streaming_content)
-        response.close()
+        _close(response)  # without closing the test's database connection (PostgreSQL)
     else:
         content = response.content
     return content.decode("utf-8", "replace")
