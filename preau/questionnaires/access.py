@@ -101,7 +101,11 @@ def get_question_to_edit_or_404(user, pk: int) -> Question:
 
 
 def get_session_to_read_results_or_404(user, pk: int) -> TrainingSession:
-    return get_object_or_404(sessions_followed_by(user).select_related("source"), pk=pk)
+    """A session the person follows, with `may_manage` (those who run it may still adapt the
+    questions nobody answered)."""
+    from preau.training.access import get_session_to_follow_or_404
+
+    return get_session_to_follow_or_404(user, pk)
 
 
 def may_read_parcours_results(user, parcours: Parcours) -> bool:

@@ -105,6 +105,9 @@ class Results:
     sessions: int = 1
     questions: list[QuestionResult] = field(default_factory=list)
     comments: dict = field(default_factory=dict)  # question key -> texts (satisfaction only)
+    # The questionnaire of an activity of the session's content that nobody answered yet: its
+    # questions may still be adapted by those who run the session.
+    adaptable_id: int | None = None
 
     @property
     def shown(self) -> bool:
@@ -173,16 +176,17 @@ def session_results(session) -> list[Results]:
     for questionnaire in questionnaires:
         own = questions.get(questionnaire.pk, [])
         by_key = {q.key: counts.get(q.pk, {}) for q in own}
-        results.append(
-            _results(
-                questionnaire.title,
-                questionnaire.purpose,
-                questionnaire.answered,
-                own,
-                by_key,
-                {q.key: comments[q.key] for q in own if q.key in comments},
-            )
+        result = _results(
+            questionnaire.title,
+            questionnaire.purpose,
+            questionnaire.answered,
+            own,
+            by_key,
+            {q.key: comments[q.key] for q in own if q.key in comments},
         )
+        if questionnaire.activity_id and not questionnaire.answered:
+            result.adaptable_id = questionnaire.pk
+        results.append(result)
     return results
 
 

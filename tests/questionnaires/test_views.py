@@ -243,3 +243,21 @@ def test_questions_no_longer_change_once_someone_answered(room, cast):
         services.add_question(
             questionnaire=room["before"], by=cast["trainer"], kind="scale", text="Encore un item"
         )
+
+
+def test_the_trainer_adapts_the_questions_of_the_session_until_someone_answers(client, room, cast):
+    client.force_login(cast["trainer"])
+    url = reverse("questionnaires:session_results", args=[room["session"].pk])
+    edit = reverse("questionnaires:edit", args=[room["before"].pk])
+    assert edit in client.get(url).content.decode()
+    assert client.get(edit).status_code == 200
+    client.force_login(cast["tutor"])  # follows the session, does not run it
+    assert edit not in client.get(url).content.decode()
+    assert client.get(edit).status_code == 403
+    services.send(
+        questionnaire=room["before"],
+        by=room["teacher"],
+        answers=answer_all(room["before"], room["teacher"], 1),
+    )
+    client.force_login(cast["trainer"])
+    assert edit not in client.get(url).content.decode()
