@@ -50,6 +50,10 @@ PREAU_BBB_SHA1 = env_bool("PREAU_BBB_SHA1", False)
 # A call to the server that takes longer fails (the page says so; nobody waits a minute).
 PREAU_BBB_TIMEOUT_SECONDS = float(os.environ.get("PREAU_BBB_TIMEOUT_SECONDS", "5"))
 
+# Aggregates of a group's answers (self-positioning, satisfaction) are shown from this many
+# answers up, never below (docs/privacy.md).
+PREAU_MIN_GROUP_FOR_AGGREGATES = int(os.environ.get("PREAU_MIN_GROUP_FOR_AGGREGATES", "5"))
+
 # The spring reminder of the 18 hours (preau/hours/reminders.py): from this day ("MM-DD") on,
 # teachers still missing hours in the school year get one e-mail.
 PREAU_HOURS_REMINDER_DATE = os.environ.get("PREAU_HOURS_REMINDER_DATE", "04-15")
@@ -122,6 +126,7 @@ INSTALLED_APPS = [
     "preau.notifications",
     "preau.forums",
     "preau.virtualclasses",
+    "preau.questionnaires",
     # Last: the home pages and navigation that gather every app above (preau/portal/apps.py).
     "preau.portal",
 ]

@@ -30,6 +30,7 @@ class Notification(models.Model):
         ATTESTATION = "attestation", _("Attestation disponible")
         REVIEW_ASKED = "review_asked", _("Relecture demandée")
         REVIEW_DECIDED = "review_decided", _("Relecture rendue")
+        QUESTIONNAIRE = "questionnaire", _("Questionnaire de fin de session")
 
     class EmailState(models.TextChoices):
         NONE = "none", _("pas d’e-mail")

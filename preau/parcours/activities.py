@@ -4,6 +4,7 @@ A kind is a name, a form that edits the fields it uses, and a template that show
 apps (forums, virtual classes, questionnaires…) register their own kinds with `register()`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,9 @@ class ActivityKind:
     template: str
     trainers_only: bool = False
     icon: str = "fr-icon-file-text-line"
+    # Called with (source, copy) when a parcours' content is copied (new version, duplicate,
+    # session): a kind whose activity owns more rows (a questionnaire's questions) copies them.
+    copy_hook: Callable | None = None
 
 
 _REGISTRY: dict[str, ActivityKind] = {}

@@ -218,6 +218,13 @@ def _copy_audiences(source: Parcours, target: Parcours) -> None:
     )
 
 
+def _copy_hook(kind: str):
+    from .activities import _REGISTRY
+
+    spec = _REGISTRY.get(kind)
+    return spec.copy_hook if spec else None
+
+
 def _copy_content(source: Parcours, target: Parcours) -> None:
     for section in source.sections.prefetch_related("activities"):
         new_section = Section.objects.create(
@@ -240,6 +247,9 @@ def _copy_content(source: Parcours, target: Parcours) -> None:
                             stored.name.rsplit("/", 1)[-1], ContentFile(handle.read()), save=False
                         )
             copy.save()
+            hook = _copy_hook(activity.kind)
+            if hook is not None:
+                hook(activity, copy)
 
 
 # Indexation -----------------------------------------------------------------------------

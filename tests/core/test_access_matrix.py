@@ -113,6 +113,11 @@ ARGS = {
     "virtual_activity": lambda w: [w["virtual_activity"].pk],
     "recording": lambda w: [w["recording"].pk],
     "end_token": lambda w: [w["end_token"]],
+    "positioning_activity": lambda w: [w["positioning_activity"].pk],
+    "positioning": lambda w: [w["positioning"].pk],
+    "design_questionnaire": lambda w: [w["design_questionnaire"].pk],
+    "design_question": lambda w: [w["design_question"].pk],
+    "lineage": lambda w: [w["published"].lineage_id],
 }
 
 # URL name: Row(who may, answer to them, to a colleague elsewhere, to a stranger[, signed out]).
@@ -304,6 +309,24 @@ ACCESS: dict[str, Row] = {
     "notifications:forum_email_off": Row(
         "teacher", 200, 200, 200, anonymous=200, args="email_off"
     ),
+    # Questionnaires: a participant answers and reads their own self-positioning (nobody else);
+    # the session's team reads aggregates; designers adapt the questions of their drafts; the
+    # editorial committee (and the parcours' designers) read a parcours' satisfaction; those
+    # who pilot a territory, its parcours' satisfaction there (docs/questionnaires.md).
+    "questionnaires:activity": Row("teacher", 302, 404, 404, args="positioning_activity"),
+    "questionnaires:answer": Row("teacher", 200, 404, 404, args="positioning"),
+    "questionnaires:edit": Row("designer", 200, 404, 404, args="design_questionnaire"),
+    "questionnaires:question_delete": Row("designer", 200, 404, 404, args="design_question"),
+    "questionnaires:closing": Row("teacher", 302, 404, 404, args="session"),
+    "questionnaires:mine": Row("teacher", 200, 404, 404, args="session"),
+    "questionnaires:mine_svg": Row("teacher", 200, 404, 404, args="session"),
+    "questionnaires:mine_csv": Row("teacher", 200, 404, 404, args="session"),
+    "questionnaires:session_results": Row("trainer", 200, 404, 404, args="session"),
+    "questionnaires:parcours_results": Row("editorial", 200, 200, 403, args="published"),
+    "questionnaires:parcours_results_csv": Row("editorial", 200, 200, 403, args="published"),
+    "questionnaires:parcours_results_xlsx": Row("editorial", 200, 200, 403, args="published"),
+    "questionnaires:territory": Row("pilot", 200, 200, 403),
+    "questionnaires:territory_parcours": Row("pilot", 200, 200, 403, args="lineage"),
 }
 # fmt: on
 

@@ -46,7 +46,15 @@ def test_an_animation_cannot_be_deleted_in_the_admin(client, territory):
 
 
 # Class names that are French words: their derived name is already the right one.
-SAME_IN_FRENCH = {"circonscription", "forum", "notification", "parcours", "section"}
+SAME_IN_FRENCH = {
+    "circonscription",
+    "forum",
+    "notification",
+    "parcours",
+    "question",
+    "questionnaire",
+    "section",
+}
 
 
 def test_every_model_names_itself_in_french_in_singular_and_plural():

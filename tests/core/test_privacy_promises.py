@@ -310,7 +310,7 @@ def test_participants_names_are_never_in_the_offer_page(client, cast, territory)
 # The pages' promises ------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[2]
-NOT_BUILT = ["auto-positionnement", "carnet de bord", "questionnaire"]
+NOT_BUILT = ["carnet de bord"]
 
 
 @pytest.mark.parametrize("url", ["/", "/donnees-personnelles/"])
@@ -319,6 +319,13 @@ def test_the_public_pages_promise_nothing_that_is_not_built(client, db, url):
 
     for feature in NOT_BUILT:
         assert feature not in page
+
+
+def test_the_privacy_page_says_what_self_positioning_and_the_closing_questionnaire_keep(client, db):
+    page = client.get("/donnees-personnelles/").content.decode()
+
+    assert "Votre auto-positionnement : vous seul le voyez." in page
+    assert "enregistrées sans votre nom ni l’heure" in page
 
 
 def test_the_privacy_page_says_the_sign_in_day_is_kept_and_the_ien_sees_attendance(client, db):

@@ -18,6 +18,7 @@ from preau.notifications import services as notification_services
 from preau.notifications.models import Notification
 from preau.notifications.tokens import forum_email_off_token
 from preau.parcours.models import Activity
+from preau.questionnaires import services as questionnaire_services
 from preau.training.models import CalendarFeed, Enrolment, SessionStaff
 from preau.virtualclasses import services as virtual_services
 from preau.virtualclasses.models import Recording
@@ -66,6 +67,13 @@ def build_world(cast: dict, territory: dict) -> dict:
     )
     forum_services.ensure_forums(session=session)
     forum = session.forums.get(activity=forum_activity)
+    positioning_activity = Activity.objects.create(
+        section=session_section, kind="positioning", title="Où en suis-je ?", position=98
+    )
+    positioning = questionnaire_services.questionnaire_for_activity(positioning_activity)
+    design_questionnaire = questionnaire_services.questionnaire_for_activity(
+        Activity.objects.create(section=section, kind="satisfaction", title="Votre avis")
+    )
     thread = Thread.objects.create(forum=forum, title="Les rituels", author=cast["teacher"])
     post = Post.objects.create(
         thread=thread,
@@ -156,6 +164,10 @@ def build_world(cast: dict, territory: dict) -> dict:
         "link": link,
         "feed": feed,
         "forum_activity": forum_activity,
+        "positioning_activity": positioning_activity,
+        "positioning": positioning,
+        "design_questionnaire": design_questionnaire,
+        "design_question": design_questionnaire.questions.last(),
         "forum": forum,
         "thread": thread,
         "post": post,

@@ -15,6 +15,7 @@ SEEDERS = [
     "preau.hr.seeding",
     "preau.forums.seeding",
     "preau.virtualclasses.seeding",
+    "preau.questionnaires.seeding",
 ]
 
 

@@ -1,0 +1,263 @@
+"""Questionnaire pages through HTTP: answering, one's own chart, results above the threshold
+only, and what each person may read."""
+
+import pytest
+from django.urls import reverse
+
+from preau.questionnaires import services
+from preau.questionnaires.models import PositioningResponse, SatisfactionAnswer
+from tests import factories
+
+from .conftest import answer_all
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(questionnaire, answers: dict, action: str) -> dict:
+    data = {"action": action}
+    for question in questionnaire.questions.all():
+        value = answers.get(str(question.pk))
+        if isinstance(value, list):
+            data[f"q{question.pk}"] = [str(v) for v in value]
+        elif value is not None:
+            data[f"q{question.pk}"] = str(value)
+    return data
+
+
+def _everyone_answers(room, people=None):
+    people = people if people is not None else [room["teacher"], *room["classmates"]]
+    for seed, person in enumerate(people):
+        for questionnaire in (room["before"], room["after"], room["satisfaction"]):
+            services.send(
+                questionnaire=questionnaire,
+                by=person,
+                answers=answer_all(questionnaire, person, seed),
+            )
+
+
+def test_a_participant_saves_a_draft_then_sends_and_sees_the_form_no_more(client, room):
+    client.force_login(room["teacher"])
+    questionnaire = room["satisfaction"]
+    url = reverse("questionnaires:answer", args=[questionnaire.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<fieldset" in html and "<legend" in html and "fr-radio-group" in html
+    answers = answer_all(questionnaire, room["teacher"], 1)
+    client.post(url, _post(questionnaire, answers, "brouillon"))
+    assert 'value="Commentaire numéro 1"' in client.get(url).content.decode() or (
+        "Commentaire numéro 1" in client.get(url).content.decode()
+    )
+    response = client.post(url, _post(questionnaire, answers, "envoyer"), follow=True)
+    assert "Vos réponses anonymes sont envoyées" in response.content.decode()
+    assert "Envoyer mes réponses" not in response.content.decode()
+    assert SatisfactionAnswer.objects.filter(text="Commentaire numéro 1").exists()
+
+
+def test_bad_values_in_the_form_are_ignored_not_a_500(client, room):
+    client.force_login(room["teacher"])
+    questionnaire = room["before"]
+    first = questionnaire.questions.first()
+    url = reverse("questionnaires:answer", args=[questionnaire.pk])
+    response = client.post(url, {"action": "brouillon", f"q{first.pk}": "abc"})
+    assert response.status_code == 302
+    response = client.post(url, {"action": "envoyer", f"q{first.pk}": "99999999999"})
+    assert response.status_code == 302
+    assert not PositioningResponse.objects.filter(sent=True).exists()
+
+
+def test_the_teacher_sees_their_own_before_and_after_chart_with_its_table(client, room):
+    teacher = room["teacher"]
+    for questionnaire, level in ((room["before"], 0), (room["after"], 3)):
+        services.send(
+            questionnaire=questionnaire,
+            by=teacher,
+            answers={str(q.pk): level for q in questionnaire.questions.all()},
+        )
+    client.force_login(teacher)
+    page = client.get(reverse("questionnaires:mine", args=[room["session"].pk]))
+    html = page.content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in html
+    assert "<table>" in html and "Où en suis-je au départ ?" in html
+    assert "1 — Je ne maîtrise pas" in html
+    assert "4 — Je maîtrise et je peux accompagner" in html
+    csv = client.get(reverse("questionnaires:mine_csv", args=[room["session"].pk]))
+    text = b"".join(csv).decode() if csv.streaming else csv.content.decode()
+    assert "Je maîtrise et je peux accompagner" in text
+    svg = client.get(reverse("questionnaires:mine_svg", args=[room["session"].pk]))
+    assert svg["Content-Type"] == "image/svg+xml"
+
+
+def test_nobody_else_reaches_a_teachers_own_positioning(client, room, cast):
+    url = reverse("questionnaires:mine", args=[room["session"].pk])
+    for person in ("trainer", "tutor", "ien", "pilot", "manager", "admin", "designer"):
+        client.force_login(cast[person])
+        assert client.get(url).status_code == 404, person
+
+
+def test_the_team_sees_no_aggregate_below_the_threshold(client, room, cast):
+    _everyone_answers(room, [room["teacher"], *room["classmates"][:3]])  # 4 answered
+    client.force_login(cast["trainer"])
+    html = client.get(reverse("questionnaires:session_results", args=[room["session"].pk]))
+    html = html.content.decode()
+    assert "Les résultats s’affichent à partir de 5 réponses" in html
+    assert "Part des répondants" not in html
+    assert "Commentaire numéro" not in html
+
+
+def test_the_team_sees_distributions_from_the_threshold_never_a_name_or_score(client, room, cast):
+    _everyone_answers(room)  # 7 answered
+    client.force_login(cast["trainer"])
+    response = client.get(reverse("questionnaires:session_results", args=[room["session"].pk]))
+    html = response.content.decode()
+    assert "Part des répondants" in html
+    assert "Commentaire numéro" in html  # satisfaction comments, anonymous
+    for person in [room["teacher"], *room["classmates"]]:
+        assert f"{person.first_name} {person.last_name}" not in html
+    assert "moyenne" not in html.lower() and "rang" not in html.lower()
+    assert html.lower().count("score") == 1  # « aucun score », the page's own promise
+
+
+def test_a_group_filter_does_not_narrow_the_aggregate(client, room, cast):
+    """Enrolment groups exist (training): the results page takes no filter, so asking for a
+    group of 2 shows the whole session's aggregate, never a small group's."""
+    _everyone_answers(room)
+    client.force_login(cast["trainer"])
+    url = reverse("questionnaires:session_results", args=[room["session"].pk])
+    narrowed = client.get(url + "?group=A").context["results"]
+    assert narrowed == client.get(url).context["results"]
+    assert narrowed[0].answered == 7
+
+
+def test_the_editorial_committee_reads_a_parcours_across_sessions(client, room, cast, source):
+    _everyone_answers(room)
+    other = factories.TrainingSessionFactory(open=True, source=source, participants=[])
+    classmates = [factories.teacher() for _ in range(3)]
+    factories.EnrolmentFactory.create_batch(0)
+    for person in classmates:
+        factories.EnrolmentFactory(session=other, user=person)
+    closing = services.closing_questionnaire(other)
+    for seed, person in enumerate(classmates):
+        services.send(
+            questionnaire=closing, by=person, answers=answer_all(closing, person, seed + 10)
+        )
+    client.force_login(cast["editorial"])
+    html = client.get(reverse("questionnaires:parcours_results", args=[source.pk])).content
+    html = html.decode()
+    assert "10 réponses dans 2 sessions" in html
+    assert "Commentaire numéro 11" in html
+    csv = client.get(reverse("questionnaires:parcours_results_csv", args=[source.pk]))
+    text = b"".join(csv.streaming_content).decode()
+    assert "Le parcours a-t-il répondu à vos attentes ?" in text
+    assert "Commentaire numéro" not in text  # aggregates only
+    xlsx = client.get(reverse("questionnaires:parcours_results_xlsx", args=[source.pk]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    client.force_login(cast["designer"])  # designer of the parcours
+    assert (
+        client.get(reverse("questionnaires:parcours_results", args=[source.pk])).status_code == 200
+    )
+    client.force_login(factories.with_role("designer", academie=source.academie))
+    assert (
+        client.get(reverse("questionnaires:parcours_results", args=[source.pk])).status_code == 403
+    )
+
+
+def test_a_territory_below_the_threshold_shows_nothing_even_if_the_parcours_has_more(
+    client, room, cast, source, territory
+):
+    _everyone_answers(room)  # 7 answers in Caen Nord (Calvados)
+    manche = factories.TrainingSessionFactory(
+        open=True, source=source, circonscription=territory["saint_lo"]
+    )
+    people = [factories.teacher() for _ in range(2)]
+    for person in people:
+        factories.EnrolmentFactory(session=manche, user=person)
+    closing = services.closing_questionnaire(manche)
+    for seed, person in enumerate(people):
+        services.send(questionnaire=closing, by=person, answers=answer_all(closing, person, seed))
+    manche_pilot = factories.with_role("pilot", departement=territory["manche"])
+    client.force_login(manche_pilot)
+    html = client.get(reverse("questionnaires:territory")).content.decode()
+    assert "territoire/parcours/" not in html  # no link below the threshold
+    url = reverse("questionnaires:territory_parcours", args=[source.lineage_id])
+    html = client.get(url).content.decode()
+    assert "Les résultats s’affichent à partir de 5 réponses" in html
+    assert "Part des répondants" not in html
+    client.force_login(cast["pilot"])  # Calvados: 7 answers
+    html = client.get(url).content.decode()
+    assert "7 réponses dans 1 sessions" in html and "Part des répondants" in html
+
+
+def test_a_designer_adapts_the_questions_of_a_draft(client, cast, territory):
+    from preau.parcours.models import Activity
+
+    draft = factories.ParcoursFactory(
+        academie=territory["academie"],
+        designers=[cast["designer"]],
+        objectives="Programmer un déplacement\nDébugger un programme",
+    )
+    section = factories.SectionFactory(parcours=draft)
+    activity = Activity.objects.create(section=section, kind="positioning", title="Au départ")
+    client.force_login(cast["designer"])
+    detail = client.get(reverse("parcours:detail", args=[draft.pk])).content.decode()
+    assert "Voir et adapter les questions" in detail
+    response = client.get(reverse("questionnaires:activity", args=[activity.pk]))
+    edit_url = response["Location"]
+    page = client.get(edit_url).content.decode()
+    assert "Programmer un déplacement" in page and "Débugger un programme" in page
+    client.post(
+        edit_url,
+        {
+            "kind": "scale",
+            "text": "Intégrer le numérique",
+            "options": "",
+            "objective": "",
+            "competence": "CC9",
+        },  # fmt: skip
+    )
+    questionnaire = activity.questionnaire
+    added = questionnaire.questions.get(text="Intégrer le numérique")
+    assert added.competence == "CC9"
+    assert (
+        "CC9 — Intégrer les éléments de la culture numérique"
+        in client.get(edit_url).content.decode()
+    )
+    delete_url = reverse("questionnaires:question_delete", args=[added.pk])
+    assert "Supprimer cette question ?" in client.get(delete_url).content.decode()
+    client.post(delete_url)
+    assert not questionnaire.questions.filter(pk=added.pk).exists()
+    client.force_login(cast["teacher"])
+    teacher_view = client.get(reverse("questionnaires:edit", args=[questionnaire.pk]))
+    assert teacher_view.status_code in (403, 404)
+
+
+def test_questions_no_longer_change_once_someone_answered(room, cast):
+    from django.core.exceptions import ValidationError
+
+    services.save_draft(
+        questionnaire=room["before"],
+        by=room["teacher"],
+        answers={str(room["before"].questions.first().pk): 1},
+    )
+    with pytest.raises(ValidationError):
+        services.add_question(
+            questionnaire=room["before"], by=cast["trainer"], kind="scale", text="Encore un item"
+        )
+
+
+def test_the_trainer_adapts_the_questions_of_the_session_until_someone_answers(client, room, cast):
+    client.force_login(cast["trainer"])
+    url = reverse("questionnaires:session_results", args=[room["session"].pk])
+    edit = reverse("questionnaires:edit", args=[room["before"].pk])
+    assert edit in client.get(url).content.decode()
+    assert client.get(edit).status_code == 200
+    client.force_login(cast["tutor"])  # follows the session, does not run it
+    assert edit not in client.get(url).content.decode()
+    assert client.get(edit).status_code == 403
+    services.send(
+        questionnaire=room["before"],
+        by=room["teacher"],
+        answers=answer_all(room["before"], room["teacher"], 1),
+    )
+    client.force_login(cast["trainer"])
+    assert edit not in client.get(url).content.decode()
