@@ -6,7 +6,7 @@ import logging
 import uuid
 
 import pytest
-from django.db import connection, models
+from django.db import OperationalError, connection, models
 
 from preau.questionnaires import services
 from preau.questionnaires.models import SatisfactionAnswer, SatisfactionMarker
@@ -99,3 +99,44 @@ def test_nothing_of_the_answers_is_logged(room, caplog):
     logged = "\n".join(r.getMessage() + repr(r.args) for r in caplog.records)
     assert secret not in logged
     assert room["teacher"].email not in logged
+
+
+def _physical_ids(table: str, columns: str = "id") -> list[str]:
+    """The ids in the order the database stores the rows: a scan of the table itself (not of an
+    index that holds the ids too), no ORDER BY."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off")
+            cursor.execute("SET LOCAL enable_indexonlyscan = off")
+        cursor.execute(f'SELECT {columns} FROM "{table}"')
+        return [str(row[0]).replace("-", "") for row in cursor.fetchall()]
+
+
+def test_no_order_of_writing_survives_on_disk(room):
+    """The database itself must not keep the order the rows came in. SQLite: both tables are
+    WITHOUT ROWID (no hidden counter of insertions; the table is stored by its random id).
+    PostgreSQL, whose heap keeps arrival order: the nightly `reorder_anonymous_answers`
+    rewrites both tables by random id, after which a scan returns them in that order."""
+    from django.core.management import call_command
+
+    people = _send_all(room)
+    call_command("reorder_anonymous_answers", verbosity=0)
+
+    tables = [SatisfactionAnswer._meta.db_table, SatisfactionMarker._meta.db_table]
+    if connection.vendor == "postgresql":
+        for table in tables:
+            ids = _physical_ids(table)
+            assert ids == sorted(ids), table
+    else:
+        for table in tables:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table]
+                )
+                assert cursor.fetchone()[0].upper().endswith("WITHOUT ROWID")
+                with pytest.raises(OperationalError):
+                    cursor.execute(f'SELECT rowid FROM "{table}"')
+        # `text` is in no index: the scan reads the table, stored by id.
+        ids = _physical_ids(tables[0], columns="id, text")
+        assert ids == sorted(ids)
+    assert SatisfactionMarker.objects.filter(user__in=people).count() == len(people)
