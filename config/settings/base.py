@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "preau.hr",
     "preau.notifications",
     "preau.forums",
+    "preau.logbook",
 ]
 
 MIDDLEWARE = [
