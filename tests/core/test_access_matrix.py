@@ -108,6 +108,9 @@ ARGS = {
     "unsubscribe": lambda w: [w["unsubscribe"]],
     "notification": lambda w: [w["notification"].pk],
     "email_off": lambda w: [w["email_off"]],
+    "logbook_entry": lambda w: [w["logbook_entry"].pk],
+    "shared_entry": lambda w: [w["shared_entry"].pk],
+    "logbook_attachment": lambda w: [w["logbook_attachment"].pk],
 }
 
 # URL name: Row(who may, answer to them, to a colleague elsewhere, to a stranger[, signed out]).
@@ -284,6 +287,20 @@ ACCESS: dict[str, Row] = {
     "notifications:forum_email_off": Row(
         "teacher", 200, 200, 200, anonymous=200, args="email_off"
     ),
+    # The carnet de bord: every signed-in person has their own (the menu offers it to teachers);
+    # an entry is its author's alone, whatever the role of the visitor (docs/logbook.md). A
+    # session's shared entries are for its trainers: not its tutors, not those who pilot it.
+    "logbook:list": Row("teacher", 200, 200, 200),
+    "logbook:entry_new": Row("teacher", 200, 200, 200),
+    "logbook:entry": Row("teacher", 200, 404, 404, args="logbook_entry"),
+    "logbook:entry_edit": Row("teacher", 200, 404, 404, args="logbook_entry"),
+    "logbook:entry_delete": Row("teacher", 200, 404, 404, args="logbook_entry"),
+    "logbook:entry_share": Post("teacher", 302, 404, 404, args="logbook_entry"),
+    "logbook:entry_unshare": Post("teacher", 302, 404, 404, args="shared_entry"),
+    "logbook:attachment": Row("teacher", 200, 404, 404, args="logbook_attachment"),
+    "logbook:portfolio": Row("teacher", 200, 200, 200),
+    "logbook:portfolio_pdf": Row("teacher", 200, 200, 200),
+    "logbook:session_shared": Row("trainer", 200, 404, 404, args="session"),
 }
 # fmt: on
 
