@@ -156,7 +156,7 @@ def delete_entry(*, entry: Entry, by) -> None:
 @transaction.atomic
 def share(*, entry: Entry, by) -> Entry:
     """« Valoriser »: the trainers of the entry's session may read it (docs/logbook.md)."""
-    entry = Entry.objects.select_for_update().select_related("session").get(pk=entry.pk)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("session").get(pk=entry.pk)
     _check_owner(entry, by)
     if entry.session is None:
         raise ValidationError(

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import reverse
 
 from preau.logbook import services
@@ -11,6 +13,16 @@ from tests import factories
 from .conftest import pdf_file
 
 pytestmark = pytest.mark.django_db
+
+
+def _close(response) -> None:
+    """Closes a file response without the signal that would close the test's database
+    connection on PostgreSQL (as tests/core/test_access_matrix.py does)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def test_an_empty_logbook_says_so_and_asks_for_nothing(client, room):
@@ -60,7 +72,7 @@ def test_a_teacher_writes_an_entry_with_an_attachment_tied_to_a_step(client, roo
     attachment = entry.attachments.get()
     download = client.get(reverse("logbook:attachment", args=[attachment.pk]))
     assert b"".join(download.streaming_content) == b"%PDF fiche"
-    download.close()
+    _close(download)
 
 
 def test_a_session_the_teacher_does_not_take_part_in_is_not_offered(client, room, territory):
@@ -172,7 +184,7 @@ def test_sharing_through_the_page_and_the_trainer_reads_it(client, room, entry):
     attachment = entry.attachments.get()
     download = client.get(reverse("logbook:attachment", args=[attachment.pk]))
     assert download.status_code == 200
-    download.close()
+    _close(download)
     # The trainer reads it there, but does not change it.
     assert client.get(reverse("logbook:entry", args=[entry.pk])).status_code == 404
     assert client.post(reverse("logbook:entry_unshare", args=[entry.pk])).status_code == 404
