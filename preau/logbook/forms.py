@@ -86,13 +86,14 @@ class EntryForm(DsfrBaseForm):
             choices.append((session.title, group))
         self.fields["tie"].choices = choices
         self.fields["files"].help_text = upload_help(settings.PREAU_UPLOAD_ALLOWED_EXTENSIONS)
-        if entry is not None and entry.pk:
-            self.fields["remove"].queryset = entry.attachments.order_by("pk")
-            if entry.session_id:
-                tie = f"s{entry.session_id}" + (f"-e{entry.section_id}" if entry.section_id else "")
-                self.initial.setdefault("tie", tie)
+        attachments = entry.attachments.order_by("pk") if entry is not None and entry.pk else None
+        if attachments is not None and attachments.exists():
+            self.fields["remove"].queryset = attachments
         else:
             del self.fields["remove"]
+        if entry is not None and entry.pk and entry.session_id:
+            tie = f"s{entry.session_id}" + (f"-e{entry.section_id}" if entry.section_id else "")
+            self.initial.setdefault("tie", tie)
         self._bound_fields_cache.clear()
 
     def clean_title(self):

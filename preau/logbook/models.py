@@ -9,11 +9,13 @@ Time: an entry carries the day it is about (`written_on`, a date the teacher may
 a time of day: no trace of when or how long a teacher wrote (tests/core/test_privacy_promises).
 """
 
+import re
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from preau.parcours.models import Section
@@ -25,6 +27,7 @@ BODY_MAX_CHARS = 50_000
 TITLE_MAX_CHARS = 200
 ATTACHMENTS_MAX = 10
 PAGE_SIZE = 20
+_BLOCK_END = re.compile(r"<(?:br|/p|/li|/h\d|/blockquote|/div|/pre)\b[^>]*>", re.IGNORECASE)
 
 
 def attachment_upload_to(instance, filename: str) -> str:
@@ -84,6 +87,11 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"logbook entry {self.pk}"
+
+    @property
+    def excerpt(self) -> str:
+        """The text without its markup, blocks kept apart by a space (« calme. Ce qui »)."""
+        return strip_tags(_BLOCK_END.sub(" ", self.body))
 
 
 class Attachment(models.Model):

@@ -284,3 +284,26 @@ def test_the_portfolio_is_a_pdf_not_stored_of_the_whole_logbook_or_a_selection(
     client.get(reverse("logbook:portfolio_pdf"), {"entree": [other.pk, foreign.pk, "x"]})
     assert other.title in rendered[-1]
     assert entry.title not in rendered[-1] and foreign.title not in rendered[-1]
+
+
+def test_the_list_shows_an_excerpt_with_its_paragraphs_apart(client, room):
+    services.write_entry(by=room["teacher"], title="Bilan", body="<p>Au calme.</p><p>Ce qui</p>")
+    client.force_login(room["teacher"])
+
+    page = client.get(reverse("logbook:list")).content.decode()
+
+    assert "Au calme. Ce qui" in page
+
+
+def test_the_edit_form_offers_to_remove_attachments_only_when_there_are_some(client, room, entry):
+    bare = services.write_entry(by=room["teacher"], title="Sans fichier", body="<p>Texte</p>")
+    client.force_login(room["teacher"])
+
+    assert (
+        "remove"
+        in client.get(reverse("logbook:entry_edit", args=[entry.pk])).context["form"].fields
+    )
+    assert (
+        "remove"
+        not in client.get(reverse("logbook:entry_edit", args=[bare.pk])).context["form"].fields
+    )
