@@ -35,6 +35,14 @@ def attachment_upload_to(instance, filename: str) -> str:
     return f"logbook/{uuid.uuid4().hex}/{filename}"
 
 
+def untie_and_unshare(collector, field, sub_objs, using) -> None:
+    """A deleted session leaves its participants' entries in their logbooks, tied to nothing
+    and shared with nobody (a shared entry needs a session: the check constraint)."""
+    # Unshared first: the collector runs one UPDATE per field, in this order.
+    collector.add_field_update(field.model._meta.get_field("shared"), False, sub_objs)
+    collector.add_field_update(field, None, sub_objs)
+
+
 class EntryQuerySet(models.QuerySet):
     def of(self, user) -> "EntryQuerySet":
         """A person's own entries: the only door to an entry for its author."""
@@ -54,7 +62,7 @@ class Entry(models.Model):
     # Optionally tied to a session the author takes part in, and to one section of its content.
     session = models.ForeignKey(
         TrainingSession,
-        on_delete=models.SET_NULL,
+        on_delete=untie_and_unshare,
         null=True,
         blank=True,
         related_name="+",

@@ -232,3 +232,13 @@ def test_a_shared_entry_needs_a_session_in_the_database(room, entry):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Entry.objects.filter(pk=entry.pk).update(shared=True, session=None)
+
+
+def test_a_deleted_session_leaves_its_entries_in_the_logbook_untied_and_unshared(room, entry):
+    services.share(entry=entry, by=room["teacher"])
+
+    room["session"].delete()
+
+    entry.refresh_from_db()
+    assert entry.session is None and not entry.shared
+    assert entry.attachments.exists()
