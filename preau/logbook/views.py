@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from preau.core.params import ids_param, int_param
+from preau.core.params import id_param, ids_param, int_param
 from preau.core.search import parse_request
 from preau.training.pdf import pdf_response, render_pdf
 
@@ -63,11 +63,13 @@ def _apply(form, write) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def entry_new(request: HttpRequest) -> HttpResponse:
+    initial = {"written_on": timezone.localdate()}
+    # From a session's page: tied to it beforehand (the form offers only the person's sessions).
+    session_id = id_param(request.GET, "session")
+    if session_id:
+        initial["tie"] = f"s{session_id}"
     form = EntryForm(
-        request.POST or None,
-        request.FILES or None,
-        user=request.user,
-        initial={"written_on": timezone.localdate()},
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
     )
     created = []
     if form.is_valid() and _apply(

@@ -307,3 +307,17 @@ def test_the_edit_form_offers_to_remove_attachments_only_when_there_are_some(cli
         "remove"
         not in client.get(reverse("logbook:entry_edit", args=[bare.pk])).context["form"].fields
     )
+
+
+def test_the_participants_session_page_leads_to_an_entry_tied_to_it(client, room):
+    client.force_login(room["teacher"])
+    page = client.get(reverse("training:participant_session", args=[room["session"].pk]))
+    link = reverse("logbook:entry_new") + f"?session={room['session'].pk}"
+    assert link in page.content.decode()
+
+    form = client.get(link).context["form"]
+
+    assert form["tie"].value() == f"s{room['session'].pk}"
+    # Another session's id preselects nothing it may not choose (the choices are the person's).
+    other = client.get(reverse("logbook:entry_new") + "?session=999999").context["form"]
+    assert "s999999" not in str(other["tie"])
