@@ -11,6 +11,7 @@ a time of day: no trace of when or how long a teacher wrote (tests/core/test_pri
 
 import re
 import uuid
+from html import unescape
 
 from django.conf import settings
 from django.db import models
@@ -35,6 +36,11 @@ def attachment_upload_to(instance, filename: str) -> str:
     return f"logbook/{uuid.uuid4().hex}/{filename}"
 
 
+def plain_text(body: str) -> str:
+    """The text without its markup, blocks kept apart by a space (« calme. Ce qui »)."""
+    return " ".join(unescape(strip_tags(_BLOCK_END.sub(" ", body or ""))).split())
+
+
 def untie_and_unshare(collector, field, sub_objs, using) -> None:
     """A deleted session leaves its participants' entries in their logbooks, tied to nothing
     and shared with nobody (a shared entry needs a session: the check constraint)."""
@@ -57,6 +63,9 @@ class Entry(models.Model):
     )
     title = models.CharField(_("titre"), max_length=TITLE_MAX_CHARS)
     body = models.TextField(_("texte"))  # sanitised HTML (parcours/sanitize.py)
+    # The body without its markup, written with it (services): what the search box reads, so
+    # that « strong » or « href » find no entry.
+    text = models.TextField(default="", editable=False)
     # The day the entry is about, chosen by its author (today by default): a date, no time.
     written_on = models.DateField(_("date"), default=timezone.localdate)
     # Optionally tied to a session the author takes part in, and to one section of its content.
@@ -98,8 +107,7 @@ class Entry(models.Model):
 
     @property
     def excerpt(self) -> str:
-        """The text without its markup, blocks kept apart by a space (« calme. Ce qui »)."""
-        return strip_tags(_BLOCK_END.sub(" ", self.body))
+        return self.text or plain_text(self.body)
 
 
 class Attachment(models.Model):

@@ -20,7 +20,7 @@ from preau.training.models import (
     StaffRole,
 )
 
-from .models import Entry
+from .models import Entry, plain_text
 
 DATA = Path(__file__).parent / "demo" / "entries.json"
 DEMO_TEACHER = "enseignant@demo.preau.fr"
@@ -57,6 +57,7 @@ def seed_demo(rng: random.Random, log) -> None:
             owner=teacher,
             title=item["title"],
             body=item["body"],
+            text=plain_text(item["body"]),
             written_on=today - datetime.timedelta(days=item["days_ago"]),
             session=session if tie else None,
             section=section if tie == "section" else None,

@@ -19,7 +19,7 @@ def _with_details(entries: QuerySet[Entry]) -> QuerySet[Entry]:
 def own_entries(user, terms: SearchTerms | None = None) -> QuerySet[Entry]:
     entries = Entry.objects.of(user)
     if terms:
-        entries = entries.filter(words_filter(terms, "title", "body"))
+        entries = entries.filter(words_filter(terms, "title", "text"))
     return _with_details(entries).order_by("-written_on", "-pk")
 
 

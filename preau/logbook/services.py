@@ -21,7 +21,14 @@ from preau.parcours.sanitize import clean_html
 from preau.parcours.uploads import validate_upload
 
 from .access import sessions_taken_part_in
-from .models import ATTACHMENTS_MAX, BODY_MAX_CHARS, TITLE_MAX_CHARS, Attachment, Entry
+from .models import (
+    ATTACHMENTS_MAX,
+    BODY_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    Attachment,
+    Entry,
+    plain_text,
+)
 
 
 def clean_body(body: str) -> str:
@@ -97,7 +104,8 @@ def write_entry(
     entry = Entry.objects.create(
         owner=by,
         title=clean_title(title),
-        body=clean_body(body),
+        body=(cleaned := clean_body(body)),
+        text=plain_text(cleaned),
         written_on=written_on or timezone.localdate(),
         session=session,
         section=section,
@@ -129,11 +137,14 @@ def update_entry(
     _check_files(entry, files)
     entry.title = clean_title(title)
     entry.body = clean_body(body)
+    entry.text = plain_text(entry.body)
     entry.written_on = written_on or entry.written_on
     if entry.session_id != (session.pk if session else None):
         entry.shared = False
     entry.session, entry.section = session, section
-    entry.save(update_fields=["title", "body", "written_on", "session", "section", "shared"])
+    entry.save(
+        update_fields=["title", "body", "text", "written_on", "session", "section", "shared"]
+    )
     if removed:
         _delete_files_on_commit([a.file.name for a in removed], removed[0].file.storage)
         Attachment.objects.filter(pk__in=[a.pk for a in removed]).delete()

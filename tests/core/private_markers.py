@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from preau.logbook.models import Attachment, Entry
+from preau.logbook.models import Attachment, Entry, plain_text
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,10 @@ def plant_logbook(cast, world) -> list[Marker]:
     private = Entry.objects.create(
         owner=teacher,
         title="Titre-intime-QZ7",
-        body="<p>Mon doute du jour : carnet-secret-VKW3 sur la classe, cherchable-RT6.</p>",
+        body=(
+            body := "<p>Mon doute du jour : carnet-secret-VKW3 sur la classe, cherchable-RT6.</p>"
+        ),
+        text=plain_text(body),
         session=session,
         section=world["session_section"],
     )
@@ -45,7 +48,10 @@ def plant_logbook(cast, world) -> list[Marker]:
     shared = Entry.objects.create(
         owner=teacher,
         title="Titre-valorise-PL2",
-        body="<p>Ce que je montre : carnet-valorise-HN5 aux formateurs, cherchable-MB9.</p>",
+        body=(
+            body := "<p>Ce que je montre : carnet-valorise-HN5 aux formateurs, cherchable-MB9.</p>"
+        ),
+        text=plain_text(body),
         session=session,
         shared=True,
     )

@@ -40,6 +40,7 @@ def _entries(owner, session, section, n: int, shared=False) -> None:
             owner=owner,
             title=f"Entrée {i}",
             body=f"<p>Texte {i}</p>",
+            text=f"Texte {i}",
             session=session,
             section=section if i % 2 else None,
             shared=shared,

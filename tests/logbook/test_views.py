@@ -321,3 +321,16 @@ def test_the_participants_session_page_leads_to_an_entry_tied_to_it(client, room
     # Another session's id preselects nothing it may not choose (the choices are the person's).
     other = client.get(reverse("logbook:entry_new") + "?session=999999").context["form"]
     assert "s999999" not in str(other["tie"])
+
+
+def test_the_search_reads_the_text_not_its_markup(client, room):
+    services.write_entry(
+        by=room["teacher"],
+        title="Mise en forme",
+        body='<p><strong>Gras</strong> et <a href="https://eduscol.education.fr">lien</a></p>',
+    )
+    client.force_login(room["teacher"])
+
+    for word, found in [("strong", 0), ("href", 0), ("gras", 1), ("lien", 1)]:
+        page = client.get(reverse("logbook:list"), {"q": word})
+        assert len(page.context["page"].object_list) == found, word
