@@ -17,6 +17,7 @@ urlpatterns = [
     path("heures/", include("preau.hours.urls")),
     path("rh/", include("preau.hr.urls")),
     path("notifications/", include("preau.notifications.urls")),
+    path("", include("preau.logbook.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "preau.forums",
     "preau.virtualclasses",
     "preau.questionnaires",
+    "preau.logbook",
     # Last: the home pages and navigation that gather every app above (preau/portal/apps.py).
     "preau.portal",
 ]

@@ -31,6 +31,12 @@ MENU = [
         {Role.TEACHER},
         ("hours:mine", "hours:year", "hours:fiche", "hours:declare"),
     ),
+    (
+        _lazy("Carnet de bord"),
+        "logbook:list",
+        {Role.TEACHER},
+        ("logbook:list", "logbook:entry", "logbook:portfolio"),
+    ),
     (_lazy("Offre de parcours"), "parcours:offre", CATALOGUE_ROLES, ()),
     (_lazy("Sessions"), "training:manage_list", SESSION_ROLES, ("training:manage",)),
     (

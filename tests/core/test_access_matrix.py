@@ -118,6 +118,9 @@ ARGS = {
     "design_questionnaire": lambda w: [w["design_questionnaire"].pk],
     "design_question": lambda w: [w["design_question"].pk],
     "lineage": lambda w: [w["published"].lineage_id],
+    "logbook_entry": lambda w: [w["logbook_entry"].pk],
+    "shared_entry": lambda w: [w["shared_entry"].pk],
+    "logbook_attachment": lambda w: [w["logbook_attachment"].pk],
 }
 
 # URL name: Row(who may, answer to them, to a colleague elsewhere, to a stranger[, signed out]).
@@ -327,6 +330,20 @@ ACCESS: dict[str, Row] = {
     "questionnaires:parcours_results_xlsx": Row("editorial", 200, 200, 403, args="published"),
     "questionnaires:territory": Row("pilot", 200, 200, 403),
     "questionnaires:territory_parcours": Row("pilot", 200, 200, 403, args="lineage"),
+    # The carnet de bord: every signed-in person has their own (the menu offers it to teachers);
+    # an entry is its author's alone, whatever the role of the visitor (docs/logbook.md). A
+    # session's shared entries are for its trainers: not its tutors, not those who pilot it.
+    "logbook:list": Row("teacher", 200, 200, 200),
+    "logbook:entry_new": Row("teacher", 200, 200, 200),
+    "logbook:entry": Row("teacher", 200, 404, 404, args="logbook_entry"),
+    "logbook:entry_edit": Row("teacher", 200, 404, 404, args="logbook_entry"),
+    "logbook:entry_delete": Row("teacher", 200, 404, 404, args="logbook_entry"),
+    "logbook:entry_share": Post("teacher", 302, 404, 404, args="logbook_entry"),
+    "logbook:entry_unshare": Post("teacher", 302, 404, 404, args="shared_entry"),
+    "logbook:attachment": Row("teacher", 200, 404, 404, args="logbook_attachment"),
+    "logbook:portfolio": Row("teacher", 200, 200, 200),
+    "logbook:portfolio_pdf": Row("teacher", 200, 200, 200),
+    "logbook:session_shared": Row("trainer", 200, 404, 404, args="session"),
 }
 # fmt: on
 

@@ -23,6 +23,7 @@ from preau.training.models import CalendarFeed, Enrolment, SessionStaff
 from preau.virtualclasses import services as virtual_services
 from preau.virtualclasses.models import Recording
 from tests import factories
+from tests.core.private_markers import plant_all
 from tests.hr.gaia_files import FORMATIONS, TRAINEES, TRAINERS, gaia_uploads
 
 # A 1×1 transparent PNG.
@@ -141,7 +142,7 @@ def build_world(cast: dict, territory: dict) -> dict:
         session=session,
     )
     notification = Notification.objects.get(recipient=cast["teacher"])
-    return {
+    world = {
         "draft": draft,
         "section": section,
         "activity": activity,
@@ -184,3 +185,6 @@ def build_world(cast: dict, territory: dict) -> dict:
         "enrolments": Enrolment.objects.filter(session=session),
         "in_a_week": today + datetime.timedelta(days=7),
     }
+    # Private content (a logbook…), with the markers that prove it stays private.
+    world["private_markers"] = plant_all(cast, world)
+    return world

@@ -22,7 +22,14 @@ def menu(response) -> list[str]:
     [
         (
             "teacher",
-            ["Accueil", "Offre de formation", "Mes sessions", "Mes 18 heures", "Mon profil"],
+            [
+                "Accueil",
+                "Offre de formation",
+                "Mes sessions",
+                "Mes 18 heures",
+                "Carnet de bord",
+                "Mon profil",
+            ],
         ),
         ("trainer", ["Accueil", "Offre de parcours", "Sessions", "Mon profil"]),
         ("designer", ["Accueil", "Offre de parcours", "Concevoir", "Mon profil"]),

@@ -38,7 +38,7 @@ from ..forms import (
     StaffForm,
     sign_lines,
 )
-from ..models import SessionStatus, TrainingSession
+from ..models import SessionStatus, StaffRole, TrainingSession
 
 PAGE_SIZE = 20
 PICK_PAGE_SIZE = 25
@@ -150,6 +150,11 @@ def _session_page(
         "history": selectors.session_history(session),
         # Forums are for the session's team and participants, not for those who pilot it.
         "in_team": any(member.user_id == request.user.pk for member in facts["staff"]),
+        # Shared logbook entries are for the session's own trainers only (docs/logbook.md).
+        "reads_logbooks": any(
+            member.user_id == request.user.pk and member.role == StaffRole.TRAINER
+            for member in facts["staff"]
+        ),
     }
     return render(request, "training/manage/session.html", context)
 

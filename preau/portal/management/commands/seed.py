@@ -16,6 +16,7 @@ SEEDERS = [
     "preau.forums.seeding",
     "preau.virtualclasses.seeding",
     "preau.questionnaires.seeding",
+    "preau.logbook.seeding",
 ]
 
 

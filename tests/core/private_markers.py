@@ -1,0 +1,96 @@
+"""Private content planted in the world of tests/core/world.py, each with the few people who may
+see it: tests/core/test_private_content.py visits every page as every role of the cast and
+checks that each marker appears only where it may.
+
+To prove another kind of private content (self-positioning answers, questionnaire answers…):
+write a planter `plant_<kind>(cast, world) -> list[Marker]` that creates the content with
+unique marker strings (and adds to world["private_urls"] the pages of it that no row of the
+access matrix names), add it to PLANTERS, and the walk covers it.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from preau.logbook.models import Attachment, Entry, plain_text
+
+
+@dataclass(frozen=True)
+class Marker:
+    text: str  # a string that only this content holds (a word of it, a file's bytes)
+    what: str  # what it is, for the failure message
+    # The cast keys of those who may see it (an empty set: its author alone, `owner`).
+    seen_by: frozenset = field(default_factory=frozenset)
+    owner: str = "teacher"
+    # Another word of the same content, typed in every search box: a search that looked into
+    # the content would find it and show `text` (the marker itself would be echoed in the box).
+    search: str = ""
+
+
+def plant_logbook(cast, world) -> list[Marker]:
+    """Camille's logbook: an unshared entry (title, text and attachment secret), and a shared
+    one (its text for her and the session's trainers only), both tied to the session."""
+    session, teacher = world["session"], cast["teacher"]
+    private = Entry.objects.create(
+        owner=teacher,
+        title="Titre-intime-QZ7",
+        body=(
+            body := "<p>Mon doute du jour : carnet-secret-VKW3 sur la classe, cherchable-RT6.</p>"
+        ),
+        text=plain_text(body),
+        session=session,
+        section=world["session_section"],
+    )
+    Attachment.objects.create(
+        entry=private, file=ContentFile(b"piece-jointe-secrete-JX8", name="notes.txt")
+    )
+    shared = Entry.objects.create(
+        owner=teacher,
+        title="Titre-valorise-PL2",
+        body=(
+            body := "<p>Ce que je montre : carnet-valorise-HN5 aux formateurs, cherchable-MB9.</p>"
+        ),
+        text=plain_text(body),
+        session=session,
+        shared=True,
+    )
+    Attachment.objects.create(
+        entry=shared, file=ContentFile(b"piece-jointe-valorisee-TD4", name="seance.txt")
+    )
+    # Pages of the content that no row of the access matrix names: visited by every role too.
+    world.setdefault("private_urls", []).extend(
+        [
+            reverse("logbook:entry", args=[shared.pk]),
+            reverse("logbook:attachment", args=[shared.attachments.get().pk]),
+        ]
+    )
+    world["logbook_entry"] = private
+    world["logbook_attachment"] = private.attachments.get()
+    world["shared_entry"] = shared
+    trainers = frozenset({"trainer"})
+    return [
+        Marker("Titre-intime-QZ7", "an unshared logbook entry's title", search="cherchable-RT6"),
+        Marker("carnet-secret-VKW3", "an unshared logbook entry's text", search="cherchable-RT6"),
+        Marker("piece-jointe-secrete-JX8", "an unshared logbook entry's attachment"),
+        Marker(
+            "Titre-valorise-PL2",
+            "a shared logbook entry's title",
+            trainers,
+            search="cherchable-MB9",
+        ),
+        Marker(
+            "carnet-valorise-HN5",
+            "a shared logbook entry's text",
+            trainers,
+            search="cherchable-MB9",
+        ),
+        Marker("piece-jointe-valorisee-TD4", "a shared logbook entry's attachment", trainers),
+    ]
+
+
+PLANTERS = [plant_logbook]
+
+
+def plant_all(cast, world) -> list[Marker]:
+    return [marker for plant in PLANTERS for marker in plant(cast, world)]
