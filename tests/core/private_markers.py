@@ -2,7 +2,7 @@
 see it: tests/core/test_private_content.py visits every page as every role of the cast and
 checks that each marker appears only where it may.
 
-To prove another kind of private content (self-positioning answers, questionnaire answers…):
+To prove another kind of private content:
 write a planter `plant_<kind>(cast, world) -> list[Marker]` that creates the content with
 unique marker strings (and adds to world["private_urls"] the pages of it that no row of the
 access matrix names), add it to PLANTERS, and the walk covers it.
@@ -26,6 +26,9 @@ class Marker:
     # Another word of the same content, typed in every search box: a search that looked into
     # the content would find it and show `text` (the marker itself would be echoed in the box).
     search: str = ""
+    # A positive control: the walk must find it in some answer to its owner (False when no page
+    # shows it back at all, e.g. an anonymous answer once sent).
+    owner_must_see: bool = True
 
 
 def plant_logbook(cast, world) -> list[Marker]:
@@ -89,7 +92,46 @@ def plant_logbook(cast, world) -> list[Marker]:
     ]
 
 
-PLANTERS = [plant_logbook]
+def plant_questionnaires(cast, world) -> list[Marker]:
+    """Camille's classmate answered the session's self-positioning (with a free-text note) and
+    its closing satisfaction questionnaire (with a comment): one answer, under the threshold of
+    the aggregates, so no page may show either text to anybody but (at most) their author."""
+    from preau.questionnaires import services
+    from preau.questionnaires.models import QuestionKind
+
+    classmate = world["other_enrolment"].user
+    positioning = world["positioning"]
+    note = positioning.questions.create(
+        kind=QuestionKind.SHORT_TEXT, text="Ce que je veux travailler", position=50
+    )
+    answers = {str(q.pk): 1 for q in positioning.questions.filter(kind="scale")}
+    answers[str(note.pk)] = "Positionnement-secret-4b1d"
+    services.send(questionnaire=positioning, by=classmate, answers=answers)
+    closing = services.closing_questionnaire(world["session"])
+    comment = closing.questions.filter(kind="long_text").first()
+    single = closing.questions.filter(kind="single").first()
+    services.send(
+        questionnaire=closing,
+        by=classmate,
+        answers={str(comment.pk): "Satisfaction-secrete-77e0", str(single.pk): 0},
+    )
+    return [
+        Marker(
+            "Positionnement-secret-4b1d",
+            "a self-positioning answer",
+            owner="classmate",
+            owner_must_see=False,
+        ),
+        Marker(
+            "Satisfaction-secrete-77e0",
+            "an anonymous satisfaction comment",
+            owner="classmate",
+            owner_must_see=False,
+        ),
+    ]
+
+
+PLANTERS = [plant_logbook, plant_questionnaires]
 
 
 def plant_all(cast, world) -> list[Marker]:
