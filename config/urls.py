@@ -11,6 +11,7 @@ urlpatterns = [
     path("parcours/", include("preau.parcours.urls")),
     path("sessions/", include("preau.training.urls")),
     path("sessions/", include("preau.forums.urls")),
+    path("sessions/", include("preau.preparations.urls")),
     path("heures/", include("preau.hours.urls")),
     path("rh/", include("preau.hr.urls")),
     path("notifications/", include("preau.notifications.urls")),

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "preau.hr",
     "preau.notifications",
     "preau.forums",
+    "preau.preparations",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,19 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+# Live co-editing (preau/preparations): the websockets of one document may be held by several
+# processes; they relay updates and cursors through the channel layer. In memory when one
+# process holds them all (bin/run), Redis when REDIS_URL is set (several hosts).
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+if os.environ.get("REDIS_URL"):
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [os.environ["REDIS_URL"]], "capacity": 1500},
+        }
+    }
 
 TEMPLATES = [
     {

@@ -18,6 +18,7 @@ from preau.notifications import services as notification_services
 from preau.notifications.models import Notification
 from preau.notifications.tokens import forum_email_off_token
 from preau.parcours.models import Activity
+from preau.preparations import services as prep_services
 from preau.training.models import CalendarFeed, Enrolment, SessionStaff
 from tests import factories
 from tests.hr.gaia_files import FORMATIONS, TRAINEES, TRAINERS, gaia_uploads
@@ -81,6 +82,20 @@ def build_world(cast: dict, territory: dict) -> dict:
     )
     other_enrolment = factories.EnrolmentFactory(session=session, user=classmate)
     staff = SessionStaff.objects.get(session=session, user=cast["tutor"])
+    prep_activity = Activity.objects.create(
+        section=session_section,
+        kind="preparation",
+        title="Préparer une séance",
+        body="<h2>Objectifs</h2>",
+        position=100,
+    )
+    prep_group = prep_services.create_group(
+        activity=prep_activity,
+        session=session,
+        name="Groupe 1",
+        members=[cast["teacher"], classmate],
+        by=cast["trainer"],
+    )
     # The same things in Bayeux (another circonscription of the same département).
     bayeux_trainer = factories.with_role("trainer", circonscription=t["bayeux"])
     bayeux_session = factories.TrainingSessionFactory(
@@ -149,6 +164,9 @@ def build_world(cast: dict, territory: dict) -> dict:
         "feed": feed,
         "forum_activity": forum_activity,
         "forum": forum,
+        "prep_activity": prep_activity,
+        "prep_group": prep_group,
+        "prep_document": prep_group.document,
         "thread": thread,
         "post": post,
         "unsubscribe": forum_services.unsubscribe_token(subscription),
