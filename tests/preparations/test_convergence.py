@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from pycrdt import XmlElement, XmlText
 
 from preau.preparations import crdt, services
-from preau.preparations.models import Group
 
 from .yclient import YClient
 
