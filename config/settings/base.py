@@ -149,6 +149,10 @@ ASGI_APPLICATION = "config.asgi.application"
 # processes; they relay updates and cursors through the channel layer. In memory when one
 # process holds them all (bin/run), Redis when REDIS_URL is set (several hosts).
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Where browsers open the websockets when another server than the pages' holds them
+# (bin/run: uvicorn on the next port, "ws://127.0.0.1:8001"); empty: the pages' own host (a
+# reverse proxy routes /ws/ to the ASGI processes). Added to the CSP's connect-src.
+PREAU_LIVE_URL = os.environ.get("PREAU_LIVE_URL", "").rstrip("/")
 if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
@@ -360,7 +364,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
-        "connect-src": [SELF],
+        "connect-src": [SELF, *([PREAU_LIVE_URL] if PREAU_LIVE_URL else [])],
         "media-src": [SELF],
         "frame-src": [NONE],
         "frame-ancestors": [NONE],

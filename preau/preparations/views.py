@@ -3,14 +3,19 @@ managers), and a group's document (the live editor, and its plain-HTTP fallback)
 
 import base64
 import binascii
+import functools
 import json
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -122,6 +127,17 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@functools.cache
+def _importmap() -> str:
+    """The import map of the vendored modules (bin/vendor-coedit writes it), for STATIC_URL."""
+    path = Path(__file__).parent / "static" / "vendor" / "importmap.json"
+    imports = json.loads(path.read_text())["imports"]
+    prefix = f"{settings.STATIC_URL}vendor/"
+    return json.dumps(
+        {"imports": {k: prefix + v.removeprefix("/static/vendor/") for k, v in imports.items()}}
+    )
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -139,11 +155,16 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "activity": doc_row.group.activity,
             "content_html": crdt.to_html(doc),
+            "importmap": _importmap(),
             "editor": {
                 "document": doc_row.pk,
                 "state": _b64(doc.get_update()),
                 "readOnly": session.is_read_only,
                 "user": {"name": request.user.get_full_name(), "id": request.user.pk},
+                "updateUrl": reverse("preparations:update", args=[doc_row.pk]),
+                "csrf": get_token(request),
+                "liveUrl": settings.PREAU_LIVE_URL,
+                "label": _("Préparation du groupe « %(name)s »") % {"name": doc_row.group.name},
             },
         },
     )
