@@ -14,6 +14,7 @@ SEEDERS = [
     "preau.hours.seeding",
     "preau.hr.seeding",
     "preau.forums.seeding",
+    "preau.preparations.seeding",
 ]
 
 
