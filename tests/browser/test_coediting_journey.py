@@ -125,3 +125,23 @@ def test_two_members_type_at_once_and_end_identical(page, browser, live_sockets,
         time.sleep(0.1)
     assert stored.startswith("Objectifs\nCompter loin\nDéroulé en étapes\nTrois étapes\n")
     other_context.close()
+
+
+def test_without_websockets_the_document_is_saved_through_plain_http(page, settings, group):
+    """A proxy that blocks websockets: the editor still opens from the page, and what is typed
+    reaches the database through the plain-HTTP save (the same checks and storage)."""
+    blocked = "ws://localhost:9"  # nothing listens there
+    settings.PREAU_LIVE_URL = blocked
+    policy = {**settings.CONTENT_SECURITY_POLICY}
+    policy["DIRECTIVES"] = {**policy["DIRECTIVES"], "connect-src": ["'self'", blocked]}
+    settings.CONTENT_SECURITY_POLICY = policy
+    document = group["group"].document
+    sign_in(page, group["camille"].email, PASSWORD)
+    page.goto(f"/sessions/preparations/documents/{document.pk}/")
+
+    page.locator("#preparation-live p").nth(0).click()
+    page.keyboard.type("Sans le direct")
+
+    expect(page.locator("#preparation-status")).to_contain_text("Enregistré", timeout=10_000)
+    stored = crdt.to_text(services.load(document))
+    assert stored.startswith("Objectifs\nSans le direct\n")
