@@ -208,3 +208,23 @@ def test_compaction_deletes_exactly_the_rows_it_read(prep, monkeypatch):
 
     assert DocumentUpdate.objects.filter(document=prep["document"]).count() == 2
     assert "tardif" in crdt.to_text(services.load(prep["document"]))
+
+
+def test_the_compaction_command_compacts_the_documents_with_many_updates(prep):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for word in ["un", "deux", "trois"]:
+        services.record_update(
+            document=prep["document"], update=typed(prep["document"], word), by=prep["teacher"]
+        )
+    before = crdt.to_html(services.load(prep["document"]))
+    out = StringIO()
+
+    call_command("compact_preparations", "--min-updates", "3", stdout=out)
+
+    assert "1 document(s) compacté(s), 4 modifications fusionnées." in out.getvalue()
+    assert DocumentUpdate.objects.filter(document=prep["document"]).count() == 1
+    assert DocumentUpdate.objects.filter(document=prep["other_document"]).count() == 1
+    assert crdt.to_html(services.load(prep["document"])) == before
