@@ -78,3 +78,13 @@ def typed(document, text: str, at_block: int = 1) -> bytes:
     block = crdt.fragment(doc).children[at_block]
     block.children[0].insert(0, text)
     return doc.get_update(before)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection(monkeypatch):
+    """Channels' database_sync_to_async closes "old" connections around each call; with the
+    tests' CONN_MAX_AGE=0 that would close the test's own PostgreSQL connection in the middle
+    of its transaction (the calls run in the test's thread)."""
+    import channels.db
+
+    monkeypatch.setattr(channels.db, "close_old_connections", lambda: None)
