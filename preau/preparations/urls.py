@@ -12,4 +12,5 @@ urlpatterns = [
     path("preparations/groupes/<id:pk>/ajouter/", views.add_member, name="add_member"),
     path("preparations/documents/<id:pk>/", views.document, name="document"),
     path("preparations/documents/<id:pk>/modifier/", views.document_update, name="update"),
+    path("preparations/documents/<id:pk>/preparation.pdf", views.document_pdf, name="pdf"),
 ]

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -168,6 +169,25 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
             },
         },
     )
+
+
+def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document as a PDF (WeasyPrint), for the same people as its page; also once the
+    session is closed."""
+    from preau.training.pdf import pdf_response, render_pdf
+
+    doc_row = access.get_document_or_404(request.user, pk)
+    group = doc_row.group
+    pdf = render_pdf(
+        "preparations/document_pdf.html",
+        {
+            "group": group,
+            "session": group.session,
+            "activity": group.activity,
+            "content_html": crdt.to_html(services.load(doc_row)),
+        },
+    )
+    return pdf_response(pdf, f"preparation-{slugify(group.name) or group.pk}.pdf")
 
 
 def _error(message: str, status: int) -> JsonResponse:

@@ -289,6 +289,7 @@ ACCESS: dict[str, Row] = {
     "preparations:add_member": Post("trainer", 302, 404, 404, args="prep_group"),
     "preparations:document": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:update": Post("teacher", 400, 404, 404, args="prep_document"),
+    "preparations:pdf": Row("teacher", 200, 404, 404, args="prep_document"),
     # A person's notifications are theirs alone: anybody else's is a 404 whatever their role.
     "notifications:list": Row("teacher", 200, 200, 200),
     "notifications:open": Row("teacher", 302, 404, 404, args="notification"),

@@ -55,6 +55,7 @@ def test_other_groups_the_ien_and_outsiders_never_reach_a_group_document(client,
     document = prep["document"]
 
     assert client.get(reverse("preparations:document", args=[document.pk])).status_code == 404
+    assert client.get(reverse("preparations:pdf", args=[document.pk])).status_code == 404
     response = _post_update(client, document, typed(document, "intrus"))
     assert response.status_code == 404
     assert _count(document) == 1
@@ -202,3 +203,20 @@ def test_http_save_refuses_a_write_outside_the_document(client, prep):
 
     assert _post_update(client, prep["document"], doc.get_update()).status_code == 400
     assert _count(prep["document"]) == 1
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_a_member_downloads_the_document_as_a_pdf(client, prep, closed):
+    services.record_update(
+        document=prep["document"], update=typed(prep["document"], "Dénombrer"), by=prep["teacher"]
+    )
+    if closed:
+        close(prep["session"])
+    client.force_login(prep["classmate"])
+
+    response = client.get(reverse("preparations:pdf", args=[prep["document"].pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "preparation-jules-ferry.pdf" in response["Content-Disposition"]
