@@ -96,6 +96,21 @@ def _framed(payload: bytes) -> bytes:
     return encoder.to_bytes()
 
 
+def room_of(document_pk: int) -> str:
+    return f"preparation-{document_pk}"
+
+
+def relay_from_http(document_pk: int, update: bytes) -> None:
+    """Sends an update stored by a plain-HTTP save to the document's websockets."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    async_to_sync(get_channel_layer().group_send)(
+        room_of(document_pk),
+        {"type": "relay", "data": sync_message(SYNC_UPDATE, update), "sender": None},
+    )
+
+
 class DocumentConsumer(AsyncWebsocketConsumer):
     document = None
 
@@ -115,7 +130,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_READ_ONLY)
             self.document = None
             return
-        self.room = f"preparation-{self.document.pk}"
+        self.room = room_of(self.document.pk)
         await self.channel_layer.group_add(self.room, self.channel_name)
         state = await self._server_state()
         await self.send(bytes_data=sync_message(SYNC_STEP1, state))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_POST
 from preau.core.params import id_param
 
 from . import access, crdt, services
+from .consumers import relay_from_http
 from .forms import HandGroupForm, RandomGroupsForm
 from .models import Group, Membership
 
@@ -215,7 +217,10 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
         return _error(unreadable, 400)
     try:
         if update:
-            services.record_update(document=doc_row, update=update, by=request.user)
+            if services.record_update(document=doc_row, update=update, by=request.user):
+                # Those editing live see it at once (after the commit: a relayed update must
+                # already be in the database that answers their next sync).
+                transaction.on_commit(lambda: relay_from_http(doc_row.pk, update))
         else:
             services.check_may_write(document=doc_row, by=request.user)
     except PermissionDenied as error:

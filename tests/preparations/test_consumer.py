@@ -280,3 +280,32 @@ def test_the_asgi_application_refuses_a_foreign_origin_and_reads_the_session_coo
         await ours.disconnect()
 
     run(scenario)
+
+
+@pytest.mark.django_db(transaction=True)  # the relay waits for the commit
+def test_an_http_save_reaches_those_editing_live(client, prep):
+    """A member behind a proxy that blocks websockets saves through HTTP: the update is relayed
+    to the document's websockets at once, not at their next reconnection."""
+    import base64
+    import json
+
+    from django.urls import reverse
+
+    update = typed(prep["document"], "par HTTP")
+    client.force_login(prep["teacher"])
+
+    async def scenario():
+        dominique = YClient(prep["classmate"], prep["document"])
+        await dominique.connect()
+        await dominique.pump()
+        response = await sync_to_async(client.post)(
+            reverse("preparations:update", args=[prep["document"].pk]),
+            json.dumps({"update": base64.b64encode(update).decode(), "state": ""}),
+            content_type="application/json",
+        )
+        assert response.status_code == 200
+        await dominique.pump()
+        assert "<p>par HTTP</p>" in dominique.html
+        await dominique.disconnect()
+
+    run(scenario)
