@@ -24,7 +24,7 @@ from preau.training.models import (
     TrainingSession,
 )
 
-from .models import Document, Group, Membership
+from .models import Document, Group, Membership, Version
 
 KIND = "preparation"
 
@@ -118,3 +118,13 @@ def get_group_to_manage_or_404(user, pk: int) -> Group:
     require_manage(session)
     group.session = session
     return group
+
+
+def get_version_or_404(user, pk: int) -> Version:
+    """A version of a document the person reads (the same people as the document)."""
+    return get_object_or_404(
+        Version.objects.filter(document__in=documents_for(user)).select_related(
+            "document__group__session", "document__group__activity"
+        ),
+        pk=pk,
+    )

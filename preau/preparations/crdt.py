@@ -192,3 +192,47 @@ def to_text(doc: Doc) -> str:
         if text is not None:
             lines.append(text)
     return "\n".join(lines)
+
+
+# Versions -----------------------------------------------------------------------------------
+
+
+def _copy_children(source, target) -> None:
+    for node in source.children:
+        if isinstance(node, XmlText):
+            text = XmlText()
+            target.children.append(text)
+            at = 0
+            for chunk, attrs in node.diff():
+                if isinstance(chunk, str):
+                    text.insert(at, chunk, dict(attrs) if attrs else None)
+                    at += len(chunk.encode())  # pycrdt indexes are UTF-8 bytes
+        else:
+            element = XmlElement(node.tag, dict(node.attributes))
+            target.children.append(element)
+            _copy_children(node, element)
+
+
+def replace_content(doc: Doc, source: Doc) -> bytes:
+    """Makes `doc`'s content that of `source`, as one new change (everything deleted, the
+    source's blocks written anew): returns the update. Nothing of the history is erased."""
+    target = fragment(doc)
+    before = doc.get_state()
+    with doc.transaction():
+        while len(target.children):
+            del target.children[0]
+        _copy_children(fragment(source), target)
+    return doc.get_update(before)
+
+
+def diff_lines(old: str, new: str) -> list[tuple[str, str]]:
+    """[(kind, line)] from `old` to `new`, line by line: kind is "same", "removed" or
+    "added"."""
+    import difflib
+
+    kinds = {" ": "same", "-": "removed", "+": "added"}
+    return [
+        (kinds[line[0]], line[2:])
+        for line in difflib.ndiff(old.splitlines(), new.splitlines())
+        if line[0] in kinds
+    ]

@@ -87,3 +87,24 @@ class DocumentUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"update {self.pk} of document {self.document_id}"
+
+
+class Version(models.Model):
+    """A named version of a document (« après la séance du 12 mars »): the document's full
+    encoded state at that moment. Numbered in order; no time is kept (domain.md §6)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    name = models.CharField(_("nom de la version"), max_length=120)
+    state = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("version d’un document de préparation")
+        verbose_name_plural = _("versions des documents de préparation")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="prep_version_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,7 +15,7 @@ from preau.training.models import EnrolmentStatus
 
 from . import crdt
 from .access import KIND, may_edit
-from .models import Document, DocumentUpdate, Group, Membership
+from .models import Document, DocumentUpdate, Group, Membership, Version
 
 GROUP_SIZE_MAX = 30
 
@@ -237,3 +237,38 @@ def compact(*, document: Document) -> int:
     DocumentUpdate.objects.filter(pk__in=ids[1:]).delete()
     Document.objects.filter(pk=document.pk).update(compactions=F("compactions") + 1)
     return len(rows)
+
+
+# Versions -------------------------------------------------------------------------------------
+
+VERSION_NAME_MAX = 120
+
+
+@transaction.atomic
+def name_version(*, document: Document, name: str, by) -> Version:
+    """Keeps the document as it is now under a name, for the group to come back to."""
+    check_may_write(document=document, by=by)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError(_("Donnez un nom à la version (par exemple « après la séance »)."))
+    # Locks the document: two versions named at once get two numbers.
+    Document.objects.select_for_update().get(pk=document.pk)
+    last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return Version.objects.create(
+        document=document,
+        number=last + 1,
+        name=name[:VERSION_NAME_MAX],
+        state=load(document).get_update(),
+    )
+
+
+@transaction.atomic
+def restore_version(*, version, by) -> bytes:
+    """Brings the document back to a version, as a new change stored like any other (the
+    history stays, and the restore can itself be undone by restoring another version).
+    Returns the update, for the live editors."""
+    document = version.document
+    check_may_write(document=document, by=by)
+    update = crdt.replace_content(load(document), crdt.rebuild([bytes(version.state)]))
+    record_update(document=document, update=update, by=by, checked=True)
+    return update

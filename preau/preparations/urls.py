@@ -13,4 +13,6 @@ urlpatterns = [
     path("preparations/documents/<id:pk>/", views.document, name="document"),
     path("preparations/documents/<id:pk>/modifier/", views.document_update, name="update"),
     path("preparations/documents/<id:pk>/preparation.pdf", views.document_pdf, name="pdf"),
+    path("preparations/documents/<id:pk>/versions/", views.versions, name="versions"),
+    path("preparations/versions/<id:pk>/", views.version, name="version"),
 ]

@@ -234,3 +234,69 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
     except Exception:  # a state vector that does not decode
         return _error(unreadable, 400)
     return JsonResponse({"update": _b64(answer)})
+
+
+# Versions -------------------------------------------------------------------------------------
+
+
+def versions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document's named versions; a POST names the document as it is now."""
+    doc_row = access.get_document_or_404(request.user, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            version = services.name_version(
+                document=doc_row, name=request.POST.get("nom", ""), by=request.user
+            )
+        except (ValidationError, PermissionDenied) as refused:
+            error = " ".join(getattr(refused, "messages", None) or [str(refused)])
+        else:
+            messages.success(request, _("Version « %(name)s » enregistrée.") % {"name": version})
+            return redirect("preparations:versions", pk=doc_row.pk)
+    group = doc_row.group
+    return render(
+        request,
+        "preparations/versions.html",
+        {
+            "document": doc_row,
+            "group": group,
+            "session": group.session,
+            "activity": group.activity,
+            "versions": doc_row.versions.only("pk", "number", "name"),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def version(request: HttpRequest, pk: int) -> HttpResponse:
+    """A version, and how the document changed since (line by line); a POST restores it."""
+    found = access.get_version_or_404(request.user, pk)
+    doc_row = found.document
+    if request.method == "POST":
+        try:
+            update = services.restore_version(version=found, by=request.user)
+        except (ValidationError, PermissionDenied) as refused:
+            messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+        else:
+            transaction.on_commit(lambda: relay_from_http(doc_row.pk, update))
+            messages.success(
+                request, _("Le document a repris la version « %(name)s ».") % {"name": found}
+            )
+            return redirect("preparations:document", pk=doc_row.pk)
+    old = crdt.rebuild([bytes(found.state)])
+    current = services.load(doc_row)
+    group = doc_row.group
+    return render(
+        request,
+        "preparations/version.html",
+        {
+            "version": found,
+            "document": doc_row,
+            "group": group,
+            "session": group.session,
+            "activity": group.activity,
+            "content_html": crdt.to_html(old),
+            "changes": crdt.diff_lines(crdt.to_text(old), crdt.to_text(current)),
+        },
+    )

@@ -108,6 +108,7 @@ ARGS = {
     "prep_activity": lambda w: [w["prep_activity"].pk],
     "prep_group": lambda w: [w["prep_group"].pk],
     "prep_document": lambda w: [w["prep_document"].pk],
+    "prep_version": lambda w: [w["prep_version"].pk],
     "unsubscribe": lambda w: [w["unsubscribe"]],
     "notification": lambda w: [w["notification"].pk],
     "email_off": lambda w: [w["email_off"]],
@@ -290,6 +291,8 @@ ACCESS: dict[str, Row] = {
     "preparations:document": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:update": Post("teacher", 400, 404, 404, args="prep_document"),
     "preparations:pdf": Row("teacher", 200, 404, 404, args="prep_document"),
+    "preparations:versions": Row("teacher", 200, 404, 404, args="prep_document"),
+    "preparations:version": Row("teacher", 200, 404, 404, args="prep_version"),
     # A person's notifications are theirs alone: anybody else's is a 404 whatever their role.
     "notifications:list": Row("teacher", 200, 200, 200),
     "notifications:open": Row("teacher", 302, 404, 404, args="notification"),

@@ -167,6 +167,9 @@ def build_world(cast: dict, territory: dict) -> dict:
         "prep_activity": prep_activity,
         "prep_group": prep_group,
         "prep_document": prep_group.document,
+        "prep_version": prep_services.name_version(
+            document=prep_group.document, name="Avant la séance", by=cast["trainer"]
+        ),
         "thread": thread,
         "post": post,
         "unsubscribe": forum_services.unsubscribe_token(subscription),

@@ -17,7 +17,7 @@ from pycrdt import XmlElement, XmlText
 
 from preau.preparations import crdt, services
 
-from .yclient import YClient
+from .yclient import YClient, settle
 
 pytestmark = pytest.mark.django_db
 
@@ -112,9 +112,7 @@ def test_random_concurrent_edits_with_disconnections_converge(prep, operations):
         for i, client in enumerate(clients):
             if not online[i]:
                 await client.connect()
-        for _round in range(4):  # until quiet: answers to answers settle in a few rounds
-            for client in clients:
-                await client.pump(timeout=0.02)
+        await settle(clients)  # until a few whole rounds bring nothing
         htmls = [client.html for client in clients]
         for client in clients:
             await client.disconnect()

@@ -97,6 +97,7 @@ class YClient:
         self.sent_updates: list[bytes] = []
         self.doc.observe(self._on_change)
         self._muted = False
+        self.received = 0
 
     def _on_change(self, event):
         # Local edits are sent while connected; remote ones (applied while muted) are not.
@@ -121,8 +122,9 @@ class YClient:
         while self._outbox and self.closed_code is None:
             await self.comm.send_to(bytes_data=self._outbox.pop(0))
 
-    async def pump(self, timeout: float = 0.05) -> None:
-        """Reads (and answers) what the server sent until it has been quiet for `timeout`."""
+    async def pump(self, timeout: float = 0.2) -> None:
+        """Reads (and answers) what the server sent until it has been quiet for `timeout`
+        (generous by default: the server's database work runs on a loaded machine)."""
         await self.flush()
         while self.comm is not None and self.closed_code is None:
             # (receive_output's timeout would cancel the application: look first.)
@@ -136,6 +138,7 @@ class YClient:
             await self.flush()
 
     async def _handle(self, data: bytes) -> None:
+        self.received += 1
         decoder = Decoder(data)
         kind = decoder.read_var_uint()
         if kind == MESSAGE_SYNC:
@@ -180,3 +183,16 @@ class YClient:
     @property
     def html(self) -> str:
         return crdt.to_html(self.doc)
+
+
+async def settle(clients, quiet_rounds: int = 2, max_rounds: int = 200) -> None:
+    """Pumps every client in turn until a few whole rounds bring no message at all."""
+    quiet = 0
+    for _round in range(max_rounds):
+        before = sum(c.received for c in clients)
+        for client in clients:
+            if client.comm is not None:
+                await client.pump(timeout=0.05)
+        quiet = quiet + 1 if sum(c.received for c in clients) == before else 0
+        if quiet >= quiet_rounds:
+            return
