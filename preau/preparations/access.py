@@ -7,6 +7,8 @@
   the members of the other groups, nor the IEN, the pilot teams or the administrators, who get
   a 404 as for a document that does not exist (domain.md §6). A closed or archived session's
   documents stay readable by the same people, and are written by nobody (services).
+- A group may **share** its document with the session: its enrolled participants then read it
+  (page, PDF, versions), never write it nor join its websocket (cursors are the group's).
 """
 
 from dataclasses import dataclass
@@ -53,7 +55,25 @@ def documents_for(user) -> QuerySet[Document]:
     )
 
 
+def documents_readable_by(user) -> QuerySet[Document]:
+    """The documents a person writes, and those a group shared with a session the person
+    takes part in (read only)."""
+    if not user.is_authenticated:
+        return Document.objects.none()
+    return Document.objects.filter(
+        Q(pk__in=documents_for(user).values("pk"))
+        | Q(group__shared=True, group__session__in=_participant_session_ids(user))
+    )
+
+
+def get_document_to_read_or_404(user, pk: int) -> Document:
+    return get_object_or_404(
+        documents_readable_by(user).select_related("group__session", "group__activity"), pk=pk
+    )
+
+
 def get_document_or_404(user, pk: int) -> Document:
+    """A document the person writes (its websocket, its saves)."""
     return get_object_or_404(
         documents_for(user).select_related("group__session", "group__activity"), pk=pk
     )
@@ -123,7 +143,7 @@ def get_group_to_manage_or_404(user, pk: int) -> Group:
 def get_version_or_404(user, pk: int) -> Version:
     """A version of a document the person reads (the same people as the document)."""
     return get_object_or_404(
-        Version.objects.filter(document__in=documents_for(user)).select_related(
+        Version.objects.filter(document__in=documents_readable_by(user)).select_related(
             "document__group__session", "document__group__activity"
         ),
         pk=pk,

@@ -22,6 +22,8 @@ class Group(models.Model):
         TrainingSession, on_delete=models.CASCADE, related_name="prep_groups"
     )
     name = models.CharField(_("nom du groupe"), max_length=100)
+    # Shared with the whole session: its participants read the document (never write it).
+    shared = models.BooleanField(_("partagée avec la session"), default=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="prep_groups"
     )

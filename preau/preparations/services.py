@@ -272,3 +272,10 @@ def restore_version(*, version, by) -> bytes:
     update = crdt.replace_content(load(document), crdt.rebuild([bytes(version.state)]))
     record_update(document=document, update=update, by=by, checked=True)
     return update
+
+
+@transaction.atomic
+def share(*, document: Document, shared: bool, by) -> None:
+    """A group shares its finished plan with the whole session (read only), or stops."""
+    check_may_write(document=document, by=by)
+    Group.objects.filter(pk=document.group_id).update(shared=shared)

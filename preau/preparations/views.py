@@ -52,6 +52,8 @@ def activity(request: HttpRequest, pk: int, hand_form=None, random_form=None) ->
         # Participants see their own group only; the session's followers see them all.
         "groups": groups if (place.manages or place.staff) else mine,
         "mine": mine,
+        # The other groups' plans shared with the session, for its participants.
+        "shared": [g for g in groups if g.shared and g not in mine] if place.participant else [],
         "may_make": may_make,
     }
     if may_make:
@@ -146,7 +148,8 @@ def _b64(data: bytes) -> str:
 
 
 def document(request: HttpRequest, pk: int) -> HttpResponse:
-    doc_row = access.get_document_or_404(request.user, pk)
+    doc_row = access.get_document_to_read_or_404(request.user, pk)
+    may_write = access.may_edit(request.user, doc_row)
     doc = services.load(doc_row)
     session = doc_row.group.session
     return render(
@@ -158,6 +161,8 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "activity": doc_row.group.activity,
             "content_html": crdt.to_html(doc),
+            "may_write": may_write,
+            "live": may_write and not session.is_read_only,
             "importmap": _importmap(),
             "editor": {
                 "document": doc_row.pk,
@@ -178,7 +183,7 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     session is closed."""
     from preau.training.pdf import pdf_response, render_pdf
 
-    doc_row = access.get_document_or_404(request.user, pk)
+    doc_row = access.get_document_to_read_or_404(request.user, pk)
     group = doc_row.group
     pdf = render_pdf(
         "preparations/document_pdf.html",
@@ -241,7 +246,7 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 def versions(request: HttpRequest, pk: int) -> HttpResponse:
     """The document's named versions; a POST names the document as it is now."""
-    doc_row = access.get_document_or_404(request.user, pk)
+    doc_row = access.get_document_to_read_or_404(request.user, pk)
     error = None
     if request.method == "POST":
         try:
@@ -263,6 +268,7 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
             "session": group.session,
             "activity": group.activity,
             "versions": doc_row.versions.only("pk", "number", "name"),
+            "may_write": access.may_edit(request.user, doc_row),
             "error": error,
         },
         status=400 if error else 200,
@@ -298,5 +304,24 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": group.activity,
             "content_html": crdt.to_html(old),
             "changes": crdt.diff_lines(crdt.to_text(old), crdt.to_text(current)),
+            "may_write": access.may_edit(request.user, doc_row),
         },
     )
+
+
+@require_POST
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    doc_row = access.get_document_or_404(request.user, pk)
+    shared = request.POST.get("partager") == "1"
+    try:
+        services.share(document=doc_row, shared=shared, by=request.user)
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+    else:
+        messages.success(
+            request,
+            _("La préparation est partagée avec la session, en lecture seule.")
+            if shared
+            else _("La préparation n’est plus partagée avec la session."),
+        )
+    return redirect("preparations:document", pk=doc_row.pk)

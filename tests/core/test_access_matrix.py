@@ -293,6 +293,7 @@ ACCESS: dict[str, Row] = {
     "preparations:pdf": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:versions": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:version": Row("teacher", 200, 404, 404, args="prep_version"),
+    "preparations:share": Post("teacher", 302, 404, 404, args="prep_document"),
     # A person's notifications are theirs alone: anybody else's is a 404 whatever their role.
     "notifications:list": Row("teacher", 200, 200, 200),
     "notifications:open": Row("teacher", 302, 404, 404, args="notification"),
