@@ -14,6 +14,7 @@ urlpatterns = [
     path("sessions/", include("preau.forums.urls")),
     path("sessions/", include("preau.virtualclasses.urls")),
     path("questionnaires/", include("preau.questionnaires.urls")),
+    path("sessions/", include("preau.preparations.urls")),
     path("heures/", include("preau.hours.urls")),
     path("rh/", include("preau.hr.urls")),
     path("notifications/", include("preau.notifications.urls")),

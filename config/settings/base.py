@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "preau.virtualclasses",
     "preau.questionnaires",
     "preau.logbook",
+    "preau.preparations",
     # Last: the home pages and navigation that gather every app above (preau/portal/apps.py).
     "preau.portal",
 ]
@@ -158,6 +159,23 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+# Live co-editing (preau/preparations): the websockets of one document may be held by several
+# processes; they relay updates and cursors through the channel layer. In memory when one
+# process holds them all (bin/run), Redis when REDIS_URL is set (several hosts).
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Where browsers open the websockets when another server than the pages' holds them
+# (bin/run: uvicorn on the next port, "ws://127.0.0.1:8001"); empty: the pages' own host (a
+# reverse proxy routes /ws/ to the ASGI processes). Added to the CSP's connect-src.
+PREAU_LIVE_URL = os.environ.get("PREAU_LIVE_URL", "").rstrip("/")
+if os.environ.get("REDIS_URL"):
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [os.environ["REDIS_URL"]], "capacity": 1500},
+        }
+    }
 
 TEMPLATES = [
     {
@@ -365,7 +383,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
-        "connect-src": [SELF],
+        "connect-src": [SELF, *([PREAU_LIVE_URL] if PREAU_LIVE_URL else [])],
         "media-src": [SELF],
         "frame-src": [NONE],
         "frame-ancestors": [NONE],

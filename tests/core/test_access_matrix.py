@@ -105,6 +105,10 @@ ARGS = {
     "forum": lambda w: [w["forum"].pk],
     "thread": lambda w: [w["thread"].pk],
     "post": lambda w: [w["post"].pk],
+    "prep_activity": lambda w: [w["prep_activity"].pk],
+    "prep_group": lambda w: [w["prep_group"].pk],
+    "prep_document": lambda w: [w["prep_document"].pk],
+    "prep_version": lambda w: [w["prep_version"].pk],
     "unsubscribe": lambda w: [w["unsubscribe"]],
     "notification": lambda w: [w["notification"].pk],
     "email_off": lambda w: [w["email_off"]],
@@ -303,6 +307,21 @@ ACCESS: dict[str, Row] = {
         "teacher", 200, 200, 200, anonymous=200, args="end_token"
     ),
     "virtualclasses:recording_callback": Post("teacher", 403, 403, 403, anonymous=403),
+    # Collective preparations: the groups are made by those who manage the session; a group's
+    # document is for its members and the session's trainers and tutors only, the IEN and
+    # pilots refused (tests/preparations/test_views.py). An empty POST to the groups is a 400
+    # (no mode), to a member change a redirect that asks for a person, to the document a 400
+    # (not JSON).
+    "preparations:activity": Row("teacher", 200, 404, 404, args="prep_activity"),
+    "preparations:make_groups": Post("trainer", 400, 404, 404, args="prep_activity"),
+    "preparations:remove_member": Post("trainer", 302, 404, 404, args="prep_group"),
+    "preparations:add_member": Post("trainer", 302, 404, 404, args="prep_group"),
+    "preparations:document": Row("teacher", 200, 404, 404, args="prep_document"),
+    "preparations:update": Post("teacher", 400, 404, 404, args="prep_document"),
+    "preparations:pdf": Row("teacher", 200, 404, 404, args="prep_document"),
+    "preparations:versions": Row("teacher", 200, 404, 404, args="prep_document"),
+    "preparations:version": Row("teacher", 200, 404, 404, args="prep_version"),
+    "preparations:share": Post("teacher", 302, 404, 404, args="prep_document"),
     # A person's notifications are theirs alone: anybody else's is a 404 whatever their role.
     "notifications:list": Row("teacher", 200, 200, 200),
     "notifications:open": Row("teacher", 302, 404, 404, args="notification"),

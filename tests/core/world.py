@@ -19,6 +19,7 @@ from preau.notifications.models import Notification
 from preau.notifications.tokens import forum_email_off_token
 from preau.parcours.models import Activity
 from preau.questionnaires import services as questionnaire_services
+from preau.preparations import services as prep_services
 from preau.training.models import CalendarFeed, Enrolment, SessionStaff
 from preau.virtualclasses import services as virtual_services
 from preau.virtualclasses.models import Recording
@@ -98,6 +99,20 @@ def build_world(cast: dict, territory: dict) -> dict:
     )
     other_enrolment = factories.EnrolmentFactory(session=session, user=classmate)
     staff = SessionStaff.objects.get(session=session, user=cast["tutor"])
+    prep_activity = Activity.objects.create(
+        section=session_section,
+        kind="preparation",
+        title="Préparer une séance",
+        body="<h2>Objectifs</h2>",
+        position=100,
+    )
+    prep_group = prep_services.create_group(
+        activity=prep_activity,
+        session=session,
+        name="Groupe 1",
+        members=[cast["teacher"], classmate],
+        by=cast["trainer"],
+    )
     # The same things in Bayeux (another circonscription of the same département).
     bayeux_trainer = factories.with_role("trainer", circonscription=t["bayeux"])
     bayeux_session = factories.TrainingSessionFactory(
@@ -170,6 +185,12 @@ def build_world(cast: dict, territory: dict) -> dict:
         "design_questionnaire": design_questionnaire,
         "design_question": design_questionnaire.questions.last(),
         "forum": forum,
+        "prep_activity": prep_activity,
+        "prep_group": prep_group,
+        "prep_document": prep_group.document,
+        "prep_version": prep_services.name_version(
+            document=prep_group.document, name="Avant la séance", by=cast["trainer"]
+        ),
         "thread": thread,
         "post": post,
         "unsubscribe": forum_services.unsubscribe_token(subscription),

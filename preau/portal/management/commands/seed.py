@@ -17,6 +17,7 @@ SEEDERS = [
     "preau.virtualclasses.seeding",
     "preau.questionnaires.seeding",
     "preau.logbook.seeding",
+    "preau.preparations.seeding",
 ]
 
 

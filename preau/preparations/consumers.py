@@ -1,0 +1,232 @@
+"""The websocket of a preparation document: the Yjs sync protocol (y-websocket's framing) with
+the database as the source of truth.
+
+On connect the server sends its sync request (so that the client uploads what it typed
+offline) and asks the peers to re-send their cursors. A client's sync request is answered
+from the document rebuilt from the stored updates; each update is checked, stored, then
+relayed to the other connections of the document (through the channel layer: in memory, or
+Redis when several processes serve). Cursors (awareness) are relayed to every connection,
+the sender's included (y-websocket drops a socket that hears nothing for 30 s), and a
+departing person's cursors are removed.
+
+Refusals accept then close with a 44xx code: a handshake refused before `accept` makes
+y-websocket retry forever."""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from pycrdt import Decoder, Encoder
+
+from . import crdt, services
+from .access import get_document_or_404
+
+MESSAGE_SYNC = 0
+MESSAGE_AWARENESS = 1
+MESSAGE_QUERY_AWARENESS = 3
+SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE = 0, 1, 2
+
+# Close codes (docs/preparations.md).
+CLOSE_NOT_SIGNED_IN = 4401
+CLOSE_NOT_FOUND = 4404  # no such document, or not one of the person's
+CLOSE_READ_ONLY = 4403  # closed or archived session, or no longer a member
+CLOSE_BAD_MESSAGE = 4400  # not the sync protocol, or an update that is not one
+CLOSE_TOO_LARGE = 4413
+
+# A frame is one message: an update and a few bytes of framing.
+MESSAGE_MAX_BYTES = crdt.UPDATE_MAX_BYTES + 64
+
+
+class BadMessage(ValueError):
+    pass
+
+
+def _read_var_uint(decoder: Decoder) -> int:
+    try:
+        return decoder.read_var_uint()
+    except (IndexError, RuntimeError) as error:
+        raise BadMessage from error
+
+
+def _read_payload(decoder: Decoder) -> bytes:
+    try:
+        payload = decoder.read_message()
+    except (IndexError, RuntimeError) as error:
+        raise BadMessage from error
+    if payload is None:
+        raise BadMessage
+    return bytes(payload)
+
+
+def sync_message(subtype: int, payload: bytes) -> bytes:
+    encoder = Encoder()
+    encoder.write_var_uint(MESSAGE_SYNC)
+    encoder.write_var_uint(subtype)
+    encoder.write_var_uint(len(payload))
+    encoder.stream.append(payload)
+    return encoder.to_bytes()
+
+
+def awareness_clients(payload: bytes) -> dict[int, int]:
+    """{client id: clock} of an awareness update (y-protocols' awareness encoding)."""
+    decoder = Decoder(payload)
+    clients = {}
+    for _i in range(_read_var_uint(decoder)):
+        client, clock = _read_var_uint(decoder), _read_var_uint(decoder)
+        _read_payload(decoder)  # the state, as JSON: relayed as is
+        clients[client] = clock
+    return clients
+
+
+def awareness_removal(clients: dict[int, int]) -> bytes:
+    """The awareness message that says these clients left (state `null`, next clock)."""
+    encoder = Encoder()
+    encoder.write_var_uint(len(clients))
+    for client, clock in clients.items():
+        encoder.write_var_uint(client)
+        encoder.write_var_uint(clock + 1)
+        encoder.write_var_string("null")
+    return bytes([MESSAGE_AWARENESS]) + _framed(encoder.to_bytes())
+
+
+def _framed(payload: bytes) -> bytes:
+    encoder = Encoder()
+    encoder.write_var_uint(len(payload))
+    encoder.stream.append(payload)
+    return encoder.to_bytes()
+
+
+def room_of(document_pk: int) -> str:
+    return f"preparation-{document_pk}"
+
+
+def relay_from_http(document_pk: int, update: bytes) -> None:
+    """Sends an update stored by a plain-HTTP save to the document's websockets."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    async_to_sync(get_channel_layer().group_send)(
+        room_of(document_pk),
+        {"type": "relay", "data": sync_message(SYNC_UPDATE, update), "sender": None},
+    )
+
+
+class DocumentConsumer(AsyncWebsocketConsumer):
+    document = None
+
+    async def connect(self):
+        await self.accept()
+        self.awareness: dict[int, int] = {}
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_NOT_SIGNED_IN)
+            return
+        try:
+            self.document = await self._get_document(user, self.scope["url_route"]["kwargs"]["pk"])
+        except Http404:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        if self.document.group.session.is_read_only:
+            await self.close(code=CLOSE_READ_ONLY)
+            self.document = None
+            return
+        self.room = room_of(self.document.pk)
+        await self.channel_layer.group_add(self.room, self.channel_name)
+        state = await self._server_state()
+        await self.send(bytes_data=sync_message(SYNC_STEP1, state))
+        await self._relay(bytes([MESSAGE_QUERY_AWARENESS]), to_self=False)
+
+    async def disconnect(self, code):
+        if self.document is None:
+            return
+        if self.awareness:
+            await self._relay(awareness_removal(self.awareness), to_self=False)
+        await self.channel_layer.group_discard(self.room, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.document is None:
+            return
+        if bytes_data is None:
+            await self.close(code=CLOSE_BAD_MESSAGE)
+            return
+        if len(bytes_data) > MESSAGE_MAX_BYTES:
+            await self.close(code=CLOSE_TOO_LARGE)
+            return
+        try:
+            await self._handle(bytes_data)
+        except BadMessage:
+            await self.close(code=CLOSE_BAD_MESSAGE)
+        except ValidationError as error:
+            codes = {getattr(error, "code", None)}
+            if "too_large" in codes:
+                await self.close(code=CLOSE_TOO_LARGE)
+            elif "invalid" in codes:
+                await self.close(code=CLOSE_BAD_MESSAGE)
+            else:  # the session was closed meanwhile
+                await self.close(code=CLOSE_READ_ONLY)
+        except PermissionDenied:
+            await self.close(code=CLOSE_READ_ONLY)
+
+    async def _handle(self, message: bytes) -> None:
+        decoder = Decoder(message)
+        kind = _read_var_uint(decoder)
+        if kind == MESSAGE_SYNC:
+            subtype = _read_var_uint(decoder)
+            payload = _read_payload(decoder)
+            if subtype == SYNC_STEP1:
+                answer = await self._answer_sync(payload)
+                await self.send(bytes_data=sync_message(SYNC_STEP2, answer))
+            elif subtype in (SYNC_STEP2, SYNC_UPDATE):
+                stored = await self._store(payload)
+                if stored:
+                    await self._relay(sync_message(SYNC_UPDATE, payload), to_self=False)
+            else:
+                raise BadMessage
+        elif kind == MESSAGE_AWARENESS:
+            payload = _read_payload(decoder)
+            self.awareness.update(awareness_clients(payload))
+            await self._relay(message, to_self=True)
+        elif kind == MESSAGE_QUERY_AWARENESS:
+            await self._relay(message, to_self=False)
+        else:
+            raise BadMessage
+
+    async def _relay(self, data: bytes, *, to_self: bool) -> None:
+        await self.channel_layer.group_send(
+            self.room,
+            {
+                "type": "relay",
+                "data": data,
+                "sender": None if to_self else self.channel_name,
+            },
+        )
+
+    async def relay(self, event):
+        if event["sender"] != self.channel_name:
+            await self.send(bytes_data=event["data"])
+
+    @database_sync_to_async
+    def _get_document(self, user, pk):
+        return get_document_or_404(user, pk)
+
+    @database_sync_to_async
+    def _server_state(self) -> bytes:
+        return services.load(self.document).get_state()
+
+    @database_sync_to_async
+    def _answer_sync(self, state_vector: bytes) -> bytes:
+        doc = services.load(self.document)
+        try:
+            return doc.get_update(state_vector)
+        except Exception as error:  # a state vector that does not decode
+            raise BadMessage from error
+
+    @database_sync_to_async
+    def _store(self, update: bytes) -> bool:
+        # The person's access and the session's state are read again at each update: a member
+        # taken out of the group, or a session closed, stops writing at once.
+        try:
+            document = get_document_or_404(self.scope["user"], self.document.pk)
+        except Http404 as error:
+            raise PermissionDenied from error
+        return services.record_update(document=document, update=update, by=self.scope["user"])

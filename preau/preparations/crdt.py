@@ -1,0 +1,238 @@
+"""The Yjs side of a preparation document, with pycrdt (pinned to 0.13.1: see
+docs/preparations.md).
+
+The browser binds ProseMirror to the XML fragment named `prosemirror` (y-prosemirror's
+default). The server never edits it: it checks updates, stores them, replays them in arrival
+order to answer a sync request, and renders the fragment as HTML for a reader without the
+editor (closed session, no JavaScript)."""
+
+from collections.abc import Iterable
+from html import escape
+from html.parser import HTMLParser
+
+from pycrdt import Doc, XmlElement, XmlFragment, XmlText, merge_updates
+
+FRAGMENT = "prosemirror"
+# One update is one edit (a keystroke, a paste, offline work merged on reconnection): a long
+# lesson plan pasted whole is a few hundred kilobytes. A larger update is refused, unstored.
+UPDATE_MAX_BYTES = 1_000_000
+# The empty update (no struct, no deletion) that Yjs sends when it has nothing to say.
+EMPTY_UPDATE = b"\x00\x00"
+
+
+class InvalidUpdate(ValueError):
+    """Bytes that are not a Yjs update of a preparation document."""
+
+
+def check_update(update: bytes) -> None:
+    """Raises InvalidUpdate unless `update` decodes as a Yjs update that writes only to the
+    document's fragment and is no larger than UPDATE_MAX_BYTES."""
+    if not isinstance(update, bytes | bytearray | memoryview):
+        raise InvalidUpdate("not bytes")
+    if len(update) > UPDATE_MAX_BYTES:
+        raise InvalidUpdate("too large")
+    scratch = Doc()
+    try:
+        scratch.apply_update(bytes(update))
+    except Exception as error:  # pycrdt raises ValueError, and others on odd input
+        raise InvalidUpdate(str(error)) from error
+    # Items at the root name their root type: an update that creates any other root (a map or a
+    # text beside the fragment) is not one the editor makes.
+    roots = set(scratch.keys())
+    if roots - {FRAGMENT}:
+        raise InvalidUpdate("writes outside the document")
+
+
+def rebuild(updates: Iterable[bytes]) -> Doc:
+    """The document the stored updates make, applied in arrival (id) order: replaying them in
+    another order can diverge (pycrdt and Yjs differ on updates whose predecessor is missing)."""
+    doc = Doc()
+    for update in updates:
+        doc.apply_update(bytes(update))
+    return doc
+
+
+def merge(updates: list[bytes]) -> bytes:
+    """One update worth the given ones, pending structs included (unlike re-encoding a
+    rebuilt document, which would drop an update still waiting for its predecessor)."""
+    return merge_updates(*[bytes(u) for u in updates])
+
+
+def fragment(doc: Doc) -> XmlFragment:
+    return doc.get(FRAGMENT, type=XmlFragment)
+
+
+# The template of the activity, as the document's first content ----------------------------
+
+
+class _TemplateParser(HTMLParser):
+    """Reads headings and paragraphs out of the designer's (sanitised) template."""
+
+    BLOCKS = {"h2": 2, "h3": 3, "h4": 4, "p": 0, "li": 0}
+
+    def __init__(self):
+        super().__init__()
+        self.blocks: list[tuple[int, str]] = []
+        self._current: list[str] | None = None
+        self._level = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self._current, self._level = [], self.BLOCKS[tag]
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS and self._current is not None:
+            text = " ".join("".join(self._current).split())
+            if text:
+                self.blocks.append((self._level, text))
+            self._current = None
+
+    def handle_data(self, data):
+        if self._current is not None:
+            self._current.append(data)
+
+
+def template_blocks(html: str) -> list[tuple[int, str]]:
+    """[(heading level or 0 for a paragraph, text)] of a template."""
+    parser = _TemplateParser()
+    parser.feed(html or "")
+    parser.close()
+    return parser.blocks
+
+
+def initial_update(blocks: list[tuple[int, str]]) -> bytes:
+    """The update that writes the template: each heading followed by an empty paragraph to
+    write in; a template's paragraph stays (as a hint the group may overwrite)."""
+    doc = Doc()
+    children = fragment(doc).children
+    for level, text in blocks:
+        if level:
+            children.append(XmlElement("heading", {"level": level}, [XmlText(text)]))
+        else:
+            children.append(XmlElement("paragraph", {}, [XmlText(text)]))
+        if level:
+            children.append(XmlElement("paragraph", {}, [XmlText("")]))
+    if not blocks:
+        children.append(XmlElement("paragraph", {}, [XmlText("")]))
+    return doc.get_update()
+
+
+# Reading the document ---------------------------------------------------------------------
+
+_BLOCK_TAGS = {
+    "paragraph": "p",
+    "blockquote": "blockquote",
+    "bullet_list": "ul",
+    "ordered_list": "ol",
+    "list_item": "li",
+    "code_block": "pre",
+    "horizontal_rule": "hr",
+    "hard_break": "br",
+}
+_MARK_TAGS = {"strong": "strong", "em": "em", "code": "code", "underline": "u"}
+_VOID = {"hr", "br"}
+
+
+def _html_tag(element: XmlElement) -> str:
+    if element.tag == "heading":
+        try:
+            level = int(float(element.attributes.get("level") or 2))
+        except (TypeError, ValueError):
+            level = 2
+        return f"h{min(max(level, 2), 4)}"
+    return _BLOCK_TAGS.get(element.tag, "div")
+
+
+def _text_html(text: XmlText) -> str:
+    out = []
+    for chunk, attrs in text.diff():
+        if not isinstance(chunk, str):
+            continue
+        piece = escape(chunk)
+        for mark in sorted(attrs or {}):
+            tag = _MARK_TAGS.get(mark)
+            if tag:
+                piece = f"<{tag}>{piece}</{tag}>"
+        out.append(piece)
+    return "".join(out)
+
+
+def _node_html(node) -> str:
+    if isinstance(node, XmlText):
+        return _text_html(node)
+    tag = _html_tag(node)
+    if tag in _VOID:
+        return f"<{tag}>"
+    inner = "".join(_node_html(child) for child in node.children)
+    return f"<{tag}>{inner}</{tag}>"
+
+
+def to_html(doc: Doc) -> str:
+    """The document as HTML: only known block and mark tags, every text escaped."""
+    return "".join(_node_html(node) for node in fragment(doc).children)
+
+
+def to_text(doc: Doc) -> str:
+    """The document's text, one block a line (tests, search)."""
+    lines = []
+
+    def walk(node):
+        if isinstance(node, XmlText):
+            return "".join(c for c, _a in node.diff() if isinstance(c, str))
+        if node.tag in {"bullet_list", "ordered_list", "list_item", "blockquote"}:
+            for child in node.children:
+                text = walk(child)
+                if text is not None:
+                    lines.append(text)
+            return None
+        return "".join(walk(child) or "" for child in node.children)
+
+    for node in fragment(doc).children:
+        text = walk(node)
+        if text is not None:
+            lines.append(text)
+    return "\n".join(lines)
+
+
+# Versions -----------------------------------------------------------------------------------
+
+
+def _copy_children(source, target) -> None:
+    for node in source.children:
+        if isinstance(node, XmlText):
+            text = XmlText()
+            target.children.append(text)
+            at = 0
+            for chunk, attrs in node.diff():
+                if isinstance(chunk, str):
+                    text.insert(at, chunk, dict(attrs) if attrs else None)
+                    at += len(chunk.encode())  # pycrdt indexes are UTF-8 bytes
+        else:
+            element = XmlElement(node.tag, dict(node.attributes))
+            target.children.append(element)
+            _copy_children(node, element)
+
+
+def replace_content(doc: Doc, source: Doc) -> bytes:
+    """Makes `doc`'s content that of `source`, as one new change (everything deleted, the
+    source's blocks written anew): returns the update. Nothing of the history is erased."""
+    target = fragment(doc)
+    before = doc.get_state()
+    with doc.transaction():
+        while len(target.children):
+            del target.children[0]
+        _copy_children(fragment(source), target)
+    return doc.get_update(before)
+
+
+def diff_lines(old: str, new: str) -> list[tuple[str, str]]:
+    """[(kind, line)] from `old` to `new`, line by line: kind is "same", "removed" or
+    "added"."""
+    import difflib
+
+    kinds = {" ": "same", "-": "removed", "+": "added"}
+    return [
+        (kinds[line[0]], line[2:])
+        for line in difflib.ndiff(old.splitlines(), new.splitlines())
+        if line[0] in kinds
+    ]

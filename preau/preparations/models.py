@@ -1,0 +1,112 @@
+"""Collective lesson preparations (activity kind « Préparation collective »): the session's
+managers split its participants into groups; each group co-writes one document, live.
+
+A document is a Yjs document. Its content is nothing but the binary Yjs updates stored in
+`DocumentUpdate`, appended as they arrive and replayed in id order (crdt.py); compaction merges
+rows into one (services.compact). No row carries a time nor an author: nothing here measures
+who typed when (domain.md §6).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from preau.parcours.models import Activity
+from preau.training.models import TrainingSession
+
+
+class Group(models.Model):
+    # The session's copy of the « Préparation collective » activity.
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="prep_groups")
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="prep_groups"
+    )
+    name = models.CharField(_("nom du groupe"), max_length=100)
+    # Shared with the whole session: its participants read the document (never write it).
+    shared = models.BooleanField(_("partagée avec la session"), default=False)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="prep_groups"
+    )
+
+    class Meta:
+        verbose_name = _("groupe de préparation")
+        verbose_name_plural = _("groupes de préparation")
+        ordering = ["activity", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "name"], name="prep_group_name_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Copied from the group, so that the database keeps a person in one group per activity.
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("membre d’un groupe de préparation")
+        verbose_name_plural = _("membres des groupes de préparation")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "user"], name="prep_one_group_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in group {self.group_id}"
+
+
+class Document(models.Model):
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="document")
+    # Bumped by every compaction: a cheap way to see that a document was compacted.
+    compactions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("document de préparation")
+        verbose_name_plural = _("documents de préparation")
+
+    def __str__(self) -> str:
+        return f"document of group {self.group_id}"
+
+    @property
+    def session(self) -> TrainingSession:
+        return self.group.session
+
+
+class DocumentUpdate(models.Model):
+    """One binary Yjs update, as received (or the merge of a compaction). Append-only: rows are
+    never changed, only deleted by a compaction that replaced them by their merge."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="updates")
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("modification d’un document de préparation")
+        verbose_name_plural = _("modifications des documents de préparation")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["document", "id"], name="prep_update_document_id")]
+
+    def __str__(self) -> str:
+        return f"update {self.pk} of document {self.document_id}"
+
+
+class Version(models.Model):
+    """A named version of a document (« après la séance du 12 mars »): the document's full
+    encoded state at that moment. Numbered in order; no time is kept (domain.md §6)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    name = models.CharField(_("nom de la version"), max_length=120)
+    state = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("version d’un document de préparation")
+        verbose_name_plural = _("versions des documents de préparation")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="prep_version_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,89 @@
+"""Demo collective preparation: in the demo teacher's started session (or the first started
+session with enough participants), a « Préparation collective » activity, its groups by
+school, and in the demo teacher's group a document written by its members over several edits
+(texts in demo/preparation.json), stored as the Yjs updates the editor would have sent: a
+history that the compaction and the live editor then work from. Seeding twice changes nothing.
+"""
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from preau.parcours.models import Activity, Section
+from preau.training.models import Enrolment, EnrolmentStatus, SessionStatus, TrainingSession
+
+from . import crdt
+from .models import DocumentUpdate, Group
+from .services import load, make_groups_by_school
+
+DATA = Path(__file__).parent / "demo" / "preparation.json"
+DEMO_TEACHER = "enseignant@demo.preau.fr"
+
+
+@transaction.atomic
+def seed_demo(rng, log) -> None:
+    if Group.objects.exists():
+        log("Préparations collectives : la préparation de démonstration est déjà en place.")
+        return
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    started = TrainingSession.objects.filter(status=SessionStatus.OPEN).filter(
+        staff__role="trainer"
+    )
+    session = (
+        started.filter(
+            enrolments__user__email=DEMO_TEACHER, enrolments__status=EnrolmentStatus.ENROLLED
+        ).first()
+        or started.order_by("start_date", "pk").first()
+    )
+    if session is None:
+        log("Préparations collectives : aucune session ouverte, rien à préparer.")
+        return
+    trainer = session.staff.filter(role="trainer").select_related("user").first().user
+    section = Section.objects.filter(parcours=session.content_id).order_by("position", "pk").last()
+    if section is None:
+        section = Section.objects.create(parcours_id=session.content_id, title="Préparer")
+    activity = Activity.objects.create(
+        section=section,
+        kind="preparation",
+        title=data["activity"]["title"],
+        body=data["activity"]["body"],
+        position=section.activities.count(),
+    )
+    groups = make_groups_by_school(activity=activity, session=session, by=trainer)
+    demo = Enrolment.objects.filter(session=session, user__email=DEMO_TEACHER).first()
+    group = next(
+        (g for g in groups if demo and g.members.filter(pk=demo.user_id).exists()),
+        max(groups, key=lambda g: g.members.count(), default=None),
+    )
+    if group is None:
+        log("Préparations collectives : aucun participant inscrit.")
+        return
+    edits = _write_history(group.document, data["edits"])
+    log(
+        f"Préparations collectives : {len(groups)} groupes dans « {session.title} », "
+        f"{edits} modifications dans le document du groupe « {group.name} »."
+    )
+
+
+def _write_history(document, edits) -> int:
+    """Each edit typed by one member's editor, a few words per update, as the browser sends."""
+    doc = load(document)
+    count = 0
+    for edit in edits:
+        headings = [
+            i
+            for i, node in enumerate(crdt.fragment(doc).children)
+            if getattr(node, "tag", None) == "heading" and str(node.children[0]) == edit["heading"]
+        ]
+        paragraph = crdt.fragment(doc).children[headings[0] + 1]
+        text = paragraph.children[0]
+        words = edit["text"].split(" ")
+        for start in range(0, len(words), 3):
+            piece = " ".join(words[start : start + 3]) + (" " if start + 3 < len(words) else "")
+            before = doc.get_state()
+            # pycrdt indexes are UTF-8 bytes: the end of the text is its encoded length.
+            text.insert(len(str(text).encode()), piece)
+            DocumentUpdate.objects.create(document=document, data=doc.get_update(before))
+            count += 1
+    return count

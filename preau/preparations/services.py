@@ -1,0 +1,281 @@
+"""Every write to the collective preparations, with its rules.
+
+Groups are made by those who manage the session; a group's document is written by its members
+and the session's trainers and tutors. A closed or archived session refuses every write."""
+
+import random
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from preau.training.access import may_manage
+from preau.training.models import EnrolmentStatus
+
+from . import crdt
+from .access import KIND, may_edit
+from .models import Document, DocumentUpdate, Group, Membership, Version
+
+GROUP_SIZE_MAX = 30
+
+
+# Rules ----------------------------------------------------------------------------------------
+
+
+def _check_writable(session) -> None:
+    if session.is_read_only:
+        raise ValidationError(
+            _("La session est close : ses préparations se lisent mais ne se modifient plus.")
+        )
+
+
+def _check_manager(session, by) -> None:
+    _check_writable(session)
+    if not may_manage(by, session):
+        raise PermissionDenied(
+            _("Seuls les formateurs de la session et ceux qui la pilotent font les groupes.")
+        )
+
+
+def _check_activity(activity, session) -> None:
+    if activity.kind != KIND or activity.section.parcours_id != session.content_id:
+        raise ValidationError(_("Cette activité n’est pas une préparation de cette session."))
+
+
+def _participants(session):
+    """The enrolled participants of the session (not those waiting)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        enrolments__session=session, enrolments__status=EnrolmentStatus.ENROLLED
+    )
+
+
+def _unassigned(activity, session):
+    taken = Membership.objects.filter(activity=activity).values("user")
+    return _participants(session).exclude(pk__in=taken).select_related("school").order_by("pk")
+
+
+# Groups ---------------------------------------------------------------------------------------
+
+
+def _new_group(*, activity, session, name: str) -> Group:
+    group = Group.objects.create(activity=activity, session=session, name=name)
+    document = Document.objects.create(group=group)
+    # The document starts from the template of the session's copy of the activity.
+    DocumentUpdate.objects.create(
+        document=document, data=crdt.initial_update(crdt.template_blocks(activity.body))
+    )
+    return group
+
+
+def _add(group: Group, users) -> None:
+    Membership.objects.bulk_create(
+        [Membership(group=group, user=user, activity_id=group.activity_id) for user in users]
+    )
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())[:100]
+    if not name:
+        raise ValidationError(_("Donnez un nom au groupe."))
+    return name
+
+
+@transaction.atomic
+def create_group(*, activity, session, name: str, members, by) -> Group:
+    """A group made by hand, with participants not yet in a group of this activity."""
+    _check_manager(session, by)
+    _check_activity(activity, session)
+    name = _clean_name(name)
+    if Group.objects.filter(activity=activity, name=name).exists():
+        raise ValidationError(_("Un groupe porte déjà ce nom."))
+    members = list(members)
+    free = set(_unassigned(activity, session).values_list("pk", flat=True))
+    if any(user.pk not in free for user in members):
+        raise ValidationError(
+            _("Une des personnes choisies n’est pas participante ou a déjà un groupe.")
+        )
+    group = _new_group(activity=activity, session=session, name=name)
+    _add(group, members)
+    return group
+
+
+@transaction.atomic
+def make_groups_by_school(*, activity, session, by) -> list[Group]:
+    """One group per school, for the participants not yet in a group (joining the school's
+    group when it exists)."""
+    _check_manager(session, by)
+    _check_activity(activity, session)
+    by_school: dict[str, list] = {}
+    for user in _unassigned(activity, session):
+        name = user.school.name if user.school_id else _("Sans école")
+        by_school.setdefault(name[:100], []).append(user)
+    groups = []
+    for name, users in sorted(by_school.items()):
+        group = Group.objects.filter(activity=activity, name=name).first()
+        if group is None:
+            group = _new_group(activity=activity, session=session, name=name)
+        _add(group, users)
+        groups.append(group)
+    return groups
+
+
+@transaction.atomic
+def make_random_groups(*, activity, session, size: int, by, seed=None) -> list[Group]:
+    """Groups of `size` drawn at random among the participants not yet in a group (the last
+    one smaller when the count does not divide)."""
+    _check_manager(session, by)
+    _check_activity(activity, session)
+    if not 2 <= size <= GROUP_SIZE_MAX:
+        raise ValidationError(
+            _("Un groupe compte de 2 à %(max)s personnes.") % {"max": GROUP_SIZE_MAX}
+        )
+    users = list(_unassigned(activity, session))
+    if not users:
+        raise ValidationError(_("Tous les participants ont déjà un groupe."))
+    random.Random(seed).shuffle(users)
+    taken = set(Group.objects.filter(activity=activity).values_list("name", flat=True))
+    groups, number = [], 0
+    for start in range(0, len(users), size):
+        number += 1
+        while (name := _("Groupe %(n)s") % {"n": number}) in taken:
+            number += 1
+        group = _new_group(activity=activity, session=session, name=name)
+        _add(group, users[start : start + size])
+        groups.append(group)
+    return groups
+
+
+@transaction.atomic
+def add_member(*, group: Group, user, by) -> None:
+    _check_manager(group.session, by)
+    if not _unassigned(group.activity, group.session).filter(pk=user.pk).exists():
+        raise ValidationError(_("Cette personne n’est pas participante ou a déjà un groupe."))
+    _add(group, [user])
+
+
+@transaction.atomic
+def remove_member(*, group: Group, user, by) -> None:
+    """Takes a person out of a group: they no longer reach its document; what they wrote
+    stays in it."""
+    _check_manager(group.session, by)
+    deleted, _detail = Membership.objects.filter(group=group, user=user).delete()
+    if not deleted:
+        raise ValidationError(_("Cette personne n’est pas dans ce groupe."))
+
+
+# Documents ------------------------------------------------------------------------------------
+
+
+def stored_updates(document: Document) -> list[bytes]:
+    return [
+        bytes(data)
+        for data in DocumentUpdate.objects.filter(document=document)
+        .order_by("pk")
+        .values_list("data", flat=True)
+    ]
+
+
+def load(document: Document):
+    """The document rebuilt from its stored updates alone."""
+    return crdt.rebuild(stored_updates(document))
+
+
+def check_may_write(*, document: Document, by) -> None:
+    _check_writable(document.group.session)
+    if not may_edit(by, document):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier ce document."))
+
+
+def record_update(*, document: Document, update: bytes, by, checked: bool = False) -> bool:
+    """Stores one Yjs update of the document, after checking who sends it, that the session
+    still takes writes and that the bytes are an update of this document. Returns False for
+    the empty update (nothing stored)."""
+    if not checked:
+        check_may_write(document=document, by=by)
+    update = bytes(update)
+    if len(update) > crdt.UPDATE_MAX_BYTES:
+        raise ValidationError(
+            _("La modification est trop grande (%(max)s Mo au plus) : rien n’a été enregistré.")
+            % {"max": crdt.UPDATE_MAX_BYTES // 1_000_000},
+            code="too_large",
+        )
+    try:
+        crdt.check_update(update)
+    except crdt.InvalidUpdate as error:
+        raise ValidationError(
+            _("Cette modification n’est pas lisible : rien n’a été enregistré."), code="invalid"
+        ) from error
+    if update == crdt.EMPTY_UPDATE:
+        return False
+    DocumentUpdate.objects.create(document=document, data=update)
+    return True
+
+
+@transaction.atomic
+def compact(*, document: Document) -> int:
+    """Replaces the document's stored updates by their merge; returns how many rows it read.
+
+    The merge goes into the first row read (so that it keeps its place in the arrival order),
+    and exactly the other rows read are deleted: an update that commits while this runs, even
+    with a smaller id than the last one read, is left as it is."""
+    rows = list(
+        DocumentUpdate.objects.filter(document=document).order_by("pk").values_list("pk", "data")
+    )
+    if len(rows) < 2:
+        return len(rows)
+    ids = [pk for pk, _data in rows]
+    datas = [bytes(data) for _pk, data in rows]
+    merged = crdt.merge(datas)
+    replayed = crdt.rebuild(datas)
+    check = crdt.rebuild([merged])
+    if check.get_state() != replayed.get_state() or crdt.to_html(check) != crdt.to_html(replayed):
+        raise RuntimeError(f"compaction of document {document.pk} would change it")
+    DocumentUpdate.objects.filter(pk=ids[0]).update(data=merged)
+    DocumentUpdate.objects.filter(pk__in=ids[1:]).delete()
+    Document.objects.filter(pk=document.pk).update(compactions=F("compactions") + 1)
+    return len(rows)
+
+
+# Versions -------------------------------------------------------------------------------------
+
+VERSION_NAME_MAX = 120
+
+
+@transaction.atomic
+def name_version(*, document: Document, name: str, by) -> Version:
+    """Keeps the document as it is now under a name, for the group to come back to."""
+    check_may_write(document=document, by=by)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError(_("Donnez un nom à la version (par exemple « après la séance »)."))
+    # Locks the document: two versions named at once get two numbers.
+    Document.objects.select_for_update().get(pk=document.pk)
+    last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return Version.objects.create(
+        document=document,
+        number=last + 1,
+        name=name[:VERSION_NAME_MAX],
+        state=load(document).get_update(),
+    )
+
+
+@transaction.atomic
+def restore_version(*, version, by) -> bytes:
+    """Brings the document back to a version, as a new change stored like any other (the
+    history stays, and the restore can itself be undone by restoring another version).
+    Returns the update, for the live editors."""
+    document = version.document
+    check_may_write(document=document, by=by)
+    update = crdt.replace_content(load(document), crdt.rebuild([bytes(version.state)]))
+    record_update(document=document, update=update, by=by, checked=True)
+    return update
+
+
+@transaction.atomic
+def share(*, document: Document, shared: bool, by) -> None:
+    """A group shares its finished plan with the whole session (read only), or stops."""
+    check_may_write(document=document, by=by)
+    Group.objects.filter(pk=document.group_id).update(shared=shared)

@@ -1,0 +1,188 @@
+// The live editor of a collective preparation: ProseMirror bound to a Yjs document
+// (y-prosemirror), synchronised through the server's websocket (y-websocket's protocol, see
+// preau/preparations/consumers.py), with the others' cursors (name and colour), and a plain
+// HTTP save when the websocket cannot connect (a proxy that blocks it).
+//
+// Loaded as an ES module through the import map of the page (vendored files, no bundler:
+// bin/vendor-coedit). CSP: no inline style is set (colours are classes, set through CSSOM
+// where needed), no eval.
+import * as Y from "yjs";
+import { WebsocketProvider } from "y-websocket";
+import { ySyncPlugin, yCursorPlugin, yUndoPlugin, undo, redo } from "y-prosemirror";
+import { EditorState } from "prosemirror-state";
+import { EditorView } from "prosemirror-view";
+import { Schema } from "prosemirror-model";
+import { schema as basicSchema } from "prosemirror-schema-basic";
+import { addListNodes } from "prosemirror-schema-list";
+import { keymap } from "prosemirror-keymap";
+import { baseKeymap, toggleMark } from "prosemirror-commands";
+
+const COLOURS = 8; // preau-coedit-colour-0 … 7 in editor.css
+const PASTE_MAX_CHARS = 200000; // the server refuses an update over 1 MB
+const HTTP_INTERVAL_MS = 4000;
+
+const config = JSON.parse(document.getElementById("preparation-editor").textContent);
+const mount = document.getElementById("preparation-live");
+const status = document.getElementById("preparation-status");
+const readOnlyCopy = document.getElementById("preparation-content");
+
+function say(text) {
+  if (status) status.textContent = text;
+}
+
+function fromBase64(text) {
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes;
+}
+
+function toBase64(bytes) {
+  let raw = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    raw += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(raw);
+}
+
+const schema = new Schema({
+  nodes: addListNodes(basicSchema.spec.nodes.remove("image"), "paragraph block*", "block"),
+  marks: basicSchema.spec.marks,
+});
+
+const ydoc = new Y.Doc();
+// The stored document, so that the page shows it before (or without) any websocket.
+Y.applyUpdate(ydoc, fromBase64(config.state), "server");
+const fragment = ydoc.getXmlFragment("prosemirror");
+
+const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+const base = config.liveUrl || `${scheme}//${window.location.host}`;
+const provider = new WebsocketProvider(`${base}/ws/preparations`, `${config.document}/`, ydoc, {
+  disableBc: true, // every tab goes through the server (which stores)
+  maxBackoffTime: 10000,
+});
+const colour = config.user.id % COLOURS;
+provider.awareness.setLocalStateField("user", { name: config.user.name, colour });
+
+function cursorBuilder(user) {
+  const cursor = document.createElement("span");
+  cursor.classList.add("ProseMirror-yjs-cursor", `preau-coedit-colour-${user.colour ?? 0}`);
+  const label = document.createElement("span");
+  label.classList.add("preau-coedit-name");
+  label.textContent = user.name || "";
+  cursor.append(document.createTextNode("\u2060"), label, document.createTextNode("\u2060"));
+  return cursor;
+}
+
+function selectionBuilder(user) {
+  return { class: `ProseMirror-yjs-selection preau-coedit-selection-${user.colour ?? 0}` };
+}
+
+// Plain-HTTP saves while the websocket is down: the update typed, and the state vector so
+// that the answer brings what others wrote.
+let pending = [];
+let httpTimer = null;
+let httpBusy = false;
+
+async function httpSync() {
+  if (httpBusy || provider.wsconnected) return;
+  httpBusy = true;
+  const update = pending.length ? Y.mergeUpdates(pending) : new Uint8Array();
+  const sent = pending.length;
+  try {
+    const response = await fetch(config.updateUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf },
+      credentials: "same-origin",
+      body: JSON.stringify({
+        update: update.length ? toBase64(update) : "",
+        state: toBase64(Y.encodeStateVector(ydoc)),
+      }),
+    });
+    const body = await response.json();
+    if (!response.ok) {
+      say(body.error || "Enregistrement refusé.");
+      pending = [];
+      return;
+    }
+    pending = pending.slice(sent);
+    Y.applyUpdate(ydoc, fromBase64(body.update), "http");
+    say("Enregistré (connexion simple, sans le direct).");
+  } catch (error) {
+    say("Hors ligne : vos modifications seront envoyées au retour de la connexion.");
+  } finally {
+    httpBusy = false;
+  }
+}
+
+ydoc.on("update", (update, origin) => {
+  if (origin === provider || origin === "http" || origin === "server") return;
+  if (!provider.wsconnected) {
+    pending.push(update);
+    clearTimeout(httpTimer);
+    httpTimer = setTimeout(httpSync, 500);
+  }
+});
+
+setInterval(() => {
+  if (!provider.wsconnected) httpSync();
+}, HTTP_INTERVAL_MS);
+
+provider.on("status", ({ status: state }) => {
+  if (state === "connected") {
+    pending = []; // the websocket's sync sends whatever the server lacks
+    say("En direct : les modifications de chacun apparaissent aussitôt.");
+  } else if (state === "disconnected") {
+    say("Connexion en direct interrompue : enregistrement par envois simples.");
+  }
+});
+
+provider.ws?.addEventListener?.("close", () => {});
+provider.on("connection-close", (event) => {
+  if (event && event.code >= 4400 && event.code < 4500) {
+    // Refused for good (closed session, no access, invalid change): do not retry.
+    provider.shouldConnect = false;
+    const reasons = {
+      4403: "La session est close ou vous n’êtes plus membre du groupe : document en lecture seule.",
+      4404: "Ce document n’est pas accessible.",
+      4413: "Une modification était trop grande : elle n’a pas été enregistrée.",
+      4400: "Une modification illisible a été refusée.",
+      4401: "Votre session de connexion a expiré : reconnectez-vous.",
+    };
+    say(reasons[event.code] || "Connexion refusée.");
+  }
+});
+
+const view = new EditorView(mount, {
+  state: EditorState.create({
+    schema,
+    plugins: [
+      ySyncPlugin(fragment),
+      yCursorPlugin(provider.awareness, { cursorBuilder, selectionBuilder }),
+      yUndoPlugin(),
+      keymap({
+        "Mod-z": undo,
+        "Mod-y": redo,
+        "Mod-Shift-z": redo,
+        "Mod-b": toggleMark(schema.marks.strong),
+        "Mod-i": toggleMark(schema.marks.em),
+      }),
+      keymap(baseKeymap),
+    ],
+  }),
+  editable: () => !config.readOnly,
+  handlePaste(_view, _event, slice) {
+    if (slice.content.size > PASTE_MAX_CHARS) {
+      say("Ce collage est trop long : collez-le en plusieurs fois (200 000 caractères au plus).");
+      return true; // handled: nothing inserted
+    }
+    return false;
+  },
+  attributes: { "aria-label": config.label, role: "textbox", "aria-multiline": "true" },
+});
+
+// The server's rendering was for readers without the editor.
+if (readOnlyCopy) readOnlyCopy.hidden = true;
+mount.hidden = false;
+// For tests (browser journeys compare through the Yjs model, not the screen's text).
+window.preauCoedit = { ydoc, provider, view, Y };

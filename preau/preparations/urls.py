@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "preparations"
+
+# Mounted under /sessions/ (config/urls.py); the websocket is /ws/preparations/<id>/ (routing.py).
+urlpatterns = [
+    path("preparations/activites/<id:pk>/", views.activity, name="activity"),
+    path("preparations/activites/<id:pk>/groupes/", views.make_groups, name="make_groups"),
+    path("preparations/groupes/<id:pk>/retirer/", views.remove_member, name="remove_member"),
+    path("preparations/groupes/<id:pk>/ajouter/", views.add_member, name="add_member"),
+    path("preparations/documents/<id:pk>/", views.document, name="document"),
+    path("preparations/documents/<id:pk>/modifier/", views.document_update, name="update"),
+    path("preparations/documents/<id:pk>/preparation.pdf", views.document_pdf, name="pdf"),
+    path("preparations/documents/<id:pk>/versions/", views.versions, name="versions"),
+    path("preparations/versions/<id:pk>/", views.version, name="version"),
+    path("preparations/documents/<id:pk>/partager/", views.share, name="share"),
+]

@@ -1,0 +1,327 @@
+"""Pages of the collective preparations: an activity's groups (made by the session's
+managers), and a group's document (the live editor, and its plain-HTTP fallback)."""
+
+import base64
+import binascii
+import functools
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from preau.core.params import id_param
+
+from . import access, crdt, services
+from .consumers import relay_from_http
+from .forms import HandGroupForm, RandomGroupsForm
+from .models import Group, Membership
+
+
+def _groups(place):
+    memberships = Membership.objects.select_related("user").order_by(
+        "user__last_name", "user__first_name", "user__pk"
+    )
+    return list(
+        Group.objects.filter(activity=place.activity)
+        .select_related("document")
+        .prefetch_related(Prefetch("memberships", queryset=memberships))
+    )
+
+
+def activity(request: HttpRequest, pk: int, hand_form=None, random_form=None) -> HttpResponse:
+    place = access.get_place_or_404(request.user, pk)
+    groups = _groups(place)
+    mine = [g for g in groups if any(m.user_id == request.user.pk for m in g.memberships.all())]
+    may_make = place.manages and not place.session.is_read_only
+    context = {
+        "place": place,
+        "session": place.session,
+        "activity": place.activity,
+        # Participants see their own group only; the session's followers see them all.
+        "groups": groups if (place.manages or place.staff) else mine,
+        "mine": mine,
+        # The other groups' plans shared with the session, for its participants.
+        "shared": [g for g in groups if g.shared and g not in mine] if place.participant else [],
+        "may_make": may_make,
+    }
+    if may_make:
+        unassigned = services._unassigned(place.activity, place.session)
+        context["unassigned"] = list(unassigned)
+        context["hand_form"] = hand_form or HandGroupForm(participants=unassigned)
+        context["random_form"] = random_form or RandomGroupsForm()
+    return render(request, "preparations/activity.html", context)
+
+
+@require_POST
+def make_groups(request: HttpRequest, pk: int) -> HttpResponse:
+    place = access.get_place_or_404(request.user, pk)
+    if not place.manages:
+        raise PermissionDenied(_("Seuls ceux qui gèrent la session font les groupes."))
+    mode = request.POST.get("mode")
+    kwargs = {"activity": place.activity, "session": place.session, "by": request.user}
+    try:
+        if mode == "ecole":
+            groups = services.make_groups_by_school(**kwargs)
+        elif mode == "hasard":
+            form = RandomGroupsForm(request.POST)
+            if not form.is_valid():
+                return activity(request, pk, random_form=form)
+            groups = services.make_random_groups(size=form.cleaned_data["size"], **kwargs)
+        elif mode == "main":
+            form = HandGroupForm(
+                request.POST,
+                participants=services._unassigned(place.activity, place.session),
+            )
+            if not form.is_valid():
+                return activity(request, pk, hand_form=form)
+            groups = [
+                services.create_group(
+                    name=form.cleaned_data["name"], members=form.cleaned_data["members"], **kwargs
+                )
+            ]
+        else:
+            return HttpResponse(status=400)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("preparations:activity", pk=pk)
+    if groups:
+        messages.success(request, _("Groupes enregistrés : %(n)s.") % {"n": len(groups)})
+    else:
+        messages.info(request, _("Tous les participants ont déjà un groupe."))
+    return redirect("preparations:activity", pk=pk)
+
+
+def _member_change(request, pk, service, done: str) -> HttpResponse:
+    group = access.get_group_to_manage_or_404(request.user, pk)
+    user = get_user_model().objects.filter(pk=id_param(request.POST, "personne") or 0).first()
+    if user is None:
+        messages.error(request, _("Choisissez une personne."))
+        return redirect("preparations:activity", pk=group.activity_id)
+    try:
+        service(group=group, user=user, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done % {"name": user.get_full_name(), "group": group.name})
+    return redirect("preparations:activity", pk=group.activity_id)
+
+
+@require_POST
+def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
+    return _member_change(
+        request, pk, services.remove_member, _("%(name)s a quitté le groupe « %(group)s ».")
+    )
+
+
+@require_POST
+def add_member(request: HttpRequest, pk: int) -> HttpResponse:
+    return _member_change(
+        request, pk, services.add_member, _("%(name)s a rejoint le groupe « %(group)s ».")
+    )
+
+
+@functools.cache
+def _importmap() -> str:
+    """The import map of the vendored modules (bin/vendor-coedit writes it), for STATIC_URL."""
+    path = Path(__file__).parent / "static" / "vendor" / "importmap.json"
+    imports = json.loads(path.read_text())["imports"]
+    prefix = f"{settings.STATIC_URL}vendor/"
+    return json.dumps(
+        {"imports": {k: prefix + v.removeprefix("/static/vendor/") for k, v in imports.items()}}
+    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    doc_row = access.get_document_to_read_or_404(request.user, pk)
+    may_write = access.may_edit(request.user, doc_row)
+    doc = services.load(doc_row)
+    session = doc_row.group.session
+    return render(
+        request,
+        "preparations/document.html",
+        {
+            "document": doc_row,
+            "group": doc_row.group,
+            "session": session,
+            "activity": doc_row.group.activity,
+            "content_html": crdt.to_html(doc),
+            "may_write": may_write,
+            "live": may_write and not session.is_read_only,
+            "importmap": _importmap(),
+            "editor": {
+                "document": doc_row.pk,
+                "state": _b64(doc.get_update()),
+                "readOnly": session.is_read_only,
+                "user": {"name": request.user.get_full_name(), "id": request.user.pk},
+                "updateUrl": reverse("preparations:update", args=[doc_row.pk]),
+                "csrf": get_token(request),
+                "liveUrl": settings.PREAU_LIVE_URL,
+                "label": _("Préparation du groupe « %(name)s »") % {"name": doc_row.group.name},
+            },
+        },
+    )
+
+
+def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document as a PDF (WeasyPrint), for the same people as its page; also once the
+    session is closed."""
+    from preau.training.pdf import pdf_response, render_pdf
+
+    doc_row = access.get_document_to_read_or_404(request.user, pk)
+    group = doc_row.group
+    pdf = render_pdf(
+        "preparations/document_pdf.html",
+        {
+            "group": group,
+            "session": group.session,
+            "activity": group.activity,
+            "content_html": crdt.to_html(services.load(doc_row)),
+        },
+    )
+    return pdf_response(pdf, f"preparation-{slugify(group.name) or group.pk}.pdf")
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+@require_POST
+def document_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plain-HTTP save, for a browser whose websocket cannot connect: the editor posts its
+    Yjs update (base64, JSON `update`) and its state vector (`state`); the update goes through
+    the same checks and storage as over the websocket, and the answer carries what the server
+    has that the client lacks (`update`)."""
+    doc_row = access.get_document_or_404(request.user, pk)
+    unreadable = _("Cette modification n’est pas lisible : rien n’a été enregistré.")
+    if request.content_type != "application/json":
+        return _error(unreadable, 400)  # (a form's body is read by the middlewares already)
+    too_large = _("La modification est trop grande : rien n’a été enregistré.")
+    if len(request.body) > crdt.UPDATE_MAX_BYTES * 2:
+        return _error(too_large, 413)
+    try:
+        payload = json.loads(request.body)
+        update = base64.b64decode(payload.get("update") or "", validate=True)
+        state = base64.b64decode(payload.get("state") or "", validate=True)
+    except (ValueError, AttributeError, TypeError, binascii.Error):
+        return _error(unreadable, 400)
+    try:
+        if update:
+            if services.record_update(document=doc_row, update=update, by=request.user):
+                # Those editing live see it at once (after the commit: a relayed update must
+                # already be in the database that answers their next sync).
+                transaction.on_commit(lambda: relay_from_http(doc_row.pk, update))
+        else:
+            services.check_may_write(document=doc_row, by=request.user)
+    except PermissionDenied as error:
+        return _error(str(error), 403)
+    except ValidationError as error:
+        status = {"too_large": 413, "invalid": 400}.get(error.code, 403)
+        return _error(" ".join(error.messages), status)
+    doc = services.load(doc_row)
+    try:
+        answer = doc.get_update(state) if state else doc.get_update()
+    except Exception:  # a state vector that does not decode
+        return _error(unreadable, 400)
+    return JsonResponse({"update": _b64(answer)})
+
+
+# Versions -------------------------------------------------------------------------------------
+
+
+def versions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document's named versions; a POST names the document as it is now."""
+    doc_row = access.get_document_to_read_or_404(request.user, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            version = services.name_version(
+                document=doc_row, name=request.POST.get("nom", ""), by=request.user
+            )
+        except (ValidationError, PermissionDenied) as refused:
+            error = " ".join(getattr(refused, "messages", None) or [str(refused)])
+        else:
+            messages.success(request, _("Version « %(name)s » enregistrée.") % {"name": version})
+            return redirect("preparations:versions", pk=doc_row.pk)
+    group = doc_row.group
+    return render(
+        request,
+        "preparations/versions.html",
+        {
+            "document": doc_row,
+            "group": group,
+            "session": group.session,
+            "activity": group.activity,
+            "versions": doc_row.versions.only("pk", "number", "name"),
+            "may_write": access.may_edit(request.user, doc_row),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def version(request: HttpRequest, pk: int) -> HttpResponse:
+    """A version, and how the document changed since (line by line); a POST restores it."""
+    found = access.get_version_or_404(request.user, pk)
+    doc_row = found.document
+    if request.method == "POST":
+        try:
+            update = services.restore_version(version=found, by=request.user)
+        except (ValidationError, PermissionDenied) as refused:
+            messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+        else:
+            transaction.on_commit(lambda: relay_from_http(doc_row.pk, update))
+            messages.success(
+                request, _("Le document a repris la version « %(name)s ».") % {"name": found}
+            )
+            return redirect("preparations:document", pk=doc_row.pk)
+    old = crdt.rebuild([bytes(found.state)])
+    current = services.load(doc_row)
+    group = doc_row.group
+    return render(
+        request,
+        "preparations/version.html",
+        {
+            "version": found,
+            "document": doc_row,
+            "group": group,
+            "session": group.session,
+            "activity": group.activity,
+            "content_html": crdt.to_html(old),
+            "changes": crdt.diff_lines(crdt.to_text(old), crdt.to_text(current)),
+            "may_write": access.may_edit(request.user, doc_row),
+        },
+    )
+
+
+@require_POST
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    doc_row = access.get_document_or_404(request.user, pk)
+    shared = request.POST.get("partager") == "1"
+    try:
+        services.share(document=doc_row, shared=shared, by=request.user)
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+    else:
+        messages.success(
+            request,
+            _("La préparation est partagée avec la session, en lecture seule.")
+            if shared
+            else _("La préparation n’est plus partagée avec la session."),
+        )
+    return redirect("preparations:document", pk=doc_row.pk)

@@ -1,0 +1,147 @@
+"""Live co-editing through the UI: two members of a group open their preparation in two
+browsers (the websocket served by uvicorn, as bin/run does), type at the same time in the same
+document, see each other's text and named cursor, and end with identical documents, compared
+through the Yjs model (remote carets add names to the screen's text), and in the database."""
+
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+from playwright.sync_api import expect
+
+from preau.accounts.models import Role
+from preau.parcours.models import Activity
+from preau.preparations import crdt, services
+from preau.preparations.activities import DEFAULT_TEMPLATE
+from tests import factories
+from tests.factories import PASSWORD
+
+from .conftest import check_accessibility, sign_in
+
+pytestmark = pytest.mark.browser
+
+MODEL = "() => window.preauCoedit.ydoc.getXmlFragment('prosemirror').toString()"
+CONNECTED = "() => Boolean(window.preauCoedit && window.preauCoedit.provider.wsconnected)"
+
+
+@pytest.fixture
+def live_sockets(transactional_db, settings):
+    """config.asgi served by uvicorn in a thread of the test process (the test database is
+    the live server's), and the pages told to open their websockets there."""
+    from config.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application,
+            host="127.0.0.1",
+            port=port,
+            ws="wsproto",
+            lifespan="off",
+            log_level="warning",
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The live server's host, so that the browser sends its session cookie.
+    url = f"ws://localhost:{port}"
+    settings.PREAU_LIVE_URL = url
+    policy = {**settings.CONTENT_SECURITY_POLICY}
+    policy["DIRECTIVES"] = {**policy["DIRECTIVES"], "connect-src": ["'self'", url]}
+    settings.CONTENT_SECURITY_POLICY = policy
+    yield url
+    server.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture
+def group(territory):
+    caen = territory["caen"]
+    trainer = factories.with_role(Role.TRAINER, circonscription=caen)
+    school = territory["caen_school"]
+    camille = factories.teacher(school=school, first_name="Camille", last_name="Arnaud")
+    louis = factories.teacher(school=school, first_name="Louis", last_name="Bernard")
+    session = factories.TrainingSessionFactory(
+        open=True,
+        title="Résoudre des problèmes au CE1",
+        circonscription=caen,
+        trainers=[trainer],
+        participants=[camille, louis],
+    )
+    section = session.content.sections.first() or factories.SectionFactory(parcours=session.content)
+    activity = Activity.objects.create(
+        section=section, kind="preparation", title="Préparer une séance", body=DEFAULT_TEMPLATE
+    )
+    group = services.create_group(
+        activity=activity,
+        session=session,
+        name="Jules Ferry",
+        members=[camille, louis],
+        by=trainer,
+    )
+    return {"group": group, "camille": camille, "louis": louis}
+
+
+def test_two_members_type_at_once_and_end_identical(page, browser, live_sockets, group):
+    url = f"/sessions/preparations/documents/{group['group'].document.pk}/"
+    sign_in(page, group["camille"].email, PASSWORD)
+    page.goto(url)
+    page.wait_for_function(CONNECTED)
+    check_accessibility(page)
+
+    other_context = browser.new_context(base_url=page.url.split("/sessions/")[0], locale="fr-FR")
+    other = other_context.new_page()
+    sign_in(other, group["louis"].email, PASSWORD)
+    other.goto(url)
+    other.wait_for_function(CONNECTED)
+
+    # Camille writes under « Objectifs », Louis under « Déroulé en étapes », key by key in turn.
+    page.locator("#preparation-live p").nth(0).click()
+    other.locator("#preparation-live p").nth(1).click()
+    for mine, theirs in zip("Compter loin", "Trois étapes", strict=True):
+        page.keyboard.type(mine)
+        other.keyboard.type(theirs)
+
+    page.wait_for_function(f"() => ({MODEL})().includes('Trois étapes')")
+    other.wait_for_function(f"() => ({MODEL})().includes('Compter loin')")
+    assert page.evaluate(MODEL) == other.evaluate(MODEL)
+    # Each sees the other's cursor, with the name.
+    expect(other.locator(".preau-coedit-name", has_text="Camille Arnaud")).to_be_visible()
+    expect(page.locator(".preau-coedit-name", has_text="Louis Bernard")).to_be_visible()
+
+    # What the database holds is what both screens hold.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        stored = crdt.to_text(services.load(group["group"].document))
+        if "Compter loin" in stored and "Trois étapes" in stored:
+            break
+        time.sleep(0.1)
+    assert stored.startswith("Objectifs\nCompter loin\nDéroulé en étapes\nTrois étapes\n")
+    other_context.close()
+
+
+def test_without_websockets_the_document_is_saved_through_plain_http(page, settings, group):
+    """A proxy that blocks websockets: the editor still opens from the page, and what is typed
+    reaches the database through the plain-HTTP save (the same checks and storage)."""
+    blocked = "ws://localhost:9"  # nothing listens there
+    settings.PREAU_LIVE_URL = blocked
+    policy = {**settings.CONTENT_SECURITY_POLICY}
+    policy["DIRECTIVES"] = {**policy["DIRECTIVES"], "connect-src": ["'self'", blocked]}
+    settings.CONTENT_SECURITY_POLICY = policy
+    document = group["group"].document
+    sign_in(page, group["camille"].email, PASSWORD)
+    page.goto(f"/sessions/preparations/documents/{document.pk}/")
+
+    page.locator("#preparation-live p").nth(0).click()
+    page.keyboard.type("Sans le direct")
+
+    expect(page.locator("#preparation-status")).to_contain_text("Enregistré", timeout=10_000)
+    stored = crdt.to_text(services.load(document))
+    assert stored.startswith("Objectifs\nSans le direct\n")

@@ -1,0 +1,32 @@
+"""The demo's collective preparation: `manage.py seed` gives the demo teacher's open session a
+« Préparation collective », groups by school, and a group document with a history of updates;
+the demo teacher reads it; a second run adds nothing."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from preau.accounts.models import User
+from preau.preparations import crdt, services
+from preau.preparations.models import Document, DocumentUpdate, Group
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_a_group_document_with_history_that_the_demo_teacher_opens(client):
+    call_command("seed", verbosity=0, i_know_this_is_production=True)
+
+    document = max(Document.objects.all(), key=lambda d: d.updates.count())
+    assert document.updates.count() > 20
+    text = crdt.to_text(services.load(document))
+    assert "modèle en barres" in text and "Bilan après la mise en œuvre" in text
+    teacher = User.objects.get(email="enseignant@demo.preau.fr")
+    assert document.group.members.filter(pk=teacher.pk).exists()
+    client.force_login(teacher)
+    page = client.get(reverse("preparations:document", args=[document.pk]))
+    assert page.status_code == 200
+    assert "Léa a 48 billes" in page.content.decode()
+
+    groups, updates = Group.objects.count(), DocumentUpdate.objects.count()
+    call_command("seed", verbosity=0, i_know_this_is_production=True)
+    assert (Group.objects.count(), DocumentUpdate.objects.count()) == (groups, updates)

@@ -1,0 +1,124 @@
+"""Named versions of a group's document: naming, reading what changed since, restoring as a
+new change (nothing erased), for the same people as the document."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from preau.preparations import crdt, services
+from preau.preparations.models import DocumentUpdate, Version
+
+from .conftest import close, typed
+
+pytestmark = pytest.mark.django_db
+
+
+def _write(prep, text, block=1):
+    services.record_update(
+        document=prep["document"], update=typed(prep["document"], text, block), by=prep["teacher"]
+    )
+
+
+def test_a_version_keeps_the_document_as_it_was_and_is_numbered(prep):
+    _write(prep, "Compter jusqu’à 100")
+    first = services.name_version(
+        document=prep["document"], name="  Avant   la séance ", by=prep["teacher"]
+    )
+    _write(prep, "Puis jusqu’à 1000 ")
+    second = services.name_version(
+        document=prep["document"], name="Après la séance du 12 mars", by=prep["tutor"]
+    )
+
+    assert (first.number, first.name) == (1, "Avant la séance")
+    assert second.number == 2
+    assert "<p>Compter jusqu’à 100</p>" in crdt.to_html(crdt.rebuild([bytes(first.state)]))
+    assert "1000" not in crdt.to_html(crdt.rebuild([bytes(first.state)]))
+
+
+def test_restoring_a_version_is_a_new_change_that_erases_nothing(prep):
+    _write(prep, "Version du lundi")
+    monday = services.name_version(document=prep["document"], name="Lundi", by=prep["teacher"])
+    _write(prep, "ajout du mardi ", block=3)
+    rows = DocumentUpdate.objects.filter(document=prep["document"]).count()
+
+    services.restore_version(version=monday, by=prep["classmate"])
+
+    html = crdt.to_html(services.load(prep["document"]))
+    assert html == crdt.to_html(crdt.rebuild([bytes(monday.state)]))
+    assert "mardi" not in html
+    # One more row, none deleted: Tuesday's text is still in the history.
+    assert DocumentUpdate.objects.filter(document=prep["document"]).count() == rows + 1
+
+
+def test_restoring_keeps_marks_and_accents(prep):
+    doc = services.load(prep["document"])
+    before = doc.get_state()
+    text = crdt.fragment(doc).children[1].children[0]
+    text.insert(0, "élèves ")
+    text.insert(len("élèves ".encode()), "gras", {"strong": {}})
+    services.record_update(
+        document=prep["document"], update=doc.get_update(before), by=prep["teacher"]
+    )
+    version = services.name_version(document=prep["document"], name="Marques", by=prep["teacher"])
+    _write(prep, "autre chose ")
+
+    services.restore_version(version=version, by=prep["teacher"])
+
+    assert "<p>élèves <strong>gras</strong></p>" in crdt.to_html(services.load(prep["document"]))
+
+
+def test_versions_refuse_an_empty_name_a_stranger_and_a_closed_session(prep):
+    with pytest.raises(ValidationError):
+        services.name_version(document=prep["document"], name="   ", by=prep["teacher"])
+    with pytest.raises(PermissionDenied):
+        services.name_version(document=prep["document"], name="x", by=prep["other"])
+    version = services.name_version(document=prep["document"], name="x", by=prep["teacher"])
+    close(prep["session"])
+    with pytest.raises(ValidationError, match="close"):
+        services.name_version(document=prep["document"], name="y", by=prep["teacher"])
+    with pytest.raises(ValidationError, match="close"):
+        services.restore_version(version=version, by=prep["teacher"])
+
+
+def test_the_version_page_shows_what_changed_since(client, prep):
+    _write(prep, "Ligne gardée")
+    version = services.name_version(document=prep["document"], name="Avant", by=prep["teacher"])
+    _write(prep, "Nouvelle idée ", block=3)
+    client.force_login(prep["classmate"])
+
+    html = client.get(reverse("preparations:version", args=[version.pk])).content.decode()
+
+    assert "<ins>+ Nouvelle idée </ins>" in html
+    assert "<li>Ligne gardée</li>" in html
+
+
+def test_a_member_names_and_restores_through_the_pages(client, prep):
+    _write(prep, "Premier jet")
+    client.force_login(prep["teacher"])
+
+    response = client.post(
+        reverse("preparations:versions", args=[prep["document"].pk]), {"nom": "Premier jet"}
+    )
+    assert response.status_code == 302
+    version = Version.objects.get()
+    _write(prep, "Second jet ", block=3)
+
+    response = client.post(reverse("preparations:version", args=[version.pk]))
+
+    assert response.status_code == 302
+    assert "Second jet" not in crdt.to_text(services.load(prep["document"]))
+    assert (
+        client.post(reverse("preparations:versions", args=[prep["document"].pk]), {"nom": ""})
+    ).status_code == 400
+
+
+@pytest.mark.parametrize("person", ["other", "lou", "ien", "admin", "nobody"])
+def test_others_reach_no_version(client, prep, person):
+    version = services.name_version(document=prep["document"], name="x", by=prep["teacher"])
+    client.force_login(prep[person])
+
+    assert client.get(reverse("preparations:version", args=[version.pk])).status_code == 404
+    assert client.post(reverse("preparations:version", args=[version.pk])).status_code == 404
+    url = reverse("preparations:versions", args=[prep["document"].pk])
+    assert client.post(url, {"nom": "intrus"}).status_code == 404
+    assert Version.objects.count() == 1
