@@ -18,8 +18,8 @@ from preau.notifications import services as notification_services
 from preau.notifications.models import Notification
 from preau.notifications.tokens import forum_email_off_token
 from preau.parcours.models import Activity
-from preau.questionnaires import services as questionnaire_services
 from preau.preparations import services as prep_services
+from preau.questionnaires import services as questionnaire_services
 from preau.training.models import CalendarFeed, Enrolment, SessionStaff
 from preau.virtualclasses import services as virtual_services
 from preau.virtualclasses.models import Recording
