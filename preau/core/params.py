@@ -149,3 +149,16 @@ def _posted_nul(request: HttpRequest) -> bool:
         raise
     except Exception:  # a malformed body is Django's to refuse later, with its own 400
         return False
+
+
+def command_date(value: str):
+    """The `type` of a management command's date option (`--date 2026-12-01`): a date, or the
+    command's French error. One parser for every command that takes a day."""
+    import datetime
+
+    from django.core.management.base import CommandError
+
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"Date invalide « {value} » : attendu AAAA-MM-JJ.") from None

@@ -227,3 +227,21 @@ def test_no_url_takes_an_unbounded_integer():
 def test_an_id_or_year_out_of_range_in_a_path_is_not_found(client, cast, path):
     client.force_login(cast["trainer"])
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["30/11/2026", "2026-13-01", "demain", "2026-11-31\x00"])
+def test_a_commands_date_option_refuses_what_is_not_a_day_in_french(value):
+    from django.core.management.base import CommandError
+
+    from preau.core.params import command_date
+
+    with pytest.raises(CommandError, match="Date invalide"):
+        command_date(value)
+
+
+def test_a_commands_date_option_reads_an_iso_day():
+    import datetime
+
+    from preau.core.params import command_date
+
+    assert command_date("2026-12-01") == datetime.date(2026, 12, 1)

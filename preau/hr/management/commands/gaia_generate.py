@@ -1,17 +1,10 @@
-import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from preau.core.params import command_date
 from preau.hr.gaia import FORMATIONS, INTERVENANTS, STAGIAIRES
 from preau.hr.generator import write_gaia_day
-
-
-def _day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"« {value} » n’est pas une date AAAA-MM-JJ.") from None
 
 
 class Command(BaseCommand):
@@ -38,7 +31,7 @@ class Command(BaseCommand):
             paths = write_gaia_day(
                 Path(directory),
                 academie_code=academie,
-                day=_day(day),
+                day=command_date(day),
                 formations=formations,
                 trainees=trainees,
                 trainers_per_module=options["trainers_per_module"],

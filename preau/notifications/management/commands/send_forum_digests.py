@@ -3,16 +3,10 @@ evening (docs/notifications.md). Running it again the same day sends nothing mor
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from preau.core.params import command_date
 from preau.notifications.digest import send_forum_digests
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"Date invalide « {value} » : attendu AAAA-MM-JJ.") from error
 
 
 class Command(BaseCommand):
@@ -23,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--date", type=_date, help="le jour du résumé (AAAA-MM-JJ), aujourd’hui par défaut"
+            "--date",
+            type=command_date,
+            help="le jour du résumé (AAAA-MM-JJ), aujourd’hui par défaut",
         )
 
     def handle(self, *args, date: datetime.date | None, **options):

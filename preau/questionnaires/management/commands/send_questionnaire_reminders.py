@@ -4,17 +4,11 @@ nothing more."""
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from preau.core.params import command_date
 from preau.questionnaires.reminders import send_closing_reminders
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"Date invalide « {value} » : attendu AAAA-MM-JJ.") from error
 
 
 class Command(BaseCommand):
@@ -25,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--date", type=_date, help="le jour (AAAA-MM-JJ), aujourd’hui par défaut"
+            "--date", type=command_date, help="le jour (AAAA-MM-JJ), aujourd’hui par défaut"
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="compte sans rien envoyer ni enregistrer"

@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from preau.core.params import command_date
 from preau.training.models import ReminderSent
 from preau.training.reminders import send_due_reminders
 
@@ -12,13 +13,6 @@ LABELS = {
     ReminderSent.Kind.OPEN_SESSION: "ouvrir la session",
     ReminderSent.Kind.CLOSE_SESSION: "attester et clore la session",
 }
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"Date invalide « {value} » : attendu AAAA-MM-JJ.") from error
 
 
 class Command(BaseCommand):
@@ -30,7 +24,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--date", type=_date, help="le jour à considérer (AAAA-MM-JJ), aujourd’hui par défaut"
+            "--date",
+            type=command_date,
+            help="le jour à considérer (AAAA-MM-JJ), aujourd’hui par défaut",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="affiche les rappels dus sans rien envoyer"
