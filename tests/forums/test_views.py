@@ -84,6 +84,7 @@ def test_bad_input_gets_a_french_error_and_nothing_is_saved(client, room, thread
 
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert "Le message n’a pas été publié" in response.content.decode()
     assert thread.posts.count() == 1
 
 
