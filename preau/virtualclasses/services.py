@@ -346,6 +346,13 @@ def verified_jwt(token: str, secret: str) -> dict:
         raise PermissionDenied from None
     if not isinstance(payload, dict):
         raise PermissionDenied
+    # BigBlueButton's recording-ready token carries no expiry; one that does is refused once
+    # expired (a replayed callback then changes nothing, though it would only list it again).
+    expiry = payload.get("exp")
+    if expiry is not None and (
+        not isinstance(expiry, int | float) or expiry < timezone.now().timestamp()
+    ):
+        raise PermissionDenied
     return payload
 
 

@@ -76,6 +76,21 @@ def test_a_tampered_payload_is_refused(client, standin, vc):
     assert not Recording.objects.exists()
 
 
+def test_an_expired_token_is_refused_and_one_still_valid_is_taken(client, standin, vc):
+    """BigBlueButton's token carries no expiry; one that carries `exp` is taken until then."""
+    record_id = _recorded_meeting(client, standin, vc)
+    standin.recordings[record_id].published = True
+    claims = {"meeting_id": vc["room"].bbb_meeting_id, "record_id": record_id}
+    now = datetime.datetime.now(datetime.UTC).timestamp()
+
+    expired = _callback(client, jwt_hs256({**claims, "exp": int(now) - 60}, SECRET))
+    assert expired.status_code == 403 and not Recording.objects.exists()
+    odd = _callback(client, jwt_hs256({**claims, "exp": "tomorrow"}, SECRET))
+    assert odd.status_code == 403 and not Recording.objects.exists()
+    valid = _callback(client, jwt_hs256({**claims, "exp": int(now) + 3600}, SECRET))
+    assert valid.status_code == 200 and Recording.objects.filter(record_id=record_id).exists()
+
+
 def test_trainers_delete_recordings_after_confirming(client, standin, vc):
     record_id = _recorded_meeting(client, standin, vc)
     recording = Recording.objects.create(room=vc["room"], record_id=record_id)
