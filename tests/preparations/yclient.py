@@ -185,8 +185,12 @@ class YClient:
         return crdt.to_html(self.doc)
 
 
-async def settle(clients, quiet_rounds: int = 2, max_rounds: int = 200) -> None:
-    """Pumps every client in turn until a few whole rounds bring no message at all."""
+async def settle(clients, quiet_rounds: int = 2, max_rounds: int = 400) -> None:
+    """Pumps every client in turn until a few whole rounds bring no message at all and every
+    client holds the same document. Quiet rounds alone are not enough on a loaded machine (a
+    relay may take longer than a round's timeouts): waiting for agreement too removes that
+    race, and a document that never converges still ends the wait (max_rounds) and fails the
+    caller's comparison."""
     quiet = 0
     for _round in range(max_rounds):
         before = sum(c.received for c in clients)
@@ -194,5 +198,5 @@ async def settle(clients, quiet_rounds: int = 2, max_rounds: int = 200) -> None:
             if client.comm is not None:
                 await client.pump(timeout=0.05)
         quiet = quiet + 1 if sum(c.received for c in clients) == before else 0
-        if quiet >= quiet_rounds:
+        if quiet >= quiet_rounds and len({client.html for client in clients}) == 1:
             return
