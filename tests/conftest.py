@@ -189,3 +189,11 @@ def _close_stray_database_sessions(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser journeys run last: Playwright's session keeps an asyncio loop running in the
+    main thread, and every later test that calls async code from sync code (the websocket
+    consumers' tests, through asgiref's AsyncToSync) would then be refused. The sort is stable:
+    the order is otherwise unchanged."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

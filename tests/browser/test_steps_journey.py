@@ -50,7 +50,7 @@ def test_a_participant_ticks_two_steps_and_the_trainer_sees_them(page: Page, ses
     sign_in(page, teacher.email, PASSWORD)
     page.goto(f"/sessions/mes-sessions/{session.pk}/")
     progress = page.locator("#progression-etapes")
-    expect(progress).to_contain_text("0 étapes sur 3")
+    expect(progress).to_contain_text("0 étape sur 3")
     check_accessibility(page)
 
     for title in STEPS[:2]:
