@@ -13,6 +13,7 @@ urlpatterns = [
     path("preparations/documents/<id:pk>/", views.document, name="document"),
     path("preparations/documents/<id:pk>/modifier/", views.document_update, name="update"),
     path("preparations/documents/<id:pk>/preparation.pdf", views.document_pdf, name="pdf"),
+    path("preparations/documents/<id:pk>/preparation.odt", views.document_odt, name="odt"),
     path("preparations/documents/<id:pk>/versions/", views.versions, name="versions"),
     path("preparations/versions/<id:pk>/", views.version, name="version"),
     path("preparations/documents/<id:pk>/partager/", views.share, name="share"),

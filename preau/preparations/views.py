@@ -325,3 +325,23 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
             else _("La préparation n’est plus partagée avec la session."),
         )
     return redirect("preparations:document", pk=doc_row.pk)
+
+
+def document_odt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document as an OpenDocument Text file (LibreOffice, OnlyOffice, Word), for the same
+    people as its page and PDF; also once the session is closed."""
+    from django.utils.http import content_disposition_header
+
+    from . import odt
+
+    doc_row = access.get_document_to_read_or_404(request.user, pk)
+    group = doc_row.group
+    title = _("Préparation du groupe « %(name)s »") % {"name": group.name}
+    response = HttpResponse(
+        odt.to_odt(services.load(doc_row), title=title), content_type=odt.MIMETYPE
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"preparation-{slugify(group.name) or group.pk}.odt"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -319,6 +319,7 @@ ACCESS: dict[str, Row] = {
     "preparations:document": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:update": Post("teacher", 400, 404, 404, args="prep_document"),
     "preparations:pdf": Row("teacher", 200, 404, 404, args="prep_document"),
+    "preparations:odt": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:versions": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:version": Row("teacher", 200, 404, 404, args="prep_version"),
     "preparations:share": Post("teacher", 302, 404, 404, args="prep_document"),
