@@ -17,4 +17,6 @@ urlpatterns = [
     path("preparations/documents/<id:pk>/versions/", views.versions, name="versions"),
     path("preparations/versions/<id:pk>/", views.version, name="version"),
     path("preparations/documents/<id:pk>/partager/", views.share, name="share"),
+    path("preparations/documents/<id:pk>/proposer/", views.propose, name="propose"),
+    path("preparations/propositions/<id:pk>/", views.proposal, name="proposal"),
 ]
