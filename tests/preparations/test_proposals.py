@@ -13,6 +13,7 @@ from preau.preparations import services
 from preau.preparations.models import Proposal, ProposalStatus
 from preau.training.models import SessionStatus
 from tests import factories
+from tests.html_checker import JAVA, MISSING_JAVA, check_documents
 
 from .conftest import close, typed
 
@@ -226,3 +227,31 @@ def test_the_document_page_offers_the_proposal_to_the_trainer_only(client, desig
     services.share(document=d["document"], shared=False, by=d["teacher"])
     client.force_login(d["trainer"])
     assert "Proposer aux concepteurs" not in client.get(url).content.decode()
+
+
+@pytest.mark.skipif(not JAVA, reason=MISSING_JAVA)
+def test_the_proposal_pages_are_valid_html(client, designed):
+    d = designed
+    _propose(client, d)
+    proposal = Proposal.objects.get()
+    services.decide_proposal(proposal=proposal, status="kept", by=d["designer"])
+    documents = {}
+    client.force_login(d["trainer"])
+    url = reverse("preparations:document", args=[d["document"].pk])
+    documents[url] = client.get(url).content.decode()
+    client.force_login(d["designer"])
+    for url in [
+        reverse("preparations:proposal", args=[proposal.pk]),
+        reverse("parcours:detail", args=[d["source"].pk]),
+    ]:
+        documents[url] = client.get(url).content.decode()
+    assert (
+        "Proposer aux concepteurs"
+        in documents[reverse("preparations:document", args=[d["document"].pk])]
+    )
+
+    # The checker predates `<script type="importmap">` (as in tests/browser/conftest.py).
+    CHECKER_BEHIND = "Bad value “importmap” for attribute “type” on element “script”"
+    errors = [e for e in check_documents(documents) if not e.message.startswith(CHECKER_BEHIND)]
+
+    assert not errors, "\n".join(map(str, errors))
