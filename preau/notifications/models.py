@@ -31,6 +31,7 @@ class Notification(models.Model):
         REVIEW_ASKED = "review_asked", _("Relecture demandée")
         REVIEW_DECIDED = "review_decided", _("Relecture rendue")
         QUESTIONNAIRE = "questionnaire", _("Questionnaire de fin de session")
+        PREPARATION_PROPOSED = "prep_proposed", _("Préparation proposée au parcours")
 
     class EmailState(models.TextChoices):
         NONE = "none", _("pas d’e-mail")

@@ -26,7 +26,7 @@ from preau.training.models import (
     TrainingSession,
 )
 
-from .models import Document, Group, Membership, Version
+from .models import Document, Group, Membership, Proposal, Version
 
 KIND = "preparation"
 
@@ -147,4 +147,67 @@ def get_version_or_404(user, pk: int) -> Version:
             "document__group__session", "document__group__activity"
         ),
         pk=pk,
+    )
+
+
+# Proposals to the parcours' designers ---------------------------------------------------------
+
+
+def get_document_to_propose_or_404(user, pk: int) -> Document:
+    """A document the person may propose to the parcours' designers: one of a session they run
+    as its trainer. The IEN and the pilots, who manage the session but never read a group's
+    document, get the same 404 as for a document that does not exist; a tutor, who reads it,
+    gets the training app's 403."""
+    from preau.training.access import require_manage
+
+    doc_row = get_object_or_404(
+        documents_for(user)
+        .filter(group__session__in=_staffed_session_ids(user))
+        .select_related("group__session__source", "group__activity"),
+        pk=pk,
+    )
+    session = with_may_manage(
+        TrainingSession.objects.filter(pk=doc_row.group.session_id), user
+    ).get()
+    require_manage(session)
+    return doc_row
+
+
+def may_propose(user, document: Document) -> bool:
+    """Whether the person may propose the document to the parcours' designers: a trainer of its
+    session (staff who manages it; not a tutor, not the IEN)."""
+    from preau.training.access import may_manage
+
+    return documents_for(user).filter(
+        pk=document.pk, group__session__in=_staffed_session_ids(user)
+    ).exists() and may_manage(user, document.group.session)
+
+
+def designers_of_lineage(lineage_id: int):
+    """Who designs the parcours: the designers of any version of its line (a new version is
+    often designed by those of the previous one, not always)."""
+    from preau.accounts.models import User
+
+    return (
+        User.objects.filter(
+            designed_parcours__lineage_id=lineage_id, is_active=True, is_placeholder=False
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def proposals_visible_to(user) -> QuerySet[Proposal]:
+    """The proposals of the lines of parcours the person designs (a version of)."""
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    from preau.parcours.models import Parcours
+
+    lineages = Parcours.objects.filter(designers=user).values("lineage")
+    return Proposal.objects.filter(lineage__in=lineages)
+
+
+def get_proposal_or_404(user, pk: int) -> Proposal:
+    return get_object_or_404(
+        proposals_visible_to(user).select_related("parcours", "proposed_by", "decided_by"), pk=pk
     )

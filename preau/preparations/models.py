@@ -110,3 +110,68 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposée")
+    KEPT = "kept", _("retenue")
+    DISMISSED = "dismissed", _("écartée")
+
+
+class Proposal(models.Model):
+    """A plan shared with its session, proposed by the session's trainer to the designers of
+    the parcours the session came from, for a later version. A read-only copy of the plan as
+    it was when proposed (its HTML, not a link to the live document, which goes on changing
+    or may be deleted with the session). No time is kept (domain.md §6); the designers mark
+    it « retenue » or « écartée »."""
+
+    # The parcours' line of versions: its designers (of any version) see the proposal.
+    lineage = models.ForeignKey(
+        "parcours.Lineage", on_delete=models.CASCADE, related_name="prep_proposals"
+    )
+    # The published version the session came from.
+    parcours = models.ForeignKey(
+        "parcours.Parcours",
+        on_delete=models.CASCADE,
+        related_name="prep_proposals",
+        verbose_name=_("parcours"),
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    session_title = models.CharField(_("session"), max_length=200)
+    activity_title = models.CharField(_("activité"), max_length=200)
+    group_name = models.CharField(_("groupe"), max_length=100)
+    # crdt.to_html of the document: known tags only, every text escaped.
+    content_html = models.TextField(_("préparation"))
+    note = models.TextField(_("mot du formateur"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposée par"),
+    )
+    status = models.CharField(
+        _("suite donnée"),
+        max_length=16,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.PROPOSED,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+
+    class Meta:
+        verbose_name = _("préparation proposée aux concepteurs")
+        verbose_name_plural = _("préparations proposées aux concepteurs")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.activity_title} — {self.group_name}"

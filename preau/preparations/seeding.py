@@ -15,7 +15,7 @@ from preau.training.models import Enrolment, EnrolmentStatus, SessionStatus, Tra
 
 from . import crdt
 from .models import DocumentUpdate, Group
-from .services import load, make_groups_by_school
+from .services import load, make_groups_by_school, propose, share
 
 DATA = Path(__file__).parent / "demo" / "preparation.json"
 DEMO_TEACHER = "enseignant@demo.preau.fr"
@@ -64,6 +64,23 @@ def seed_demo(rng, log) -> None:
         f"Préparations collectives : {len(groups)} groupes dans « {session.title} », "
         f"{edits} modifications dans le document du groupe « {group.name} »."
     )
+    _share_and_propose(group, trainer, data["proposal_note"], log)
+
+
+def _share_and_propose(group, trainer, note: str, log) -> None:
+    """The group shares its plan with the session and the trainer proposes it to the designers
+    of the parcours (their bells show it; nobody is mailed)."""
+    from preau.notifications.services import muted
+
+    from .access import designers_of_lineage
+
+    share(document=group.document, shared=True, by=group.members.first())
+    if not designers_of_lineage(group.session.source.lineage_id).exists():
+        log("Préparations collectives : le parcours n’a pas de concepteur, rien de proposé.")
+        return
+    with muted():
+        propose(document=group.document, note=note, by=trainer)
+    log(f"Préparations collectives : la préparation du groupe « {group.name} » est proposée.")
 
 
 def _write_history(document, edits) -> int:

@@ -8,6 +8,7 @@ import random
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from preau.training.access import may_manage
@@ -15,7 +16,15 @@ from preau.training.models import EnrolmentStatus
 
 from . import crdt
 from .access import KIND, may_edit
-from .models import Document, DocumentUpdate, Group, Membership, Version
+from .models import (
+    Document,
+    DocumentUpdate,
+    Group,
+    Membership,
+    Proposal,
+    ProposalStatus,
+    Version,
+)
 
 GROUP_SIZE_MAX = 30
 
@@ -279,3 +288,94 @@ def share(*, document: Document, shared: bool, by) -> None:
     """A group shares its finished plan with the whole session (read only), or stops."""
     check_may_write(document=document, by=by)
     Group.objects.filter(pk=document.group_id).update(shared=shared)
+
+
+# Proposals to the parcours' designers ---------------------------------------------------------
+
+NOTE_MAX = 1000
+
+
+def propose(*, document: Document, note: str, by) -> Proposal:
+    """The session's trainer proposes a plan shared with the session to the designers of the
+    parcours it came from: a copy of the plan as it is now, and a notification to each of
+    them. A closed session's plan may be proposed (the bilan is written after the lessons, the
+    end of the session is when a plan is worth proposing); an archived session's may not (its
+    record is frozen). One pending proposal per document at a time."""
+    from preau.notifications.models import Notification
+    from preau.notifications.services import notify
+    from preau.training.models import SessionStatus
+
+    from .access import designers_of_lineage, may_propose
+
+    if not may_propose(by, document):
+        raise PermissionDenied(
+            _("Seuls les formateurs de la session proposent une préparation aux concepteurs.")
+        )
+    group = Group.objects.select_related("session__source", "activity").get(pk=document.group_id)
+    session = group.session
+    if session.status == SessionStatus.ARCHIVED:
+        raise ValidationError(_("Cette session est archivée : rien ne peut plus en être proposé."))
+    if not group.shared:
+        raise ValidationError(
+            _("Seule une préparation partagée avec la session peut être proposée : partagez-la.")
+        )
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationError(
+            _("Le mot aux concepteurs tient en %(max)s caractères au plus.") % {"max": NOTE_MAX}
+        )
+    source = session.source
+    with transaction.atomic():
+        # Locks the document's row: two clicks make one proposal.
+        Document.objects.select_for_update().get(pk=document.pk)
+        if Proposal.objects.filter(document=document, status=ProposalStatus.PROPOSED).exists():
+            raise ValidationError(
+                _("Cette préparation attend déjà la réponse des concepteurs du parcours.")
+            )
+        proposal = Proposal.objects.create(
+            lineage_id=source.lineage_id,
+            parcours=source,
+            document=document,
+            session_title=session.title,
+            activity_title=group.activity.title,
+            group_name=group.name,
+            content_html=crdt.to_html(load(document)),
+            note=note,
+            proposed_by=by,
+        )
+        url = reverse("preparations:proposal", args=[proposal.pk])
+        notify(
+            recipients=designers_of_lineage(source.lineage_id).exclude(pk=by.pk),
+            kind=Notification.Kind.PREPARATION_PROPOSED,
+            title=_("Une préparation est proposée pour le parcours « %(title)s »")
+            % {"title": source.title},
+            text=_(
+                "%(name)s, formateur de la session « %(session)s », vous propose la préparation "
+                "du groupe « %(group)s » (« %(activity)s ») pour une prochaine version du parcours."
+            )
+            % {
+                "name": by.get_full_name(),
+                "session": session.title,
+                "group": group.name,
+                "activity": group.activity.title,
+            },
+            url=url,
+        )
+    return proposal
+
+
+def decide_proposal(*, proposal: Proposal, status: str, by) -> Proposal:
+    """A designer of the parcours marks a proposal « retenue » or « écartée » (or back to
+    « proposée »)."""
+    from .access import proposals_visible_to
+
+    if not proposals_visible_to(by).filter(pk=proposal.pk).exists():
+        raise PermissionDenied(
+            _("Seuls les concepteurs du parcours donnent suite à une proposition.")
+        )
+    if status not in ProposalStatus.values:
+        raise ValidationError(_("Choisissez « retenue » ou « écartée »."))
+    with transaction.atomic():
+        Proposal.objects.filter(pk=proposal.pk).update(status=status, decided_by=by)
+    proposal.status, proposal.decided_by = status, by
+    return proposal

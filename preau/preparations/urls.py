@@ -13,7 +13,10 @@ urlpatterns = [
     path("preparations/documents/<id:pk>/", views.document, name="document"),
     path("preparations/documents/<id:pk>/modifier/", views.document_update, name="update"),
     path("preparations/documents/<id:pk>/preparation.pdf", views.document_pdf, name="pdf"),
+    path("preparations/documents/<id:pk>/preparation.odt", views.document_odt, name="odt"),
     path("preparations/documents/<id:pk>/versions/", views.versions, name="versions"),
     path("preparations/versions/<id:pk>/", views.version, name="version"),
     path("preparations/documents/<id:pk>/partager/", views.share, name="share"),
+    path("preparations/documents/<id:pk>/proposer/", views.propose, name="propose"),
+    path("preparations/propositions/<id:pk>/", views.proposal, name="proposal"),
 ]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from preau.core.params import id_param
+from preau.training.models import SessionStatus
 
 from . import access, crdt, services
 from .consumers import relay_from_http
@@ -162,6 +163,9 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": doc_row.group.activity,
             "content_html": crdt.to_html(doc),
             "may_write": may_write,
+            "may_propose": doc_row.group.shared
+            and session.status != SessionStatus.ARCHIVED
+            and access.may_propose(request.user, doc_row),
             "live": may_write and not session.is_read_only,
             "importmap": _importmap(),
             "editor": {
@@ -325,3 +329,63 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
             else _("La préparation n’est plus partagée avec la session."),
         )
     return redirect("preparations:document", pk=doc_row.pk)
+
+
+def document_odt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document as an OpenDocument Text file (LibreOffice, OnlyOffice, Word), for the same
+    people as its page and PDF; also once the session is closed."""
+    from django.utils.http import content_disposition_header
+
+    from . import odt
+
+    doc_row = access.get_document_to_read_or_404(request.user, pk)
+    group = doc_row.group
+    title = _("Préparation du groupe « %(name)s »") % {"name": group.name}
+    response = HttpResponse(
+        odt.to_odt(services.load(doc_row), title=title), content_type=odt.MIMETYPE
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"preparation-{slugify(group.name) or group.pk}.odt"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Proposals to the parcours' designers ---------------------------------------------------------
+
+
+@require_POST
+def propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session's trainer proposes a shared plan to the parcours' designers, with a note."""
+    doc_row = access.get_document_to_propose_or_404(request.user, pk)
+    try:
+        services.propose(document=doc_row, note=request.POST.get("mot", ""), by=request.user)
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+    else:
+        messages.success(
+            request,
+            _("La préparation est proposée aux concepteurs du parcours « %(title)s ».")
+            % {"title": doc_row.group.session.source.title},
+        )
+    return redirect("preparations:document", pk=doc_row.pk)
+
+
+def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    """A proposal, for the parcours' designers: the plan as it was when proposed (a copy), the
+    trainer's note; a POST marks it « retenue » or « écartée »."""
+    found = access.get_proposal_or_404(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.decide_proposal(
+                proposal=found, status=request.POST.get("suite", ""), by=request.user
+            )
+        except (ValidationError, PermissionDenied) as refused:
+            messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+            return redirect("preparations:proposal", pk=found.pk)
+        messages.success(
+            request,
+            _("Proposition marquée « %(status)s ».") % {"status": found.get_status_display()},
+        )
+        return redirect("preparations:proposal", pk=found.pk)
+    return render(request, "preparations/proposal.html", {"proposal": found})

@@ -145,3 +145,43 @@ def test_without_websockets_the_document_is_saved_through_plain_http(page, setti
     expect(page.locator("#preparation-status")).to_contain_text("Enregistré", timeout=10_000)
     stored = crdt.to_text(services.load(document))
     assert stored.startswith("Objectifs\nSans le direct\n")
+
+
+def test_offline_edits_survive_a_reload_and_reach_the_server_once_back(page, settings, group):
+    """The server unreachable (no websocket, every HTTP save fails): what is typed stays in
+    the browser's offline cache (IndexedDB), is still there after a reload of the page, and
+    reaches the database once the server answers again."""
+    blocked = "ws://localhost:9"  # nothing listens there
+    settings.PREAU_LIVE_URL = blocked
+    policy = {**settings.CONTENT_SECURITY_POLICY}
+    policy["DIRECTIVES"] = {**policy["DIRECTIVES"], "connect-src": ["'self'", blocked]}
+    settings.CONTENT_SECURITY_POLICY = policy
+    document = group["group"].document
+    sign_in(page, group["camille"].email, PASSWORD)
+    page.route("**/modifier/", lambda route: route.abort("internetdisconnected"))
+    url = f"/sessions/preparations/documents/{document.pk}/"
+    page.goto(url)
+    cache_synced = "() => Boolean(window.preauCoedit?.offlineCache?.synced)"
+    page.wait_for_function(cache_synced)
+
+    page.locator("#preparation-live p").nth(0).click()
+    page.keyboard.type("Écrit hors ligne")
+    expect(page.locator("#preparation-status")).to_contain_text("Hors ligne", timeout=10_000)
+    # Written to IndexedDB as it is typed (y-indexeddb stores each update at once).
+    page.wait_for_timeout(300)
+    page.reload()
+    page.wait_for_function(cache_synced)
+
+    assert "Écrit hors ligne" in page.evaluate(MODEL)  # from the offline cache, not the server
+    assert "Écrit hors ligne" not in crdt.to_text(services.load(document))
+
+    page.unroute("**/modifier/")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        stored = crdt.to_text(services.load(document))
+        if "Écrit hors ligne" in stored:
+            break
+        time.sleep(0.2)
+    assert stored.startswith("Objectifs\nÉcrit hors ligne\n")
+    # Nothing typed twice by the merge of the cache with the server's copy.
+    assert stored.count("Écrit hors ligne") == 1

@@ -131,7 +131,50 @@ def plant_questionnaires(cast, world) -> list[Marker]:
     ]
 
 
-PLANTERS = [plant_logbook, plant_questionnaires]
+def plant_preparations(cast, world) -> list[Marker]:
+    """Camille's group's collective preparation (with her classmate): its text for the group
+    and the session's trainer and tutor only (never the IEN, pilots, administrators); and a
+    plan the trainer proposed to the parcours' designers: its copy and note for the
+    designers of the parcours' line only (not even the trainer, once proposed)."""
+    from pycrdt import XmlText
+
+    from preau.preparations import crdt, services
+
+    document = world["prep_document"]
+    doc = services.load(document)
+    before = doc.get_state()
+    crdt.fragment(doc).children.append(
+        crdt.XmlElement("paragraph", {}, [XmlText("Preparation-secrete-c41f")])
+    )
+    services.record_update(document=document, update=doc.get_update(before), by=cast["teacher"])
+    proposal = world["prep_proposal"]
+    proposal.content_html = "<p>Proposition-secrete-9e2a</p>"
+    proposal.note = "Mot-aux-concepteurs-5d7b"
+    proposal.save(update_fields=["content_html", "note"])
+    return [
+        Marker(
+            "Preparation-secrete-c41f",
+            "a group's collective preparation",
+            seen_by=frozenset({"classmate", "trainer", "tutor"}),
+        ),
+        Marker(
+            "Proposition-secrete-9e2a",
+            "a preparation proposed to the parcours' designers",
+            owner="trainer",
+            seen_by=frozenset({"designer"}),
+            owner_must_see=False,
+        ),
+        Marker(
+            "Mot-aux-concepteurs-5d7b",
+            "the trainer's note to the parcours' designers",
+            owner="trainer",
+            seen_by=frozenset({"designer"}),
+            owner_must_see=False,
+        ),
+    ]
+
+
+PLANTERS = [plant_logbook, plant_questionnaires, plant_preparations]
 
 
 def plant_all(cast, world) -> list[Marker]:

@@ -109,6 +109,7 @@ ARGS = {
     "prep_group": lambda w: [w["prep_group"].pk],
     "prep_document": lambda w: [w["prep_document"].pk],
     "prep_version": lambda w: [w["prep_version"].pk],
+    "prep_proposal": lambda w: [w["prep_proposal"].pk],
     "unsubscribe": lambda w: [w["unsubscribe"]],
     "notification": lambda w: [w["notification"].pk],
     "email_off": lambda w: [w["email_off"]],
@@ -319,9 +320,14 @@ ACCESS: dict[str, Row] = {
     "preparations:document": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:update": Post("teacher", 400, 404, 404, args="prep_document"),
     "preparations:pdf": Row("teacher", 200, 404, 404, args="prep_document"),
+    "preparations:odt": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:versions": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:version": Row("teacher", 200, 404, 404, args="prep_version"),
     "preparations:share": Post("teacher", 302, 404, 404, args="prep_document"),
+    # Proposing a shared plan: the session's trainer (a tutor gets 403, the IEN 404:
+    # tests/preparations/test_proposals.py); a proposal: the designers of the parcours' line.
+    "preparations:propose": Post("trainer", 302, 404, 404, args="prep_document"),
+    "preparations:proposal": Row("designer", 200, 404, 404, args="prep_proposal"),
     # A person's notifications are theirs alone: anybody else's is a 404 whatever their role.
     "notifications:list": Row("teacher", 200, 200, 200),
     "notifications:open": Row("teacher", 302, 404, 404, args="notification"),

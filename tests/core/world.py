@@ -19,6 +19,7 @@ from preau.notifications.models import Notification
 from preau.notifications.tokens import forum_email_off_token
 from preau.parcours.models import Activity
 from preau.preparations import services as prep_services
+from preau.preparations.models import Proposal
 from preau.questionnaires import services as questionnaire_services
 from preau.training.models import CalendarFeed, Enrolment, SessionStaff
 from preau.virtualclasses import services as virtual_services
@@ -190,6 +191,17 @@ def build_world(cast: dict, territory: dict) -> dict:
         "prep_document": prep_group.document,
         "prep_version": prep_services.name_version(
             document=prep_group.document, name="Avant la séance", by=cast["trainer"]
+        ),
+        # A plan proposed to the designers of the (draft) parcours the designer designs.
+        "prep_proposal": Proposal.objects.create(
+            lineage_id=draft.lineage_id,
+            parcours=draft,
+            document=prep_group.document,
+            session_title=session.title,
+            activity_title=prep_activity.title,
+            group_name=prep_group.name,
+            content_html="<h2>Objectifs</h2>",
+            proposed_by=cast["trainer"],
         ),
         "thread": thread,
         "post": post,

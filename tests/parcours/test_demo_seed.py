@@ -83,8 +83,17 @@ def test_demo_seed_plays_about_forty_parcours_through_the_lifecycle(seeded):
 
     kinds = set(Activity.objects.values_list("kind", flat=True))
     # The forums seeder adds a « Forum de discussion » to the content of the started sessions,
-    # the questionnaires seeder a self-positioning at their start and end.
-    assert kinds == {"page", "link", "trainer_note", "file", "forum", "positioning"}
+    # the questionnaires seeder a self-positioning at their start and end, the preparations
+    # seeder a « Préparation collective » to one of them.
+    assert kinds == {
+        "page",
+        "link",
+        "trainer_note",
+        "file",
+        "forum",
+        "positioning",
+        "preparation",
+    }
     assert all(a.file for a in Activity.objects.filter(kind="file"))
     assert not Activity.objects.filter(body__icontains="<script").exists()
 

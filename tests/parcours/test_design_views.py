@@ -232,6 +232,7 @@ def test_the_parcours_page_costs_the_same_queries_with_ten_times_more_sections(
         "their activities",
         "its history, with actors",
         "its other versions",
+        "the collective preparations proposed for its line, to its designers (preparations)",
     ]
     for count in (2, 20):
         for section in factories.SectionFactory.create_batch(count, parcours=draft):

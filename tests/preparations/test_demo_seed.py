@@ -30,3 +30,19 @@ def test_the_demo_has_a_group_document_with_history_that_the_demo_teacher_opens(
     groups, updates = Group.objects.count(), DocumentUpdate.objects.count()
     call_command("seed", verbosity=0, i_know_this_is_production=True)
     assert (Group.objects.count(), DocumentUpdate.objects.count()) == (groups, updates)
+
+
+def test_the_demo_plan_is_shared_and_proposed_to_the_parcours_designers(client):
+    from preau.preparations.models import Proposal
+
+    call_command("seed", verbosity=0, i_know_this_is_production=True)
+
+    proposal = Proposal.objects.get()
+    assert "modèle en barres" in proposal.content_html
+    assert "élèves les plus fragiles" in proposal.note
+    assert proposal.document.group.shared
+    designer = proposal.parcours.designers.first()
+    client.force_login(designer)
+    page = client.get(reverse("parcours:detail", args=[proposal.parcours.pk]))
+    assert reverse("preparations:proposal", args=[proposal.pk]) in page.content.decode()
+    assert client.get(reverse("preparations:proposal", args=[proposal.pk])).status_code == 200

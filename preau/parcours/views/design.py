@@ -82,6 +82,16 @@ def design_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "parcours/design/dashboard.html", context)
 
 
+def _prep_proposals(user, parcours) -> list | None:
+    """The collective preparations proposed for the parcours' line, for a designer of this
+    version (the designers are prefetched: no query for anyone else)."""
+    if not any(d.pk == user.pk for d in parcours.designers.all()):
+        return None
+    from preau.preparations.access import proposals_visible_to
+
+    return list(proposals_visible_to(user).filter(lineage=parcours.lineage_id))
+
+
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     parcours = access.get_parcours_with_rights_or_404(user, pk)
@@ -103,6 +113,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": services.missing_for_review(parcours) if rights.submit else [],
         "warnings": services.duration_warnings(parcours) if rights.edit else [],
         "versions": selectors.other_versions(parcours, user) if rights.see_history else None,
+        # To its designers: the plans sessions' trainers proposed for the line (preparations).
+        "prep_proposals": _prep_proposals(user, parcours),
         "review_form": CommentForm(
             required=True,
             label=_("Ce qu’il faut reprendre"),

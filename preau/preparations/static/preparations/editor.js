@@ -8,6 +8,7 @@
 // where needed), no eval.
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
+import { IndexeddbPersistence } from "y-indexeddb";
 import { ySyncPlugin, yCursorPlugin, yUndoPlugin, undo, redo } from "y-prosemirror";
 import { EditorState } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
@@ -54,6 +55,16 @@ const ydoc = new Y.Doc();
 // The stored document, so that the page shows it before (or without) any websocket.
 Y.applyUpdate(ydoc, fromBase64(config.state), "server");
 const fragment = ydoc.getXmlFragment("prosemirror");
+
+// The offline cache: every change is also kept in the browser (IndexedDB, y-indexeddb), so
+// that what was typed while the server was unreachable survives a reload or a closed tab and
+// is sent when the page is open again online (the websocket's sync, or the HTTP save, sends
+// whatever the server lacks; the CRDT merges it). One cache per document and person (a
+// shared school computer); none for a read-only session. Emptied when the server says the
+// document is no longer this person's (4403/4404).
+const cacheName = `preau-preparation-${config.document}-${config.user.id}`;
+const offlineCache =
+  !config.readOnly && window.indexedDB ? new IndexeddbPersistence(cacheName, ydoc) : null;
 
 const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
 const base = config.liveUrl || `${scheme}//${window.location.host}`;
@@ -116,6 +127,7 @@ async function httpSync() {
 }
 
 ydoc.on("update", (update, origin) => {
+  // (Changes restored from the offline cache are sent like typed ones.)
   if (origin === provider || origin === "http" || origin === "server") return;
   if (!provider.wsconnected) {
     pending.push(update);
@@ -142,6 +154,7 @@ provider.on("connection-close", (event) => {
   if (event && event.code >= 4400 && event.code < 4500) {
     // Refused for good (closed session, no access, invalid change): do not retry.
     provider.shouldConnect = false;
+    if (offlineCache && (event.code === 4403 || event.code === 4404)) offlineCache.clearData();
     const reasons = {
       4403: "La session est close ou vous n’êtes plus membre du groupe : document en lecture seule.",
       4404: "Ce document n’est pas accessible.",
@@ -185,4 +198,4 @@ const view = new EditorView(mount, {
 if (readOnlyCopy) readOnlyCopy.hidden = true;
 mount.hidden = false;
 // For tests (browser journeys compare through the Yjs model, not the screen's text).
-window.preauCoedit = { ydoc, provider, view, Y };
+window.preauCoedit = { ydoc, provider, view, Y, offlineCache };

@@ -1,0 +1,286 @@
+"""A preparation document as an OpenDocument Text file (.odt), with the standard library only.
+
+The file is a zip: `mimetype` first, stored (not compressed), then `META-INF/manifest.xml`,
+`content.xml` and `styles.xml` (ODF 1.2). The content is read from the document's
+ProseMirror tree (crdt.py): headings, paragraphs, bold / italic / underline / code marks,
+bullet and numbered lists (nested), quotes, code blocks, line breaks. Every text goes through
+the XML writer (`xml.etree`), which escapes it; characters XML forbids (control characters)
+are dropped."""
+
+import io
+import re
+import zipfile
+from xml.etree import ElementTree as ET
+
+from pycrdt import Doc, XmlText
+
+from . import crdt
+
+MIMETYPE = "application/vnd.oasis.opendocument.text"
+
+NS = {
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+    "manifest": "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0",
+    "svg": "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0",
+}
+for _prefix, _uri in NS.items():
+    ET.register_namespace(_prefix, _uri)
+
+# Characters XML 1.0 does not allow, even escaped.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# ProseMirror mark → automatic text style of content.xml.
+_MARK_STYLES = {"strong": "Gras", "em": "Italique", "underline": "Souligne", "code": "Code"}
+_MARK_PROPS = {
+    "strong": {"fo:font-weight": "bold"},
+    "em": {"fo:font-style": "italic"},
+    "underline": {
+        "style:text-underline-style": "solid",
+        "style:text-underline-width": "auto",
+        "style:text-underline-color": "font-color",
+    },
+    "code": {"style:font-name": "Monospace"},
+}
+
+
+def _q(name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+def _el(parent, name: str, attrs: dict | None = None, text: str | None = None) -> ET.Element:
+    element = ET.SubElement(parent, _q(name), {_q(k): str(v) for k, v in (attrs or {}).items()})
+    if text:
+        element.text = _clean(text)
+    return element
+
+
+def _clean(text: str) -> str:
+    return _FORBIDDEN.sub("", text)
+
+
+def _append_text(element: ET.Element, text: str) -> None:
+    """Appends text after the element's last child (ElementTree keeps it as a tail)."""
+    text = _clean(text)
+    if not text:
+        return
+    if len(element):
+        last = element[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        element.text = (element.text or "") + text
+
+
+def _inline(target: ET.Element, node) -> None:
+    """Writes a text node (with its marks) or an inline element (a line break) into a
+    paragraph or heading."""
+    if isinstance(node, XmlText):
+        for chunk, attrs in node.diff():
+            if not isinstance(chunk, str) or not chunk:
+                continue
+            marks = sorted(m for m in (attrs or {}) if m in _MARK_STYLES)
+            if marks:
+                span = _el(
+                    target,
+                    "text:span",
+                    {"text:style-name": "_".join(_MARK_STYLES[m] for m in marks)},
+                )
+                span.text = _clean(chunk)
+            else:
+                _append_text(target, chunk)
+    elif node.tag == "hard_break":
+        _el(target, "text:line-break")
+    else:  # an unknown inline element: its text
+        for child in node.children:
+            _inline(target, child)
+
+
+def _heading_level(node) -> int:
+    try:
+        return min(max(int(float(node.attributes.get("level") or 2)), 1), 6)
+    except (TypeError, ValueError):
+        return 2
+
+
+def _block(parent: ET.Element, node, paragraph_style: str = "Standard") -> None:
+    if isinstance(node, XmlText):  # text at block level (not made by the editor): a paragraph
+        _inline(_el(parent, "text:p", {"text:style-name": paragraph_style}), node)
+        return
+    tag = node.tag
+    if tag == "heading":
+        level = _heading_level(node)
+        heading = _el(
+            parent,
+            "text:h",
+            {"text:style-name": f"Heading_20_{level}", "text:outline-level": level},
+        )
+        for child in node.children:
+            _inline(heading, child)
+    elif tag in {"bullet_list", "ordered_list"}:
+        style = "Liste_numerotee" if tag == "ordered_list" else "Liste_a_puces"
+        odf_list = _el(parent, "text:list", {"text:style-name": style})
+        for item in node.children:
+            list_item = _el(odf_list, "text:list-item")
+            children = item.children if not isinstance(item, XmlText) else [item]
+            for child in children:
+                _block(list_item, child, paragraph_style)
+    elif tag == "blockquote":
+        for child in node.children:
+            _block(parent, child, "Quotations")
+    elif tag == "code_block":
+        paragraph = _el(parent, "text:p", {"text:style-name": "Preformatted_20_Text"})
+        for child in node.children:
+            _inline(paragraph, child)
+    elif tag == "horizontal_rule":
+        _el(parent, "text:p", {"text:style-name": "Horizontal_20_Line"})
+    elif tag == "paragraph":
+        paragraph = _el(parent, "text:p", {"text:style-name": paragraph_style})
+        for child in node.children:
+            _inline(paragraph, child)
+    else:  # an unknown block: its children as blocks
+        for child in node.children:
+            _block(parent, child, paragraph_style)
+
+
+def _automatic_styles(parent: ET.Element) -> None:
+    styles = _el(parent, "office:automatic-styles")
+    # One text style per combination of marks the content may use (sorted names joined).
+    names = sorted(_MARK_STYLES)
+    for mask in range(1, 2 ** len(names)):
+        marks = [m for i, m in enumerate(names) if mask & (1 << i)]
+        style = _el(
+            styles,
+            "style:style",
+            {"style:name": "_".join(_MARK_STYLES[m] for m in marks), "style:family": "text"},
+        )
+        props = {}
+        for mark in marks:
+            props.update(_MARK_PROPS[mark])
+        _el(style, "style:text-properties", props)
+    bullets = _el(styles, "text:list-style", {"style:name": "Liste_a_puces"})
+    numbers = _el(styles, "text:list-style", {"style:name": "Liste_numerotee"})
+    for level in range(1, 11):
+        indent = {
+            "text:space-before": f"{0.6 * (level - 1):.1f}cm",
+            "text:min-label-width": "0.6cm",
+        }
+        bullet = _el(
+            bullets, "text:list-level-style-bullet", {"text:level": level, "text:bullet-char": "•"}
+        )
+        _el(bullet, "style:list-level-properties", indent)
+        number = _el(
+            numbers,
+            "text:list-level-style-number",
+            {"text:level": level, "style:num-format": "1", "style:num-suffix": "."},
+        )
+        _el(number, "style:list-level-properties", indent)
+
+
+def content_xml(doc: Doc, title: str = "") -> bytes:
+    root = ET.Element(_q("office:document-content"), {_q("office:version"): "1.2"})
+    fonts = _el(root, "office:font-face-decls")
+    _el(fonts, "style:font-face", {"style:name": "Monospace", "svg:font-family": "monospace"})
+    _automatic_styles(root)
+    body = _el(_el(root, "office:body"), "office:text")
+    if title:
+        _el(body, "text:h", {"text:style-name": "Title", "text:outline-level": 1}, title)
+    for node in crdt.fragment(doc).children:
+        _block(body, node)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(
+        root, encoding="utf-8", xml_declaration=False
+    )
+
+
+def styles_xml() -> bytes:
+    root = ET.Element(_q("office:document-styles"), {_q("office:version"): "1.2"})
+    fonts = _el(root, "office:font-face-decls")
+    _el(fonts, "style:font-face", {"style:name": "Monospace", "svg:font-family": "monospace"})
+    styles = _el(root, "office:styles")
+    default = _el(styles, "style:default-style", {"style:family": "paragraph"})
+    _el(
+        default,
+        "style:text-properties",
+        {"fo:font-size": "11pt", "fo:language": "fr", "fo:country": "FR"},
+    )
+    _el(styles, "style:style", {"style:name": "Standard", "style:family": "paragraph"})
+    for name, size, weight in [
+        ("Title", "20pt", "bold"),
+        ("Heading_20_1", "18pt", "bold"),
+        ("Heading_20_2", "15pt", "bold"),
+        ("Heading_20_3", "13pt", "bold"),
+        ("Heading_20_4", "12pt", "bold"),
+        ("Heading_20_5", "11pt", "bold"),
+        ("Heading_20_6", "11pt", "normal"),
+    ]:
+        style = _el(
+            styles,
+            "style:style",
+            {
+                "style:name": name,
+                "style:display-name": name.replace("_20_", " "),
+                "style:family": "paragraph",
+                "style:parent-style-name": "Standard",
+                "style:next-style-name": "Standard",
+            },
+        )
+        _el(
+            style,
+            "style:paragraph-properties",
+            {"fo:margin-top": "0.4cm", "fo:margin-bottom": "0.2cm"},
+        )
+        _el(style, "style:text-properties", {"fo:font-size": size, "fo:font-weight": weight})
+    quote = _el(
+        styles,
+        "style:style",
+        {
+            "style:name": "Quotations",
+            "style:family": "paragraph",
+            "style:parent-style-name": "Standard",
+        },
+    )
+    _el(quote, "style:paragraph-properties", {"fo:margin-left": "1cm", "fo:margin-right": "1cm"})
+    code = _el(
+        styles,
+        "style:style",
+        {
+            "style:name": "Preformatted_20_Text",
+            "style:display-name": "Preformatted Text",
+            "style:family": "paragraph",
+            "style:parent-style-name": "Standard",
+        },
+    )
+    _el(code, "style:text-properties", {"style:font-name": "Monospace"})
+    _el(styles, "style:style", {"style:name": "Horizontal_20_Line", "style:family": "paragraph"})
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(
+        root, encoding="utf-8", xml_declaration=False
+    )
+
+
+def manifest_xml() -> bytes:
+    root = ET.Element(_q("manifest:manifest"), {_q("manifest:version"): "1.2"})
+    for path, media in [("/", MIMETYPE), ("content.xml", "text/xml"), ("styles.xml", "text/xml")]:
+        attrs = {"manifest:full-path": path, "manifest:media-type": media}
+        if path == "/":
+            attrs["manifest:version"] = "1.2"
+        _el(root, "manifest:file-entry", attrs)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(
+        root, encoding="utf-8", xml_declaration=False
+    )
+
+
+def to_odt(doc: Doc, title: str = "") -> bytes:
+    """The document as the bytes of an .odt file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as odt:
+        # First, stored uncompressed, no extra field: how a reader recognises the format.
+        odt.writestr(zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        for name, data in [
+            ("META-INF/manifest.xml", manifest_xml()),
+            ("content.xml", content_xml(doc, title)),
+            ("styles.xml", styles_xml()),
+        ]:
+            odt.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()

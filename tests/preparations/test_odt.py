@@ -1,0 +1,136 @@
+"""The ODT export of a group's document: a valid OpenDocument zip (mimetype first, stored),
+its content.xml parsed back, for the same people as the page and the PDF."""
+
+import io
+import zipfile
+from xml.etree import ElementTree as ET
+
+import pytest
+from django.urls import reverse
+from pycrdt import XmlElement, XmlText
+
+from preau.preparations import crdt, odt, services
+
+from .conftest import close
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _write_rich_content(prep):
+    """A member types a bold + italic sentence with markup-looking text, and a bullet list and
+    a numbered list of two items each."""
+    document = prep["document"]
+    doc = services.load(document)
+    before = doc.get_state()
+    children = crdt.fragment(doc).children
+    paragraph = children[1]
+    text = paragraph.children[0]
+    text.insert(0, "Dénombrer ", None)
+    text.insert(len("Dénombrer ".encode()), "<vite> & bien", {"strong": {}, "em": {}})
+    for tag, items in [
+        ("bullet_list", ["jetons", "ardoises"]),
+        ("ordered_list", ["chercher", "comparer"]),
+    ]:
+        odf_list = XmlElement(tag, {})
+        children.insert(2, odf_list)
+        for item in items:
+            odf_list.children.append(
+                XmlElement("list_item", {}, [XmlElement("paragraph", {}, [XmlText(item)])])
+            )
+    services.record_update(document=document, update=doc.get_update(before), by=prep["teacher"])
+
+
+def _open(content: bytes):
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    return archive, ET.fromstring(archive.read("content.xml"))
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_a_member_downloads_the_document_as_an_odt_file(client, prep, closed):
+    _write_rich_content(prep)
+    if closed:
+        close(prep["session"])
+    client.force_login(prep["classmate"])
+
+    response = client.get(reverse("preparations:odt", args=[prep["document"].pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == odt.MIMETYPE
+    assert "no-store" in response["Cache-Control"]
+    assert "preparation-jules-ferry.odt" in response["Content-Disposition"]
+    assert "attachment" in response["Content-Disposition"]
+    archive, content = _open(response.content)
+    first = archive.infolist()[0]
+    assert first.filename == "mimetype"
+    assert first.compress_type == zipfile.ZIP_STORED
+    assert archive.read("mimetype") == odt.MIMETYPE.encode()
+    # The bytes a reader sniffs: the mimetype's name and value at fixed places.
+    assert response.content[30:38] == b"mimetype"
+    assert response.content[38 : 38 + len(odt.MIMETYPE)] == odt.MIMETYPE.encode()
+    assert set(archive.namelist()) == {
+        "mimetype",
+        "META-INF/manifest.xml",
+        "content.xml",
+        "styles.xml",
+    }
+    manifest = ET.fromstring(archive.read("META-INF/manifest.xml"))
+    paths = [
+        e.get("{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}full-path") for e in manifest
+    ]
+    assert paths == ["/", "content.xml", "styles.xml"]
+    ET.fromstring(archive.read("styles.xml"))
+
+    body = content.find(f"{OFFICE}body/{OFFICE}text")
+    headings = ["".join(h.itertext()) for h in body.iter(f"{TEXT}h")]
+    assert headings[0] == "Préparation du groupe « Jules Ferry »"
+    assert headings[1:3] == ["Objectifs", "Déroulé en étapes"]
+    paragraph = body.find(f"{TEXT}p")
+    assert "".join(paragraph.itertext()) == "Dénombrer <vite> & bien"
+    span = paragraph.find(f"{TEXT}span")
+    assert span.text == "<vite> & bien"
+    style_name = span.get(f"{TEXT}style-name")
+    styles = {
+        s.get("{urn:oasis:names:tc:opendocument:xmlns:style:1.0}name"): s
+        for s in content.iter("{urn:oasis:names:tc:opendocument:xmlns:style:1.0}style")
+    }
+    props = styles[style_name][0].attrib
+    fo = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
+    assert props[f"{fo}font-weight"] == "bold" and props[f"{fo}font-style"] == "italic"
+    lists = body.findall(f"{TEXT}list")
+    assert [lst.get(f"{TEXT}style-name") for lst in lists] == ["Liste_numerotee", "Liste_a_puces"]
+    assert ["".join(i.itertext()) for i in lists[1]] == ["jetons", "ardoises"]
+    # Escaped in the file, not interpreted.
+    raw = archive.read("content.xml").decode()
+    assert "&lt;vite&gt; &amp; bien" in raw
+
+
+def test_control_characters_are_dropped_and_the_file_stays_valid_xml(prep):
+    document = prep["document"]
+    doc = services.load(document)
+    crdt.fragment(doc).children[1].children[0].insert(0, "a\x01b\x0bc")
+
+    archive, content = _open(odt.to_odt(doc))
+
+    assert "abc" in "".join(content.itertext())
+
+
+@pytest.mark.parametrize("person", ["other", "lou", "ien", "pilot", "manager", "admin", "nobody"])
+def test_outsiders_never_download_the_odt(client, prep, person):
+    client.force_login(prep[person])
+
+    response = client.get(reverse("preparations:odt", args=[prep["document"].pk]))
+
+    assert response.status_code == 404
+
+
+def test_a_plan_shared_with_the_session_is_downloaded_by_its_participants(client, prep):
+    url = reverse("preparations:odt", args=[prep["document"].pk])
+    client.force_login(prep["other"])
+    assert client.get(url).status_code == 404
+
+    services.share(document=prep["document"], shared=True, by=prep["teacher"])
+
+    assert client.get(url).status_code == 200
