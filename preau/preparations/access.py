@@ -26,7 +26,7 @@ from preau.training.models import (
     TrainingSession,
 )
 
-from .models import Document, Group, Membership, Version
+from .models import Comment, Document, Group, Membership, Version
 
 KIND = "preparation"
 
@@ -145,6 +145,17 @@ def get_version_or_404(user, pk: int) -> Version:
     return get_object_or_404(
         Version.objects.filter(document__in=documents_readable_by(user)).select_related(
             "document__group__session", "document__group__activity"
+        ),
+        pk=pk,
+    )
+
+
+def get_comment_or_404(user, pk: int) -> Comment:
+    """A comment of a document the person writes: comments are the group's (and its
+    trainers' and tutors'), not shown to the session a plan is shared with."""
+    return get_object_or_404(
+        Comment.objects.filter(document__in=documents_for(user)).select_related(
+            "document__group__session"
         ),
         pk=pk,
     )

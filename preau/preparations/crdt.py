@@ -236,3 +236,83 @@ def diff_lines(old: str, new: str) -> list[tuple[str, str]]:
         for line in difflib.ndiff(old.splitlines(), new.splitlines())
         if line[0] in kinds
     ]
+
+
+# Anchors of comments: Yjs relative positions -------------------------------------------------
+
+# An encoded relative position is a few bytes (kind, an item's id or a root's name, assoc).
+ANCHOR_MAX_BYTES = 64
+
+
+class _Reader:
+    def __init__(self, data: bytes):
+        self.data, self.at = data, 0
+
+    def byte(self) -> int:
+        if self.at >= len(self.data):
+            raise InvalidUpdate("truncated")
+        self.at += 1
+        return self.data[self.at - 1]
+
+    def var_uint(self) -> int:
+        number, shift = 0, 0
+        while True:
+            byte = self.byte()
+            number |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                return number
+            shift += 7
+            if shift > 63:
+                raise InvalidUpdate("number too long")
+
+    def var_int(self) -> int:
+        byte = self.byte()
+        number, negative, shift = byte & 0x3F, byte & 0x40, 6
+        while byte & 0x80:
+            byte = self.byte()
+            number |= (byte & 0x7F) << shift
+            shift += 7
+            if shift > 63:
+                raise InvalidUpdate("number too long")
+        return -number if negative else number
+
+    def string(self) -> str:
+        length = self.var_uint()
+        if self.at + length > len(self.data):
+            raise InvalidUpdate("truncated")
+        text = self.data[self.at : self.at + length].decode("utf-8")
+        self.at += length
+        return text
+
+    def done(self) -> bool:
+        return self.at == len(self.data)
+
+
+def state_vector(doc: Doc) -> dict[int, int]:
+    """{client id: number of its items} of the document (Yjs's encoded state vector, read)."""
+    reader = _Reader(doc.get_state())
+    return {reader.var_uint(): reader.var_uint() for _i in range(reader.var_uint())}
+
+
+def check_anchor(anchor: bytes, doc: Doc) -> None:
+    """Raises InvalidUpdate unless `anchor` is an encoded Yjs relative position
+    (`Y.encodeRelativePosition`) that sticks to an item of `doc`, or to the end of its
+    fragment. (pycrdt 0.13.1's StickyIndex.decode panics on truncated bytes: read by hand.)"""
+    anchor = bytes(anchor)
+    if not anchor or len(anchor) > ANCHOR_MAX_BYTES:
+        raise InvalidUpdate("no anchor")
+    reader = _Reader(anchor)
+    kind = reader.var_uint()
+    if kind in (0, 2):  # an item (0), or the end of a type attached to an item (2)
+        client, clock = reader.var_uint(), reader.var_uint()
+        if clock >= state_vector(doc).get(client, 0):
+            raise InvalidUpdate("no such item in the document")
+    elif kind == 1:  # the end of a root type
+        if reader.string() != FRAGMENT:
+            raise InvalidUpdate("outside the document")
+    else:
+        raise InvalidUpdate("unknown kind")
+    if not reader.done():
+        reader.var_int()  # assoc (Yjs ≥ 13.5.43 writes it)
+    if not reader.done():
+        raise InvalidUpdate("trailing bytes")

@@ -15,7 +15,7 @@ from preau.training.models import EnrolmentStatus
 
 from . import crdt
 from .access import KIND, may_edit
-from .models import Document, DocumentUpdate, Group, Membership, Version
+from .models import Comment, Document, DocumentUpdate, Group, Membership, Version
 
 GROUP_SIZE_MAX = 30
 
@@ -279,3 +279,48 @@ def share(*, document: Document, shared: bool, by) -> None:
     """A group shares its finished plan with the whole session (read only), or stops."""
     check_may_write(document=document, by=by)
     Group.objects.filter(pk=document.group_id).update(shared=shared)
+
+
+# Comments -------------------------------------------------------------------------------------
+
+COMMENT_MAX_CHARS = 2000
+QUOTE_MAX_CHARS = 300
+
+
+@transaction.atomic
+def add_comment(*, document: Document, body: str, quote: str, start: bytes, end: bytes, by):
+    """A comment on the passage between two Yjs relative positions (made by the editor from
+    the selection); `quote` is the passage's text as selected."""
+    check_may_write(document=document, by=by)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Écrivez votre commentaire."))
+    if len(body) > COMMENT_MAX_CHARS:
+        raise ValidationError(
+            _("Un commentaire compte %(max)s caractères au plus.") % {"max": COMMENT_MAX_CHARS}
+        )
+    quote = " ".join((quote or "").split())
+    if not quote:
+        raise ValidationError(_("Sélectionnez dans le document le passage à commenter."))
+    doc = load(document)
+    try:
+        crdt.check_anchor(start, doc)
+        crdt.check_anchor(end, doc)
+    except crdt.InvalidUpdate as error:
+        raise ValidationError(
+            _("Le passage commenté n’est pas dans ce document : sélectionnez-le de nouveau.")
+        ) from error
+    if len(quote) > QUOTE_MAX_CHARS:
+        quote = quote[: QUOTE_MAX_CHARS - 1] + "…"
+    return Comment.objects.create(
+        document=document, author=by, body=body, quote=quote, start=start, end=end
+    )
+
+
+@transaction.atomic
+def resolve_comment(*, comment: Comment, by) -> None:
+    """« Résolu », by any member (or trainer, tutor): the comment stays, shown as resolved."""
+    check_may_write(document=comment.document, by=by)
+    if comment.resolved:
+        raise ValidationError(_("Ce commentaire est déjà résolu."))
+    Comment.objects.filter(pk=comment.pk).update(resolved=True, resolved_by=by)

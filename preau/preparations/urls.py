@@ -16,4 +16,10 @@ urlpatterns = [
     path("preparations/documents/<id:pk>/versions/", views.versions, name="versions"),
     path("preparations/versions/<id:pk>/", views.version, name="version"),
     path("preparations/documents/<id:pk>/partager/", views.share, name="share"),
+    path("preparations/documents/<id:pk>/commentaires/", views.add_comment, name="add_comment"),
+    path(
+        "preparations/commentaires/<id:pk>/resoudre/",
+        views.resolve_comment,
+        name="resolve_comment",
+    ),
 ]

@@ -163,6 +163,10 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
             "content_html": crdt.to_html(doc),
             "may_write": may_write,
             "live": may_write and not session.is_read_only,
+            # The group's comments (not shown to the session a plan is shared with).
+            "comments": list(doc_row.comments.select_related("author", "resolved_by"))
+            if may_write
+            else None,
             "importmap": _importmap(),
             "editor": {
                 "document": doc_row.pk,
@@ -325,3 +329,46 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
             else _("La préparation n’est plus partagée avec la session."),
         )
     return redirect("preparations:document", pk=doc_row.pk)
+
+
+# Comments -------------------------------------------------------------------------------------
+
+
+def _anchor(value: str) -> bytes:
+    try:
+        return base64.b64decode(value or "", validate=True)
+    except (ValueError, binascii.Error):
+        return b""
+
+
+@require_POST
+def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment on the passage selected in the editor (its anchors: Yjs relative positions,
+    base64, written into the form by editor.js)."""
+    doc_row = access.get_document_or_404(request.user, pk)
+    try:
+        services.add_comment(
+            document=doc_row,
+            body=request.POST.get("commentaire", ""),
+            quote=request.POST.get("passage", ""),
+            start=_anchor(request.POST.get("debut", "")),
+            end=_anchor(request.POST.get("fin", "")),
+            by=request.user,
+        )
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+    else:
+        messages.success(request, _("Commentaire ajouté."))
+    return redirect(reverse("preparations:document", args=[doc_row.pk]) + "#commentaires")
+
+
+@require_POST
+def resolve_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = access.get_comment_or_404(request.user, pk)
+    try:
+        services.resolve_comment(comment=comment, by=request.user)
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+    else:
+        messages.success(request, _("Commentaire marqué comme résolu."))
+    return redirect(reverse("preparations:document", args=[comment.document_id]) + "#commentaires")

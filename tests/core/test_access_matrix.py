@@ -109,6 +109,7 @@ ARGS = {
     "prep_group": lambda w: [w["prep_group"].pk],
     "prep_document": lambda w: [w["prep_document"].pk],
     "prep_version": lambda w: [w["prep_version"].pk],
+    "prep_comment": lambda w: [w["prep_comment"].pk],
     "unsubscribe": lambda w: [w["unsubscribe"]],
     "notification": lambda w: [w["notification"].pk],
     "email_off": lambda w: [w["email_off"]],
@@ -322,6 +323,10 @@ ACCESS: dict[str, Row] = {
     "preparations:versions": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:version": Row("teacher", 200, 404, 404, args="prep_version"),
     "preparations:share": Post("teacher", 302, 404, 404, args="prep_document"),
+    # Comments: the document's writers only (not the session a plan is shared with); an
+    # empty POST redirects to the page with the reason (tests/preparations/test_comments.py).
+    "preparations:add_comment": Post("teacher", 302, 404, 404, args="prep_document"),
+    "preparations:resolve_comment": Post("teacher", 302, 404, 404, args="prep_comment"),
     # A person's notifications are theirs alone: anybody else's is a 404 whatever their role.
     "notifications:list": Row("teacher", 200, 200, 200),
     "notifications:open": Row("teacher", 302, 404, 404, args="notification"),

@@ -191,6 +191,15 @@ def build_world(cast: dict, territory: dict) -> dict:
         "prep_version": prep_services.name_version(
             document=prep_group.document, name="Avant la séance", by=cast["trainer"]
         ),
+        # (the anchor: the end of the document, as Yjs encodes it)
+        "prep_comment": prep_services.add_comment(
+            document=prep_group.document,
+            body="Préciser la consigne",
+            quote="Objectifs",
+            start=b"\x01\x0bprosemirror\x00",
+            end=b"\x01\x0bprosemirror\x00",
+            by=cast["trainer"],
+        ),
         "thread": thread,
         "post": post,
         "unsubscribe": forum_services.unsubscribe_token(subscription),

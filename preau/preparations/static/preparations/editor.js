@@ -8,7 +8,15 @@
 // where needed), no eval.
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
-import { ySyncPlugin, yCursorPlugin, yUndoPlugin, undo, redo } from "y-prosemirror";
+import {
+  ySyncPlugin,
+  ySyncPluginKey,
+  yCursorPlugin,
+  yUndoPlugin,
+  undo,
+  redo,
+  absolutePositionToRelativePosition,
+} from "y-prosemirror";
 import { EditorState } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
 import { Schema } from "prosemirror-model";
@@ -184,5 +192,40 @@ const view = new EditorView(mount, {
 // The server's rendering was for readers without the editor.
 if (readOnlyCopy) readOnlyCopy.hidden = true;
 mount.hidden = false;
+// Comments on a passage: the selection's ends become Yjs relative positions (they stick to
+// the characters selected through everyone's edits), sent base64 with the quoted text.
+const commentForm = document.getElementById("comment-form");
+if (commentForm) {
+  const passage = document.getElementById("comment-passage");
+  const hint = passage.textContent;
+  let selected = null;
+  const relative = (pos) => {
+    const binding = ySyncPluginKey.getState(view.state).binding;
+    return toBase64(
+      Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, fragment, binding.mapping)),
+    );
+  };
+  const remember = () => {
+    const { from, to } = view.state.selection;
+    const text = from < to ? view.state.doc.textBetween(from, to, " ").trim() : "";
+    if (!text) return;
+    selected = { quote: text, start: relative(from), end: relative(to) };
+    passage.textContent = `Passage : « ${text.length > 120 ? text.slice(0, 119) + "…" : text} »`;
+  };
+  mount.addEventListener("mouseup", remember);
+  mount.addEventListener("keyup", remember);
+  commentForm.addEventListener("submit", (event) => {
+    if (!selected) {
+      event.preventDefault();
+      passage.textContent = hint;
+      passage.classList.add("fr-error-text");
+      return;
+    }
+    document.getElementById("comment-quote").value = selected.quote;
+    document.getElementById("comment-start").value = selected.start;
+    document.getElementById("comment-end").value = selected.end;
+  });
+}
+
 // For tests (browser journeys compare through the Yjs model, not the screen's text).
 window.preauCoedit = { ydoc, provider, view, Y };
