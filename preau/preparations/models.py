@@ -92,13 +92,17 @@ class DocumentUpdate(models.Model):
 
 
 class Version(models.Model):
-    """A named version of a document (« après la séance du 12 mars »): the document's full
-    encoded state at that moment. Numbered in order; no time is kept (domain.md §6)."""
+    """A named version of a document (« après la séance du 12 mars »), or an automatic
+    snapshot: the document's full encoded state at that moment. Numbered in order; no time
+    is kept, not even a day (domain.md §6)."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     name = models.CharField(_("nom de la version"), max_length=120)
     state = models.BinaryField()
+    # « Instantané automatique », kept by a compaction (services.compact); only the last
+    # AUTO_SNAPSHOTS_KEPT of a document are kept. Named versions are never deleted.
+    automatic = models.BooleanField(_("instantané automatique"), default=False)
 
     class Meta:
         verbose_name = _("version d’un document de préparation")

@@ -236,7 +236,35 @@ def compact(*, document: Document) -> int:
     DocumentUpdate.objects.filter(pk=ids[0]).update(data=merged)
     DocumentUpdate.objects.filter(pk__in=ids[1:]).delete()
     Document.objects.filter(pk=document.pk).update(compactions=F("compactions") + 1)
+    _snapshot(document, replayed)
     return len(rows)
+
+
+AUTO_SNAPSHOTS_KEPT = 10
+
+
+def _snapshot(document: Document, doc) -> Version | None:
+    """Keeps the document as the compaction found it as an automatic version (numbered with
+    the named ones, no time), unless the last version is already this content; only the last
+    AUTO_SNAPSHOTS_KEPT automatic ones stay. The compaction runs every --min-updates stored
+    updates (500 by default), hence a snapshot every few hundred changes."""
+    # FOR NO KEY UPDATE: numbers versions one at a time (name_version locks the same row)
+    # without blocking the updates being stored meanwhile (their foreign key's KEY SHARE).
+    Document.objects.select_for_update(no_key=True).get(pk=document.pk)
+    last = document.versions.order_by("-number").only("number", "state").first()
+    html = crdt.to_html(doc)
+    if last is not None and crdt.to_html(crdt.rebuild([bytes(last.state)])) == html:
+        return None
+    version = Version.objects.create(
+        document=document,
+        number=(last.number if last else 0) + 1,
+        name=_("Instantané automatique"),
+        state=doc.get_update(),
+        automatic=True,
+    )
+    old = document.versions.filter(automatic=True).order_by("-number")[AUTO_SNAPSHOTS_KEPT:]
+    Version.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+    return version
 
 
 # Versions -------------------------------------------------------------------------------------

@@ -122,3 +122,51 @@ def test_others_reach_no_version(client, prep, person):
     url = reverse("preparations:versions", args=[prep["document"].pk])
     assert client.post(url, {"nom": "intrus"}).status_code == 404
     assert Version.objects.count() == 1
+
+
+# Automatic snapshots --------------------------------------------------------------------------
+
+
+def test_a_compaction_keeps_an_automatic_snapshot_numbered_with_the_named_versions(prep):
+    _write(prep, "Compter")
+    services.name_version(document=prep["document"], name="Lundi", by=prep["teacher"])
+    _write(prep, "Décompter ")
+
+    services.compact(document=prep["document"])
+
+    snapshot = prep["document"].versions.get(automatic=True)
+    assert (snapshot.number, snapshot.name) == (2, "Instantané automatique")
+    assert crdt.to_html(crdt.rebuild([bytes(snapshot.state)])) == crdt.to_html(
+        services.load(prep["document"])
+    )
+
+
+def test_no_snapshot_when_nothing_changed_since_the_last_version(prep):
+    _write(prep, "Compter")
+    services.name_version(document=prep["document"], name="Lundi", by=prep["teacher"])
+
+    services.compact(document=prep["document"])
+
+    assert not prep["document"].versions.filter(automatic=True).exists()
+
+
+def test_only_the_last_automatic_snapshots_are_kept_and_named_versions_all(prep):
+    services.name_version(document=prep["document"], name="Départ", by=prep["teacher"])
+    for n in range(services.AUTO_SNAPSHOTS_KEPT + 3):
+        _write(prep, f"étape {n} ")
+        services.compact(document=prep["document"])
+
+    automatic = list(
+        prep["document"].versions.filter(automatic=True).values_list("number", flat=True)
+    )
+    last = services.AUTO_SNAPSHOTS_KEPT + 4
+    assert automatic == list(range(last, last - services.AUTO_SNAPSHOTS_KEPT, -1))
+    assert prep["document"].versions.filter(automatic=False, name="Départ").exists()
+
+
+def test_the_versions_page_marks_automatic_snapshots(client, prep):
+    _write(prep, "Compter")
+    services.compact(document=prep["document"])
+    client.force_login(prep["teacher"])
+    html = client.get(reverse("preparations:versions", args=[prep["document"].pk])).content.decode()
+    assert "1. Instantané automatique" in html and "automatique</span>" in html
