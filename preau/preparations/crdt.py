@@ -225,19 +225,6 @@ def replace_content(doc: Doc, source: Doc) -> bytes:
     return doc.get_update(before)
 
 
-def diff_lines(old: str, new: str) -> list[tuple[str, str]]:
-    """[(kind, line)] from `old` to `new`, line by line: kind is "same", "removed" or
-    "added"."""
-    import difflib
-
-    kinds = {" ": "same", "-": "removed", "+": "added"}
-    return [
-        (kinds[line[0]], line[2:])
-        for line in difflib.ndiff(old.splitlines(), new.splitlines())
-        if line[0] in kinds
-    ]
-
-
 # Anchors of comments: Yjs relative positions -------------------------------------------------
 
 # An encoded relative position is a few bytes (kind, an item's id or a root's name, assoc).
@@ -316,3 +303,109 @@ def check_anchor(anchor: bytes, doc: Doc) -> None:
         reader.var_int()  # assoc (Yjs ≥ 13.5.43 writes it)
     if not reader.done():
         raise InvalidUpdate("trailing bytes")
+
+
+# A readable diff between two states of a document ----------------------------------------------
+
+
+def blocks(doc: Doc) -> list[tuple[str, str]]:
+    """[(kind, text)] of the document's blocks in order: kind is "h2"–"h4" for a heading, "li"
+    for a list item's paragraph, "pre" for code, "p" otherwise."""
+    out: list[tuple[str, str]] = []
+
+    def text_of(node) -> str:
+        if isinstance(node, XmlText):
+            return "".join(c for c, _a in node.diff() if isinstance(c, str))
+        return "".join(text_of(child) for child in node.children)
+
+    def walk(node, in_item: bool) -> None:
+        if isinstance(node, XmlText):
+            out.append(("li" if in_item else "p", text_of(node)))
+        elif node.tag in {"bullet_list", "ordered_list", "blockquote"}:
+            for child in node.children:
+                walk(child, in_item)
+        elif node.tag == "list_item":
+            for child in node.children:
+                walk(child, True)
+        elif node.tag == "heading":
+            out.append((_html_tag(node), text_of(node)))
+        elif node.tag in {"horizontal_rule", "hard_break"}:
+            return
+        else:
+            out.append(
+                ("pre" if node.tag == "code_block" else ("li" if in_item else "p"), text_of(node))
+            )
+
+    for node in fragment(doc).children:
+        walk(node, False)
+    return out
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"\s+|\S+", text)
+
+
+def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """[(kind, text)] within a paragraph, word by word: kind "same", "removed" or "added"."""
+    import difflib
+
+    a, b = _words(old), _words(new)
+    parts: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(("same", "".join(a[i1:i2])))
+            continue
+        # (an empty side gives no part: nothing to mark)
+        if i2 > i1:
+            parts.append(("removed", "".join(a[i1:i2])))
+        if j2 > j1:
+            parts.append(("added", "".join(b[j1:j2])))
+    return parts
+
+
+def _similar(old: str, new: str) -> bool:
+    import difflib
+
+    if not old.strip() or not new.strip():
+        return True  # an empty paragraph written in (or emptied) is the same paragraph
+    return difflib.SequenceMatcher(None, _words(old), _words(new), autojunk=False).ratio() >= 0.4
+
+
+def diff_blocks(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[dict]:
+    """The change from `old` to `new` blocks, paragraph by paragraph: a list of
+    {"status": "same" | "added" | "removed" | "changed", "kind": block kind, "parts":
+    [(kind, text)]}; a changed paragraph (similar enough to its old self) is diffed word by
+    word, others are shown whole as removed and added."""
+    import difflib
+
+    out: list[dict] = []
+
+    def whole(status, block):
+        out.append({"status": status, "kind": block[0], "parts": [(status, block[1])]})
+
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            for block in old[i1:i2]:
+                whole("same", block)
+            continue
+        olds, news = old[i1:i2], new[j1:j2]
+        for k in range(max(len(olds), len(news))):
+            before = olds[k] if k < len(olds) else None
+            after = news[k] if k < len(news) else None
+            if before and after and _similar(before[1], after[1]):
+                out.append(
+                    {
+                        "status": "changed",
+                        "kind": after[0],
+                        "parts": _word_diff(before[1], after[1]),
+                    }
+                )
+                continue
+            if before:
+                whole("removed", before)
+            if after:
+                whole("added", after)
+    return out

@@ -15,6 +15,7 @@ urlpatterns = [
     path("preparations/documents/<id:pk>/preparation.pdf", views.document_pdf, name="pdf"),
     path("preparations/documents/<id:pk>/versions/", views.versions, name="versions"),
     path("preparations/versions/<id:pk>/", views.version, name="version"),
+    path("preparations/documents/<id:pk>/comparer/", views.compare, name="compare"),
     path("preparations/documents/<id:pk>/partager/", views.share, name="share"),
     path("preparations/documents/<id:pk>/commentaires/", views.add_comment, name="add_comment"),
     path(

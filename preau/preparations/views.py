@@ -26,7 +26,7 @@ from preau.core.params import id_param
 from . import access, crdt, services
 from .consumers import relay_from_http
 from .forms import HandGroupForm, RandomGroupsForm
-from .models import Group, Membership
+from .models import Group, Membership, Version
 
 
 def _groups(place):
@@ -272,6 +272,7 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
             "session": group.session,
             "activity": group.activity,
             "versions": doc_row.versions.only("pk", "number", "name", "automatic"),
+            "all_versions": doc_row.versions.only("pk", "number", "name"),
             "kept": services.AUTO_SNAPSHOTS_KEPT,
             "may_write": access.may_edit(request.user, doc_row),
             "error": error,
@@ -308,8 +309,48 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
             "session": group.session,
             "activity": group.activity,
             "content_html": crdt.to_html(old),
-            "changes": crdt.diff_lines(crdt.to_text(old), crdt.to_text(current)),
+            "changes": crdt.diff_blocks(crdt.blocks(old), crdt.blocks(current)),
             "may_write": access.may_edit(request.user, doc_row),
+        },
+    )
+
+
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """The change between any two versions (`de`, `a`: version ids of this document; no `a`:
+    the current document; no `de`: the last version), paragraph by paragraph, word by word
+    within a changed paragraph. A version of another document, or none: 404."""
+    from django.http import Http404
+
+    doc_row = access.get_document_to_read_or_404(request.user, pk)
+    all_versions = list(doc_row.versions.only("pk", "number", "name", "automatic"))
+    by_pk = {v.pk: v for v in all_versions}
+    old_pk, new_pk = id_param(request.GET, "de"), id_param(request.GET, "a")
+    if "de" not in request.GET and all_versions:
+        old_pk = all_versions[0].pk  # the last version, against the current document
+    if old_pk not in by_pk or (new_pk is not None and new_pk not in by_pk):
+        raise Http404
+    old_version = Version.objects.only("state").get(pk=old_pk)
+    old = crdt.rebuild([bytes(old_version.state)])
+    if new_pk is None:
+        new, new_label = services.load(doc_row), _("le document actuel")
+    else:
+        new = crdt.rebuild([bytes(Version.objects.only("state").get(pk=new_pk).state)])
+        new_label = f"{by_pk[new_pk].number}. {by_pk[new_pk].name}"
+    group = doc_row.group
+    return render(
+        request,
+        "preparations/compare.html",
+        {
+            "document": doc_row,
+            "group": group,
+            "session": group.session,
+            "activity": group.activity,
+            "all_versions": all_versions,
+            "old_pk": old_pk,
+            "new_pk": new_pk,
+            "old_label": f"{by_pk[old_pk].number}. {by_pk[old_pk].name}",
+            "new_label": new_label,
+            "changes": crdt.diff_blocks(crdt.blocks(old), crdt.blocks(new)),
         },
     )
 
