@@ -16,6 +16,7 @@ import {
   undo,
   redo,
   absolutePositionToRelativePosition,
+  relativePositionToAbsolutePosition,
 } from "y-prosemirror";
 import { EditorState } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
@@ -227,5 +228,22 @@ if (commentForm) {
   });
 }
 
+// The text now between two stored anchors (base64), or null if the passage is gone.
+function passage(start, end) {
+  const mapping = ySyncPluginKey.getState(view.state).binding.mapping;
+  const at = (b64) =>
+    relativePositionToAbsolutePosition(
+      ydoc,
+      fragment,
+      Y.decodeRelativePosition(fromBase64(b64)),
+      mapping,
+    );
+  const from = at(start);
+  const to = at(end);
+  return from === null || to === null || from > to
+    ? null
+    : view.state.doc.textBetween(from, to, " ");
+}
+
 // For tests (browser journeys compare through the Yjs model, not the screen's text).
-window.preauCoedit = { ydoc, provider, view, Y };
+window.preauCoedit = { ydoc, provider, view, Y, passage };
