@@ -18,7 +18,7 @@ import {
   absolutePositionToRelativePosition,
   relativePositionToAbsolutePosition,
 } from "y-prosemirror";
-import { EditorState } from "prosemirror-state";
+import { EditorState, Plugin } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
 import { Schema } from "prosemirror-model";
 import { schema as basicSchema } from "prosemirror-schema-basic";
@@ -162,6 +162,13 @@ provider.on("connection-close", (event) => {
   }
 });
 
+// Told of every new selection (the comment form reads it; ProseMirror updates its selection
+// after the key and mouse events, so they are too early to read it).
+let onSelection = null;
+const selectionWatch = new Plugin({
+  view: () => ({ update: (editorView) => onSelection && onSelection(editorView.state) }),
+});
+
 const view = new EditorView(mount, {
   state: EditorState.create({
     schema,
@@ -177,6 +184,7 @@ const view = new EditorView(mount, {
         "Mod-i": toggleMark(schema.marks.em),
       }),
       keymap(baseKeymap),
+      selectionWatch,
     ],
   }),
   editable: () => !config.readOnly,
@@ -206,15 +214,14 @@ if (commentForm) {
       Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, fragment, binding.mapping)),
     );
   };
-  const remember = () => {
-    const { from, to } = view.state.selection;
-    const text = from < to ? view.state.doc.textBetween(from, to, " ").trim() : "";
-    if (!text) return;
+  const remember = (state) => {
+    const { from, to } = state.selection;
+    const text = from < to ? state.doc.textBetween(from, to, " ").trim() : "";
+    if (!text) return; // (a click in the form keeps the passage chosen)
     selected = { quote: text, start: relative(from), end: relative(to) };
     passage.textContent = `Passage : « ${text.length > 120 ? text.slice(0, 119) + "…" : text} »`;
   };
-  mount.addEventListener("mouseup", remember);
-  mount.addEventListener("keyup", remember);
+  onSelection = remember;
   commentForm.addEventListener("submit", (event) => {
     if (!selected) {
       event.preventDefault();
