@@ -176,6 +176,8 @@ def test_a_comment_on_a_passage_follows_it_through_the_others_edits(
     comment = Comment.objects.get()
     assert (comment.quote, comment.author) == ("loin", group["camille"])
 
+    services.name_version(document=document, name="Avant Louis", by=group["camille"])
+
     other_context = browser.new_context(base_url=page.url.split("/sessions/")[0], locale="fr-FR")
     other = other_context.new_page()
     sign_in(other, group["louis"].email, PASSWORD)
@@ -199,3 +201,8 @@ def test_a_comment_on_a_passage_follows_it_through_the_others_edits(
     comment.refresh_from_db()
     assert comment.resolved
     other_context.close()
+
+    # The comparison of the version named before Louis wrote with the document now.
+    page.goto(f"/sessions/preparations/documents/{document.pk}/comparer/")
+    expect(page.locator("ins").first).to_contain_text("Savoir")
+    check_accessibility(page)
