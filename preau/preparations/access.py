@@ -26,7 +26,7 @@ from preau.training.models import (
     TrainingSession,
 )
 
-from .models import Document, Group, Membership, Proposal, Version
+from .models import Comment, Document, Group, Membership, Proposal, Version
 
 KIND = "preparation"
 
@@ -210,4 +210,15 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
 def get_proposal_or_404(user, pk: int) -> Proposal:
     return get_object_or_404(
         proposals_visible_to(user).select_related("parcours", "proposed_by", "decided_by"), pk=pk
+    )
+
+
+def get_comment_or_404(user, pk: int) -> Comment:
+    """A comment of a document the person writes: comments are the group's (and its
+    trainers' and tutors'), not shown to the session a plan is shared with."""
+    return get_object_or_404(
+        Comment.objects.filter(document__in=documents_for(user)).select_related(
+            "document__group__session"
+        ),
+        pk=pk,
     )

@@ -225,14 +225,187 @@ def replace_content(doc: Doc, source: Doc) -> bytes:
     return doc.get_update(before)
 
 
-def diff_lines(old: str, new: str) -> list[tuple[str, str]]:
-    """[(kind, line)] from `old` to `new`, line by line: kind is "same", "removed" or
-    "added"."""
+# Anchors of comments: Yjs relative positions -------------------------------------------------
+
+# An encoded relative position is a few bytes (kind, an item's id or a root's name, assoc).
+ANCHOR_MAX_BYTES = 64
+
+
+class _Reader:
+    def __init__(self, data: bytes):
+        self.data, self.at = data, 0
+
+    def byte(self) -> int:
+        if self.at >= len(self.data):
+            raise InvalidUpdate("truncated")
+        self.at += 1
+        return self.data[self.at - 1]
+
+    def var_uint(self) -> int:
+        number, shift = 0, 0
+        while True:
+            byte = self.byte()
+            number |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                return number
+            shift += 7
+            if shift > 63:
+                raise InvalidUpdate("number too long")
+
+    def var_int(self) -> int:
+        byte = self.byte()
+        number, negative, shift = byte & 0x3F, byte & 0x40, 6
+        while byte & 0x80:
+            byte = self.byte()
+            number |= (byte & 0x7F) << shift
+            shift += 7
+            if shift > 63:
+                raise InvalidUpdate("number too long")
+        return -number if negative else number
+
+    def string(self) -> str:
+        length = self.var_uint()
+        if self.at + length > len(self.data):
+            raise InvalidUpdate("truncated")
+        text = self.data[self.at : self.at + length].decode("utf-8")
+        self.at += length
+        return text
+
+    def done(self) -> bool:
+        return self.at == len(self.data)
+
+
+def state_vector(doc: Doc) -> dict[int, int]:
+    """{client id: number of its items} of the document (Yjs's encoded state vector, read)."""
+    reader = _Reader(doc.get_state())
+    return {reader.var_uint(): reader.var_uint() for _i in range(reader.var_uint())}
+
+
+def check_anchor(anchor: bytes, doc: Doc) -> None:
+    """Raises InvalidUpdate unless `anchor` is an encoded Yjs relative position
+    (`Y.encodeRelativePosition`) that sticks to an item of `doc`, or to the end of its
+    fragment. (pycrdt 0.13.1's StickyIndex.decode panics on truncated bytes: read by hand.)"""
+    anchor = bytes(anchor)
+    if not anchor or len(anchor) > ANCHOR_MAX_BYTES:
+        raise InvalidUpdate("no anchor")
+    reader = _Reader(anchor)
+    kind = reader.var_uint()
+    if kind in (0, 2):  # an item (0), or the end of a type attached to an item (2)
+        client, clock = reader.var_uint(), reader.var_uint()
+        if clock >= state_vector(doc).get(client, 0):
+            raise InvalidUpdate("no such item in the document")
+    elif kind == 1:  # the end of a root type
+        if reader.string() != FRAGMENT:
+            raise InvalidUpdate("outside the document")
+    else:
+        raise InvalidUpdate("unknown kind")
+    if not reader.done():
+        reader.var_int()  # assoc (Yjs ≥ 13.5.43 writes it)
+    if not reader.done():
+        raise InvalidUpdate("trailing bytes")
+
+
+# A readable diff between two states of a document ----------------------------------------------
+
+
+def blocks(doc: Doc) -> list[tuple[str, str]]:
+    """[(kind, text)] of the document's blocks in order: kind is "h2"–"h4" for a heading, "li"
+    for a list item's paragraph, "pre" for code, "p" otherwise."""
+    out: list[tuple[str, str]] = []
+
+    def text_of(node) -> str:
+        if isinstance(node, XmlText):
+            return "".join(c for c, _a in node.diff() if isinstance(c, str))
+        return "".join(text_of(child) for child in node.children)
+
+    def walk(node, in_item: bool) -> None:
+        if isinstance(node, XmlText):
+            out.append(("li" if in_item else "p", text_of(node)))
+        elif node.tag in {"bullet_list", "ordered_list", "blockquote"}:
+            for child in node.children:
+                walk(child, in_item)
+        elif node.tag == "list_item":
+            for child in node.children:
+                walk(child, True)
+        elif node.tag == "heading":
+            out.append((_html_tag(node), text_of(node)))
+        elif node.tag in {"horizontal_rule", "hard_break"}:
+            return
+        else:
+            out.append(
+                ("pre" if node.tag == "code_block" else ("li" if in_item else "p"), text_of(node))
+            )
+
+    for node in fragment(doc).children:
+        walk(node, False)
+    return out
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"\s+|\S+", text)
+
+
+def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """[(kind, text)] within a paragraph, word by word: kind "same", "removed" or "added"."""
     import difflib
 
-    kinds = {" ": "same", "-": "removed", "+": "added"}
-    return [
-        (kinds[line[0]], line[2:])
-        for line in difflib.ndiff(old.splitlines(), new.splitlines())
-        if line[0] in kinds
-    ]
+    a, b = _words(old), _words(new)
+    parts: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(("same", "".join(a[i1:i2])))
+            continue
+        # (an empty side gives no part: nothing to mark)
+        if i2 > i1:
+            parts.append(("removed", "".join(a[i1:i2])))
+        if j2 > j1:
+            parts.append(("added", "".join(b[j1:j2])))
+    return parts
+
+
+def _similar(old: str, new: str) -> bool:
+    import difflib
+
+    if not old.strip() or not new.strip():
+        return True  # an empty paragraph written in (or emptied) is the same paragraph
+    return difflib.SequenceMatcher(None, _words(old), _words(new), autojunk=False).ratio() >= 0.4
+
+
+def diff_blocks(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[dict]:
+    """The change from `old` to `new` blocks, paragraph by paragraph: a list of
+    {"status": "same" | "added" | "removed" | "changed", "kind": block kind, "parts":
+    [(kind, text)]}; a changed paragraph (similar enough to its old self) is diffed word by
+    word, others are shown whole as removed and added."""
+    import difflib
+
+    out: list[dict] = []
+
+    def whole(status, block):
+        out.append({"status": status, "kind": block[0], "parts": [(status, block[1])]})
+
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            for block in old[i1:i2]:
+                whole("same", block)
+            continue
+        olds, news = old[i1:i2], new[j1:j2]
+        for k in range(max(len(olds), len(news))):
+            before = olds[k] if k < len(olds) else None
+            after = news[k] if k < len(news) else None
+            if before and after and _similar(before[1], after[1]):
+                out.append(
+                    {
+                        "status": "changed",
+                        "kind": after[0],
+                        "parts": _word_diff(before[1], after[1]),
+                    }
+                )
+                continue
+            if before:
+                whole("removed", before)
+            if after:
+                whole("added", after)
+    return out

@@ -92,13 +92,17 @@ class DocumentUpdate(models.Model):
 
 
 class Version(models.Model):
-    """A named version of a document (« après la séance du 12 mars »): the document's full
-    encoded state at that moment. Numbered in order; no time is kept (domain.md §6)."""
+    """A named version of a document (« après la séance du 12 mars »), or an automatic
+    snapshot: the document's full encoded state at that moment. Numbered in order; no time
+    is kept, not even a day (domain.md §6)."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     name = models.CharField(_("nom de la version"), max_length=120)
     state = models.BinaryField()
+    # « Instantané automatique », kept by a compaction (services.compact); only the last
+    # AUTO_SNAPSHOTS_KEPT of a document are kept. Named versions are never deleted.
+    automatic = models.BooleanField(_("instantané automatique"), default=False)
 
     class Meta:
         verbose_name = _("version d’un document de préparation")
@@ -110,6 +114,42 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Comment(models.Model):
+    """A comment on a passage of a document, by a member (or a trainer or tutor of the session).
+
+    The passage is anchored by two Yjs relative positions (`Y.encodeRelativePosition`, made in
+    the browser from the selection by y-prosemirror): each names the Yjs item the position sticks
+    to, so the anchor follows the text through everyone's concurrent edits, without writing
+    anything into the document itself (a mark would be a change of the shared text, restored
+    or erased with versions, and exported). `quote` keeps the passage as it was selected, to
+    show beside the document even once the passage is rewritten. No time is kept."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("commentaire"), max_length=2000)
+    quote = models.CharField(_("passage commenté"), max_length=300)
+    start = models.BinaryField()  # encoded Yjs relative position
+    end = models.BinaryField()
+    resolved = models.BooleanField(_("résolu"), default=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("commentaire d’un document de préparation")
+        verbose_name_plural = _("commentaires des documents de préparation")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.quote
 
 
 class ProposalStatus(models.TextChoices):

@@ -14,7 +14,7 @@ from preau.parcours.models import Activity, Section
 from preau.training.models import Enrolment, EnrolmentStatus, SessionStatus, TrainingSession
 
 from . import crdt
-from .models import DocumentUpdate, Group
+from .models import Comment, DocumentUpdate, Group, Version
 from .services import load, make_groups_by_school, propose, share
 
 DATA = Path(__file__).parent / "demo" / "preparation.json"
@@ -59,7 +59,7 @@ def seed_demo(rng, log) -> None:
     if group is None:
         log("Préparations collectives : aucun participant inscrit.")
         return
-    edits = _write_history(group.document, data["edits"])
+    edits = _write_history(group.document, data, list(group.members.order_by("pk")))
     log(
         f"Préparations collectives : {len(groups)} groupes dans « {session.title} », "
         f"{edits} modifications dans le document du groupe « {group.name} »."
@@ -83,11 +83,15 @@ def _share_and_propose(group, trainer, note: str, log) -> None:
     log(f"Préparations collectives : la préparation du groupe « {group.name} » est proposée.")
 
 
-def _write_history(document, edits) -> int:
-    """Each edit typed by one member's editor, a few words per update, as the browser sends."""
+def _write_history(document, data, members) -> int:
+    """Each edit typed by one member's editor, a few words per update, as the browser sends;
+    a named version midway; comments anchored to the first words of some edits (Yjs relative
+    positions on the items typed, as the editor makes them)."""
     doc = load(document)
+    client = doc.client_id
     count = 0
-    for edit in edits:
+    firsts = []  # per edit: (clock of its first piece, clock after it, the piece)
+    for number, edit in enumerate(data["edits"]):
         headings = [
             i
             for i, node in enumerate(crdt.fragment(doc).children)
@@ -99,8 +103,40 @@ def _write_history(document, edits) -> int:
         for start in range(0, len(words), 3):
             piece = " ".join(words[start : start + 3]) + (" " if start + 3 < len(words) else "")
             before = doc.get_state()
+            clock = crdt.state_vector(doc).get(client, 0)
             # pycrdt indexes are UTF-8 bytes: the end of the text is its encoded length.
             text.insert(len(str(text).encode()), piece)
             DocumentUpdate.objects.create(document=document, data=doc.get_update(before))
+            if start == 0:
+                firsts.append((clock, crdt.state_vector(doc)[client] - 1, piece.strip()))
             count += 1
+        if number + 1 == data.get("version_after_edit"):
+            Version.objects.create(
+                document=document, number=1, name=data["version_name"], state=doc.get_update()
+            )
+    for comment in data.get("comments", []):
+        start, end, quote = firsts[comment["edit"]]
+        resolver = comment["resolved_by"]
+        Comment.objects.create(
+            document=document,
+            author=members[comment["author"] % len(members)],
+            body=comment["body"],
+            quote=quote,
+            start=_relative_position(client, start),
+            end=_relative_position(client, end),
+            resolved=resolver is not None,
+            resolved_by=members[resolver % len(members)] if resolver is not None else None,
+        )
     return count
+
+
+def _relative_position(client: int, clock: int) -> bytes:
+    """`Y.encodeRelativePosition` of a position sticking to item (client, clock)."""
+    out = bytearray([0])
+    for number in (client, clock):
+        while number > 0x7F:
+            out.append(0x80 | (number & 0x7F))
+            number >>= 7
+        out.append(number)
+    out.append(0)  # assoc
+    return bytes(out)

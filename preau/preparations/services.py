@@ -17,6 +17,7 @@ from preau.training.models import EnrolmentStatus
 from . import crdt
 from .access import KIND, may_edit
 from .models import (
+    Comment,
     Document,
     DocumentUpdate,
     Group,
@@ -245,7 +246,35 @@ def compact(*, document: Document) -> int:
     DocumentUpdate.objects.filter(pk=ids[0]).update(data=merged)
     DocumentUpdate.objects.filter(pk__in=ids[1:]).delete()
     Document.objects.filter(pk=document.pk).update(compactions=F("compactions") + 1)
+    _snapshot(document, replayed)
     return len(rows)
+
+
+AUTO_SNAPSHOTS_KEPT = 10
+
+
+def _snapshot(document: Document, doc) -> Version | None:
+    """Keeps the document as the compaction found it as an automatic version (numbered with
+    the named ones, no time), unless the last version is already this content; only the last
+    AUTO_SNAPSHOTS_KEPT automatic ones stay. The compaction runs every --min-updates stored
+    updates (500 by default), hence a snapshot every few hundred changes."""
+    # FOR NO KEY UPDATE: numbers versions one at a time (name_version locks the same row)
+    # without blocking the updates being stored meanwhile (their foreign key's KEY SHARE).
+    Document.objects.select_for_update(no_key=True).get(pk=document.pk)
+    last = document.versions.order_by("-number").only("number", "state").first()
+    html = crdt.to_html(doc)
+    if last is not None and crdt.to_html(crdt.rebuild([bytes(last.state)])) == html:
+        return None
+    version = Version.objects.create(
+        document=document,
+        number=(last.number if last else 0) + 1,
+        name=_("Instantané automatique"),
+        state=doc.get_update(),
+        automatic=True,
+    )
+    old = document.versions.filter(automatic=True).order_by("-number")[AUTO_SNAPSHOTS_KEPT:]
+    Version.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+    return version
 
 
 # Versions -------------------------------------------------------------------------------------
@@ -288,6 +317,51 @@ def share(*, document: Document, shared: bool, by) -> None:
     """A group shares its finished plan with the whole session (read only), or stops."""
     check_may_write(document=document, by=by)
     Group.objects.filter(pk=document.group_id).update(shared=shared)
+
+
+# Comments -------------------------------------------------------------------------------------
+
+COMMENT_MAX_CHARS = 2000
+QUOTE_MAX_CHARS = 300
+
+
+@transaction.atomic
+def add_comment(*, document: Document, body: str, quote: str, start: bytes, end: bytes, by):
+    """A comment on the passage between two Yjs relative positions (made by the editor from
+    the selection); `quote` is the passage's text as selected."""
+    check_may_write(document=document, by=by)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Écrivez votre commentaire."))
+    if len(body) > COMMENT_MAX_CHARS:
+        raise ValidationError(
+            _("Un commentaire compte %(max)s caractères au plus.") % {"max": COMMENT_MAX_CHARS}
+        )
+    quote = " ".join((quote or "").split())
+    if not quote:
+        raise ValidationError(_("Sélectionnez dans le document le passage à commenter."))
+    doc = load(document)
+    try:
+        crdt.check_anchor(start, doc)
+        crdt.check_anchor(end, doc)
+    except crdt.InvalidUpdate as error:
+        raise ValidationError(
+            _("Le passage commenté n’est pas dans ce document : sélectionnez-le de nouveau.")
+        ) from error
+    if len(quote) > QUOTE_MAX_CHARS:
+        quote = quote[: QUOTE_MAX_CHARS - 1] + "…"
+    return Comment.objects.create(
+        document=document, author=by, body=body, quote=quote, start=start, end=end
+    )
+
+
+@transaction.atomic
+def resolve_comment(*, comment: Comment, by) -> None:
+    """« Résolu », by any member (or trainer, tutor): the comment stays, shown as resolved."""
+    check_may_write(document=comment.document, by=by)
+    if comment.resolved:
+        raise ValidationError(_("Ce commentaire est déjà résolu."))
+    Comment.objects.filter(pk=comment.pk).update(resolved=True, resolved_by=by)
 
 
 # Proposals to the parcours' designers ---------------------------------------------------------

@@ -16,7 +16,14 @@ urlpatterns = [
     path("preparations/documents/<id:pk>/preparation.odt", views.document_odt, name="odt"),
     path("preparations/documents/<id:pk>/versions/", views.versions, name="versions"),
     path("preparations/versions/<id:pk>/", views.version, name="version"),
+    path("preparations/documents/<id:pk>/comparer/", views.compare, name="compare"),
     path("preparations/documents/<id:pk>/partager/", views.share, name="share"),
+    path("preparations/documents/<id:pk>/commentaires/", views.add_comment, name="add_comment"),
+    path(
+        "preparations/commentaires/<id:pk>/resoudre/",
+        views.resolve_comment,
+        name="resolve_comment",
+    ),
     path("preparations/documents/<id:pk>/proposer/", views.propose, name="propose"),
     path("preparations/propositions/<id:pk>/", views.proposal, name="proposal"),
 ]

@@ -27,7 +27,7 @@ from preau.training.models import SessionStatus
 from . import access, crdt, services
 from .consumers import relay_from_http
 from .forms import HandGroupForm, RandomGroupsForm
-from .models import Group, Membership
+from .models import Group, Membership, Version
 
 
 def _groups(place):
@@ -167,6 +167,10 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
             and session.status != SessionStatus.ARCHIVED
             and access.may_propose(request.user, doc_row),
             "live": may_write and not session.is_read_only,
+            # The group's comments (not shown to the session a plan is shared with).
+            "comments": list(doc_row.comments.select_related("author", "resolved_by"))
+            if may_write
+            else None,
             "importmap": _importmap(),
             "editor": {
                 "document": doc_row.pk,
@@ -271,7 +275,9 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
             "group": group,
             "session": group.session,
             "activity": group.activity,
-            "versions": doc_row.versions.only("pk", "number", "name"),
+            "versions": doc_row.versions.only("pk", "number", "name", "automatic"),
+            "all_versions": doc_row.versions.only("pk", "number", "name"),
+            "kept": services.AUTO_SNAPSHOTS_KEPT,
             "may_write": access.may_edit(request.user, doc_row),
             "error": error,
         },
@@ -307,8 +313,48 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
             "session": group.session,
             "activity": group.activity,
             "content_html": crdt.to_html(old),
-            "changes": crdt.diff_lines(crdt.to_text(old), crdt.to_text(current)),
+            "changes": crdt.diff_blocks(crdt.blocks(old), crdt.blocks(current)),
             "may_write": access.may_edit(request.user, doc_row),
+        },
+    )
+
+
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """The change between any two versions (`de`, `a`: version ids of this document; no `a`:
+    the current document; no `de`: the last version), paragraph by paragraph, word by word
+    within a changed paragraph. A version of another document, or none: 404."""
+    from django.http import Http404
+
+    doc_row = access.get_document_to_read_or_404(request.user, pk)
+    all_versions = list(doc_row.versions.only("pk", "number", "name", "automatic"))
+    by_pk = {v.pk: v for v in all_versions}
+    old_pk, new_pk = id_param(request.GET, "de"), id_param(request.GET, "a")
+    if "de" not in request.GET and all_versions:
+        old_pk = all_versions[0].pk  # the last version, against the current document
+    if old_pk not in by_pk or (new_pk is not None and new_pk not in by_pk):
+        raise Http404
+    old_version = Version.objects.only("state").get(pk=old_pk)
+    old = crdt.rebuild([bytes(old_version.state)])
+    if new_pk is None:
+        new, new_label = services.load(doc_row), _("le document actuel")
+    else:
+        new = crdt.rebuild([bytes(Version.objects.only("state").get(pk=new_pk).state)])
+        new_label = f"{by_pk[new_pk].number}. {by_pk[new_pk].name}"
+    group = doc_row.group
+    return render(
+        request,
+        "preparations/compare.html",
+        {
+            "document": doc_row,
+            "group": group,
+            "session": group.session,
+            "activity": group.activity,
+            "all_versions": all_versions,
+            "old_pk": old_pk,
+            "new_pk": new_pk,
+            "old_label": f"{by_pk[old_pk].number}. {by_pk[old_pk].name}",
+            "new_label": new_label,
+            "changes": crdt.diff_blocks(crdt.blocks(old), crdt.blocks(new)),
         },
     )
 
@@ -329,6 +375,49 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
             else _("La préparation n’est plus partagée avec la session."),
         )
     return redirect("preparations:document", pk=doc_row.pk)
+
+
+# Comments -------------------------------------------------------------------------------------
+
+
+def _anchor(value: str) -> bytes:
+    try:
+        return base64.b64decode(value or "", validate=True)
+    except (ValueError, binascii.Error):
+        return b""
+
+
+@require_POST
+def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment on the passage selected in the editor (its anchors: Yjs relative positions,
+    base64, written into the form by editor.js)."""
+    doc_row = access.get_document_or_404(request.user, pk)
+    try:
+        services.add_comment(
+            document=doc_row,
+            body=request.POST.get("commentaire", ""),
+            quote=request.POST.get("passage", ""),
+            start=_anchor(request.POST.get("debut", "")),
+            end=_anchor(request.POST.get("fin", "")),
+            by=request.user,
+        )
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+    else:
+        messages.success(request, _("Commentaire ajouté."))
+    return redirect(reverse("preparations:document", args=[doc_row.pk]) + "#commentaires")
+
+
+@require_POST
+def resolve_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = access.get_comment_or_404(request.user, pk)
+    try:
+        services.resolve_comment(comment=comment, by=request.user)
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+    else:
+        messages.success(request, _("Commentaire marqué comme résolu."))
+    return redirect(reverse("preparations:document", args=[comment.document_id]) + "#commentaires")
 
 
 def document_odt(request: HttpRequest, pk: int) -> HttpResponse:

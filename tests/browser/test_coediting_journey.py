@@ -3,6 +3,7 @@ browsers (the websocket served by uvicorn, as bin/run does), type at the same ti
 document, see each other's text and named cursor, and end with identical documents, compared
 through the Yjs model (remote carets add names to the screen's text), and in the database."""
 
+import base64
 import socket
 import threading
 import time
@@ -145,6 +146,66 @@ def test_without_websockets_the_document_is_saved_through_plain_http(page, setti
     expect(page.locator("#preparation-status")).to_contain_text("Enregistré", timeout=10_000)
     stored = crdt.to_text(services.load(document))
     assert stored.startswith("Objectifs\nSans le direct\n")
+
+
+def test_a_comment_on_a_passage_follows_it_through_the_others_edits(
+    page, browser, live_sockets, group
+):
+    """Camille selects words she wrote and comments them; Louis then writes before them in
+    the same paragraph: the stored anchors still designate the same words; Louis resolves."""
+    from preau.preparations.models import Comment
+
+    document = group["group"].document
+    url = f"/sessions/preparations/documents/{document.pk}/"
+    sign_in(page, group["camille"].email, PASSWORD)
+    page.goto(url)
+    page.wait_for_function(CONNECTED)
+    page.locator("#preparation-live p").nth(0).click()
+    page.keyboard.type("Compter loin")
+    page.wait_for_function("() => window.preauCoedit.provider.synced", timeout=5_000)
+    # Selects « loin » with the keyboard (shift + arrows), then comments it.
+    page.keyboard.down("Shift")
+    for _ in "loin":
+        page.keyboard.press("ArrowLeft")
+    page.keyboard.up("Shift")
+    expect(page.locator("#comment-passage")).to_contain_text("« loin »")
+    page.fill("#comment-body", "Jusqu’où ?")
+    page.click("text=Commenter le passage")
+    expect(page.locator("#commentaires")).to_contain_text("Jusqu’où ?")
+    check_accessibility(page)
+    comment = Comment.objects.get()
+    assert (comment.quote, comment.author) == ("loin", group["camille"])
+
+    services.name_version(document=document, name="Avant Louis", by=group["camille"])
+
+    other_context = browser.new_context(base_url=page.url.split("/sessions/")[0], locale="fr-FR")
+    other = other_context.new_page()
+    sign_in(other, group["louis"].email, PASSWORD)
+    other.goto(url)
+    other.wait_for_function(CONNECTED)
+    other.wait_for_function(f"() => ({MODEL})().includes('Compter loin')")
+    other.locator("#preparation-live p").nth(0).click()
+    other.keyboard.press("Home")
+    other.keyboard.type("Savoir ")
+    page.wait_for_function(f"() => ({MODEL})().includes('Savoir Compter loin')")
+
+    anchors = [
+        base64.b64encode(bytes(comment.start)).decode(),
+        base64.b64encode(bytes(comment.end)).decode(),
+    ]
+    assert page.evaluate("([s, e]) => window.preauCoedit.passage(s, e)", anchors) == "loin"
+    assert other.evaluate("([s, e]) => window.preauCoedit.passage(s, e)", anchors) == "loin"
+
+    other.click("#commentaires >> text=Résolu")
+    expect(other.locator("#commentaires")).to_contain_text("Résolu par Louis Bernard")
+    comment.refresh_from_db()
+    assert comment.resolved
+    other_context.close()
+
+    # The comparison of the version named before Louis wrote with the document now.
+    page.goto(f"/sessions/preparations/documents/{document.pk}/comparer/")
+    expect(page.locator("ins").first).to_contain_text("Savoir")
+    check_accessibility(page)
 
 
 def test_offline_edits_survive_a_reload_and_reach_the_server_once_back(page, settings, group):

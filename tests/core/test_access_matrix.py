@@ -109,6 +109,7 @@ ARGS = {
     "prep_group": lambda w: [w["prep_group"].pk],
     "prep_document": lambda w: [w["prep_document"].pk],
     "prep_version": lambda w: [w["prep_version"].pk],
+    "prep_comment": lambda w: [w["prep_comment"].pk],
     "prep_proposal": lambda w: [w["prep_proposal"].pk],
     "unsubscribe": lambda w: [w["unsubscribe"]],
     "notification": lambda w: [w["notification"].pk],
@@ -323,7 +324,12 @@ ACCESS: dict[str, Row] = {
     "preparations:odt": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:versions": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:version": Row("teacher", 200, 404, 404, args="prep_version"),
+    "preparations:compare": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:share": Post("teacher", 302, 404, 404, args="prep_document"),
+    # Comments: the document's writers only (not the session a plan is shared with); an
+    # empty POST redirects to the page with the reason (tests/preparations/test_comments.py).
+    "preparations:add_comment": Post("teacher", 302, 404, 404, args="prep_document"),
+    "preparations:resolve_comment": Post("teacher", 302, 404, 404, args="prep_comment"),
     # Proposing a shared plan: the session's trainer (a tutor gets 403, the IEN 404:
     # tests/preparations/test_proposals.py); a proposal: the designers of the parcours' line.
     "preparations:propose": Post("trainer", 302, 404, 404, args="prep_document"),

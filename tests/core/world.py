@@ -203,6 +203,15 @@ def build_world(cast: dict, territory: dict) -> dict:
             content_html="<h2>Objectifs</h2>",
             proposed_by=cast["trainer"],
         ),
+        # (the anchor: the end of the document, as Yjs encodes it)
+        "prep_comment": prep_services.add_comment(
+            document=prep_group.document,
+            body="Préciser la consigne",
+            quote="Objectifs",
+            start=b"\x01\x0bprosemirror\x00",
+            end=b"\x01\x0bprosemirror\x00",
+            by=cast["trainer"],
+        ),
         "thread": thread,
         "post": post,
         "unsubscribe": forum_services.unsubscribe_token(subscription),

@@ -26,6 +26,15 @@ def test_the_demo_has_a_group_document_with_history_that_the_demo_teacher_opens(
     page = client.get(reverse("preparations:document", args=[document.pk]))
     assert page.status_code == 200
     assert "Léa a 48 billes" in page.content.decode()
+    # A named version, and comments anchored to the document's own items, one resolved.
+    assert document.versions.get().name == "Premier jet, avant la séance"
+    comments = list(document.comments.all())
+    assert [c.resolved for c in comments] == [True, False]
+    doc = services.load(document)
+    for comment in comments:
+        crdt.check_anchor(bytes(comment.start), doc)
+        crdt.check_anchor(bytes(comment.end), doc)
+    assert comments[1].body in page.content.decode()
 
     groups, updates = Group.objects.count(), DocumentUpdate.objects.count()
     call_command("seed", verbosity=0, i_know_this_is_production=True)

@@ -88,8 +88,8 @@ def test_the_version_page_shows_what_changed_since(client, prep):
 
     html = client.get(reverse("preparations:version", args=[version.pk])).content.decode()
 
-    assert "<ins>+ Nouvelle idée </ins>" in html
-    assert "<li>Ligne gardée</li>" in html
+    assert '<ins><span class="fr-sr-only">[ajouté : </span>Nouvelle idée <span' in html
+    assert "Ligne gardée" in html and "<del>" not in html
 
 
 def test_a_member_names_and_restores_through_the_pages(client, prep):
@@ -122,3 +122,142 @@ def test_others_reach_no_version(client, prep, person):
     url = reverse("preparations:versions", args=[prep["document"].pk])
     assert client.post(url, {"nom": "intrus"}).status_code == 404
     assert Version.objects.count() == 1
+
+
+# Automatic snapshots --------------------------------------------------------------------------
+
+
+def test_a_compaction_keeps_an_automatic_snapshot_numbered_with_the_named_versions(prep):
+    _write(prep, "Compter")
+    services.name_version(document=prep["document"], name="Lundi", by=prep["teacher"])
+    _write(prep, "Décompter ")
+
+    services.compact(document=prep["document"])
+
+    snapshot = prep["document"].versions.get(automatic=True)
+    assert (snapshot.number, snapshot.name) == (2, "Instantané automatique")
+    assert crdt.to_html(crdt.rebuild([bytes(snapshot.state)])) == crdt.to_html(
+        services.load(prep["document"])
+    )
+
+
+def test_no_snapshot_when_nothing_changed_since_the_last_version(prep):
+    _write(prep, "Compter")
+    services.name_version(document=prep["document"], name="Lundi", by=prep["teacher"])
+
+    services.compact(document=prep["document"])
+
+    assert not prep["document"].versions.filter(automatic=True).exists()
+
+
+def test_only_the_last_automatic_snapshots_are_kept_and_named_versions_all(prep):
+    services.name_version(document=prep["document"], name="Départ", by=prep["teacher"])
+    for n in range(services.AUTO_SNAPSHOTS_KEPT + 3):
+        _write(prep, f"étape {n} ")
+        services.compact(document=prep["document"])
+
+    automatic = list(
+        prep["document"].versions.filter(automatic=True).values_list("number", flat=True)
+    )
+    last = services.AUTO_SNAPSHOTS_KEPT + 4
+    assert automatic == list(range(last, last - services.AUTO_SNAPSHOTS_KEPT, -1))
+    assert prep["document"].versions.filter(automatic=False, name="Départ").exists()
+
+
+def test_the_versions_page_marks_automatic_snapshots(client, prep):
+    _write(prep, "Compter")
+    services.compact(document=prep["document"])
+    client.force_login(prep["teacher"])
+    html = client.get(reverse("preparations:versions", args=[prep["document"].pk])).content.decode()
+    assert "1. Instantané automatique" in html and "automatique</span>" in html
+
+
+# Comparing any two versions -------------------------------------------------------------------
+
+
+def test_the_diff_is_paragraph_by_paragraph_and_word_by_word_within_one():
+    old = [("h2", "Objectifs"), ("p", "Compter jusqu’à 100"), ("p", "Matériel : craies")]
+    new = [
+        ("h2", "Objectifs"),
+        ("p", "Compter jusqu’à 1000 vite"),
+        ("p", "Une phase de recherche en binômes"),
+    ]
+
+    changes = crdt.diff_blocks(old, new)
+
+    assert [c["status"] for c in changes] == ["same", "changed", "removed", "added"]
+    assert changes[1]["parts"] == [
+        ("same", "Compter jusqu’à "),
+        ("removed", "100"),
+        ("added", "1000 vite"),
+    ]
+    assert changes[2]["parts"] == [("removed", "Matériel : craies")]
+
+
+def test_blocks_reads_headings_paragraphs_and_list_items(prep):
+    _write(prep, "Compter")
+    found = crdt.blocks(services.load(prep["document"]))
+    assert found[:2] == [("h2", "Objectifs"), ("p", "Compter")]
+
+
+def test_comparing_two_versions_neither_of_them_current(client, prep):
+    _write(prep, "Compter jusqu’à 100")
+    first = services.name_version(document=prep["document"], name="Lundi", by=prep["teacher"])
+    _write(prep, "et jusqu’à 1000 ")
+    second = services.name_version(document=prep["document"], name="Mardi", by=prep["teacher"])
+    _write(prep, "Encore plus tard ", block=3)  # after both: not in the comparison
+    client.force_login(prep["tutor"])
+
+    page = client.get(
+        reverse("preparations:compare", args=[prep["document"].pk]),
+        {"de": first.pk, "a": second.pk},
+    )
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "De « 1. Lundi » à « 2. Mardi »" in html
+    assert '<ins><span class="fr-sr-only">[ajouté : </span>et jusqu’à 1000' in html
+    assert "Compter jusqu’à 100" in html
+    assert "Encore plus tard" not in html
+    # Backwards: what was added is now deleted.
+    back = client.get(
+        reverse("preparations:compare", args=[prep["document"].pk]),
+        {"de": second.pk, "a": first.pk},
+    ).content.decode()
+    assert "[supprimé : </span>" in back and "[ajouté :" not in back
+
+
+def test_comparing_without_a_version_compares_the_last_one_with_the_document(client, prep):
+    _write(prep, "Compter")
+    services.name_version(document=prep["document"], name="Lundi", by=prep["teacher"])
+    _write(prep, "Nouvelle phrase ", block=3)
+    client.force_login(prep["teacher"])
+
+    html = client.get(reverse("preparations:compare", args=[prep["document"].pk])).content.decode()
+
+    assert "De « 1. Lundi » à « le document actuel »" in html
+    assert "Nouvelle phrase" in html
+
+
+@pytest.mark.parametrize("params", [{"de": "x"}, {"de": "0"}, {"de": "999999"}, {}])
+def test_comparing_nothing_or_another_documents_version_is_a_404(client, prep, params):
+    theirs = services.name_version(
+        document=prep["other_document"], name="Leur version", by=prep["other"]
+    )
+    client.force_login(prep["teacher"])
+    url = reverse("preparations:compare", args=[prep["document"].pk])
+    assert client.get(url, {"de": theirs.pk}).status_code == 404
+    # No version at all in this document: nothing to compare.
+    assert client.get(url, params).status_code == 404
+    mine = services.name_version(document=prep["document"], name="A", by=prep["teacher"])
+    assert client.get(url, {"de": mine.pk, "a": theirs.pk}).status_code == 404
+
+
+@pytest.mark.parametrize("person", ["other", "lou", "ien", "pilot", "admin", "nobody"])
+def test_outsiders_get_404_on_the_comparison(client, prep, person):
+    version = services.name_version(document=prep["document"], name="A", by=prep["teacher"])
+    client.force_login(prep[person])
+    response = client.get(
+        reverse("preparations:compare", args=[prep["document"].pk]), {"de": version.pk}
+    )
+    assert response.status_code == 404

@@ -9,8 +9,17 @@
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { IndexeddbPersistence } from "y-indexeddb";
-import { ySyncPlugin, yCursorPlugin, yUndoPlugin, undo, redo } from "y-prosemirror";
-import { EditorState } from "prosemirror-state";
+import {
+  ySyncPlugin,
+  ySyncPluginKey,
+  yCursorPlugin,
+  yUndoPlugin,
+  undo,
+  redo,
+  absolutePositionToRelativePosition,
+  relativePositionToAbsolutePosition,
+} from "y-prosemirror";
+import { EditorState, Plugin } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
 import { Schema } from "prosemirror-model";
 import { schema as basicSchema } from "prosemirror-schema-basic";
@@ -166,6 +175,13 @@ provider.on("connection-close", (event) => {
   }
 });
 
+// Told of every new selection (the comment form reads it; ProseMirror updates its selection
+// after the key and mouse events, so they are too early to read it).
+let onSelection = null;
+const selectionWatch = new Plugin({
+  view: () => ({ update: (editorView) => onSelection && onSelection(editorView.state) }),
+});
+
 const view = new EditorView(mount, {
   state: EditorState.create({
     schema,
@@ -181,6 +197,7 @@ const view = new EditorView(mount, {
         "Mod-i": toggleMark(schema.marks.em),
       }),
       keymap(baseKeymap),
+      selectionWatch,
     ],
   }),
   editable: () => !config.readOnly,
@@ -197,5 +214,56 @@ const view = new EditorView(mount, {
 // The server's rendering was for readers without the editor.
 if (readOnlyCopy) readOnlyCopy.hidden = true;
 mount.hidden = false;
+// Comments on a passage: the selection's ends become Yjs relative positions (they stick to
+// the characters selected through everyone's edits), sent base64 with the quoted text.
+const commentForm = document.getElementById("comment-form");
+if (commentForm) {
+  const passage = document.getElementById("comment-passage");
+  const hint = passage.textContent;
+  let selected = null;
+  const relative = (pos) => {
+    const binding = ySyncPluginKey.getState(view.state).binding;
+    return toBase64(
+      Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, fragment, binding.mapping)),
+    );
+  };
+  const remember = (state) => {
+    const { from, to } = state.selection;
+    const text = from < to ? state.doc.textBetween(from, to, " ").trim() : "";
+    if (!text) return; // (a click in the form keeps the passage chosen)
+    selected = { quote: text, start: relative(from), end: relative(to) };
+    passage.textContent = `Passage : « ${text.length > 120 ? text.slice(0, 119) + "…" : text} »`;
+  };
+  onSelection = remember;
+  commentForm.addEventListener("submit", (event) => {
+    if (!selected) {
+      event.preventDefault();
+      passage.textContent = hint;
+      passage.classList.add("fr-error-text");
+      return;
+    }
+    document.getElementById("comment-quote").value = selected.quote;
+    document.getElementById("comment-start").value = selected.start;
+    document.getElementById("comment-end").value = selected.end;
+  });
+}
+
+// The text now between two stored anchors (base64), or null if the passage is gone.
+function passage(start, end) {
+  const mapping = ySyncPluginKey.getState(view.state).binding.mapping;
+  const at = (b64) =>
+    relativePositionToAbsolutePosition(
+      ydoc,
+      fragment,
+      Y.decodeRelativePosition(fromBase64(b64)),
+      mapping,
+    );
+  const from = at(start);
+  const to = at(end);
+  return from === null || to === null || from > to
+    ? null
+    : view.state.doc.textBetween(from, to, " ");
+}
+
 // For tests (browser journeys compare through the Yjs model, not the screen's text).
-window.preauCoedit = { ydoc, provider, view, Y, offlineCache };
+window.preauCoedit = { ydoc, provider, view, Y, offlineCache, passage };

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('parcours', '0007_open_access_membership_done'),
-        ('preparations', '0003_group_shared'),
+        ('preparations', '0005_version_automatic'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
