@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import formats, timezone, translation
 
 from preau.parcours.models import Activity
 from preau.training.models import Attendance, SessionStatus
@@ -245,7 +246,7 @@ def test_an_activity_of_the_sessions_content_has_its_own_room_and_schedule(clien
     response = client.get(reverse("virtualclasses:activity", args=[activity.pk]))
     room = Room.objects.get(activity=activity)
     assert response["Location"] == reverse("virtualclasses:room", args=[room.pk])
-    tomorrow = datetime.date(2026, 12, 8)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     services.update_room(
         room=room,
         by=vc["trainer"],
@@ -254,7 +255,9 @@ def test_an_activity_of_the_sessions_content_has_its_own_room_and_schedule(clien
         end_time=datetime.time(18, 0),
     )
     page = client.get(response["Location"]).content.decode()
-    assert "La salle ouvre le mardi 8 décembre 2026 à 16:45" in page
+    with translation.override("fr"):
+        long_day = formats.date_format(tomorrow, "l j F Y")
+    assert f"La salle ouvre le {long_day} à 16:45" in page
     client.force_login(vc["outsider"])
     assert client.get(reverse("virtualclasses:activity", args=[activity.pk])).status_code == 404
 

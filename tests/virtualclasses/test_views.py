@@ -7,6 +7,7 @@ import urllib.request
 
 import pytest
 from django.urls import reverse
+from django.utils import formats, timezone, translation
 
 from preau.virtualclasses import services
 from preau.virtualclasses.models import Room, Server
@@ -70,8 +71,11 @@ def test_join_opens_fifteen_minutes_before_the_start(client, standin, vc):
     response = _join(client, vc["teacher"], vc["room"])
     assert response.status_code == 302 and "/classes-virtuelles/" in response["Location"]
     page = client.get(response["Location"]).content.decode()
-    assert "La classe virtuelle ouvre le 07/12/2026 à 10:01." in page
-    assert "La salle ouvre le lundi 7 décembre 2026 à 10:01" in page
+    today = timezone.localdate()  # the frozen clock's day, 10:00 (replayed on other days)
+    with translation.override("fr"):
+        long_day = formats.date_format(today, "l j F Y")
+    assert f"La classe virtuelle ouvre le {today:%d/%m/%Y} à 10:01." in page
+    assert f"La salle ouvre le {long_day} à 10:01" in page
     assert "create" not in standin.calls
     meeting.start_time = datetime.time(10, 15)
     meeting.save()
