@@ -163,6 +163,12 @@ def test_a_comment_on_a_passage_follows_it_through_the_others_edits(
     page.locator("#preparation-live p").nth(0).click()
     page.keyboard.type("Compter loin")
     page.wait_for_function("() => window.preauCoedit.provider.synced", timeout=5_000)
+    # The server checks that an anchor names characters it holds: wait until the words typed
+    # are stored (on a loaded machine the relay can lag the keyboard).
+    deadline = time.monotonic() + 10
+    while "Compter loin" not in crdt.to_text(services.load(document)):
+        assert time.monotonic() < deadline, "the words typed never reached the database"
+        time.sleep(0.1)
     # Selects « loin » with the keyboard (shift + arrows), then comments it.
     page.keyboard.down("Shift")
     for _ in "loin":
