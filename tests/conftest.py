@@ -192,8 +192,12 @@ def _close_stray_database_sessions(django_db_setup, django_db_blocker):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser journeys run last: Playwright's session keeps an asyncio loop running in the
-    main thread, and every later test that calls async code from sync code (the websocket
-    consumers' tests, through asgiref's AsyncToSync) would then be refused. The sort is stable:
-    the order is otherwise unchanged."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """The preparations' tests (websockets through asgiref's AsyncToSync) run first: once a
+    browser journey has started Playwright's session, an asyncio loop keeps running in the main
+    thread and AsyncToSync refuses to run. Everything else keeps its order (the sort is stable):
+    moving the browser journeys last instead changed a keyboard-focus journey's outcome."""
+    items.sort(
+        key=lambda item: (
+            not ("tests/preparations/" in item.nodeid and not item.get_closest_marker("browser"))
+        )
+    )
