@@ -24,6 +24,7 @@ from preau.hours import report as reports
 from preau.hours.models import HoursReport, ReportStatus
 from preau.hours.rules import school_year_of
 from tests.disk import small_disk
+from tests.worker_clock import FOLLOW_SUITE_CLOCK, clock_offset
 
 YEAR = school_year_of(timezone.localdate()) - 1
 REPORTS = reverse("hours:reports")
@@ -108,13 +109,10 @@ def test_a_disk_full_while_writing_the_files_fails_the_report_with_that_reason(c
 
 # A real worker, killed ---------------------------------------------------------------------
 
-WORKER = """
-import sys, time
+WORKER = (
+    FOLLOW_SUITE_CLOCK
+    + """
 import django
-import time_machine
-# The suite's clock (tests/conftest.py), ticking: the worker's beats and the test's reading of
-# them must tell the same time.
-time_machine.travel(float(sys.argv[2]), tick=True).start()
 django.setup()
 from preau.hours import report
 compute = report.departement_figures
@@ -127,6 +125,7 @@ report.departement_figures = slow
 from preau.hours.models import HoursReport
 report.build_report(HoursReport.objects.get(pk=int(sys.argv[1])))
 """
+)
 
 
 @pytest.mark.skipif(
@@ -161,7 +160,7 @@ def test_a_worker_killed_mid_report_leaves_it_failed_and_nothing_written(
         ),
     }
     worker = subprocess.Popen(
-        [sys.executable, "-c", WORKER, str(report.pk), str(time.time())],
+        [sys.executable, "-c", WORKER, str(report.pk), str(clock_offset())],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,

@@ -18,13 +18,15 @@ from preau.accounts.models import User
 from preau.hr import services
 from preau.hr.models import HrImport, HrSession, HrTrainee, ImportLock, ImportStatus
 from tests import factories
+from tests.worker_clock import FOLLOW_SUITE_CLOCK, clock_offset
 
 from .gaia_files import FORMATIONS, TRAINEES, TRAINERS, gaia_uploads
 
 ROOT = Path(__file__).resolve().parents[2]
 
-STALL = """
-import sys, time
+STALL = (
+    FOLLOW_SUITE_CLOCK
+    + """
 import django
 django.setup()
 from preau.hr import services
@@ -41,6 +43,7 @@ def stall(plan):
 services._apply_persons = stall
 services.apply_import(HrImport.objects.get(pk=int(sys.argv[1])))
 """
+)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -70,7 +73,7 @@ def test_an_import_killed_half_way_leaves_the_database_as_before_and_the_academi
     host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     url = f"postgres://{db['USER'] or 'postgres'}:{db['PASSWORD']}@{host}/{db['NAME']}"
     process = subprocess.Popen(
-        [sys.executable, "-c", STALL, str(hr_import.pk)],
+        [sys.executable, "-c", STALL, str(hr_import.pk), str(clock_offset())],
         cwd=ROOT,
         env={
             **os.environ,
