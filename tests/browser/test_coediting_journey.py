@@ -23,6 +23,9 @@ from .conftest import check_accessibility, sign_in
 
 pytestmark = pytest.mark.browser
 
+# wait_for_function polls with a timer (polling=100): its default waits for animation frames,
+# which a headless Chromium does not paint for a page it holds in the background.
+
 MODEL = "() => window.preauCoedit.ydoc.getXmlFragment('prosemirror').toString()"
 CONNECTED = "() => Boolean(window.preauCoedit && window.preauCoedit.provider.wsconnected)"
 
@@ -94,14 +97,14 @@ def test_two_members_type_at_once_and_end_identical(page, browser, live_sockets,
     url = f"/sessions/preparations/documents/{group['group'].document.pk}/"
     sign_in(page, group["camille"].email, PASSWORD)
     page.goto(url)
-    page.wait_for_function(CONNECTED)
+    page.wait_for_function(CONNECTED, polling=100)
     check_accessibility(page)
 
     other_context = browser.new_context(base_url=page.url.split("/sessions/")[0], locale="fr-FR")
     other = other_context.new_page()
     sign_in(other, group["louis"].email, PASSWORD)
     other.goto(url)
-    other.wait_for_function(CONNECTED)
+    other.wait_for_function(CONNECTED, polling=100)
 
     # Camille writes under « Objectifs », Louis under « Déroulé en étapes », key by key in turn.
     page.locator("#preparation-live p").nth(0).click()
@@ -110,8 +113,8 @@ def test_two_members_type_at_once_and_end_identical(page, browser, live_sockets,
         page.keyboard.type(mine)
         other.keyboard.type(theirs)
 
-    page.wait_for_function(f"() => ({MODEL})().includes('Trois étapes')")
-    other.wait_for_function(f"() => ({MODEL})().includes('Compter loin')")
+    page.wait_for_function(f"() => ({MODEL})().includes('Trois étapes')", polling=100)
+    other.wait_for_function(f"() => ({MODEL})().includes('Compter loin')", polling=100)
     assert page.evaluate(MODEL) == other.evaluate(MODEL)
     # Each sees the other's cursor, with the name.
     expect(other.locator(".preau-coedit-name", has_text="Camille Arnaud")).to_be_visible()
@@ -159,10 +162,10 @@ def test_a_comment_on_a_passage_follows_it_through_the_others_edits(
     url = f"/sessions/preparations/documents/{document.pk}/"
     sign_in(page, group["camille"].email, PASSWORD)
     page.goto(url)
-    page.wait_for_function(CONNECTED)
+    page.wait_for_function(CONNECTED, polling=100)
     page.locator("#preparation-live p").nth(0).click()
     page.keyboard.type("Compter loin")
-    page.wait_for_function("() => window.preauCoedit.provider.synced", timeout=5_000)
+    page.wait_for_function("() => window.preauCoedit.provider.synced", polling=100)
     # The server checks that an anchor names characters it holds: wait until the words typed
     # are stored (on a loaded machine the relay can lag the keyboard).
     deadline = time.monotonic() + 10
@@ -188,12 +191,12 @@ def test_a_comment_on_a_passage_follows_it_through_the_others_edits(
     other = other_context.new_page()
     sign_in(other, group["louis"].email, PASSWORD)
     other.goto(url)
-    other.wait_for_function(CONNECTED)
-    other.wait_for_function(f"() => ({MODEL})().includes('Compter loin')")
+    other.wait_for_function(CONNECTED, polling=100)
+    other.wait_for_function(f"() => ({MODEL})().includes('Compter loin')", polling=100)
     other.locator("#preparation-live p").nth(0).click()
     other.keyboard.press("Home")
     other.keyboard.type("Savoir ")
-    page.wait_for_function(f"() => ({MODEL})().includes('Savoir Compter loin')")
+    page.wait_for_function(f"() => ({MODEL})().includes('Savoir Compter loin')", polling=100)
 
     anchors = [
         base64.b64encode(bytes(comment.start)).decode(),
@@ -229,7 +232,7 @@ def test_offline_edits_survive_a_reload_and_reach_the_server_once_back(page, set
     url = f"/sessions/preparations/documents/{document.pk}/"
     page.goto(url)
     cache_synced = "() => Boolean(window.preauCoedit?.offlineCache?.synced)"
-    page.wait_for_function(cache_synced)
+    page.wait_for_function(cache_synced, polling=100)
 
     page.locator("#preparation-live p").nth(0).click()
     page.keyboard.type("Écrit hors ligne")
@@ -237,7 +240,7 @@ def test_offline_edits_survive_a_reload_and_reach_the_server_once_back(page, set
     # Written to IndexedDB as it is typed (y-indexeddb stores each update at once).
     page.wait_for_timeout(300)
     page.reload()
-    page.wait_for_function(cache_synced)
+    page.wait_for_function(cache_synced, polling=100)
 
     assert "Écrit hors ligne" in page.evaluate(MODEL)  # from the offline cache, not the server
     assert "Écrit hors ligne" not in crdt.to_text(services.load(document))

@@ -84,11 +84,12 @@ def test_a_designer_writes_bold_words_with_the_keyboard_only(page: Page, territo
     page.keyboard.type(" : lisez le texte avant la séance.")
     expect(editor.locator("strong")).to_have_text("Important")
     page.keyboard.press("Tab")  # out of the editor, to the save button
-    # Read from document.activeElement: Playwright's to_be_focused also wants the window to
-    # have the focus, which a loaded machine's headless Chromium sometimes reports « inactive ».
+    # Read from document.activeElement, polled by a timer: Playwright's to_be_focused also wants
+    # the window to have the focus, and the default polling waits for animation frames; a
+    # headless Chromium sometimes reports its window « inactive » and paints no frame.
     page.wait_for_function(
         "() => document.activeElement.textContent.trim() === 'Enregistrer l’activité'",
-        timeout=5000,
+        polling=100,
     )
     page.keyboard.press("Enter")
 
