@@ -47,6 +47,7 @@ from .gaia import (
     FORMATIONS,
     INTERVENANTS,
     STAGIAIRES,
+    Consumed,
     FileRefused,
     Problem,
     canonical_email,
@@ -473,8 +474,10 @@ def _stage(hr_import: HrImport) -> None:
         info = hr_import.files[kind]
         staged, problems = [], []
         lines = bad = 0
+        consumed = Consumed()
         with default_storage.open(info["path"], "rb") as stream:
-            for item in reader(stream):
+            items = reader(stream) if kind == SOFIA else reader(stream, consumed)
+            for item in items:
                 lines += 1
                 if isinstance(item, Problem):
                     bad += 1
@@ -484,8 +487,12 @@ def _stage(hr_import: HrImport) -> None:
                 if len(staged) >= BATCH or len(problems) >= BATCH:
                     _flush(staged, problems)
                     staged, problems = [], []
-                    position = _position(stream)
-                    if kind != SOFIA and position:
+                    if kind == SOFIA:
+                        position = _position(stream)
+                    else:
+                        # What the reader has handed out, not the stream's position: it read
+                        # up to CHUNK_SIZE ahead, lines that are neither counted nor unread.
+                        position = consumed.bytes
                         # Even if the rest of the file were valid lines of the shortest
                         # kind, the share of rejected lines would be too high: stop here.
                         at_most = lines + (info["size"] - position) // MIN_LINE_BYTES

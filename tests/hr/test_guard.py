@@ -123,6 +123,21 @@ def test_a_garbage_file_is_refused_early_and_keeps_only_its_first_rejected_lines
     assert HrTrainee.objects.count() == 20
 
 
+def test_a_valid_file_just_under_the_share_is_not_stopped_by_the_read_ahead(manager, academie):
+    # 107 of 2,150 lines rejected (4.98 %): the reader has read the whole file (64 KB chunks)
+    # when the first batch is flushed at line 2,107; the 43 lines still in its buffer may
+    # bring the share under the limit, so the early stop must not refuse the file.
+    bad = [trainee("900001", "Sans", "Adresse", f"pas-une-adresse-{i}") for i in range(107)]
+    lines = [*bad, *people(2043)]
+    assert sum(len(line) + 2 for line in lines) < 2 * 64 * 1024  # read whole at the first flush
+
+    hr_import = preview(manager, academie, lines)
+
+    assert hr_import.status == ImportStatus.PREVIEWED, hr_import.refusal
+    assert hr_import.summary["rejected"] == 107
+    assert hr_import.summary["rows"]["stagiaires"] == 2043
+
+
 def test_a_file_without_a_valid_line_is_refused(manager, academie, settings):
     settings.PREAU_HR_MAX_REJECTED_SHARE = 1  # only the "no valid line" rule can refuse
     hr_import = preview(manager, academie, [trainee("900001", "Sans", "Adresse", "x")])
