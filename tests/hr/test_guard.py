@@ -344,7 +344,9 @@ def test_the_dry_run_prints_who_would_change_and_leaves_nothing_pending(
     )
     assert "Stagiaires retirés (1) :\n  Prénom19 Nom19 <p19@ac-normandie.fr>" in out
     assert "Essai à blanc" in out
-    assert HrImport.objects.latest("pk").status == ImportStatus.CANCELLED
+    dry = HrImport.objects.latest("pk")
+    assert dry.status == ImportStatus.CANCELLED
+    assert not set(services.NAMED_KEYS) & set(dry.summary)  # printed, then forgotten
     assert HrTrainee.objects.count() == 20
 
 
