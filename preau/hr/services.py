@@ -44,8 +44,10 @@ from preau.training.services import enrol_from_hr, unenrol
 
 from . import people, progress
 from .gaia import (
+    EXCERPT_LENGTH,
     FORMATIONS,
     INTERVENANTS,
+    MAX_EMAIL_LENGTH,
     STAGIAIRES,
     Consumed,
     FileRefused,
@@ -479,11 +481,14 @@ def _stage(hr_import: HrImport) -> None:
             items = reader(stream) if kind == SOFIA else reader(stream, consumed)
             for item in items:
                 lines += 1
+                if not isinstance(item, Problem):
+                    row = _staged_row(hr_import, kind, item, aliases)
+                    item = _canonical_too_long(kind, item, row[1]) or row
                 if isinstance(item, Problem):
                     bad += 1
                     problems.append(_problem_row(hr_import, item))
                 else:
-                    staged.append(_staged_row(hr_import, kind, item, aliases))
+                    staged.append(item)
                 if len(staged) >= BATCH or len(problems) >= BATCH:
                     _flush(staged, problems)
                     staged, problems = [], []
@@ -603,8 +608,33 @@ def _staged_row(hr_import: HrImport, kind: str, row, aliases: dict) -> tuple:
         "last_name": row.last_name,
         "first_name": row.first_name,
         "email": row.email,
-        "canonical_email": canonical_email(row.email, aliases)[:254],
+        "canonical_email": canonical_email(row.email, aliases),
     }
+
+
+def _canonical_too_long(kind: str, row, values: dict) -> Problem | None:
+    """An address of at most 254 characters may pass them once its former academic domain is
+    replaced (ac-caen.fr → ac-normandie.fr): refused on its line, never cut."""
+    canonical = values.get("canonical_email", "")
+    if len(canonical) <= MAX_EMAIL_LENGTH:
+        return None
+    code = row.session_code if kind == STAGIAIRES else row.module_code
+    domain = row.email.rpartition("@")[2]
+    return Problem(
+        kind,
+        row.line,
+        _(
+            "adresse électronique trop longue une fois le domaine %(old)s remplacé par "
+            "%(new)s : %(n)s caractères (au plus %(max)s)"
+        )
+        % {
+            "old": domain,
+            "new": canonical.rpartition("@")[2],
+            "n": len(canonical),
+            "max": MAX_EMAIL_LENGTH,
+        },
+        f"{code}|{row.last_name}|{row.first_name}|{row.email}"[:EXCERPT_LENGTH],
+    )
 
 
 def _reject(hr_import: HrImport, queryset, reason) -> None:
