@@ -389,6 +389,46 @@ def test_an_older_day_is_refused_unless_forced_with_a_reason(client, manager, ac
     assert "importé avec ce motif : « Le fichier du 23/10 était erroné »" in page
 
 
+def test_the_upload_forms_motif_imports_an_older_day_and_the_report_keeps_it(
+    client, manager, academie, django_capture_on_commit_callbacks
+):
+    run(manager, academie, people(20), day="20261023")
+    client.force_login(manager)
+
+    def post(reason):
+        uploads = gaia_uploads(FORMATIONS, TRAINERS, people(19), day="20261021")
+        with django_capture_on_commit_callbacks(execute=True):  # the analysis, then
+            return client.post(
+                "/rh/",
+                {
+                    "kind": "gaia",
+                    "gaia-academie": academie.pk,
+                    "gaia-forced_reason": reason,
+                    **{f"gaia-{k}": f for k, f in uploads.items()},
+                },
+            )
+
+    blank = post("   ")  # spaces are no reason
+    assert "est plus ancien que le dernier import, du 23/10" in blank.content.decode()
+    assert HrImport.objects.count() == 1
+
+    response = post("  Le fichier du 23/10 était celui d’une autre académie ")
+
+    forced = HrImport.objects.latest("pk")
+    assert response["Location"] == f"/rh/imports/{forced.pk}/"
+    assert forced.forced_reason == "Le fichier du 23/10 était celui d’une autre académie"
+    assert forced.status == ImportStatus.PREVIEWED
+    with django_capture_on_commit_callbacks(execute=True):  # the apply
+        client.post(f"/rh/imports/{forced.pk}/confirmer/")
+    forced.refresh_from_db()
+    assert forced.status == ImportStatus.APPLIED
+    assert forced.summary["applied"]["trainees_removed"] == 1
+    page = client.get(f"/rh/imports/{forced.pk}/").content.decode()
+    assert (
+        "importé avec ce motif : « Le fichier du 23/10 était celui d’une autre académie »" in page
+    )
+
+
 def test_a_newer_or_same_day_with_other_content_is_imported(manager, academie):
     run(manager, academie, people(20), day="20261023")
 
@@ -421,6 +461,27 @@ def test_a_file_over_the_size_limit_is_refused_before_anything_is_stored(
     assert "Le fichier Stagiaires pèse" in page
     assert "un fichier RH ne peut dépasser 100" in page
     assert not HrImport.objects.exists()
+
+
+def test_a_sofia_plan_over_the_size_limit_is_refused_before_anything_is_stored(
+    client, manager, academie, settings
+):
+    from .test_robustness import sofia_plan, sofia_row
+
+    settings.PREAU_HR_MAX_UPLOAD_BYTES = 1000
+    plan = sofia_plan([sofia_row("800001")])
+    assert plan.size > 1000
+    client.force_login(manager)
+
+    response = client.post(
+        "/rh/", {"kind": "sofia", "sofia-academie": academie.pk, "sofia-sofia": plan}
+    )
+
+    page = response.content.decode()
+    assert "Le fichier SOFIA pèse" in page
+    assert "un fichier RH ne peut dépasser 1000\xa0octets" in page
+    assert not HrImport.objects.exists()
+    assert not any(path.is_file() for path in settings.MEDIA_ROOT.rglob("*"))
 
 
 def test_sofia_rejected_rows_are_labelled_sofia(client, manager, academie, settings):
