@@ -120,6 +120,15 @@ class TraineeRow:
     email: str
 
 
+class Consumed:
+    """The bytes of the lines a reader has handed out so far (line ends and blank lines
+    included). A reader reads its stream ahead by chunks of CHUNK_SIZE: the stream's position
+    is past lines not yet handed out, this is not."""
+
+    def __init__(self):
+        self.bytes = 0
+
+
 # File names ---------------------------------------------------------------------------------
 
 
@@ -150,9 +159,11 @@ def parse_file_name(name: str) -> FileName:
 # Lines and encoding -------------------------------------------------------------------------
 
 
-def _raw_lines(stream, file: str) -> Iterator[tuple[bytes, bool]]:
+def _raw_lines(stream, file: str, consumed: Consumed | None = None) -> Iterator[tuple[bytes, bool]]:
     """(line without its end (\\n or \\r\\n), whether it had one) for each line of a binary
-    stream, read by chunks. Only the last line can lack its end."""
+    stream, read by chunks. Only the last line can lack its end. `consumed` counts the bytes
+    of the lines handed out, each counted before it is."""
+    consumed = consumed if consumed is not None else Consumed()
     pending = b""
     while True:
         chunk = stream.read(CHUNK_SIZE)
@@ -166,10 +177,12 @@ def _raw_lines(stream, file: str) -> Iterator[tuple[bytes, bool]]:
         for line in lines:
             if len(line) > MAX_LINE_BYTES:
                 raise _too_long(file)
+            consumed.bytes += len(line) + 1
             yield (line[:-1] if line.endswith(b"\r") else line), True
         if len(pending) > MAX_LINE_BYTES:
             raise _too_long(file)
     if pending:
+        consumed.bytes += len(pending)
         yield pending, False
 
 
@@ -220,10 +233,10 @@ def _decode(raw: bytes, number: int, file: str) -> str:
         ) from None
 
 
-def _text_lines(stream, file: str) -> Iterator[tuple[int, str]]:
+def _text_lines(stream, file: str, consumed: Consumed | None = None) -> Iterator[tuple[int, str]]:
     """(line number, decoded line) for every non-empty line; refuses an empty file."""
     seen = False
-    for number, (raw, ended) in enumerate(_raw_lines(stream, file), start=1):
+    for number, (raw, ended) in enumerate(_raw_lines(stream, file, consumed), start=1):
         text = _decode(raw, number, file)  # a wrong encoding is the first thing to say
         if not text.strip():
             continue
@@ -282,12 +295,15 @@ def _check_slot(kind: str, fields: list[str]) -> None:
 
 
 def _rows(
-    stream, kind: str, build: Callable[[int, list[str], list[str]], object]
+    stream,
+    kind: str,
+    build: Callable[[int, list[str], list[str]], object],
+    consumed: Consumed | None = None,
 ) -> Iterator[object]:
     expected = FIELD_COUNTS[kind]
     first = True
     last: tuple[int, int] = (0, expected)  # (line number, field count) of the last line
-    for number, text in _text_lines(stream, kind):
+    for number, text in _text_lines(stream, kind, consumed):
         fields = [field.strip() for field in text.split("|")]
         last = (number, len(fields))
         if first:
@@ -488,19 +504,19 @@ def _trainee(number: int, fields: list[str], reasons: list[str]) -> TraineeRow |
     return TraineeRow(number, session_code, last_name, first_name, address)
 
 
-def iter_formations(stream) -> Iterator[FormationRow | Problem]:
+def iter_formations(stream, consumed: Consumed | None = None) -> Iterator[FormationRow | Problem]:
     """The lines of a Formations file (binary stream), streamed."""
-    return _rows(stream, FORMATIONS, _formation)
+    return _rows(stream, FORMATIONS, _formation, consumed)
 
 
-def iter_trainers(stream) -> Iterator[TrainerRow | Problem]:
+def iter_trainers(stream, consumed: Consumed | None = None) -> Iterator[TrainerRow | Problem]:
     """The lines of an Intervenants file (binary stream), streamed."""
-    return _rows(stream, INTERVENANTS, _trainer)
+    return _rows(stream, INTERVENANTS, _trainer, consumed)
 
 
-def iter_trainees(stream) -> Iterator[TraineeRow | Problem]:
+def iter_trainees(stream, consumed: Consumed | None = None) -> Iterator[TraineeRow | Problem]:
     """The lines of a Stagiaires file (binary stream), streamed."""
-    return _rows(stream, STAGIAIRES, _trainee)
+    return _rows(stream, STAGIAIRES, _trainee, consumed)
 
 
 # E-mail domains -----------------------------------------------------------------------------

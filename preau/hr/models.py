@@ -91,6 +91,14 @@ class HrImport(models.Model):
     def rejected_count(self) -> int:
         return self.summary.get("rejected", 0)
 
+    # Key of `summary` set once the import's names and rejected lines were deleted (abandoned,
+    # or older than PREAU_HR_PREVIEW_RETENTION_DAYS): its counts stay.
+    NAMES_PURGED = "names_purged"
+
+    @property
+    def names_purged(self) -> bool:
+        return bool(self.summary.get(self.NAMES_PURGED))
+
 
 class HeldRemoval(models.Model):
     """A removal the shrink guard held back: applied only when a manager confirms the list,

@@ -44,9 +44,12 @@ from preau.training.services import enrol_from_hr, unenrol
 
 from . import people, progress
 from .gaia import (
+    EXCERPT_LENGTH,
     FORMATIONS,
     INTERVENANTS,
+    MAX_EMAIL_LENGTH,
     STAGIAIRES,
+    Consumed,
     FileRefused,
     Problem,
     canonical_email,
@@ -473,19 +476,28 @@ def _stage(hr_import: HrImport) -> None:
         info = hr_import.files[kind]
         staged, problems = [], []
         lines = bad = 0
+        consumed = Consumed()
         with default_storage.open(info["path"], "rb") as stream:
-            for item in reader(stream):
+            items = reader(stream) if kind == SOFIA else reader(stream, consumed)
+            for item in items:
                 lines += 1
+                if not isinstance(item, Problem):
+                    row = _staged_row(hr_import, kind, item, aliases)
+                    item = _canonical_too_long(kind, item, row[1]) or row
                 if isinstance(item, Problem):
                     bad += 1
                     problems.append(_problem_row(hr_import, item))
                 else:
-                    staged.append(_staged_row(hr_import, kind, item, aliases))
+                    staged.append(item)
                 if len(staged) >= BATCH or len(problems) >= BATCH:
                     _flush(staged, problems)
                     staged, problems = [], []
-                    position = _position(stream)
-                    if kind != SOFIA and position:
+                    if kind == SOFIA:
+                        position = _position(stream)
+                    else:
+                        # What the reader has handed out, not the stream's position: it read
+                        # up to CHUNK_SIZE ahead, lines that are neither counted nor unread.
+                        position = consumed.bytes
                         # Even if the rest of the file were valid lines of the shortest
                         # kind, the share of rejected lines would be too high: stop here.
                         at_most = lines + (info["size"] - position) // MIN_LINE_BYTES
@@ -596,8 +608,33 @@ def _staged_row(hr_import: HrImport, kind: str, row, aliases: dict) -> tuple:
         "last_name": row.last_name,
         "first_name": row.first_name,
         "email": row.email,
-        "canonical_email": canonical_email(row.email, aliases)[:254],
+        "canonical_email": canonical_email(row.email, aliases),
     }
+
+
+def _canonical_too_long(kind: str, row, values: dict) -> Problem | None:
+    """An address of at most 254 characters may pass them once its former academic domain is
+    replaced (ac-caen.fr → ac-normandie.fr): refused on its line, never cut."""
+    canonical = values.get("canonical_email", "")
+    if len(canonical) <= MAX_EMAIL_LENGTH:
+        return None
+    code = row.session_code if kind == STAGIAIRES else row.module_code
+    domain = row.email.rpartition("@")[2]
+    return Problem(
+        kind,
+        row.line,
+        _(
+            "adresse électronique trop longue une fois le domaine %(old)s remplacé par "
+            "%(new)s : %(n)s caractères (au plus %(max)s)"
+        )
+        % {
+            "old": domain,
+            "new": canonical.rpartition("@")[2],
+            "n": len(canonical),
+            "max": MAX_EMAIL_LENGTH,
+        },
+        f"{code}|{row.last_name}|{row.first_name}|{row.email}"[:EXCERPT_LENGTH],
+    )
 
 
 def _reject(hr_import: HrImport, queryset, reason) -> None:
@@ -1209,18 +1246,21 @@ def refresh_preview(*, hr_import: HrImport) -> HrImport:
 
 @transaction.atomic
 def cancel_import(*, hr_import: HrImport) -> HrImport:
+    """Abandons a preview: nothing is applied, and nothing of the people it named is kept
+    (files, staged rows, rejected lines, the names of its summary); its counts stay."""
     hr_import = HrImport.objects.select_for_update().get(pk=hr_import.pk)
     if hr_import.status != ImportStatus.PREVIEWED:
         raise ValidationError(_("Seul un import en attente de confirmation s’abandonne."))
     _discard(hr_import)
+    _forget_names(hr_import)
     hr_import.status = ImportStatus.CANCELLED
-    hr_import.save(update_fields=["status"])
+    hr_import.save(update_fields=["status", "summary"])
     return hr_import
 
 
-# Pending previews are purged -------------------------------------------------------------
+# Names are not kept: pending previews and old reports are purged ---------------------------
 
-# The keys of a summary that name people: gone with a purged preview.
+# The keys of a summary that name people: gone with a purged preview or report.
 NAMED_KEYS = (
     "placeholders_sample",
     "trainees_added_names",
@@ -1228,17 +1268,68 @@ NAMED_KEYS = (
     "trainees_removed_names",
     "trainers_removed_names",
 )
+NAMES_PURGED = HrImport.NAMES_PURGED
+FINISHED = (
+    ImportStatus.APPLIED,
+    ImportStatus.REFUSED,
+    ImportStatus.FAILED,
+    ImportStatus.CANCELLED,
+)
+
+
+def _forget_names(hr_import: HrImport) -> None:
+    """The rejected lines (their reasons and excerpts hold names and e-mails) and the lists
+    of names of the summary go; the counts stay. The caller saves `summary`."""
+    ImportProblem.objects.filter(hr_import=hr_import).delete()
+    hr_import.summary = {
+        **{k: v for k, v in hr_import.summary.items() if k not in NAMED_KEYS},
+        NAMES_PURGED: True,
+    }
+
+
+def _retention_limit(now=None):
+    now = now or timezone.now()
+    return now - dt.timedelta(days=settings.PREAU_HR_PREVIEW_RETENTION_DAYS)
 
 
 def stale_previews(*, now=None):
     """Previews left unconfirmed for PREAU_HR_PREVIEW_RETENTION_DAYS days (or imports stuck
     queued that long)."""
-    now = now or timezone.now()
-    limit = now - dt.timedelta(days=settings.PREAU_HR_PREVIEW_RETENTION_DAYS)
+    limit = _retention_limit(now)
     return HrImport.objects.filter(
         Q(status=ImportStatus.PREVIEWED, previewed_at__lt=limit)
         | Q(status=ImportStatus.QUEUED, created_at__lt=limit)
     ).order_by("pk")
+
+
+def stale_reports(*, now=None):
+    """Finished imports (applied since, or uploaded before, PREAU_HR_PREVIEW_RETENTION_DAYS
+    days) whose report still names people: their names and rejected lines are purged."""
+    limit = _retention_limit(now)
+    return (
+        HrImport.objects.filter(
+            Q(status=ImportStatus.APPLIED, applied_at__lt=limit)
+            | Q(
+                status__in=[ImportStatus.REFUSED, ImportStatus.FAILED, ImportStatus.CANCELLED],
+                created_at__lt=limit,
+            )
+        )
+        .exclude(summary__has_key=NAMES_PURGED)
+        .order_by("pk")
+    )
+
+
+def purge_report(*, hr_import: HrImport) -> bool:
+    """An old report keeps its counts, and no longer the names it listed nor its rejected
+    lines. Held removals are not touched: each goes with its person's row (the current
+    picture), or when a manager confirms it."""
+    with transaction.atomic():
+        hr_import = HrImport.objects.select_for_update().get(pk=hr_import.pk)
+        if hr_import.status not in FINISHED or NAMES_PURGED in hr_import.summary:
+            return False
+        _forget_names(hr_import)
+        hr_import.save(update_fields=["summary"])
+    return True
 
 
 def purge_preview(*, hr_import: HrImport) -> bool:
@@ -1249,8 +1340,7 @@ def purge_preview(*, hr_import: HrImport) -> bool:
         if hr_import.status not in {ImportStatus.PREVIEWED, ImportStatus.QUEUED}:
             return False
         _discard(hr_import)
-        ImportProblem.objects.filter(hr_import=hr_import).delete()
-        hr_import.summary = {k: v for k, v in hr_import.summary.items() if k not in NAMED_KEYS}
+        _forget_names(hr_import)
         hr_import.status = ImportStatus.CANCELLED
         hr_import.refusal = _(
             "Aperçu non confirmé en %(days)s jours : supprimé, avec les fichiers, les noms et "

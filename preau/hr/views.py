@@ -1,6 +1,7 @@
 """Pages of the HR interchange: imports (upload, preview, progress, report, history), the
 académie's GAIA sessions, and a platform session's links to GAIA."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -97,7 +98,12 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "hr/import.html#status", context)
     problems = Paginator(hr_import.problems.all(), PAGE_SIZE).get_page(request.GET.get("page"))
     held = Paginator(hr_import.held.all(), PAGE_SIZE).get_page(request.GET.get("retraits"))
-    context.update(_report(hr_import), problems=problems, held=held)
+    context.update(
+        _report(hr_import),
+        problems=problems,
+        held=held,
+        retention_days=settings.PREAU_HR_PREVIEW_RETENTION_DAYS,
+    )
     return render(request, "hr/import.html", context)
 
 

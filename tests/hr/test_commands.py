@@ -60,3 +60,37 @@ def test_an_automatic_import_shows_as_such_in_the_history(client, cast, folder):
     client.force_login(cast["manager"])
 
     assert "dépôt automatique" in client.get("/rh/").content.decode()
+
+
+def test_the_pickup_imports_an_older_day_only_with_force_older(territory, tmp_path, capsys):
+    for day in ("20261023", "20261021"):
+        for kind, lines in (
+            ("Formations", FORMATIONS),
+            ("Intervenants", TRAINERS),
+            ("Stagiaires", TRAINEES),
+        ):
+            (tmp_path / day / f"A070_{kind}_{day}.csv").parent.mkdir(exist_ok=True)
+            (tmp_path / day / f"A070_{kind}_{day}.csv").write_bytes(encode(lines))
+    call_command("gaia_import", str(tmp_path / "20261023"), academie="A070", apply=True)
+
+    with pytest.raises(CommandError) as error:
+        call_command("gaia_import", str(tmp_path / "20261021"), academie="A070", apply=True)
+    assert str(error.value) == (
+        "Le fichier du 21/10 est plus ancien que le dernier import, du 23/10 : l’appliquer "
+        "ramènerait l’académie en arrière. Pour l’importer quand même, indiquez-en le motif."
+    )
+    assert HrImport.objects.count() == 1
+
+    call_command(
+        "gaia_import",
+        str(tmp_path / "20261021"),
+        academie="A070",
+        apply=True,
+        force_older="Le 23/10 était un export de test",
+    )
+
+    forced = HrImport.objects.latest("pk")
+    assert str(forced.day) == "2026-10-21"
+    assert forced.status == ImportStatus.APPLIED
+    assert forced.forced_reason == "Le 23/10 était un export de test"
+    assert "Appliqué" in capsys.readouterr().out

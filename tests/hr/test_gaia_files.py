@@ -491,6 +491,22 @@ def test_lines_split_across_chunks_are_whole(monkeypatch):
     ]
 
 
+def test_the_bytes_consumed_are_those_of_the_lines_handed_out_not_of_the_read_ahead():
+    lines = [trainee_line(index) for index in range(2_000)]
+    data = b"".join([*lines[:10], b"\r\n", *lines[10:]])  # a blank line is consumed too
+    stream = RecordingStream(data)
+    consumed = gaia.Consumed()
+    items = iter_trainees(stream, consumed)
+
+    for _ in range(11):
+        next(items)
+
+    assert consumed.bytes == sum(len(line) for line in lines[:11]) + 2
+    assert stream.bytes_read == gaia.CHUNK_SIZE  # the stream is far ahead
+    assert sum(1 for _ in items) == 1_989
+    assert consumed.bytes == len(data)
+
+
 # E-mail domains -----------------------------------------------------------------------------
 
 

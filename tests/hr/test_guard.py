@@ -123,6 +123,21 @@ def test_a_garbage_file_is_refused_early_and_keeps_only_its_first_rejected_lines
     assert HrTrainee.objects.count() == 20
 
 
+def test_a_valid_file_just_under_the_share_is_not_stopped_by_the_read_ahead(manager, academie):
+    # 107 of 2,150 lines rejected (4.98 %): the reader has read the whole file (64 KB chunks)
+    # when the first batch is flushed at line 2,107; the 43 lines still in its buffer may
+    # bring the share under the limit, so the early stop must not refuse the file.
+    bad = [trainee("900001", "Sans", "Adresse", f"pas-une-adresse-{i}") for i in range(107)]
+    lines = [*bad, *people(2043)]
+    assert sum(len(line) + 2 for line in lines) < 2 * 64 * 1024  # read whole at the first flush
+
+    hr_import = preview(manager, academie, lines)
+
+    assert hr_import.status == ImportStatus.PREVIEWED, hr_import.refusal
+    assert hr_import.summary["rejected"] == 107
+    assert hr_import.summary["rows"]["stagiaires"] == 2043
+
+
 def test_a_file_without_a_valid_line_is_refused(manager, academie, settings):
     settings.PREAU_HR_MAX_REJECTED_SHARE = 1  # only the "no valid line" rule can refuse
     hr_import = preview(manager, academie, [trainee("900001", "Sans", "Adresse", "x")])
@@ -329,7 +344,9 @@ def test_the_dry_run_prints_who_would_change_and_leaves_nothing_pending(
     )
     assert "Stagiaires retirés (1) :\n  Prénom19 Nom19 <p19@ac-normandie.fr>" in out
     assert "Essai à blanc" in out
-    assert HrImport.objects.latest("pk").status == ImportStatus.CANCELLED
+    dry = HrImport.objects.latest("pk")
+    assert dry.status == ImportStatus.CANCELLED
+    assert not set(services.NAMED_KEYS) & set(dry.summary)  # printed, then forgotten
     assert HrTrainee.objects.count() == 20
 
 
@@ -372,6 +389,46 @@ def test_an_older_day_is_refused_unless_forced_with_a_reason(client, manager, ac
     assert "importé avec ce motif : « Le fichier du 23/10 était erroné »" in page
 
 
+def test_the_upload_forms_motif_imports_an_older_day_and_the_report_keeps_it(
+    client, manager, academie, django_capture_on_commit_callbacks
+):
+    run(manager, academie, people(20), day="20261023")
+    client.force_login(manager)
+
+    def post(reason):
+        uploads = gaia_uploads(FORMATIONS, TRAINERS, people(19), day="20261021")
+        with django_capture_on_commit_callbacks(execute=True):  # the analysis, then
+            return client.post(
+                "/rh/",
+                {
+                    "kind": "gaia",
+                    "gaia-academie": academie.pk,
+                    "gaia-forced_reason": reason,
+                    **{f"gaia-{k}": f for k, f in uploads.items()},
+                },
+            )
+
+    blank = post("   ")  # spaces are no reason
+    assert "est plus ancien que le dernier import, du 23/10" in blank.content.decode()
+    assert HrImport.objects.count() == 1
+
+    response = post("  Le fichier du 23/10 était celui d’une autre académie ")
+
+    forced = HrImport.objects.latest("pk")
+    assert response["Location"] == f"/rh/imports/{forced.pk}/"
+    assert forced.forced_reason == "Le fichier du 23/10 était celui d’une autre académie"
+    assert forced.status == ImportStatus.PREVIEWED
+    with django_capture_on_commit_callbacks(execute=True):  # the apply
+        client.post(f"/rh/imports/{forced.pk}/confirmer/")
+    forced.refresh_from_db()
+    assert forced.status == ImportStatus.APPLIED
+    assert forced.summary["applied"]["trainees_removed"] == 1
+    page = client.get(f"/rh/imports/{forced.pk}/").content.decode()
+    assert (
+        "importé avec ce motif : « Le fichier du 23/10 était celui d’une autre académie »" in page
+    )
+
+
 def test_a_newer_or_same_day_with_other_content_is_imported(manager, academie):
     run(manager, academie, people(20), day="20261023")
 
@@ -404,6 +461,27 @@ def test_a_file_over_the_size_limit_is_refused_before_anything_is_stored(
     assert "Le fichier Stagiaires pèse" in page
     assert "un fichier RH ne peut dépasser 100" in page
     assert not HrImport.objects.exists()
+
+
+def test_a_sofia_plan_over_the_size_limit_is_refused_before_anything_is_stored(
+    client, manager, academie, settings
+):
+    from .test_robustness import sofia_plan, sofia_row
+
+    settings.PREAU_HR_MAX_UPLOAD_BYTES = 1000
+    plan = sofia_plan([sofia_row("800001")])
+    assert plan.size > 1000
+    client.force_login(manager)
+
+    response = client.post(
+        "/rh/", {"kind": "sofia", "sofia-academie": academie.pk, "sofia-sofia": plan}
+    )
+
+    page = response.content.decode()
+    assert "Le fichier SOFIA pèse" in page
+    assert "un fichier RH ne peut dépasser 1000\xa0octets" in page
+    assert not HrImport.objects.exists()
+    assert not any(path.is_file() for path in settings.MEDIA_ROOT.rglob("*"))
 
 
 def test_sofia_rejected_rows_are_labelled_sofia(client, manager, academie, settings):

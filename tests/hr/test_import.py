@@ -306,6 +306,32 @@ def test_a_person_known_under_an_aliased_domain_is_not_created_twice(manager, ac
     assert HrTrainee.objects.get(email="gaelle.berenice@ac-normandie.fr").user == old
 
 
+def test_an_address_too_long_once_its_domain_is_replaced_is_rejected_on_its_line(
+    manager, academie, settings
+):
+    settings.PREAU_HR_MAX_REJECTED_SHARE = 0.5
+    fits = "a" * 238 + "@ac-caen.fr"  # 249 characters; 254 as ac-normandie.fr
+    grows = "b" * 239 + "@ac-caen.fr"  # 250 characters: valid as written, 255 once replaced
+    trainees = [
+        *TRAINEES,
+        trainee("900001", "Long", "Juste", fits),
+        trainee("900001", "Long", "Trop", grows),
+    ]
+
+    hr_import = run(manager, academie, trainees=trainees)
+
+    problem = hr_import.problems.get()
+    assert (problem.file, problem.line) == ("stagiaires", 6)
+    assert problem.reason == (
+        "adresse électronique trop longue une fois le domaine ac-caen.fr remplacé par "
+        "ac-normandie.fr : 255 caractères (au plus 254)"
+    )
+    assert problem.excerpt.startswith("900001|Long|Trop|bbbb")
+    assert HrTrainee.objects.get(first_name="Juste").email == "a" * 238 + "@ac-normandie.fr"
+    assert not HrTrainee.objects.filter(first_name="Trop").exists()
+    assert not User.objects.filter(email__startswith="bbbb").exists()
+
+
 def test_first_sign_in_makes_the_placeholder_a_real_account(manager, academie):
     run(manager, academie)
     person = User.objects.get(email="jerome.garcon@ac-normandie.fr")

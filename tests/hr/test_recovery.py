@@ -243,3 +243,59 @@ def test_the_admin_shows_the_imports_and_the_academies_locks(client, manager, ac
     ):
         assert client.get(url).status_code == 200, url
     assert str(hr_import) in client.get("/admin/hr/importlock/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # the other transaction must see the lock row
+def test_while_another_transaction_holds_the_lock_row_nobody_waits_for_it(
+    manager, academie, monkeypatch
+):
+    """SELECT … FOR UPDATE SKIP LOCKED: a confirmation, a worker's claim and the recovery
+    that meet the académie's lock row held by another transaction (a confirmation or a claim
+    in progress) give up at once instead of queueing behind it."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "PostgreSQL only: SQLite has one writer at a time and no row locks, so no other "
+            "transaction can hold the row while this one reads it (Django ignores SKIP LOCKED)"
+        )
+    import psycopg
+
+    monkeypatch.setattr(services, "_enqueue_apply", lambda import_id: None)  # our worker
+    preview = services.build_preview(
+        services.start_gaia_import(
+            academie=academie, uploads=gaia_uploads(FORMATIONS, TRAINERS, TRAINEES), by=manager
+        )
+    )
+    ImportLock.objects.get_or_create(academie=academie)
+    db = connection.settings_dict
+    other = psycopg.connect(
+        dbname=db["NAME"], user=db["USER"] or "postgres", password=db["PASSWORD"] or None,
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        # Without SKIP LOCKED this test fails in 2 s instead of waiting for ever.
+        cursor.execute("SET lock_timeout = '2s'")
+    table = ImportLock._meta.db_table
+    try:
+        other.execute(f'SELECT 1 FROM "{table}" WHERE academie_id = %s FOR UPDATE', [academie.pk])
+        started = time.monotonic()
+        with pytest.raises(ValidationError, match="Un autre import est en cours d’application"):
+            services.confirm_import(hr_import=preview, by=manager)
+        assert time.monotonic() - started < 1
+        preview.refresh_from_db()
+        assert preview.status == ImportStatus.PREVIEWED
+        other.rollback()
+
+        confirmed = services.confirm_import(hr_import=preview, by=manager)
+        other.execute(f'SELECT 1 FROM "{table}" WHERE academie_id = %s FOR UPDATE', [academie.pk])
+        # The worker does not claim it, nor does the recovery take it for dead, while held.
+        assert services.apply_import(confirmed).status == ImportStatus.APPLYING
+        assert not services.mark_interrupted(confirmed)
+        assert not HrSession.objects.exists()
+        other.rollback()
+    finally:
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+
+    assert services.apply_import(confirmed).status == ImportStatus.APPLIED
+    assert HrTrainee.objects.count() == 4
