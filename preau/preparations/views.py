@@ -239,7 +239,7 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as error:
         return _error(str(error), 403)
     except ValidationError as error:
-        status = {"too_large": 413, "invalid": 400}.get(error.code, 403)
+        status = {"too_large": 413, "document_full": 413, "invalid": 400}.get(error.code, 403)
         return _error(" ".join(error.messages), status)
     doc = services.load(doc_row)
     try:

@@ -163,7 +163,9 @@ provider.on("connection-close", (event) => {
   if (event && event.code >= 4400 && event.code < 4500) {
     // Refused for good (closed session, no access, invalid change): do not retry.
     provider.shouldConnect = false;
-    if (offlineCache && (event.code === 4403 || event.code === 4404)) offlineCache.clearData();
+    // A change refused as too large (or for a full document) would be sent again from the
+    // cache at every reload, and refused again: the cache goes, the server's copy stays.
+    if (offlineCache && [4403, 4404, 4413].includes(event.code)) offlineCache.clearData();
     const reasons = {
       4403: "La session est close ou vous n’êtes plus membre du groupe : document en lecture seule.",
       4404: "Ce document n’est pas accessible.",
@@ -171,7 +173,8 @@ provider.on("connection-close", (event) => {
       4400: "Une modification illisible a été refusée.",
       4401: "Votre session de connexion a expiré : reconnectez-vous.",
     };
-    say(reasons[event.code] || "Connexion refusée.");
+    // The server says why in the close frame when it can (« Ce document est plein… »).
+    say(event.reason || reasons[event.code] || "Connexion refusée.");
   }
 });
 
