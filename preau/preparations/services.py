@@ -177,6 +177,47 @@ def remove_member(*, group: Group, user, by) -> None:
         raise ValidationError(_("Cette personne n’est pas dans ce groupe."))
 
 
+@transaction.atomic
+def move_member(*, user, to: Group, by) -> Group:
+    """Moves a person from their group to another group of the same preparation, in one step
+    (they reach the other document at once, no longer their former one; what they wrote
+    stays in it). Returns the group they left."""
+    _check_manager(to.session, by)
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("group")
+        .filter(activity_id=to.activity_id, user=user)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError(_("Cette personne n’est dans aucun groupe de cette préparation."))
+    if membership.group_id == to.pk:
+        raise ValidationError(_("Cette personne est déjà dans ce groupe."))
+    Membership.objects.filter(pk=membership.pk).update(group=to)
+    return membership.group
+
+
+@transaction.atomic
+def rename_group(*, group: Group, name: str, by) -> Group:
+    _check_manager(group.session, by)
+    name = _clean_name(name)
+    if Group.objects.filter(activity_id=group.activity_id, name=name).exclude(pk=group.pk).exists():
+        raise ValidationError(_("Un groupe porte déjà ce nom."))
+    Group.objects.filter(pk=group.pk).update(name=name)
+    group.name = name
+    return group
+
+
+@transaction.atomic
+def delete_group(*, group: Group, by) -> None:
+    """Deletes a group with its document and the document's whole history (every stored
+    change, its versions, its comments): nothing of it can be recovered. Its members have no
+    group any more (they may be put in another). A proposal made of its plan keeps its copy
+    (Proposal.document is set to null)."""
+    _check_manager(group.session, by)
+    Group.objects.filter(pk=group.pk).delete()
+
+
 # Documents ------------------------------------------------------------------------------------
 
 

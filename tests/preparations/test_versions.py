@@ -8,6 +8,7 @@ from pycrdt import XmlElement, XmlText
 
 from preau.preparations import crdt, services
 from preau.preparations.models import DocumentUpdate, Version
+from tests.html_checker import JAVA, MISSING_JAVA, check_documents
 
 from .conftest import close, typed
 
@@ -370,3 +371,19 @@ def test_outsiders_get_404_on_the_comparison(client, prep, person):
         reverse("preparations:compare", args=[prep["document"].pk]), {"de": version.pk}
     )
     assert response.status_code == 404
+
+
+@pytest.mark.skipif(not JAVA, reason=MISSING_JAVA)
+def test_the_comparison_of_a_change_of_formatting_is_valid_html(client, prep):
+    _write(prep, "Compter vite")
+    version = services.name_version(document=prep["document"], name="Lundi", by=prep["teacher"])
+    _edit(prep, lambda f: f.children[1].children[0].format(0, 7, {"em": {}}))
+    _write(prep, "très ", block=1)
+    client.force_login(prep["teacher"])
+    url = reverse("preparations:compare", args=[prep["document"].pk]) + f"?de={version.pk}"
+    html = client.get(url).content.decode()
+    assert "[mis en italique]" in html and "[ajouté :" in html
+
+    errors = check_documents({url: html})
+
+    assert not errors, "\n".join(map(str, errors))
