@@ -255,3 +255,29 @@ def test_offline_edits_survive_a_reload_and_reach_the_server_once_back(page, set
     assert stored.startswith("Objectifs\nÉcrit hors ligne\n")
     # Nothing typed twice by the merge of the cache with the server's copy.
     assert stored.count("Écrit hors ligne") == 1
+
+
+def test_signing_out_empties_the_offline_cache(page, settings, group):
+    """Clear-Site-Data: "storage" on the sign-out (preau/accounts/views.py): the document's
+    offline copy in IndexedDB is gone, for the next person at a shared computer."""
+    blocked = "ws://localhost:9"  # no websocket needed: the cache is written as one types
+    settings.PREAU_LIVE_URL = blocked
+    policy = {**settings.CONTENT_SECURITY_POLICY}
+    policy["DIRECTIVES"] = {**policy["DIRECTIVES"], "connect-src": ["'self'", blocked]}
+    settings.CONTENT_SECURITY_POLICY = policy
+    document = group["group"].document
+    camille = group["camille"]
+    sign_in(page, camille.email, PASSWORD)
+    page.goto(f"/sessions/preparations/documents/{document.pk}/")
+    page.wait_for_function("() => Boolean(window.preauCoedit?.offlineCache?.synced)", polling=100)
+    page.locator("#preparation-live p").nth(0).click()
+    page.keyboard.type("Gardé dans ce navigateur")
+    page.wait_for_timeout(300)
+    databases = "async () => (await indexedDB.databases()).map((d) => d.name)"
+    cache = f"preau-preparation-{document.pk}-{camille.pk}"
+    assert cache in page.evaluate(databases)
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("link", name="Se connecter").first).to_be_visible()
+
+    assert not [name for name in page.evaluate(databases) if name.startswith("preau-")]
