@@ -281,3 +281,35 @@ def test_signing_out_empties_the_offline_cache(page, settings, group):
     expect(page.get_by_role("link", name="Se connecter").first).to_be_visible()
 
     assert not [name for name in page.evaluate(databases) if name.startswith("preau-")]
+
+
+def test_a_full_document_says_so_and_forgets_the_refused_change(
+    page, settings, live_sockets, group
+):
+    """The document's cap reached while typing live: the websocket closes with 4413 and the
+    server's message as its reason, which the editor shows; the offline cache, which holds
+    the refused change, is emptied (else every reload would send it again)."""
+    document = group["group"].document
+    document.refresh_from_db()
+    settings.PREAU_PREP_MAX_DOCUMENT_BYTES = document.stored_bytes + 400
+    camille = group["camille"]
+    sign_in(page, camille.email, PASSWORD)
+    page.goto(f"/sessions/preparations/documents/{document.pk}/")
+    page.wait_for_function(CONNECTED, polling=100)
+    page.wait_for_function("() => Boolean(window.preauCoedit.offlineCache?.synced)", polling=100)
+    databases = "async () => (await indexedDB.databases()).map((d) => d.name)"
+    cache = f"preau-preparation-{document.pk}-{camille.pk}"
+    assert cache in page.evaluate(databases)
+
+    page.locator("#preparation-live p").nth(0).click()
+    page.keyboard.type("Un objectif écrit lettre par lettre jusqu’à remplir le document.")
+
+    expect(page.locator("#preparation-status")).to_contain_text(
+        "Ce document est plein", timeout=15_000
+    )
+    deadline = time.monotonic() + 10
+    while cache in page.evaluate(databases) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert cache not in page.evaluate(databases)
+    document.refresh_from_db()
+    assert document.stored_bytes <= settings.PREAU_PREP_MAX_DOCUMENT_BYTES
