@@ -169,6 +169,10 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 # (bin/run: uvicorn on the next port, "ws://127.0.0.1:8001"); empty: the pages' own host (a
 # reverse proxy routes /ws/ to the ASGI processes). Added to the CSP's connect-src.
 PREAU_LIVE_URL = os.environ.get("PREAU_LIVE_URL", "").rstrip("/")
+# The most the stored updates of one preparation document may weigh together, in bytes (5 MB:
+# a long plan typed for months weighs a few hundred kilobytes). An update that would go over
+# is refused, nothing stored (preau/preparations/services.py).
+PREAU_PREP_MAX_DOCUMENT_BYTES = int(os.environ.get("PREAU_PREP_MAX_DOCUMENT_BYTES", "5000000"))
 if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {

@@ -27,6 +27,21 @@ from .selectors import roles_of
 from .tokens import reset_token_generator
 
 
+class LogoutView(auth_views.LogoutView):
+    """Sign-out (a POST), which also tells the browser to empty what it keeps for the site:
+    `Clear-Site-Data: "storage"`. That is the offline copies of the collective preparations
+    (IndexedDB, one per document and person, preau/preparations/static/preparations/editor.js),
+    so that the next person at a shared school computer finds none of them; localStorage
+    goes too (the display theme chosen in the DSFR's settings, htmx's history: both come
+    back by themselves). Cookies are Django's business (logout ends the session) and the HTTP
+    cache is left alone. Browsers act on the header over HTTPS (or localhost) only."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
+
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     form_class = forms.LoginForm

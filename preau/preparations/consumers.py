@@ -31,7 +31,9 @@ CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_NOT_FOUND = 4404  # no such document, or not one of the person's
 CLOSE_READ_ONLY = 4403  # closed or archived session, or no longer a member
 CLOSE_BAD_MESSAGE = 4400  # not the sync protocol, or an update that is not one
-CLOSE_TOO_LARGE = 4413
+CLOSE_TOO_LARGE = 4413  # an update larger than 1 MB, or one the document has no room for
+# A close frame's reason holds 123 bytes of UTF-8 at most (RFC 6455).
+REASON_MAX_BYTES = 123
 
 # A frame is one message: an update and a few bytes of framing.
 MESSAGE_MAX_BYTES = crdt.UPDATE_MAX_BYTES + 64
@@ -96,6 +98,11 @@ def _framed(payload: bytes) -> bytes:
     return encoder.to_bytes()
 
 
+def close_reason(message: str) -> str:
+    """`message` cut to fit a close frame (on a character's boundary)."""
+    return message.encode()[:REASON_MAX_BYTES].decode("utf-8", "ignore")
+
+
 def room_of(document_pk: int) -> str:
     return f"preparation-{document_pk}"
 
@@ -158,12 +165,15 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_BAD_MESSAGE)
         except ValidationError as error:
             codes = {getattr(error, "code", None)}
-            if "too_large" in codes:
-                await self.close(code=CLOSE_TOO_LARGE)
+            # The service's French message goes as the close frame's reason (the editor
+            # shows it).
+            reason = close_reason(" ".join(error.messages))
+            if codes & {"too_large", "document_full"}:
+                await self.close(code=CLOSE_TOO_LARGE, reason=reason)
             elif "invalid" in codes:
-                await self.close(code=CLOSE_BAD_MESSAGE)
+                await self.close(code=CLOSE_BAD_MESSAGE, reason=reason)
             else:  # the session was closed meanwhile
-                await self.close(code=CLOSE_READ_ONLY)
+                await self.close(code=CLOSE_READ_ONLY, reason=reason)
         except PermissionDenied:
             await self.close(code=CLOSE_READ_ONLY)
 

@@ -6,10 +6,15 @@ default). The server never edits it: it checks updates, stores them, replays the
 order to answer a sync request, and renders the fragment as HTML for a reader without the
 editor (closed session, no JavaScript)."""
 
+import difflib
+import re
 from collections.abc import Iterable
 from html import escape
 from html.parser import HTMLParser
+from typing import NamedTuple
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText, merge_updates
 
 FRAGMENT = "prosemirror"
@@ -307,83 +312,211 @@ def check_anchor(anchor: bytes, doc: Doc) -> None:
 
 # A readable diff between two states of a document ----------------------------------------------
 
+# Marks the diff names when they are put on or taken off a passage (ProseMirror's mark names).
+_MARK_CHANGES = {
+    "strong": (_lazy("mis en gras"), _lazy("gras retiré")),
+    "em": (_lazy("mis en italique"), _lazy("italique retiré")),
+    "underline": (_lazy("souligné"), _lazy("soulignement retiré")),
+    "code": (_lazy("mis en code"), _lazy("code retiré")),
+    "link": (_lazy("lien ajouté"), _lazy("lien retiré")),
+}
+_KIND_NAMES = {
+    "p": _lazy("paragraphe"),
+    "li": _lazy("élément de liste"),
+    "quote": _lazy("citation"),
+    "pre": _lazy("bloc de code"),
+    "h2": _lazy("titre de niveau 2"),
+    "h3": _lazy("titre de niveau 3"),
+    "h4": _lazy("titre de niveau 4"),
+}
 
-def blocks(doc: Doc) -> list[tuple[str, str]]:
-    """[(kind, text)] of the document's blocks in order: kind is "h2"–"h4" for a heading, "li"
-    for a list item's paragraph, "pre" for code, "p" otherwise."""
-    out: list[tuple[str, str]] = []
 
-    def text_of(node) -> str:
+class Block(NamedTuple):
+    """A block of the document as the diff sees it: its kind ("h2"–"h4" for a heading, "li"
+    for a list item's paragraph, "quote", "pre" for code, "p" otherwise), its text, and the
+    marks on it as runs [(text, sorted mark names)] (empty when the text has no mark)."""
+
+    kind: str
+    text: str
+    runs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def char_marks(self) -> list[tuple[str, ...]]:
+        """The marks of each character of the text."""
+        if not self.runs:
+            return [()] * len(self.text)
+        out: list[tuple[str, ...]] = []
+        for chunk, marks in self.runs:
+            out.extend([marks] * len(chunk))
+        return out
+
+
+class Part(NamedTuple):
+    """A piece of a changed block: kind "same", "added", "removed" or "formatted" (the same
+    text, its marks changed: `note` says how, in words), the text, and its marks (the new
+    ones, or the old ones for a removed text)."""
+
+    kind: str
+    text: str
+    marks: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def html(self) -> str:
+        """The text escaped, in the tags of its marks (as crdt.to_html writes them)."""
+        piece = escape(self.text)
+        for mark in self.marks:
+            tag = _MARK_TAGS.get(mark)
+            if tag:
+                piece = f"<{tag}>{piece}</{tag}>"
+        return piece
+
+
+def _runs(node) -> list[tuple[str, tuple[str, ...]]]:
+    if isinstance(node, XmlText):
+        return [
+            (
+                chunk,
+                tuple(
+                    sorted(
+                        m for m, v in (attrs or {}).items() if m in _MARK_CHANGES and v is not None
+                    )
+                ),
+            )
+            for chunk, attrs in node.diff()
+            if isinstance(chunk, str) and chunk
+        ]
+    return [run for child in node.children for run in _runs(child)]
+
+
+def _block(kind: str, node) -> Block:
+    merged: list[tuple[str, tuple[str, ...]]] = []
+    for chunk, marks in _runs(node):
+        if merged and merged[-1][1] == marks:
+            merged[-1] = (merged[-1][0] + chunk, marks)
+        else:
+            merged.append((chunk, marks))
+    text = "".join(chunk for chunk, _marks in merged)
+    runs = tuple(merged) if any(marks for _chunk, marks in merged) else ()
+    return Block(kind, text, runs)
+
+
+def blocks(doc: Doc) -> list[Block]:
+    """The document's blocks in order, with their kind and marks (Block)."""
+    out: list[Block] = []
+
+    def walk(node, kind: str) -> None:
         if isinstance(node, XmlText):
-            return "".join(c for c, _a in node.diff() if isinstance(c, str))
-        return "".join(text_of(child) for child in node.children)
-
-    def walk(node, in_item: bool) -> None:
-        if isinstance(node, XmlText):
-            out.append(("li" if in_item else "p", text_of(node)))
-        elif node.tag in {"bullet_list", "ordered_list", "blockquote"}:
+            out.append(_block(kind, node))
+        elif node.tag in {"bullet_list", "ordered_list"}:
             for child in node.children:
-                walk(child, in_item)
+                walk(child, kind)
+        elif node.tag == "blockquote":
+            for child in node.children:
+                walk(child, "li" if kind == "li" else "quote")
         elif node.tag == "list_item":
             for child in node.children:
-                walk(child, True)
+                walk(child, "li")
         elif node.tag == "heading":
-            out.append((_html_tag(node), text_of(node)))
+            out.append(_block(_html_tag(node), node))
         elif node.tag in {"horizontal_rule", "hard_break"}:
             return
         else:
-            out.append(
-                ("pre" if node.tag == "code_block" else ("li" if in_item else "p"), text_of(node))
-            )
+            out.append(_block("pre" if node.tag == "code_block" else kind, node))
 
     for node in fragment(doc).children:
-        walk(node, False)
+        walk(node, "p")
     return out
 
 
 def _words(text: str) -> list[str]:
-    import re
-
     return re.findall(r"\s+|\S+", text)
 
 
-def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """[(kind, text)] within a paragraph, word by word: kind "same", "removed" or "added"."""
-    import difflib
+def _offsets(words: list[str]) -> list[int]:
+    """Where each word starts in the text, and the text's length last."""
+    out = [0]
+    for word in words:
+        out.append(out[-1] + len(word))
+    return out
 
-    a, b = _words(old), _words(new)
-    parts: list[tuple[str, str]] = []
+
+def _mark_note(old: tuple[str, ...], new: tuple[str, ...]) -> str:
+    notes = [_MARK_CHANGES[m][0] for m in new if m not in old]
+    notes += [_MARK_CHANGES[m][1] for m in old if m not in new]
+    return ", ".join(str(note) for note in notes)
+
+
+def _split_by_marks(kind: str, text: str, marks: list[tuple[str, ...]]) -> list[Part]:
+    """`text` cut where its characters' marks change."""
+    parts: list[Part] = []
+    for at, char in enumerate(text):
+        if parts and parts[-1].marks == marks[at]:
+            parts[-1] = parts[-1]._replace(text=parts[-1].text + char)
+        else:
+            parts.append(Part(kind, char, marks[at]))
+    return parts
+
+
+def _kept_parts(text: str, old: list[tuple[str, ...]], new: list[tuple[str, ...]]) -> list[Part]:
+    """A text found in both blocks: "same" where its marks did not change, "formatted" (with
+    what changed, in words) where they did."""
+    parts: list[Part] = []
+    for at, char in enumerate(text):
+        kind = "same" if old[at] == new[at] else "formatted"
+        note = _mark_note(old[at], new[at]) if kind == "formatted" else ""
+        last = parts[-1] if parts else None
+        if last and (last.kind, last.marks, last.note) == (kind, new[at], note):
+            parts[-1] = last._replace(text=last.text + char)
+        else:
+            parts.append(Part(kind, char, new[at], note))
+    return parts
+
+
+def _word_diff(old: Block, new: Block) -> list[Part]:
+    """The parts of a changed block, word by word; marks compared character by character
+    within the words kept."""
+    a, b = _words(old.text), _words(new.text)
+    a_at, b_at = _offsets(a), _offsets(b)
+    a_marks, b_marks = old.char_marks(), new.char_marks()
+    parts: list[Part] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        old_span = slice(a_at[i1], a_at[i2])
+        new_span = slice(b_at[j1], b_at[j2])
         if op == "equal":
-            parts.append(("same", "".join(a[i1:i2])))
+            parts += _kept_parts(old.text[old_span], a_marks[old_span], b_marks[new_span])
             continue
         # (an empty side gives no part: nothing to mark)
-        if i2 > i1:
-            parts.append(("removed", "".join(a[i1:i2])))
-        if j2 > j1:
-            parts.append(("added", "".join(b[j1:j2])))
+        parts += _split_by_marks("removed", old.text[old_span], a_marks[old_span])
+        parts += _split_by_marks("added", new.text[new_span], b_marks[new_span])
     return parts
 
 
 def _similar(old: str, new: str) -> bool:
-    import difflib
-
     if not old.strip() or not new.strip():
         return True  # an empty paragraph written in (or emptied) is the same paragraph
     return difflib.SequenceMatcher(None, _words(old), _words(new), autojunk=False).ratio() >= 0.4
 
 
-def diff_blocks(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[dict]:
-    """The change from `old` to `new` blocks, paragraph by paragraph: a list of
-    {"status": "same" | "added" | "removed" | "changed", "kind": block kind, "parts":
-    [(kind, text)]}; a changed paragraph (similar enough to its old self) is diffed word by
-    word, others are shown whole as removed and added."""
-    import difflib
+def _kind_note(old: str, new: str) -> str:
+    if old == new:
+        return ""
+    before, after = str(_KIND_NAMES.get(old, old)), str(_KIND_NAMES.get(new, new))
+    return _("%(old)s devenu %(new)s") % {"old": before[:1].upper() + before[1:], "new": after}
 
+
+def diff_blocks(old: list[Block], new: list[Block]) -> list[dict]:
+    """The change from `old` to `new` blocks, paragraph by paragraph: a list of
+    {"status": "same" | "added" | "removed" | "changed", "kind": block kind, "note": a change
+    of kind in words (« Titre de niveau 2 devenu titre de niveau 3 ») or "", "parts": [Part]}.
+    A changed block (similar enough to its old self, or the same text with other marks or of
+    another kind) is diffed word by word, its marks character by character; others are shown
+    whole as removed and added."""
     out: list[dict] = []
+    old, new = [Block(*b) for b in old], [Block(*b) for b in new]
 
     def whole(status, block):
-        out.append({"status": status, "kind": block[0], "parts": [(status, block[1])]})
+        parts = _split_by_marks(status, block.text, block.char_marks())
+        out.append({"status": status, "kind": block.kind, "note": "", "parts": parts})
 
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -395,12 +528,13 @@ def diff_blocks(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[
         for k in range(max(len(olds), len(news))):
             before = olds[k] if k < len(olds) else None
             after = news[k] if k < len(news) else None
-            if before and after and _similar(before[1], after[1]):
+            if before and after and _similar(before.text, after.text):
                 out.append(
                     {
                         "status": "changed",
-                        "kind": after[0],
-                        "parts": _word_diff(before[1], after[1]),
+                        "kind": after.kind,
+                        "note": _kind_note(before.kind, after.kind),
+                        "parts": _word_diff(before, after),
                     }
                 )
                 continue

@@ -61,6 +61,9 @@ class Document(models.Model):
     group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="document")
     # Bumped by every compaction: a cheap way to see that a document was compacted.
     compactions = models.PositiveIntegerField(default=0)
+    # The bytes of its stored updates, kept as they are stored and compacted (services): the
+    # document's size is checked against PREAU_PREP_MAX_DOCUMENT_BYTES without summing rows.
+    stored_bytes = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("document de préparation")

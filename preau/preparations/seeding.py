@@ -14,8 +14,8 @@ from preau.parcours.models import Activity, Section
 from preau.training.models import Enrolment, EnrolmentStatus, SessionStatus, TrainingSession
 
 from . import crdt
-from .models import Comment, DocumentUpdate, Group, Version
-from .services import load, make_groups_by_school, propose, share
+from .models import Comment, Group, Version
+from .services import load, make_groups_by_school, propose, record_update, share
 
 DATA = Path(__file__).parent / "demo" / "preparation.json"
 DEMO_TEACHER = "enseignant@demo.preau.fr"
@@ -106,7 +106,7 @@ def _write_history(document, data, members) -> int:
             clock = crdt.state_vector(doc).get(client, 0)
             # pycrdt indexes are UTF-8 bytes: the end of the text is its encoded length.
             text.insert(len(str(text).encode()), piece)
-            DocumentUpdate.objects.create(document=document, data=doc.get_update(before))
+            record_update(document=document, update=doc.get_update(before), by=None, checked=True)
             if start == 0:
                 firsts.append((clock, crdt.state_vector(doc)[client] - 1, piece.strip()))
             count += 1

@@ -5,9 +5,11 @@ and the session's trainers and tutors. A closed or archived session refuses ever
 
 import random
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -72,11 +74,10 @@ def _unassigned(activity, session):
 
 def _new_group(*, activity, session, name: str) -> Group:
     group = Group.objects.create(activity=activity, session=session, name=name)
-    document = Document.objects.create(group=group)
     # The document starts from the template of the session's copy of the activity.
-    DocumentUpdate.objects.create(
-        document=document, data=crdt.initial_update(crdt.template_blocks(activity.body))
-    )
+    template = crdt.initial_update(crdt.template_blocks(activity.body))
+    document = Document.objects.create(group=group, stored_bytes=len(template))
+    DocumentUpdate.objects.create(document=document, data=template)
     return group
 
 
@@ -176,6 +177,47 @@ def remove_member(*, group: Group, user, by) -> None:
         raise ValidationError(_("Cette personne n’est pas dans ce groupe."))
 
 
+@transaction.atomic
+def move_member(*, user, to: Group, by) -> Group:
+    """Moves a person from their group to another group of the same preparation, in one step
+    (they reach the other document at once, no longer their former one; what they wrote
+    stays in it). Returns the group they left."""
+    _check_manager(to.session, by)
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("group")
+        .filter(activity_id=to.activity_id, user=user)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError(_("Cette personne n’est dans aucun groupe de cette préparation."))
+    if membership.group_id == to.pk:
+        raise ValidationError(_("Cette personne est déjà dans ce groupe."))
+    Membership.objects.filter(pk=membership.pk).update(group=to)
+    return membership.group
+
+
+@transaction.atomic
+def rename_group(*, group: Group, name: str, by) -> Group:
+    _check_manager(group.session, by)
+    name = _clean_name(name)
+    if Group.objects.filter(activity_id=group.activity_id, name=name).exclude(pk=group.pk).exists():
+        raise ValidationError(_("Un groupe porte déjà ce nom."))
+    Group.objects.filter(pk=group.pk).update(name=name)
+    group.name = name
+    return group
+
+
+@transaction.atomic
+def delete_group(*, group: Group, by) -> None:
+    """Deletes a group with its document and the document's whole history (every stored
+    change, its versions, its comments): nothing of it can be recovered. Its members have no
+    group any more (they may be put in another). A proposal made of its plan keeps its copy
+    (Proposal.document is set to null)."""
+    _check_manager(group.session, by)
+    Group.objects.filter(pk=group.pk).delete()
+
+
 # Documents ------------------------------------------------------------------------------------
 
 
@@ -199,10 +241,36 @@ def check_may_write(*, document: Document, by) -> None:
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce document."))
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:g}".replace(".", ",")
+
+
+def _append(document: Document, update: bytes) -> None:
+    """Stores an update, counted in the document's size: refused, nothing stored, when the
+    document would weigh more than PREAU_PREP_MAX_DOCUMENT_BYTES. The check and the count are
+    one conditional UPDATE, so two updates arriving at once cannot both slip under the cap
+    (the document's row is locked until the update's row is written: a few microseconds)."""
+    limit, size = settings.PREAU_PREP_MAX_DOCUMENT_BYTES, len(update)
+    with transaction.atomic():
+        grown = Document.objects.filter(pk=document.pk, stored_bytes__lte=limit - size).update(
+            stored_bytes=F("stored_bytes") + size
+        )
+        if not grown:
+            raise ValidationError(
+                _(
+                    "Ce document est plein (%(max)s Mo au plus) : "
+                    "cette modification n’a pas été enregistrée."
+                )
+                % {"max": _megabytes(limit)},
+                code="document_full",
+            )
+        DocumentUpdate.objects.create(document=document, data=update)
+
+
 def record_update(*, document: Document, update: bytes, by, checked: bool = False) -> bool:
     """Stores one Yjs update of the document, after checking who sends it, that the session
-    still takes writes and that the bytes are an update of this document. Returns False for
-    the empty update (nothing stored)."""
+    still takes writes, that the bytes are an update of this document and that the document
+    has room for it. Returns False for the empty update (nothing stored)."""
     if not checked:
         check_may_write(document=document, by=by)
     update = bytes(update)
@@ -220,7 +288,7 @@ def record_update(*, document: Document, update: bytes, by, checked: bool = Fals
         ) from error
     if update == crdt.EMPTY_UPDATE:
         return False
-    DocumentUpdate.objects.create(document=document, data=update)
+    _append(document, update)
     return True
 
 
@@ -241,28 +309,34 @@ def compact(*, document: Document) -> int:
     merged = crdt.merge(datas)
     replayed = crdt.rebuild(datas)
     check = crdt.rebuild([merged])
-    if check.get_state() != replayed.get_state() or crdt.to_html(check) != crdt.to_html(replayed):
+    html = crdt.to_html(replayed)
+    if check.get_state() != replayed.get_state() or crdt.to_html(check) != html:
         raise RuntimeError(f"compaction of document {document.pk} would change it")
     DocumentUpdate.objects.filter(pk=ids[0]).update(data=merged)
     DocumentUpdate.objects.filter(pk__in=ids[1:]).delete()
-    Document.objects.filter(pk=document.pk).update(compactions=F("compactions") + 1)
-    _snapshot(document, replayed)
+    # The size counts what the rows read weighed less what their merge weighs (not a fresh
+    # sum: an update stored meanwhile has counted itself already).
+    freed = sum(len(data) for data in datas) - len(merged)
+    Document.objects.filter(pk=document.pk).update(
+        compactions=F("compactions") + 1,
+        stored_bytes=Greatest(F("stored_bytes") - freed, 0),
+    )
+    _snapshot(document, replayed, html)
     return len(rows)
 
 
 AUTO_SNAPSHOTS_KEPT = 10
 
 
-def _snapshot(document: Document, doc) -> Version | None:
+def _snapshot(document: Document, doc, html: str) -> Version | None:
     """Keeps the document as the compaction found it as an automatic version (numbered with
     the named ones, no time), unless the last version is already this content; only the last
     AUTO_SNAPSHOTS_KEPT automatic ones stay. The compaction runs every --min-updates stored
     updates (500 by default), hence a snapshot every few hundred changes."""
-    # FOR NO KEY UPDATE: numbers versions one at a time (name_version locks the same row)
-    # without blocking the updates being stored meanwhile (their foreign key's KEY SHARE).
+    # Numbers versions one at a time (name_version locks the same row). The compaction holds
+    # the row already (its size changed): the updates stored meanwhile wait for the commit.
     Document.objects.select_for_update(no_key=True).get(pk=document.pk)
     last = document.versions.order_by("-number").only("number", "state").first()
-    html = crdt.to_html(doc)
     if last is not None and crdt.to_html(crdt.rebuild([bytes(last.state)])) == html:
         return None
     version = Version.objects.create(
@@ -289,14 +363,14 @@ def name_version(*, document: Document, name: str, by) -> Version:
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError(_("Donnez un nom à la version (par exemple « après la séance »)."))
+    # Read before locking: the updates stored meanwhile (each counts itself in the document's
+    # row) do not wait for the document to be rebuilt.
+    state = load(document).get_update()
     # Locks the document: two versions named at once get two numbers.
     Document.objects.select_for_update().get(pk=document.pk)
     last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
     return Version.objects.create(
-        document=document,
-        number=last + 1,
-        name=name[:VERSION_NAME_MAX],
-        state=load(document).get_update(),
+        document=document, number=last + 1, name=name[:VERSION_NAME_MAX], state=state
     )
 
 
@@ -399,6 +473,8 @@ def propose(*, document: Document, note: str, by) -> Proposal:
             _("Le mot aux concepteurs tient en %(max)s caractères au plus.") % {"max": NOTE_MAX}
         )
     source = session.source
+    # Rendered before locking the document's row, which each update stored takes a moment.
+    content_html = crdt.to_html(load(document))
     with transaction.atomic():
         # Locks the document's row: two clicks make one proposal.
         Document.objects.select_for_update().get(pk=document.pk)
@@ -413,7 +489,7 @@ def propose(*, document: Document, note: str, by) -> Proposal:
             session_title=session.title,
             activity_title=group.activity.title,
             group_name=group.name,
-            content_html=crdt.to_html(load(document)),
+            content_html=content_html,
             note=note,
             proposed_by=by,
         )

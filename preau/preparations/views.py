@@ -133,6 +133,81 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+def move_member(request: HttpRequest, pk: int) -> HttpResponse:
+    """Moves a person from their group to another group of the activity, in one step."""
+    place = access.get_place_or_404(request.user, pk)
+    if not place.manages:
+        raise PermissionDenied(_("Seuls ceux qui gèrent la session font les groupes."))
+    user = get_user_model().objects.filter(pk=id_param(request.POST, "personne") or 0).first()
+    to = (
+        Group.objects.select_related("session")
+        .filter(activity=place.activity, pk=id_param(request.POST, "vers") or 0)
+        .first()
+    )
+    if user is None or to is None:
+        messages.error(request, _("Choisissez une personne et le groupe où la placer."))
+        return redirect("preparations:activity", pk=pk)
+    try:
+        left = services.move_member(user=user, to=to, by=request.user)
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+    else:
+        messages.success(
+            request,
+            _("%(name)s a quitté le groupe « %(old)s » pour le groupe « %(new)s ».")
+            % {"name": user.get_full_name(), "old": left.name, "new": to.name},
+        )
+    return redirect("preparations:activity", pk=pk)
+
+
+def group(request: HttpRequest, pk: int) -> HttpResponse:
+    """A group, for those who make the groups: a POST renames it; the way to delete it."""
+    found = access.get_group_to_manage_or_404(request.user, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.rename_group(group=found, name=request.POST.get("nom", ""), by=request.user)
+        except (ValidationError, PermissionDenied) as refused:
+            error = " ".join(getattr(refused, "messages", None) or [str(refused)])
+        else:
+            messages.success(
+                request, _("Le groupe s’appelle désormais « %(name)s ».") % {"name": found.name}
+            )
+            return redirect("preparations:activity", pk=found.activity_id)
+    return render(
+        request,
+        "preparations/group.html",
+        {
+            "group": found,
+            "session": found.session,
+            "activity": found.activity,
+            "members": found.memberships.count(),
+            "name": request.POST.get("nom", found.name) if error else found.name,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+def delete_group(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deletes a group, its document and the document's history (confirmed on the group's
+    page, which says what is lost)."""
+    found = access.get_group_to_manage_or_404(request.user, pk)
+    try:
+        services.delete_group(group=found, by=request.user)
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+        return redirect("preparations:group", pk=found.pk)
+    messages.success(
+        request,
+        _("Le groupe « %(name)s » est supprimé, avec sa préparation et son historique.")
+        % {"name": found.name},
+    )
+    return redirect("preparations:activity", pk=found.activity_id)
+
+
 @functools.cache
 def _importmap() -> str:
     """The import map of the vendored modules (bin/vendor-coedit writes it), for STATIC_URL."""
@@ -239,7 +314,7 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as error:
         return _error(str(error), 403)
     except ValidationError as error:
-        status = {"too_large": 413, "invalid": 400}.get(error.code, 403)
+        status = {"too_large": 413, "document_full": 413, "invalid": 400}.get(error.code, 403)
         return _error(" ".join(error.messages), status)
     doc = services.load(doc_row)
     try:

@@ -107,3 +107,16 @@ def test_sign_out_is_a_post_that_ends_the_session(client, camille):
     assert response["Location"] == "/"
     assert signed_in_user_id(client) is None
     assert "Se connecter" in client.get("/").content.decode()
+
+
+def test_sign_out_tells_the_browser_to_empty_the_sites_storage(client, camille):
+    """The offline copies of the collective preparations (IndexedDB) must not stay on a shared
+    school computer for the next person: `Clear-Site-Data: "storage"` on the sign-out."""
+    client.force_login(camille)
+
+    response = client.post(LOGOUT)
+
+    assert response["Clear-Site-Data"] == '"storage"'
+    # Only there: a page does not carry it.
+    client.force_login(camille)
+    assert "Clear-Site-Data" not in client.get("/").headers

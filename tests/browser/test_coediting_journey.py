@@ -255,3 +255,61 @@ def test_offline_edits_survive_a_reload_and_reach_the_server_once_back(page, set
     assert stored.startswith("Objectifs\nÉcrit hors ligne\n")
     # Nothing typed twice by the merge of the cache with the server's copy.
     assert stored.count("Écrit hors ligne") == 1
+
+
+def test_signing_out_empties_the_offline_cache(page, settings, group):
+    """Clear-Site-Data: "storage" on the sign-out (preau/accounts/views.py): the document's
+    offline copy in IndexedDB is gone, for the next person at a shared computer."""
+    blocked = "ws://localhost:9"  # no websocket needed: the cache is written as one types
+    settings.PREAU_LIVE_URL = blocked
+    policy = {**settings.CONTENT_SECURITY_POLICY}
+    policy["DIRECTIVES"] = {**policy["DIRECTIVES"], "connect-src": ["'self'", blocked]}
+    settings.CONTENT_SECURITY_POLICY = policy
+    document = group["group"].document
+    camille = group["camille"]
+    sign_in(page, camille.email, PASSWORD)
+    page.goto(f"/sessions/preparations/documents/{document.pk}/")
+    page.wait_for_function("() => Boolean(window.preauCoedit?.offlineCache?.synced)", polling=100)
+    page.locator("#preparation-live p").nth(0).click()
+    page.keyboard.type("Gardé dans ce navigateur")
+    page.wait_for_timeout(300)
+    databases = "async () => (await indexedDB.databases()).map((d) => d.name)"
+    cache = f"preau-preparation-{document.pk}-{camille.pk}"
+    assert cache in page.evaluate(databases)
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("link", name="Se connecter").first).to_be_visible()
+
+    assert not [name for name in page.evaluate(databases) if name.startswith("preau-")]
+
+
+def test_a_full_document_says_so_and_forgets_the_refused_change(
+    page, settings, live_sockets, group
+):
+    """The document's cap reached while typing live: the websocket closes with 4413 and the
+    server's message as its reason, which the editor shows; the offline cache, which holds
+    the refused change, is emptied (else every reload would send it again)."""
+    document = group["group"].document
+    document.refresh_from_db()
+    settings.PREAU_PREP_MAX_DOCUMENT_BYTES = document.stored_bytes + 400
+    camille = group["camille"]
+    sign_in(page, camille.email, PASSWORD)
+    page.goto(f"/sessions/preparations/documents/{document.pk}/")
+    page.wait_for_function(CONNECTED, polling=100)
+    page.wait_for_function("() => Boolean(window.preauCoedit.offlineCache?.synced)", polling=100)
+    databases = "async () => (await indexedDB.databases()).map((d) => d.name)"
+    cache = f"preau-preparation-{document.pk}-{camille.pk}"
+    assert cache in page.evaluate(databases)
+
+    page.locator("#preparation-live p").nth(0).click()
+    page.keyboard.type("Un objectif écrit lettre par lettre jusqu’à remplir le document.")
+
+    expect(page.locator("#preparation-status")).to_contain_text(
+        "Ce document est plein", timeout=15_000
+    )
+    deadline = time.monotonic() + 10
+    while cache in page.evaluate(databases) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert cache not in page.evaluate(databases)
+    document.refresh_from_db()
+    assert document.stored_bytes <= settings.PREAU_PREP_MAX_DOCUMENT_BYTES

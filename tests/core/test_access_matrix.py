@@ -316,6 +316,9 @@ ACCESS: dict[str, Row] = {
     # (not JSON).
     "preparations:activity": Row("teacher", 200, 404, 404, args="prep_activity"),
     "preparations:make_groups": Post("trainer", 400, 404, 404, args="prep_activity"),
+    "preparations:move_member": Post("trainer", 302, 404, 404, args="prep_activity"),
+    "preparations:group": Row("trainer", 200, 404, 404, args="prep_group"),
+    "preparations:delete_group": Post("trainer", 302, 404, 404, args="prep_group"),
     "preparations:remove_member": Post("trainer", 302, 404, 404, args="prep_group"),
     "preparations:add_member": Post("trainer", 302, 404, 404, args="prep_group"),
     "preparations:document": Row("teacher", 200, 404, 404, args="prep_document"),

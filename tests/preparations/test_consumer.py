@@ -13,6 +13,7 @@ from preau.preparations.consumers import (
     CLOSE_READ_ONLY,
     CLOSE_TOO_LARGE,
     SYNC_UPDATE,
+    close_reason,
     sync_message,
 )
 from preau.preparations.models import DocumentUpdate
@@ -249,6 +250,32 @@ def test_a_50_mb_paste_is_refused_and_nothing_stored(prep):
     assert _count(prep["document"]) == 1
 
 
+def test_an_update_the_document_has_no_room_for_is_refused_with_the_reason(prep, settings):
+    document = prep["document"]
+    document.refresh_from_db()
+    settings.PREAU_PREP_MAX_DOCUMENT_BYTES = document.stored_bytes + 200
+
+    async def scenario():
+        camille = YClient(prep["teacher"], document)
+        await camille.connect()
+        await camille.pump()
+        camille.type("Une phrase qui tient. ")
+        await camille.pump()
+        assert camille.closed_code is None
+        camille.type("Un paragraphe trop long pour la place qui reste. " * 10)
+        await camille.pump(timeout=1)
+        assert camille.closed_code == CLOSE_TOO_LARGE
+        return camille.closed_reason
+
+    reason = run(scenario)
+
+    # The service's message whole (the editor shows it), within a close frame's 123 bytes.
+    assert reason.startswith("Ce document est plein (0,")
+    assert reason.endswith(" Mo au plus) : cette modification n’a pas été enregistrée.")
+    assert _count(document) == 2
+    assert "trop long" not in crdt.to_text(services.load(document))
+
+
 def test_the_asgi_application_refuses_a_foreign_origin_and_reads_the_session_cookie(
     client, prep, settings
 ):
@@ -309,3 +336,9 @@ def test_an_http_save_reaches_those_editing_live(client, prep):
         await dominique.disconnect()
 
     run(scenario)
+
+
+def test_a_close_reason_is_cut_to_123_bytes_on_a_character_boundary():
+    reason = close_reason("é" * 100)  # 200 bytes
+
+    assert reason == "é" * 61 and len(reason.encode()) == 122

@@ -2,10 +2,11 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from pycrdt import Doc
 
 from preau.preparations import crdt, services
-from preau.preparations.models import DocumentUpdate, Membership
+from preau.preparations.models import Document, DocumentUpdate, Group, Membership
 from preau.training.models import SessionStatus
 from tests import factories
 
@@ -228,3 +229,172 @@ def test_the_compaction_command_compacts_the_documents_with_many_updates(prep):
     assert DocumentUpdate.objects.filter(document=prep["document"]).count() == 1
     assert DocumentUpdate.objects.filter(document=prep["other_document"]).count() == 1
     assert crdt.to_html(services.load(prep["document"])) == before
+
+
+# The cap on a document's size -------------------------------------------------------------------
+
+
+def _stored(document) -> int:
+    return sum(
+        len(data)
+        for data in DocumentUpdate.objects.filter(document=document).values_list("data", flat=True)
+    )
+
+
+def test_the_document_counts_the_bytes_it_stores_and_its_compaction_gives_back(prep):
+    document = prep["document"]
+    for word in ["Dénombrer", " des ", "collections"]:
+        services.record_update(document=document, update=typed(document, word), by=prep["teacher"])
+    document.refresh_from_db()
+    assert document.stored_bytes == _stored(document) > 0
+
+    services.compact(document=document)
+
+    document.refresh_from_db()
+    assert document.stored_bytes == _stored(document)
+
+
+def test_an_update_the_document_has_no_room_for_is_refused_and_nothing_stored(prep, settings):
+    document = prep["document"]
+    services.record_update(document=document, update=typed(document, "Compter"), by=prep["teacher"])
+    document.refresh_from_db()
+    size = document.stored_bytes
+    update = typed(document, "Un long passage collé")
+    settings.PREAU_PREP_MAX_DOCUMENT_BYTES = size + len(update) - 1
+
+    with pytest.raises(ValidationError) as refused:
+        services.record_update(document=document, update=update, by=prep["teacher"])
+
+    assert refused.value.code == "document_full"
+    cap = f"{(size + len(update) - 1) / 1_000_000:g}".replace(".", ",")  # e.g. « 0,000734 »
+    assert refused.value.messages == [
+        f"Ce document est plein ({cap} Mo au plus) : cette modification n’a pas été enregistrée."
+    ]
+    assert DocumentUpdate.objects.filter(document=document).count() == 2
+    document.refresh_from_db()
+    assert document.stored_bytes == size
+    # Exactly the room it needs: stored.
+    settings.PREAU_PREP_MAX_DOCUMENT_BYTES = size + len(update)
+    assert services.record_update(document=document, update=update, by=prep["teacher"])
+
+
+def test_the_cap_is_read_in_the_database_not_from_a_stale_document(prep, settings):
+    """Two requests holding the same document: the second one's copy still says « empty »;
+    the check is the database's (one conditional UPDATE), so it is refused all the same."""
+    stale = Document.objects.get(pk=prep["document"].pk)
+    fresh = Document.objects.get(pk=prep["document"].pk)
+    first = typed(fresh, "Premier")
+    settings.PREAU_PREP_MAX_DOCUMENT_BYTES = fresh.stored_bytes + len(first) + 10
+    services.record_update(document=fresh, update=first, by=prep["teacher"])
+
+    with pytest.raises(ValidationError, match="Ce document est plein"):
+        services.record_update(document=stale, update=typed(stale, "Second"), by=prep["classmate"])
+
+
+def test_fifty_megabytes_pasted_in_pieces_stop_at_the_documents_cap(prep, settings):
+    """The issue's « 50 MB paste », cut into pieces under the 1 MB an update may weigh: the
+    document takes them until its cap (5 MB by default), then refuses, nothing more stored."""
+    assert settings.PREAU_PREP_MAX_DOCUMENT_BYTES == 5_000_000
+    document = prep["document"]
+    doc = services.load(document)
+    text = crdt.fragment(doc).children[1].children[0]
+    stored = refused = 0
+    for _piece in range(56):  # 56 pieces of 900,000 characters: 50.4 MB
+        before = doc.get_state()
+        text.insert(0, "a" * 900_000)
+        try:
+            services.record_update(
+                document=document, update=doc.get_update(before), by=prep["teacher"]
+            )
+        except ValidationError as error:
+            assert error.code == "document_full"
+            refused += 1
+            break
+        stored += 1
+
+    assert (stored, refused) == (5, 1)
+    document.refresh_from_db()
+    assert document.stored_bytes == _stored(document) <= 5_000_000
+    assert DocumentUpdate.objects.filter(document=document).count() == 1 + 5
+
+
+def test_the_migration_counts_the_bytes_already_stored(prep):
+    """The data migration that added the size (found by its name: the lead renumbers)."""
+    import importlib
+    from pathlib import Path
+
+    from django.apps import apps
+
+    import preau.preparations.migrations as migrations
+
+    (path,) = Path(migrations.__file__).parent.glob("*_document_stored_bytes.py")
+    module = importlib.import_module(f"preau.preparations.migrations.{path.stem}")
+    document = prep["document"]
+    services.record_update(document=document, update=typed(document, "Avant"), by=prep["teacher"])
+    Document.objects.update(stored_bytes=0)
+    empty = Document.objects.create(
+        group=Group.objects.create(
+            activity=prep["activity"], session=prep["session"], name="Sans modification"
+        )
+    )
+
+    module.count_stored_bytes(apps, None)
+
+    document.refresh_from_db()
+    assert document.stored_bytes == _stored(document) > 0
+    assert Document.objects.get(pk=empty.pk).stored_bytes == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_updates_at_once_cannot_both_fill_the_last_room(prep, settings):
+    """The first update is stored but not yet committed; the second, which would fit were the
+    first not there, waits for the document's row, then sees the first one counted: refused.
+    (A size read first and checked in Python would let both in.)"""
+    import threading
+
+    from django.db import transaction
+
+    document = Document.objects.get(pk=prep["document"].pk)
+    first_update = typed(document, "Le premier écrit ici. ")
+    second_update = typed(document, "Le second écrit là. ")
+    settings.PREAU_PREP_MAX_DOCUMENT_BYTES = (
+        document.stored_bytes + max(len(first_update), len(second_update)) + 5
+    )
+    first_stored, second_started = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                services.record_update(document=document, update=first_update, by=prep["teacher"])
+                first_stored.set()
+                second_started.wait(5)
+                threading.Event().wait(0.5)  # the second one reaches the row meanwhile
+            outcome["first"] = "stored"
+        except Exception as error:
+            outcome["first"] = error
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            first_stored.wait(5)
+            second_started.set()
+            services.record_update(document=document, update=second_update, by=prep["classmate"])
+            outcome["second"] = "stored"
+        except ValidationError as error:
+            outcome["second"] = error.code
+        except Exception as error:
+            outcome["second"] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(15)
+
+    assert outcome == {"first": "stored", "second": "document_full"}
+    assert DocumentUpdate.objects.filter(document=document).count() == 2

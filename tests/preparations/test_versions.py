@@ -4,9 +4,11 @@ new change (nothing erased), for the same people as the document."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from pycrdt import XmlElement, XmlText
 
 from preau.preparations import crdt, services
 from preau.preparations.models import DocumentUpdate, Version
+from tests.html_checker import JAVA, MISSING_JAVA, check_documents
 
 from .conftest import close, typed
 
@@ -186,18 +188,126 @@ def test_the_diff_is_paragraph_by_paragraph_and_word_by_word_within_one():
     changes = crdt.diff_blocks(old, new)
 
     assert [c["status"] for c in changes] == ["same", "changed", "removed", "added"]
-    assert changes[1]["parts"] == [
+    assert _parts(changes[1]) == [
         ("same", "Compter jusqu’à "),
         ("removed", "100"),
         ("added", "1000 vite"),
     ]
-    assert changes[2]["parts"] == [("removed", "Matériel : craies")]
+    assert _parts(changes[2]) == [("removed", "Matériel : craies")]
 
 
-def test_blocks_reads_headings_paragraphs_and_list_items(prep):
+def _parts(change) -> list[tuple[str, str]]:
+    return [(part.kind, part.text) for part in change["parts"]]
+
+
+def test_blocks_reads_headings_paragraphs_list_items_and_quotes(prep):
     _write(prep, "Compter")
+
+    def add_list_and_quote(f):
+        item = XmlElement("list_item", {}, [XmlElement("paragraph", {}, [XmlText("un point")])])
+        f.children.append(XmlElement("bullet_list", {}, [item]))
+        quote = XmlElement("paragraph", {}, [XmlText("une citation")])
+        f.children.append(XmlElement("blockquote", {}, [quote]))
+
+    _edit(prep, add_list_and_quote)
     found = crdt.blocks(services.load(prep["document"]))
-    assert found[:2] == [("h2", "Objectifs"), ("p", "Compter")]
+
+    assert found[:2] == [crdt.Block("h2", "Objectifs"), crdt.Block("p", "Compter")]
+    assert found[-2:] == [crdt.Block("li", "un point"), crdt.Block("quote", "une citation")]
+
+
+# Changes of formatting: marks and a heading's level, alone --------------------------------------
+
+
+def _edit(prep, change):
+    """Stores the change `change(fragment)` makes to the stored document."""
+    doc = services.load(prep["document"])
+    before = doc.get_state()
+    with doc.transaction():
+        change(crdt.fragment(doc))
+    services.record_update(
+        document=prep["document"], update=doc.get_update(before), by=prep["teacher"]
+    )
+
+
+def test_the_diff_says_a_word_was_put_in_bold_or_italic_or_taken_out(prep):
+    _write(prep, "Compter vite et bien")
+    # « bien » in italic first: taken out of italic later.
+    _edit(prep, lambda f: f.children[1].children[0].format(16, 20, {"em": {}}))
+    old = crdt.blocks(services.load(prep["document"]))
+    # « vite » in bold; « bien » no longer in italic (y-prosemirror writes a null attribute).
+    _edit(prep, lambda f: f.children[1].children[0].format(8, 12, {"strong": {}}))
+    _edit(prep, lambda f: f.children[1].children[0].format(16, 20, {"em": None}))
+    new = crdt.blocks(services.load(prep["document"]))
+    assert [b.text for b in old] == [b.text for b in new]  # the text alone did not change
+
+    changes = crdt.diff_blocks(old, new)
+
+    change = changes[1]
+    assert change["status"] == "changed" and change["note"] == ""
+    assert [(p.kind, p.text, p.note) for p in change["parts"]] == [
+        ("same", "Compter ", ""),
+        ("formatted", "vite", "mis en gras"),
+        ("same", " et ", ""),
+        ("formatted", "bien", "italique retiré"),
+    ]
+    assert change["parts"][1].html == "<strong>vite</strong>"
+    assert [c["status"] for c in changes].count("changed") == 1
+
+
+def test_the_diff_says_a_heading_changed_level_or_a_paragraph_became_a_heading(prep):
+    old = crdt.blocks(services.load(prep["document"]))
+
+    def retitle(f):
+        f.children[0].attributes["level"] = 3  # « Objectifs »: h2 → h3
+        f.children[1].children[0].insert(0, "Les étapes")
+
+    _edit(prep, retitle)
+    mid = crdt.blocks(services.load(prep["document"]))
+    changes = crdt.diff_blocks(old, mid)
+
+    assert changes[0]["status"] == "changed"
+    assert changes[0]["note"] == "Titre de niveau 2 devenu titre de niveau 3"
+    assert [(p.kind, p.text) for p in changes[0]["parts"]] == [("same", "Objectifs")]
+    # A paragraph made a heading, same words: said, not shown as deleted and added.
+    later = [*mid[:1], crdt.Block("h4", "Les étapes"), *mid[2:]]
+    turned = crdt.diff_blocks(mid, later)[1]
+    assert turned["status"] == "changed"
+    assert turned["note"] == "Paragraphe devenu titre de niveau 4"
+
+
+def test_added_and_removed_text_keep_their_marks_in_the_diff():
+    old = [crdt.Block("p", "Un mot barré", (("Un mot ", ()), ("barré", ("em",))))]
+    new = [crdt.Block("p", "Un mot gras", (("Un mot ", ()), ("gras", ("strong",))))]
+
+    parts = crdt.diff_blocks(old, new)[0]["parts"]
+
+    assert [(p.kind, p.html) for p in parts] == [
+        ("same", "Un mot "),
+        ("removed", "<em>barré</em>"),
+        ("added", "<strong>gras</strong>"),
+    ]
+
+
+def test_the_comparison_page_shows_a_change_of_bold_and_of_heading_level(client, prep):
+    _write(prep, "Compter vite")
+    version = services.name_version(document=prep["document"], name="Lundi", by=prep["teacher"])
+
+    def reformat(f):
+        f.children[1].children[0].format(8, 12, {"strong": {}})
+        f.children[2].attributes["level"] = 3  # « Déroulé en étapes »
+
+    _edit(prep, reformat)
+    client.force_login(prep["teacher"])
+
+    html = client.get(
+        reverse("preparations:compare", args=[prep["document"].pk]), {"de": version.pk}
+    ).content.decode()
+    assert '<mark><strong>vite</strong></mark><span class="preau-diff-note"> [mis en gras]' in html
+    assert "[Titre de niveau 2 devenu titre de niveau 3]" in html
+    # The version's page says it too.
+    page = client.get(reverse("preparations:version", args=[version.pk])).content.decode()
+    assert "[mis en gras]" in page and "[Titre de niveau 2 devenu titre de niveau 3]" in page
 
 
 def test_comparing_two_versions_neither_of_them_current(client, prep):
@@ -261,3 +371,19 @@ def test_outsiders_get_404_on_the_comparison(client, prep, person):
         reverse("preparations:compare", args=[prep["document"].pk]), {"de": version.pk}
     )
     assert response.status_code == 404
+
+
+@pytest.mark.skipif(not JAVA, reason=MISSING_JAVA)
+def test_the_comparison_of_a_change_of_formatting_is_valid_html(client, prep):
+    _write(prep, "Compter vite")
+    version = services.name_version(document=prep["document"], name="Lundi", by=prep["teacher"])
+    _edit(prep, lambda f: f.children[1].children[0].format(0, 7, {"em": {}}))
+    _write(prep, "très ", block=1)
+    client.force_login(prep["teacher"])
+    url = reverse("preparations:compare", args=[prep["document"].pk]) + f"?de={version.pk}"
+    html = client.get(url).content.decode()
+    assert "[mis en italique]" in html and "[ajouté :" in html
+
+    errors = check_documents({url: html})
+
+    assert not errors, "\n".join(map(str, errors))

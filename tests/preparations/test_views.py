@@ -196,6 +196,19 @@ def test_http_save_refuses_a_huge_paste(client, prep):
     assert _count(prep["document"]) == 1
 
 
+def test_http_save_refuses_an_update_the_document_has_no_room_for(client, prep, settings):
+    document = prep["document"]
+    document.refresh_from_db()
+    settings.PREAU_PREP_MAX_DOCUMENT_BYTES = document.stored_bytes + 10
+    client.force_login(prep["teacher"])
+
+    response = _post_update(client, document, typed(document, "Une phrase de trop"))
+
+    assert response.status_code == 413
+    assert response.json()["error"].startswith("Ce document est plein (")
+    assert _count(document) == 1
+
+
 def test_http_save_refuses_a_write_outside_the_document(client, prep):
     doc = Doc()
     doc.get("ailleurs", type=crdt.XmlFragment).children.append(crdt.XmlText("x"))

@@ -93,6 +93,7 @@ class YClient:
         self.doc = doc or Doc()
         self.comm = None
         self.closed_code = None
+        self.closed_reason = ""
         self.awareness: list[dict] = []
         self.sent_updates: list[bytes] = []
         self.doc.observe(self._on_change)
@@ -133,6 +134,7 @@ class YClient:
             message = await self.comm.receive_output(1)
             if message["type"] == "websocket.close":
                 self.closed_code = message.get("code")
+                self.closed_reason = message.get("reason") or ""
                 return
             await self._handle(message["bytes"])
             await self.flush()

@@ -70,7 +70,8 @@ const fragment = ydoc.getXmlFragment("prosemirror");
 // is sent when the page is open again online (the websocket's sync, or the HTTP save, sends
 // whatever the server lacks; the CRDT merges it). One cache per document and person (a
 // shared school computer); none for a read-only session. Emptied when the server says the
-// document is no longer this person's (4403/4404).
+// document is no longer this person's (4403/4404) or refuses a change as too large (4413),
+// and by the sign-out's Clear-Site-Data header (preau/accounts/views.py).
 const cacheName = `preau-preparation-${config.document}-${config.user.id}`;
 const offlineCache =
   !config.readOnly && window.indexedDB ? new IndexeddbPersistence(cacheName, ydoc) : null;
@@ -103,6 +104,8 @@ function selectionBuilder(user) {
 let pending = [];
 let httpTimer = null;
 let httpBusy = false;
+// Why the server refused this editor for good (a websocket closed with 44xx): stays on screen.
+let refusal = null;
 
 async function httpSync() {
   if (httpBusy || provider.wsconnected) return;
@@ -127,7 +130,7 @@ async function httpSync() {
     }
     pending = pending.slice(sent);
     Y.applyUpdate(ydoc, fromBase64(body.update), "http");
-    say("Enregistré (connexion simple, sans le direct).");
+    if (sent) say("Enregistré (connexion simple, sans le direct).");
   } catch (error) {
     say("Hors ligne : vos modifications seront envoyées au retour de la connexion.");
   } finally {
@@ -153,7 +156,7 @@ provider.on("status", ({ status: state }) => {
   if (state === "connected") {
     pending = []; // the websocket's sync sends whatever the server lacks
     say("En direct : les modifications de chacun apparaissent aussitôt.");
-  } else if (state === "disconnected") {
+  } else if (state === "disconnected" && !refusal) {
     say("Connexion en direct interrompue : enregistrement par envois simples.");
   }
 });
@@ -163,7 +166,9 @@ provider.on("connection-close", (event) => {
   if (event && event.code >= 4400 && event.code < 4500) {
     // Refused for good (closed session, no access, invalid change): do not retry.
     provider.shouldConnect = false;
-    if (offlineCache && (event.code === 4403 || event.code === 4404)) offlineCache.clearData();
+    // A change refused as too large (or for a full document) would be sent again from the
+    // cache at every reload, and refused again: the cache goes, the server's copy stays.
+    if (offlineCache && [4403, 4404, 4413].includes(event.code)) offlineCache.clearData();
     const reasons = {
       4403: "La session est close ou vous n’êtes plus membre du groupe : document en lecture seule.",
       4404: "Ce document n’est pas accessible.",
@@ -171,7 +176,9 @@ provider.on("connection-close", (event) => {
       4400: "Une modification illisible a été refusée.",
       4401: "Votre session de connexion a expiré : reconnectez-vous.",
     };
-    say(reasons[event.code] || "Connexion refusée.");
+    // The server says why in the close frame when it can (« Ce document est plein… »).
+    refusal = event.reason || reasons[event.code] || "Connexion refusée.";
+    say(refusal);
   }
 });
 
