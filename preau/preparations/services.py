@@ -3,6 +3,7 @@
 Groups are made by those who manage the session; a group's document is written by its members
 and the session's trainers and tutors. A closed or archived session refuses every write."""
 
+import logging
 import random
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from preau.training.models import EnrolmentStatus
 from . import crdt
 from .access import KIND, may_edit
 from .models import (
+    Author,
     Comment,
     Document,
     DocumentUpdate,
@@ -28,6 +30,8 @@ from .models import (
 )
 
 GROUP_SIZE_MAX = 30
+
+logger = logging.getLogger(__name__)
 
 
 # Rules ----------------------------------------------------------------------------------------
@@ -199,10 +203,14 @@ def check_may_write(*, document: Document, by) -> None:
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce document."))
 
 
-def record_update(*, document: Document, update: bytes, by, checked: bool = False) -> bool:
+def record_update(
+    *, document: Document, update: bytes, by, checked: bool = False, known_clients=None
+) -> bool:
     """Stores one Yjs update of the document, after checking who sends it, that the session
-    still takes writes and that the bytes are an update of this document. Returns False for
-    the empty update (nothing stored)."""
+    still takes writes and that the bytes are an update of this document; and notes who
+    writes with the editors (client ids) whose first items it carries (« qui a écrit quoi »).
+    `known_clients`: the client ids this connection already noted (a set, completed here), to
+    skip the database for them. Returns False for the empty update (nothing stored)."""
     if not checked:
         check_may_write(document=document, by=by)
     update = bytes(update)
@@ -214,14 +222,45 @@ def record_update(*, document: Document, update: bytes, by, checked: bool = Fals
         )
     try:
         crdt.check_update(update)
+        clients = crdt.update_clients(update)
     except crdt.InvalidUpdate as error:
         raise ValidationError(
             _("Cette modification n’est pas lisible : rien n’a été enregistré."), code="invalid"
         ) from error
     if update == crdt.EMPTY_UPDATE:
         return False
-    DocumentUpdate.objects.create(document=document, data=update)
+    new = clients - known_clients if known_clients is not None else clients
+    with transaction.atomic():
+        DocumentUpdate.objects.create(document=document, data=update)
+        if new:
+            _note_authors(document, new, by)
+    if known_clients is not None:
+        known_clients |= new
     return True
+
+
+def _note_authors(document: Document, clients: set[int], by) -> None:
+    """Notes that `by` writes with these client ids, unless one is already another person's:
+    the first to write with a client id keeps it (an update carrying someone else's first
+    items, as a forged one would, does not take them over; it is logged)."""
+    taken = dict(
+        Author.objects.filter(document=document, client_id__in=clients).values_list(
+            "client_id", "user_id"
+        )
+    )
+    for client, user_id in sorted(taken.items()):
+        if user_id != by.pk:
+            # (No person named: a log line is dated, and nothing dates who writes.)
+            logger.warning(
+                "Preparation document %s: an update carried the first items of editor %s, "
+                "which another person wrote with; not reassigned.",
+                document.pk,
+                client,
+            )
+    Author.objects.bulk_create(
+        [Author(document=document, client_id=c, user=by) for c in sorted(clients - set(taken))],
+        ignore_conflicts=True,  # (two first updates at once: the first committed keeps it)
+    )
 
 
 @transaction.atomic
