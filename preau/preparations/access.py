@@ -9,6 +9,9 @@
   documents stay readable by the same people, and are written by nobody (services).
 - A group may **share** its document with the session: its enrolled participants then read it
   (page, PDF, versions), never write it nor join its websocket (cursors are the group's).
+- **Who wrote what** (`Author`: which member wrote with which editor) is for the document's
+  writers (`get_document_or_404`: the group, the session's trainers and tutors), also once the
+  session is closed; not for the session a plan is shared with, like the comments.
 """
 
 from dataclasses import dataclass

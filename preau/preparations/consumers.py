@@ -3,9 +3,10 @@ the database as the source of truth.
 
 On connect the server sends its sync request (so that the client uploads what it typed
 offline) and asks the peers to re-send their cursors. A client's sync request is answered
-from the document rebuilt from the stored updates; each update is checked, stored, then
-relayed to the other connections of the document (through the channel layer: in memory, or
-Redis when several processes serve). Cursors (awareness) are relayed to every connection,
+from the document rebuilt from the stored updates; each update is checked, stored (with who
+writes with the editors whose first items it carries: « qui a écrit quoi »), then relayed
+to the other connections of the document (through the channel layer: in memory, or Redis
+when several processes serve). Cursors (awareness) are relayed to every connection,
 the sender's included (y-websocket drops a socket that hears nothing for 30 s), and a
 departing person's cursors are removed.
 
@@ -124,6 +125,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         await self.accept()
         self.awareness: dict[int, int] = {}
+        # The editors (Yjs client ids) whose author this connection noted already: their
+        # later first-items updates need no database lookup (services.record_update).
+        self.noted_clients: set[int] = set()
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_NOT_SIGNED_IN)
@@ -239,4 +243,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             document = get_document_or_404(self.scope["user"], self.document.pk)
         except Http404 as error:
             raise PermissionDenied from error
-        return services.record_update(document=document, update=update, by=self.scope["user"])
+        return services.record_update(
+            document=document,
+            update=update,
+            by=self.scope["user"],
+            known_clients=self.noted_clients,
+        )

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from pycrdt import Doc, XmlElement, XmlFragment, XmlText, merge_updates
+from pycrdt import Doc, XmlElement, XmlFragment, XmlText, get_state, merge_updates
 
 FRAGMENT = "prosemirror"
 # One update is one edit (a keystroke, a paste, offline work merged on reconnection): a long
@@ -280,10 +280,47 @@ class _Reader:
         return self.at == len(self.data)
 
 
+def decode_state_vector(data: bytes) -> dict[int, int]:
+    """{client id: clock} of an encoded Yjs state vector: a varuint count, then that many
+    varuint pairs (client id, clock). Raises InvalidUpdate on anything else (truncated bytes,
+    bytes left over)."""
+    reader = _Reader(bytes(data))
+    vector = {}
+    for _i in range(reader.var_uint()):  # (each pair reads a byte at least: no runaway loop)
+        client = reader.var_uint()
+        vector[client] = reader.var_uint()
+    if not reader.done():
+        raise InvalidUpdate("trailing bytes")
+    return vector
+
+
 def state_vector(doc: Doc) -> dict[int, int]:
     """{client id: number of its items} of the document (Yjs's encoded state vector, read)."""
-    reader = _Reader(doc.get_state())
-    return {reader.var_uint(): reader.var_uint() for _i in range(reader.var_uint())}
+    return decode_state_vector(doc.get_state())
+
+
+# Yjs keeps a client id in a JavaScript number: a larger one cannot be read by the editors.
+CLIENT_ID_MAX = 2**53 - 1
+
+
+def update_clients(update: bytes) -> set[int]:
+    """The client ids (Yjs's `clientID` of an editor) whose *first* items an update carries.
+
+    Read cheaply from `pycrdt.get_state(update)`, the state vector of the update alone, which
+    (like Yjs's `encodeStateVectorFromUpdate`) names only the clients whose items in the
+    update start at clock 0. That is enough to learn every client that writes into a
+    document: a client's later items cannot be integrated before its first ones, so its first
+    update is stored before any other (and an editor's next keystrokes cost nothing here).
+    Raises InvalidUpdate for bytes that are not an update, or for a client id Yjs could not
+    read in the browser."""
+    try:
+        encoded = get_state(bytes(update))
+    except ValueError as error:
+        raise InvalidUpdate(str(error)) from error
+    clients = set(decode_state_vector(encoded))
+    if any(client > CLIENT_ID_MAX for client in clients):
+        raise InvalidUpdate("client id too large for Yjs")
+    return clients
 
 
 def check_anchor(anchor: bytes, doc: Doc) -> None:

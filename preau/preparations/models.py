@@ -4,7 +4,8 @@ managers split its participants into groups; each group co-writes one document, 
 A document is a Yjs document. Its content is nothing but the binary Yjs updates stored in
 `DocumentUpdate`, appended as they arrive and replayed in id order (crdt.py); compaction merges
 rows into one (services.compact). No row carries a time nor an author: nothing here measures
-who typed when (domain.md §6).
+who typed when (domain.md §6). `Author` keeps, per document and without any time, which member
+wrote with which editor (Yjs client id), for « qui a écrit quoi ».
 """
 
 from django.conf import settings
@@ -92,6 +93,33 @@ class DocumentUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"update {self.pk} of document {self.document_id}"
+
+
+class Author(models.Model):
+    """Which person wrote into a document with which Yjs client id (the `clientID` of one
+    browser tab's editor, or of the server's copy that restores a version), for « qui a écrit
+    quoi »: the browser colours each paragraph by the client ids of its characters.
+
+    Filled when a client's first update is stored (services.record_update); the first person
+    to write with a client id keeps it. No time, and nothing per change: `DocumentUpdate`
+    still keeps none (domain.md §6). Read only by the document's writers (access.py)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="authors")
+    client_id = models.PositiveBigIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("auteur dans un document de préparation")
+        verbose_name_plural = _("auteurs dans les documents de préparation")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "client_id"], name="prep_author_client_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"client {self.client_id} of document {self.document_id}"
 
 
 class Version(models.Model):

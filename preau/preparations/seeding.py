@@ -84,38 +84,48 @@ def _share_and_propose(group, trainer, note: str, log) -> None:
 
 
 def _write_history(document, data, members) -> int:
-    """Each edit typed by one member's editor, a few words per update, as the browser sends;
-    a named version midway; comments anchored to the first words of some edits (Yjs relative
-    positions on the items typed, as the editor makes them)."""
-    doc = load(document)
-    client = doc.client_id
+    """Each edit typed in its author's editor (one Yjs client per member, as a browser tab
+    is), a few words per update, as the browser sends, and stored by the same service as the
+    editor's (so who wrote with which editor is noted: « qui a écrit quoi »); a named version
+    midway; comments anchored to the first words of some edits (Yjs relative positions on the
+    items typed, as the editor makes them)."""
+    from pycrdt import Doc
+
+    doc = load(document)  # the server's copy: every edit
+    editors: dict[int, Doc] = {}
     count = 0
-    firsts = []  # per edit: (clock of its first piece, clock after it, the piece)
+    firsts = []  # per edit: (its editor, clock of its first piece, clock after it, the piece)
     for number, edit in enumerate(data["edits"]):
+        member = members[edit.get("author", 0) % len(members)]
+        editor = editors.setdefault(member.pk, Doc())
+        editor.apply_update(doc.get_update(editor.get_state()))  # what the others wrote
+        client = editor.client_id
         headings = [
             i
-            for i, node in enumerate(crdt.fragment(doc).children)
+            for i, node in enumerate(crdt.fragment(editor).children)
             if getattr(node, "tag", None) == "heading" and str(node.children[0]) == edit["heading"]
         ]
-        paragraph = crdt.fragment(doc).children[headings[0] + 1]
+        paragraph = crdt.fragment(editor).children[headings[0] + 1]
         text = paragraph.children[0]
         words = edit["text"].split(" ")
         for start in range(0, len(words), 3):
             piece = " ".join(words[start : start + 3]) + (" " if start + 3 < len(words) else "")
-            before = doc.get_state()
-            clock = crdt.state_vector(doc).get(client, 0)
+            before = editor.get_state()
+            clock = crdt.state_vector(editor).get(client, 0)
             # pycrdt indexes are UTF-8 bytes: the end of the text is its encoded length.
             text.insert(len(str(text).encode()), piece)
-            record_update(document=document, update=doc.get_update(before), by=None, checked=True)
+            update = editor.get_update(before)
+            record_update(document=document, update=update, by=member, checked=True)
+            doc.apply_update(update)
             if start == 0:
-                firsts.append((clock, crdt.state_vector(doc)[client] - 1, piece.strip()))
+                firsts.append((client, clock, crdt.state_vector(editor)[client] - 1, piece.strip()))
             count += 1
         if number + 1 == data.get("version_after_edit"):
             Version.objects.create(
                 document=document, number=1, name=data["version_name"], state=doc.get_update()
             )
     for comment in data.get("comments", []):
-        start, end, quote = firsts[comment["edit"]]
+        client, start, end, quote = firsts[comment["edit"]]
         resolver = comment["resolved_by"]
         Comment.objects.create(
             document=document,

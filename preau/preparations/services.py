@@ -3,6 +3,7 @@
 Groups are made by those who manage the session; a group's document is written by its members
 and the session's trainers and tutors. A closed or archived session refuses every write."""
 
+import logging
 import random
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from preau.training.models import EnrolmentStatus
 from . import crdt
 from .access import KIND, may_edit
 from .models import (
+    Author,
     Comment,
     Document,
     DocumentUpdate,
@@ -30,6 +32,8 @@ from .models import (
 )
 
 GROUP_SIZE_MAX = 30
+
+logger = logging.getLogger(__name__)
 
 
 # Rules ----------------------------------------------------------------------------------------
@@ -267,10 +271,15 @@ def _append(document: Document, update: bytes) -> None:
         DocumentUpdate.objects.create(document=document, data=update)
 
 
-def record_update(*, document: Document, update: bytes, by, checked: bool = False) -> bool:
+def record_update(
+    *, document: Document, update: bytes, by, checked: bool = False, known_clients=None
+) -> bool:
     """Stores one Yjs update of the document, after checking who sends it, that the session
     still takes writes, that the bytes are an update of this document and that the document
-    has room for it. Returns False for the empty update (nothing stored)."""
+    has room for it; and notes who writes with the editors (client ids) whose first items it
+    carries (« qui a écrit quoi »). `known_clients`: the client ids this connection already
+    noted (a set, completed here), to skip the database for them. Returns False for the empty
+    update (nothing stored)."""
     if not checked:
         check_may_write(document=document, by=by)
     update = bytes(update)
@@ -282,14 +291,45 @@ def record_update(*, document: Document, update: bytes, by, checked: bool = Fals
         )
     try:
         crdt.check_update(update)
+        clients = crdt.update_clients(update)
     except crdt.InvalidUpdate as error:
         raise ValidationError(
             _("Cette modification n’est pas lisible : rien n’a été enregistré."), code="invalid"
         ) from error
     if update == crdt.EMPTY_UPDATE:
         return False
-    _append(document, update)
+    new = clients - known_clients if known_clients is not None else clients
+    with transaction.atomic():
+        _append(document, update)
+        if new:
+            _note_authors(document, new, by)
+    if known_clients is not None:
+        known_clients |= new
     return True
+
+
+def _note_authors(document: Document, clients: set[int], by) -> None:
+    """Notes that `by` writes with these client ids, unless one is already another person's:
+    the first to write with a client id keeps it (an update carrying someone else's first
+    items, as a forged one would, does not take them over; it is logged)."""
+    taken = dict(
+        Author.objects.filter(document=document, client_id__in=clients).values_list(
+            "client_id", "user_id"
+        )
+    )
+    for client, user_id in sorted(taken.items()):
+        if user_id != by.pk:
+            # (No person named: a log line is dated, and nothing dates who writes.)
+            logger.warning(
+                "Preparation document %s: an update carried the first items of editor %s, "
+                "which another person wrote with; not reassigned.",
+                document.pk,
+                client,
+            )
+    Author.objects.bulk_create(
+        [Author(document=document, client_id=c, user=by) for c in sorted(clients - set(taken))],
+        ignore_conflicts=True,  # (two first updates at once: the first committed keeps it)
+    )
 
 
 @transaction.atomic
@@ -310,7 +350,9 @@ def compact(*, document: Document) -> int:
     replayed = crdt.rebuild(datas)
     check = crdt.rebuild([merged])
     html = crdt.to_html(replayed)
-    if check.get_state() != replayed.get_state() or crdt.to_html(check) != html:
+    # (State vectors compared decoded: their encoding lists the clients in no fixed order.)
+    same_items = crdt.state_vector(check) == crdt.state_vector(replayed)
+    if not same_items or crdt.to_html(check) != html:
         raise RuntimeError(f"compaction of document {document.pk} would change it")
     DocumentUpdate.objects.filter(pk=ids[0]).update(data=merged)
     DocumentUpdate.objects.filter(pk__in=ids[1:]).delete()

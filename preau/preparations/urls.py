@@ -15,6 +15,7 @@ urlpatterns = [
     path("preparations/groupes/<id:pk>/ajouter/", views.add_member, name="add_member"),
     path("preparations/documents/<id:pk>/", views.document, name="document"),
     path("preparations/documents/<id:pk>/modifier/", views.document_update, name="update"),
+    path("preparations/documents/<id:pk>/auteurs/", views.document_authors, name="authors"),
     path("preparations/documents/<id:pk>/preparation.pdf", views.document_pdf, name="pdf"),
     path("preparations/documents/<id:pk>/preparation.odt", views.document_odt, name="odt"),
     path("preparations/documents/<id:pk>/versions/", views.versions, name="versions"),

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from preau.core.params import id_param
 from preau.training.models import SessionStatus
 
-from . import access, crdt, services
+from . import access, crdt, selectors, services
 from .consumers import relay_from_http
 from .forms import HandGroupForm, RandomGroupsForm
 from .models import Group, Membership, Version
@@ -253,12 +253,22 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
                 "readOnly": session.is_read_only,
                 "user": {"name": request.user.get_full_name(), "id": request.user.pk},
                 "updateUrl": reverse("preparations:update", args=[doc_row.pk]),
+                "authorsUrl": reverse("preparations:authors", args=[doc_row.pk]),
                 "csrf": get_token(request),
                 "liveUrl": settings.PREAU_LIVE_URL,
                 "label": _("Préparation du groupe « %(name)s »") % {"name": doc_row.group.name},
             },
         },
     )
+
+
+def document_authors(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Qui a écrit quoi »: who wrote with which editor (Yjs client id), and each one's
+    colour, for the editor to mark each paragraph. For the document's writers only (its
+    group, the session's trainers and tutors: not the session a plan is shared with), also
+    once the session is closed (a read)."""
+    doc_row = access.get_document_or_404(request.user, pk)
+    return JsonResponse(selectors.authorship(doc_row))
 
 
 def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:

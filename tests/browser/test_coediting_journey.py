@@ -4,6 +4,7 @@ document, see each other's text and named cursor, and end with identical documen
 through the Yjs model (remote carets add names to the screen's text), and in the database."""
 
 import base64
+import re
 import socket
 import threading
 import time
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 
 from preau.accounts.models import Role
 from preau.parcours.models import Activity
-from preau.preparations import crdt, services
+from preau.preparations import crdt, selectors, services
 from preau.preparations.activities import DEFAULT_TEMPLATE
 from tests import factories
 from tests.factories import PASSWORD
@@ -128,6 +129,48 @@ def test_two_members_type_at_once_and_end_identical(page, browser, live_sockets,
             break
         time.sleep(0.1)
     assert stored.startswith("Objectifs\nCompter loin\nDéroulé en étapes\nTrois étapes\n")
+
+    # « Qui a écrit quoi »: each paragraph marked with its author's colour (the order in which
+    # they first wrote gives the colours), the legend names both, the template's headings
+    # and the empty paragraphs are not marked; off again, no mark is left.
+    colours = {
+        a["name"]: a["colour"] for a in selectors.authorship(group["group"].document)["authors"]
+    }
+    assert set(colours) == {"Camille Arnaud", "Louis Bernard"}
+    toggle = page.get_by_role("button", name="Qui a écrit quoi")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#preparation-live .preau-author")).to_have_count(0)
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    legend = page.locator("#authorship-legend li")
+    expect(legend).to_have_text(sorted(colours, key=colours.get))
+    paragraphs = page.locator("#preparation-live p")
+    expect(paragraphs.nth(0)).to_have_class(
+        re.compile(rf"\bpreau-author-colour-{colours['Camille Arnaud']}\b")
+    )
+    expect(paragraphs.nth(0)).to_have_attribute("title", "Écrit par Camille Arnaud")
+    expect(paragraphs.nth(1)).to_have_class(
+        re.compile(rf"\bpreau-author-colour-{colours['Louis Bernard']}\b")
+    )
+    expect(page.locator("#preparation-live .preau-author")).to_have_count(2)
+    expect(page.locator("#authorship-blocks li")).to_have_text(
+        [
+            "« Compter loin » : écrit par Camille Arnaud",
+            "« Trois étapes » : écrit par Louis Bernard",
+        ]
+    )
+    check_accessibility(page)
+    # Louis adds to Camille's paragraph, live: she still wrote most of it, both are named.
+    other.locator("#preparation-live p").nth(0).click()
+    other.keyboard.press("End")
+    other.keyboard.type(" !")
+    expect(paragraphs.nth(0)).to_have_attribute(
+        "title", "Écrit par Camille Arnaud (et Louis Bernard)"
+    )
+    toggle.click()
+    expect(page.locator("#preparation-live .preau-author")).to_have_count(0)
+    expect(page.locator("#preparation-live [title]")).to_have_count(0)
+    expect(page.locator("#authorship-panel")).to_be_hidden()
     other_context.close()
 
 

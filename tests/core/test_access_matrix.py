@@ -329,6 +329,8 @@ ACCESS: dict[str, Row] = {
     "preparations:version": Row("teacher", 200, 404, 404, args="prep_version"),
     "preparations:compare": Row("teacher", 200, 404, 404, args="prep_document"),
     "preparations:share": Post("teacher", 302, 404, 404, args="prep_document"),
+    # Who wrote what (JSON): the document's writers only (tests/preparations/test_authorship.py).
+    "preparations:authors": Row("teacher", 200, 404, 404, args="prep_document"),
     # Comments: the document's writers only (not the session a plan is shared with); an
     # empty POST redirects to the page with the reason (tests/preparations/test_comments.py).
     "preparations:add_comment": Post("teacher", 302, 404, 404, args="prep_document"),

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from preau.accounts.models import User
-from preau.preparations import crdt, services
+from preau.preparations import crdt, selectors, services
 from preau.preparations.models import Document, DocumentUpdate, Group
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,10 @@ def test_the_demo_has_a_group_document_with_history_that_the_demo_teacher_opens(
         crdt.check_anchor(bytes(comment.start), doc)
         crdt.check_anchor(bytes(comment.end), doc)
     assert comments[1].body in page.content.decode()
+    # Each member typed in their own editor: « qui a écrit quoi » names them.
+    members = list(document.group.members.order_by("pk"))
+    names = [author["name"] for author in selectors.authorship(document)["authors"]]
+    assert len(members) >= 2 and sorted(names) == sorted(m.get_full_name() for m in members[:3])
 
     groups, updates = Group.objects.count(), DocumentUpdate.objects.count()
     call_command("seed", verbosity=0, i_know_this_is_production=True)

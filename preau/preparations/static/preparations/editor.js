@@ -19,8 +19,8 @@ import {
   absolutePositionToRelativePosition,
   relativePositionToAbsolutePosition,
 } from "y-prosemirror";
-import { EditorState, Plugin } from "prosemirror-state";
-import { EditorView } from "prosemirror-view";
+import { EditorState, Plugin, PluginKey } from "prosemirror-state";
+import { Decoration, DecorationSet, EditorView } from "prosemirror-view";
 import { Schema } from "prosemirror-model";
 import { schema as basicSchema } from "prosemirror-schema-basic";
 import { addListNodes } from "prosemirror-schema-list";
@@ -182,6 +182,181 @@ provider.on("connection-close", (event) => {
   }
 });
 
+// « Qui a écrit quoi » (off by default): each paragraph, heading or list item's paragraph is
+// marked with the colour of the person who wrote most of its characters (a class, see
+// editor.css), with a title naming who wrote it; a legend and a text list say the same. Who
+// wrote with which editor (Yjs client id) comes from the server (config.authorsUrl); the
+// characters' client ids come from the Yjs items themselves, which keep them through the
+// server's compactions and everyone's edits.
+const authorshipKey = new PluginKey("preau-authorship");
+const authorshipPlugin = new Plugin({
+  key: authorshipKey,
+  state: {
+    init: () => DecorationSet.empty,
+    apply(tr, set) {
+      const fresh = tr.getMeta(authorshipKey);
+      return fresh !== undefined ? fresh : set.map(tr.mapping, tr.doc);
+    },
+  },
+  props: { decorations: (state) => authorshipKey.getState(state) },
+});
+
+// Characters per client id in a block's Yjs element (its texts, and those of inline nodes).
+function charactersByClient(yelement, counts = new Map()) {
+  for (const child of yelement.toArray()) {
+    if (child instanceof Y.XmlText) {
+      for (let item = child._start; item !== null; item = item.right) {
+        if (!item.deleted && item.countable) {
+          counts.set(item.id.client, (counts.get(item.id.client) || 0) + item.length);
+        }
+      }
+    } else if (child instanceof Y.XmlElement) {
+      charactersByClient(child, counts);
+    }
+  }
+  return counts;
+}
+
+// The text blocks of the ProseMirror document beside their Yjs elements (y-prosemirror keeps
+// the two trees alike: the n-th child of a node is the n-th child of its element).
+function textBlocks(node, start, ytype, out = []) {
+  const ychildren = ytype.toArray();
+  node.forEach((child, offset, index) => {
+    const ychild = ychildren[index];
+    if (!(ychild instanceof Y.XmlElement) || ychild.nodeName !== child.type.name) return;
+    const pos = start + offset;
+    if (child.isTextblock) {
+      out.push({ from: pos, to: pos + child.nodeSize, text: child.textContent, ychild });
+    } else {
+      textBlocks(child, pos + 1, ychild, out);
+    }
+  });
+  return out;
+}
+
+// « Écrit par Camille Arnaud (et Louis Bernard) »: who wrote most first.
+function writtenBy(names, written = "Écrit") {
+  const others = names.length > 1 ? ` (et ${names.slice(1).join(", ")})` : "";
+  return `${written} par ${names[0]}${others}`;
+}
+
+const authorship = {
+  on: false,
+  data: { clients: {}, authors: [] },
+  unknown: new Set(), // client ids the last answer did not name (the template's, older text)
+  fetching: null, // the request on its way
+  retry: null,
+  timer: null,
+  root: document.getElementById("authorship"),
+  toggle: document.getElementById("authorship-toggle"),
+  panel: document.getElementById("authorship-panel"),
+  legend: document.getElementById("authorship-legend"),
+  list: document.getElementById("authorship-blocks"),
+};
+
+// Who wrote with which editor, from the server (one request at a time: a second caller
+// waits for the answer on its way).
+function fetchAuthors() {
+  if (!authorship.fetching) {
+    authorship.fetching = fetch(config.authorsUrl, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((data) => {
+        if (data) authorship.data = data;
+      })
+      .catch(() => {}) // offline: the marks stay as the last answer made them
+      .finally(() => {
+        authorship.fetching = null;
+      });
+  }
+  return authorship.fetching;
+}
+
+function markAuthors() {
+  if (!authorship.on) return;
+  const { clients, authors } = authorship.data;
+  const decorations = [];
+  const present = new Set();
+  const unknown = new Set();
+  authorship.list.replaceChildren();
+  for (const block of textBlocks(view.state.doc, 0, fragment)) {
+    const byAuthor = new Map();
+    for (const [client, count] of charactersByClient(block.ychild)) {
+      const author = clients[String(client)];
+      if (author === undefined) unknown.add(client);
+      else byAuthor.set(author, (byAuthor.get(author) || 0) + count);
+    }
+    if (!byAuthor.size) continue;
+    // Most characters first; a tie goes to the one who wrote first in the document.
+    const order = [...byAuthor.keys()].sort((a, b) => byAuthor.get(b) - byAuthor.get(a) || a - b);
+    const names = order.map((author) => authors[author].name);
+    order.forEach((author) => present.add(author));
+    decorations.push(
+      Decoration.node(block.from, block.to, {
+        class: `preau-author preau-author-colour-${authors[order[0]].colour}`,
+        title: writtenBy(names),
+      }),
+    );
+    const item = document.createElement("li");
+    const excerpt = block.text.length > 60 ? `${block.text.slice(0, 59)}…` : block.text;
+    item.textContent = `« ${excerpt} » : ${writtenBy(names, "écrit")}`;
+    authorship.list.append(item);
+  }
+  authorship.legend.replaceChildren(
+    ...[...present].sort((a, b) => a - b).map((author) => {
+      const item = document.createElement("li");
+      const swatch = document.createElement("span");
+      swatch.classList.add("preau-author-swatch", `preau-author-colour-${authors[author].colour}`);
+      swatch.setAttribute("aria-hidden", "true");
+      item.append(swatch, document.createTextNode(authors[author].name));
+      return item;
+    }),
+  );
+  if (!present.size) {
+    const item = document.createElement("li");
+    item.textContent = "Aucun paragraphe n’a encore d’auteur connu.";
+    authorship.legend.append(item);
+  }
+  const marks = DecorationSet.create(view.state.doc, decorations);
+  view.dispatch(view.state.tr.setMeta(authorshipKey, marks));
+  // Someone who just began writing: ask the server who it is (once more a little later, in
+  // case their first change was still on its way when it answered).
+  const fresh = [...unknown].some((client) => !authorship.unknown.has(client));
+  authorship.unknown = unknown;
+  if (fresh && !authorship.retry) {
+    authorship.retry = setTimeout(async () => {
+      await fetchAuthors();
+      authorship.retry = null;
+      markAuthors();
+    }, 1500);
+  }
+}
+
+function scheduleMarks() {
+  if (!authorship.on) return;
+  clearTimeout(authorship.timer);
+  authorship.timer = setTimeout(markAuthors, 300);
+}
+
+if (authorship.root && config.authorsUrl) {
+  authorship.root.hidden = false;
+  authorship.toggle.addEventListener("click", async () => {
+    authorship.on = !authorship.on;
+    authorship.toggle.setAttribute("aria-pressed", String(authorship.on));
+    authorship.panel.hidden = !authorship.on;
+    if (authorship.on) {
+      await fetchAuthors();
+      authorship.unknown = new Set();
+      markAuthors();
+    } else {
+      clearTimeout(authorship.timer);
+      authorship.legend.replaceChildren();
+      authorship.list.replaceChildren();
+      view.dispatch(view.state.tr.setMeta(authorshipKey, DecorationSet.empty));
+    }
+  });
+  ydoc.on("update", scheduleMarks);
+}
+
 // Told of every new selection (the comment form reads it; ProseMirror updates its selection
 // after the key and mouse events, so they are too early to read it).
 let onSelection = null;
@@ -205,6 +380,7 @@ const view = new EditorView(mount, {
       }),
       keymap(baseKeymap),
       selectionWatch,
+      authorshipPlugin,
     ],
   }),
   editable: () => !config.readOnly,
