@@ -253,22 +253,22 @@ def _append(document: Document, update: bytes) -> None:
     """Stores an update, counted in the document's size: refused, nothing stored, when the
     document would weigh more than PREAU_PREP_MAX_DOCUMENT_BYTES. The check and the count are
     one conditional UPDATE, so two updates arriving at once cannot both slip under the cap
-    (the document's row is locked until the update's row is written: a few microseconds)."""
+    (the document's row is locked until the update's row is written: a few microseconds).
+    Called inside the caller's transaction."""
     limit, size = settings.PREAU_PREP_MAX_DOCUMENT_BYTES, len(update)
-    with transaction.atomic():
-        grown = Document.objects.filter(pk=document.pk, stored_bytes__lte=limit - size).update(
-            stored_bytes=F("stored_bytes") + size
-        )
-        if not grown:
-            raise ValidationError(
-                _(
-                    "Ce document est plein (%(max)s Mo au plus) : "
-                    "cette modification n’a pas été enregistrée."
-                )
-                % {"max": _megabytes(limit)},
-                code="document_full",
+    grown = Document.objects.filter(pk=document.pk, stored_bytes__lte=limit - size).update(
+        stored_bytes=F("stored_bytes") + size
+    )
+    if not grown:
+        raise ValidationError(
+            _(
+                "Ce document est plein (%(max)s Mo au plus) : "
+                "cette modification n’a pas été enregistrée."
             )
-        DocumentUpdate.objects.create(document=document, data=update)
+            % {"max": _megabytes(limit)},
+            code="document_full",
+        )
+    DocumentUpdate.objects.create(document=document, data=update)
 
 
 def record_update(

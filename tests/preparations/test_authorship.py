@@ -154,20 +154,20 @@ def test_an_editor_already_noted_costs_no_lookup(prep, django_assert_num_queries
     first = type_in(camille, "Compter")
     known: set[int] = set()
 
-    # SAVEPOINT, INSERT the update, SELECT the editors already noted, INSERT the author,
-    # RELEASE SAVEPOINT.
-    with django_assert_num_queries(5):
+    # SAVEPOINT, UPDATE the document's size, INSERT the update, SELECT the editors already
+    # noted, INSERT the author, RELEASE SAVEPOINT.
+    with django_assert_num_queries(6):
         services.record_update(
             document=document, update=first, by=prep["teacher"], checked=True, known_clients=known
         )
     assert known == {CAMILLE}
-    # The same first items again on this connection: SAVEPOINT, INSERT, RELEASE SAVEPOINT.
-    with django_assert_num_queries(3):
+    # The same first items again on this connection: SAVEPOINT, UPDATE, INSERT, RELEASE.
+    with django_assert_num_queries(4):
         services.record_update(
             document=document, update=first, by=prep["teacher"], checked=True, known_clients=known
         )
-    # Her next keystroke names no editor at all: SAVEPOINT, INSERT, RELEASE SAVEPOINT.
-    with django_assert_num_queries(3):
+    # Her next keystroke names no editor at all: SAVEPOINT, UPDATE, INSERT, RELEASE.
+    with django_assert_num_queries(4):
         services.record_update(
             document=document, update=type_in(camille, "!"), by=prep["teacher"], checked=True
         )
