@@ -19,6 +19,7 @@ urlpatterns = [
     path("preparations/documents/<id:pk>/comparer/", views.compare, name="compare"),
     path("preparations/documents/<id:pk>/partager/", views.share, name="share"),
     path("preparations/documents/<id:pk>/commentaires/", views.add_comment, name="add_comment"),
+    path("preparations/documents/<id:pk>/commentaires/liste/", views.comments, name="comments"),
     path("preparations/commentaires/<id:pk>/", views.comment, name="comment"),
     path(
         "preparations/commentaires/<id:pk>/resoudre/",

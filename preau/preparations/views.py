@@ -487,6 +487,11 @@ def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _list_answer(request, doc_row, done=_("Commentaire ajouté."), added=True)
 
 
+def comments(request: HttpRequest, pk: int) -> HttpResponse:
+    """The comments' list again (htmx: when others changed it, editor.js), else the page."""
+    return _list_answer(request, access.get_document_or_404(request.user, pk))
+
+
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     """A comment as listed (htmx: « Annuler » a deletion), else the page at the comment."""
     found = access.get_comment_or_404(request.user, pk)

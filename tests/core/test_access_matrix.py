@@ -329,9 +329,10 @@ ACCESS: dict[str, Row] = {
     "preparations:share": Post("teacher", 302, 404, 404, args="prep_document"),
     # Comments: the document's writers only (not the session a plan is shared with); an
     # empty POST redirects to the page with the reason (tests/preparations/test_comments.py).
-    # A comment's URL without htmx is the page at the comment; deleting asks first (a page):
+    # The list's and a comment's URLs without htmx are the page; deleting asks first (a page):
     # its author or a trainer or tutor of the session (tests/preparations/test_comment_threads.py).
     "preparations:add_comment": Post("teacher", 302, 404, 404, args="prep_document"),
+    "preparations:comments": Row("teacher", 302, 404, 404, args="prep_document"),
     "preparations:comment": Row("teacher", 302, 404, 404, args="prep_comment"),
     "preparations:resolve_comment": Post("teacher", 302, 404, 404, args="prep_comment"),
     "preparations:reopen_comment": Post("teacher", 302, 404, 404, args="prep_comment"),

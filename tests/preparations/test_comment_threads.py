@@ -242,6 +242,7 @@ def test_a_closed_session_refuses_deleting_a_reply(prep, closed_thread, person):
 
 def _urls(comment, reply, resolved):
     return {
+        "list": ("get", reverse("preparations:comments", args=[comment.document_id]), {}),
         "comment": ("get", reverse("preparations:comment", args=[comment.pk]), {}),
         "reply": (
             "post",
@@ -294,6 +295,7 @@ def test_the_author_trainer_and_tutor_go_through_every_thread_url(client, prep, 
         for name, (method, url, data) in urls.items()
     }
     assert answers == {
+        "list": 302,  # (without htmx: the page, at the comments)
         "comment": 302,  # (without htmx: the page, at the comment)
         "reply": 302,
         "reopen": 302,
@@ -384,6 +386,21 @@ def test_a_closed_session_shows_threads_without_any_form(client, prep):
     assert "data-comment-start" in html  # (harmless: no editor on a closed session's page)
 
 
+def test_the_list_through_htmx_is_the_list_again_with_no_notice(client, prep):
+    """What editor.js loads when another browser changed the comments."""
+    comment = _comment(prep, by="classmate", body="Ajouté ailleurs")
+    client.force_login(prep["teacher"])
+
+    html = client.get(
+        reverse("preparations:comments", args=[prep["document"].pk]), **HTMX
+    ).content.decode()
+
+    assert html.lstrip().startswith('<section id="commentaires"')
+    assert "Ajouté ailleurs" in html and f'id="commentaire-{comment.pk}"' in html
+    # (no change made by this answer: nothing for editor.js to tell the others)
+    assert "data-comment-changed" not in html and "data-comment-notice" not in html
+
+
 def test_a_reply_through_htmx_answers_the_comment_alone(client, prep):
     comment = _comment(prep, by="classmate")
     client.force_login(prep["teacher"])
@@ -398,6 +415,7 @@ def test_a_reply_through_htmx_answers_the_comment_alone(client, prep):
     assert answer.status_code == 200
     assert re.match(rf'\s*<li class="preau-comment[^"]*"\s+id="commentaire-{comment.pk}"', html)
     assert "<section" not in html and "Je m’en occupe" in html and "Réponse ajoutée." in html
+    assert "data-comment-changed" in html  # (editor.js tells the other browsers)
     # The keyboard stays in the reply box (open, empty), for a next reply.
     assert re.search(r'id="reponse-texte-\d+"[^>]*autofocus', html)
 
