@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from preau.core.params import id_param
@@ -487,11 +487,13 @@ def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _list_answer(request, doc_row, done=_("Commentaire ajouté."), added=True)
 
 
+@require_GET
 def comments(request: HttpRequest, pk: int) -> HttpResponse:
     """The comments' list again (htmx: when others changed it, editor.js), else the page."""
     return _list_answer(request, access.get_document_or_404(request.user, pk))
 
 
+@require_GET
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     """A comment as listed (htmx: « Annuler » a deletion), else the page at the comment."""
     found = access.get_comment_or_404(request.user, pk)
