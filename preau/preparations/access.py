@@ -29,7 +29,7 @@ from preau.training.models import (
     TrainingSession,
 )
 
-from .models import Comment, Document, Group, Membership, Proposal, Version
+from .models import Comment, Document, Group, Membership, Proposal, Reply, Version
 
 KIND = "preparation"
 
@@ -224,4 +224,23 @@ def get_comment_or_404(user, pk: int) -> Comment:
             "document__group__session"
         ),
         pk=pk,
+    )
+
+
+def get_reply_or_404(user, pk: int) -> Reply:
+    """A reply to a comment the person reaches (the same people as the comment)."""
+    return get_object_or_404(
+        Reply.objects.filter(comment__document__in=documents_for(user)).select_related(
+            "comment__document__group__session"
+        ),
+        pk=pk,
+    )
+
+
+def may_moderate(user, document: Document) -> bool:
+    """Whether the person moderates the document's comments (deletes anyone's): the session's
+    own trainers and tutors. Members delete their own comments and replies only."""
+    return (
+        user.is_authenticated
+        and SessionStaff.objects.filter(user=user, session_id=document.group.session_id).exists()
     )

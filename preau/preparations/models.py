@@ -183,6 +183,25 @@ class Comment(models.Model):
         return self.quote
 
 
+class Reply(models.Model):
+    """A reply in a comment's thread (same people, same limits as a comment). Deleted with its
+    comment. No time is kept: the thread reads in the order the replies came."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("réponse"), max_length=2000)
+
+    class Meta:
+        verbose_name = _("réponse à un commentaire de préparation")
+        verbose_name_plural = _("réponses aux commentaires de préparation")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"reply {self.pk} to comment {self.comment_id}"
+
+
 class ProposalStatus(models.TextChoices):
     PROPOSED = "proposed", _("proposée")
     KEPT = "kept", _("retenue")

@@ -3,15 +3,18 @@
 The file is a zip: `mimetype` first, stored (not compressed), then `META-INF/manifest.xml`,
 `content.xml` and `styles.xml` (ODF 1.2). The content is read from the document's
 ProseMirror tree (crdt.py): headings, paragraphs, bold / italic / underline / code marks,
-bullet and numbered lists (nested), quotes, code blocks, line breaks. Every text goes through
-the XML writer (`xml.etree`), which escapes it; characters XML forbids (control characters)
-are dropped."""
+bullet and numbered lists (nested), quotes, code blocks, line breaks. The group's unresolved
+comments, when given, follow in a « Commentaires » section on a page of its own (the passage,
+the author, the text, the replies). Every text goes through the XML writer (`xml.etree`),
+which escapes it; characters XML forbids (control characters) are dropped."""
 
 import io
 import re
 import zipfile
+from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from django.utils.translation import gettext as _
 from pycrdt import Doc, XmlText
 
 from . import crdt
@@ -44,6 +47,17 @@ _MARK_PROPS = {
     },
     "code": {"style:font-name": "Monospace"},
 }
+
+
+@dataclass
+class Thread:
+    """A comment for the export: the passage as selected, its author's name, its text, and its
+    replies (author's name, text) in order."""
+
+    quote: str
+    author: str
+    body: str
+    replies: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _q(name: str) -> str:
@@ -145,8 +159,54 @@ def _block(parent: ET.Element, node, paragraph_style: str = "Standard") -> None:
             _block(parent, child, paragraph_style)
 
 
+def _lines(paragraph: ET.Element, text: str) -> None:
+    """Plain text whose line ends become ODF line breaks."""
+    for number, line in enumerate(text.splitlines()):
+        if number:
+            _el(paragraph, "text:line-break")
+        _append_text(paragraph, line)
+
+
+def _author_and_text(parent: ET.Element, style: str, author: str, text: str) -> None:
+    paragraph = _el(parent, "text:p", {"text:style-name": style})
+    _el(paragraph, "text:span", {"text:style-name": _MARK_STYLES["strong"]}, author)
+    _el(paragraph, "text:line-break")
+    _lines(paragraph, text)
+
+
+def _comments(body: ET.Element, comments: list[Thread]) -> None:
+    _el(
+        body,
+        "text:h",
+        {"text:style-name": "Commentaires_20_titre", "text:outline-level": 2},
+        _("Commentaires"),
+    )
+    _el(
+        body,
+        "text:p",
+        {"text:style-name": "Standard"},
+        _("Les commentaires du groupe qui ne sont pas résolus, avec leurs réponses."),
+    )
+    for thread in comments:
+        _el(body, "text:p", {"text:style-name": "Quotations"}, f"« {thread.quote} »")
+        _author_and_text(body, "Standard", thread.author, thread.body)
+        for author, text in thread.replies:
+            _author_and_text(body, "Comment_20_Reply", author, text)
+
+
 def _automatic_styles(parent: ET.Element) -> None:
     styles = _el(parent, "office:automatic-styles")
+    # The comments' heading starts a page.
+    heading = _el(
+        styles,
+        "style:style",
+        {
+            "style:name": "Commentaires_20_titre",
+            "style:family": "paragraph",
+            "style:parent-style-name": "Heading_20_2",
+        },
+    )
+    _el(heading, "style:paragraph-properties", {"fo:break-before": "page"})
     # One text style per combination of marks the content may use (sorted names joined).
     names = sorted(_MARK_STYLES)
     for mask in range(1, 2 ** len(names)):
@@ -179,7 +239,7 @@ def _automatic_styles(parent: ET.Element) -> None:
         _el(number, "style:list-level-properties", indent)
 
 
-def content_xml(doc: Doc, title: str = "") -> bytes:
+def content_xml(doc: Doc, title: str = "", comments: list[Thread] | None = None) -> bytes:
     root = ET.Element(_q("office:document-content"), {_q("office:version"): "1.2"})
     fonts = _el(root, "office:font-face-decls")
     _el(fonts, "style:font-face", {"style:name": "Monospace", "svg:font-family": "monospace"})
@@ -189,6 +249,8 @@ def content_xml(doc: Doc, title: str = "") -> bytes:
         _el(body, "text:h", {"text:style-name": "Title", "text:outline-level": 1}, title)
     for node in crdt.fragment(doc).children:
         _block(body, node)
+    if comments:
+        _comments(body, comments)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(
         root, encoding="utf-8", xml_declaration=False
     )
@@ -254,6 +316,17 @@ def styles_xml() -> bytes:
     )
     _el(code, "style:text-properties", {"style:font-name": "Monospace"})
     _el(styles, "style:style", {"style:name": "Horizontal_20_Line", "style:family": "paragraph"})
+    reply = _el(
+        styles,
+        "style:style",
+        {
+            "style:name": "Comment_20_Reply",
+            "style:display-name": "Comment Reply",
+            "style:family": "paragraph",
+            "style:parent-style-name": "Standard",
+        },
+    )
+    _el(reply, "style:paragraph-properties", {"fo:margin-left": "1cm"})
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(
         root, encoding="utf-8", xml_declaration=False
     )
@@ -271,15 +344,15 @@ def manifest_xml() -> bytes:
     )
 
 
-def to_odt(doc: Doc, title: str = "") -> bytes:
-    """The document as the bytes of an .odt file."""
+def to_odt(doc: Doc, title: str = "", comments: list[Thread] | None = None) -> bytes:
+    """The document as the bytes of an .odt file (with `comments` at the end, if any)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as odt:
         # First, stored uncompressed, no extra field: how a reader recognises the format.
         odt.writestr(zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED)
         for name, data in [
             ("META-INF/manifest.xml", manifest_xml()),
-            ("content.xml", content_xml(doc, title)),
+            ("content.xml", content_xml(doc, title, comments)),
             ("styles.xml", styles_xml()),
         ]:
             odt.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)

@@ -18,7 +18,7 @@ from preau.training.access import may_manage
 from preau.training.models import EnrolmentStatus
 
 from . import crdt
-from .access import KIND, may_edit
+from .access import KIND, may_edit, may_moderate
 from .models import (
     Author,
     Comment,
@@ -28,6 +28,7 @@ from .models import (
     Membership,
     Proposal,
     ProposalStatus,
+    Reply,
     Version,
 )
 
@@ -441,18 +442,26 @@ COMMENT_MAX_CHARS = 2000
 QUOTE_MAX_CHARS = 300
 
 
+def _clean_body(body: str, *, empty: str, too_long: str) -> str:
+    """A comment's or a reply's text: not empty, COMMENT_MAX_CHARS at most."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(empty)
+    if len(body) > COMMENT_MAX_CHARS:
+        raise ValidationError(too_long % {"max": COMMENT_MAX_CHARS})
+    return body
+
+
 @transaction.atomic
 def add_comment(*, document: Document, body: str, quote: str, start: bytes, end: bytes, by):
     """A comment on the passage between two Yjs relative positions (made by the editor from
     the selection); `quote` is the passage's text as selected."""
     check_may_write(document=document, by=by)
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError(_("Écrivez votre commentaire."))
-    if len(body) > COMMENT_MAX_CHARS:
-        raise ValidationError(
-            _("Un commentaire compte %(max)s caractères au plus.") % {"max": COMMENT_MAX_CHARS}
-        )
+    body = _clean_body(
+        body,
+        empty=_("Écrivez votre commentaire."),
+        too_long=_("Un commentaire compte %(max)s caractères au plus."),
+    )
     quote = " ".join((quote or "").split())
     if not quote:
         raise ValidationError(_("Sélectionnez dans le document le passage à commenter."))
@@ -475,9 +484,68 @@ def add_comment(*, document: Document, body: str, quote: str, start: bytes, end:
 def resolve_comment(*, comment: Comment, by) -> None:
     """« Résolu », by any member (or trainer, tutor): the comment stays, shown as resolved."""
     check_may_write(document=comment.document, by=by)
-    if comment.resolved:
+    if _locked(comment).resolved:
         raise ValidationError(_("Ce commentaire est déjà résolu."))
     Comment.objects.filter(pk=comment.pk).update(resolved=True, resolved_by=by)
+
+
+def _locked(comment: Comment) -> Comment:
+    """The comment's row, locked until the end of the transaction (a reply and the deletion
+    of its comment, or two clicks, do not cross); refused if it was deleted meanwhile."""
+    found = Comment.objects.select_for_update().filter(pk=comment.pk).first()
+    if found is None:
+        raise ValidationError(_("Ce commentaire a été supprimé entre-temps."))
+    return found
+
+
+@transaction.atomic
+def reopen_comment(*, comment: Comment, by) -> None:
+    """Brings a resolved comment back (any member, trainer or tutor): its passage is
+    highlighted again, and it takes replies."""
+    check_may_write(document=comment.document, by=by)
+    if not _locked(comment).resolved:
+        raise ValidationError(_("Ce commentaire n’est pas résolu."))
+    Comment.objects.filter(pk=comment.pk).update(resolved=False, resolved_by=None)
+
+
+@transaction.atomic
+def reply_to_comment(*, comment: Comment, body: str, by) -> Reply:
+    """A reply in the thread of a comment not resolved (reopen it first)."""
+    check_may_write(document=comment.document, by=by)
+    body = _clean_body(
+        body,
+        empty=_("Écrivez votre réponse."),
+        too_long=_("Une réponse compte %(max)s caractères au plus."),
+    )
+    if _locked(comment).resolved:
+        raise ValidationError(_("Ce commentaire est résolu : rouvrez-le pour y répondre."))
+    return Reply.objects.create(comment=comment, author=by, body=body)
+
+
+def check_may_delete(*, document, author_id: int | None, by) -> None:
+    """A comment or a reply is deleted by its author, or by a trainer or tutor of the session
+    (who moderate); by nobody once the session is closed."""
+    check_may_write(document=document, by=by)
+    if not (author_id is not None and author_id == by.pk) and not may_moderate(by, document):
+        raise PermissionDenied(
+            _(
+                "Seul son auteur, ou un formateur ou tuteur de la session, supprime un "
+                "commentaire ou une réponse."
+            )
+        )
+
+
+@transaction.atomic
+def delete_comment(*, comment: Comment, by) -> None:
+    """Deletes a comment and its replies (the confirmation says how many)."""
+    check_may_delete(document=comment.document, author_id=comment.author_id, by=by)
+    Comment.objects.filter(pk=comment.pk).delete()
+
+
+@transaction.atomic
+def delete_reply(*, reply: Reply, by) -> None:
+    check_may_delete(document=reply.comment.document, author_id=reply.author_id, by=by)
+    Reply.objects.filter(pk=reply.pk).delete()
 
 
 # Proposals to the parcours' designers ---------------------------------------------------------

@@ -23,11 +23,21 @@ urlpatterns = [
     path("preparations/documents/<id:pk>/comparer/", views.compare, name="compare"),
     path("preparations/documents/<id:pk>/partager/", views.share, name="share"),
     path("preparations/documents/<id:pk>/commentaires/", views.add_comment, name="add_comment"),
+    path("preparations/documents/<id:pk>/commentaires/liste/", views.comments, name="comments"),
+    path("preparations/commentaires/<id:pk>/", views.comment, name="comment"),
     path(
         "preparations/commentaires/<id:pk>/resoudre/",
         views.resolve_comment,
         name="resolve_comment",
     ),
+    path("preparations/commentaires/<id:pk>/rouvrir/", views.reopen_comment, name="reopen_comment"),
+    path("preparations/commentaires/<id:pk>/repondre/", views.reply_comment, name="reply_comment"),
+    path(
+        "preparations/commentaires/<id:pk>/supprimer/",
+        views.delete_comment,
+        name="delete_comment",
+    ),
+    path("preparations/reponses/<id:pk>/supprimer/", views.delete_reply, name="delete_reply"),
     path("preparations/documents/<id:pk>/proposer/", views.propose, name="propose"),
     path("preparations/propositions/<id:pk>/", views.proposal, name="proposal"),
 ]

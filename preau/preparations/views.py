@@ -19,7 +19,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from preau.core.params import id_param
 from preau.training.models import SessionStatus
@@ -27,7 +28,7 @@ from preau.training.models import SessionStatus
 from . import access, crdt, selectors, services
 from .consumers import relay_from_http
 from .forms import HandGroupForm, RandomGroupsForm
-from .models import Group, Membership, Version
+from .models import Group, Membership, Reply, Version
 
 
 def _groups(place):
@@ -243,9 +244,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
             and access.may_propose(request.user, doc_row),
             "live": may_write and not session.is_read_only,
             # The group's comments (not shown to the session a plan is shared with).
-            "comments": list(doc_row.comments.select_related("author", "resolved_by"))
-            if may_write
-            else None,
+            "comments": _comments_of(doc_row, request.user) if may_write else None,
             "importmap": _importmap(),
             "editor": {
                 "document": doc_row.pk,
@@ -285,6 +284,7 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "session": group.session,
             "activity": group.activity,
             "content_html": crdt.to_html(services.load(doc_row)),
+            "comments": _exported_comments(doc_row, request.user),
         },
     )
     return pdf_response(pdf, f"preparation-{slugify(group.name) or group.pk}.pdf")
@@ -463,6 +463,20 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Comments -------------------------------------------------------------------------------------
+#
+# Server-rendered, with htmx: without JavaScript each form posts and the page comes back (a
+# message, the list at the comment); with htmx the answer is the part of the list that changed
+# (the comment; the whole list when a comment is added or deleted), a refusal included, said
+# in it (htmx does not swap an error's answer). Deleting asks first: a confirmation in place
+# (htmx) or on its own page.
+
+# Which element of a comment's answer takes the focus (htmx `autofocus`), so that a keyboard
+# stays where it was: the button that replaced the one pressed, the reply box, the notice.
+FOCUS = {"repondre", "resoudre", "rouvrir", "supprimer", "confirmer", "annonce"}
+
+
+def _refusal(refused) -> str:
+    return " ".join(getattr(refused, "messages", None) or [str(refused)])
 
 
 def _anchor(value: str) -> bytes:
@@ -472,37 +486,219 @@ def _anchor(value: str) -> bytes:
         return b""
 
 
+def _comments_of(doc_row, user, pk: int | None = None) -> list:
+    """The document's comments and their replies (3 queries), each marked with what the person
+    may do (delete: its author, or the session's trainers and tutors), with its anchors in
+    base64 for the editor's highlights."""
+    moderate = access.may_moderate(user, doc_row)
+    comments = doc_row.comments.select_related("author", "resolved_by").prefetch_related(
+        Prefetch("replies", queryset=Reply.objects.select_related("author"))
+    )
+    if pk is not None:
+        comments = comments.filter(pk=pk)
+    comments = list(comments)
+    for comment in comments:
+        comment.deletable = moderate or comment.author_id == user.pk
+        comment.anchors = (_b64(bytes(comment.start)), _b64(bytes(comment.end)))
+        for found in comment.replies.all():
+            found.deletable = moderate or found.author_id == user.pk
+    return comments
+
+
+def _back_to(doc_row, anchor: str = "commentaires") -> HttpResponse:
+    return redirect(reverse("preparations:document", args=[doc_row.pk]) + f"#{anchor}")
+
+
+def _list_answer(request, doc_row, *, done: str = "", error: str = "", **extra) -> HttpResponse:
+    """The comments' list again (htmx), or the page (a message)."""
+    if not request.htmx:
+        if error or done:
+            (messages.error if error else messages.success)(request, error or done)
+        return _back_to(doc_row)
+    session = doc_row.group.session
+    context = {
+        "document": doc_row,
+        "session": session,
+        "live": not session.is_read_only,
+        "comments": _comments_of(doc_row, request.user),
+        "notice": done,
+        "error": error,
+        **extra,
+    }
+    return render(request, "preparations/partials/comments.html", context)
+
+
+def _comment_answer(request, comment, *, done: str = "", error: str = "", **extra) -> HttpResponse:
+    """One comment again, as listed (htmx), or the page at that comment (a message)."""
+    doc_row = comment.document
+    if not request.htmx:
+        if error or done:
+            (messages.error if error else messages.success)(request, error or done)
+        return _back_to(doc_row, f"commentaire-{comment.pk}")
+    found = _comments_of(doc_row, request.user, pk=comment.pk)
+    if not found:  # deleted meanwhile: the whole list
+        return retarget(
+            reswap(_list_answer(request, doc_row, error=error), "outerHTML"), "#commentaires"
+        )
+    context = {
+        "document": doc_row,
+        "session": doc_row.group.session,
+        "live": not doc_row.group.session.is_read_only,
+        "comment": found[0],
+        "notice": done,
+        "error": error,
+        **extra,
+    }
+    return render(request, "preparations/partials/comments.html#comment", context)
+
+
 @require_POST
 def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
     """A comment on the passage selected in the editor (its anchors: Yjs relative positions,
     base64, written into the form by editor.js)."""
     doc_row = access.get_document_or_404(request.user, pk)
+    body = request.POST.get("commentaire", "")
     try:
         services.add_comment(
             document=doc_row,
-            body=request.POST.get("commentaire", ""),
+            body=body,
             quote=request.POST.get("passage", ""),
             start=_anchor(request.POST.get("debut", "")),
             end=_anchor(request.POST.get("fin", "")),
             by=request.user,
         )
     except (ValidationError, PermissionDenied) as refused:
-        messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
-    else:
-        messages.success(request, _("Commentaire ajouté."))
-    return redirect(reverse("preparations:document", args=[doc_row.pk]) + "#commentaires")
+        return _list_answer(request, doc_row, error=_refusal(refused), body=body)
+    return _list_answer(request, doc_row, done=_("Commentaire ajouté."), added=True)
+
+
+@require_GET
+def comments(request: HttpRequest, pk: int) -> HttpResponse:
+    """The comments' list again (htmx: when others changed it, editor.js), else the page."""
+    return _list_answer(request, access.get_document_or_404(request.user, pk))
+
+
+@require_GET
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment as listed (htmx: « Annuler » a deletion), else the page at the comment."""
+    found = access.get_comment_or_404(request.user, pk)
+    focus = request.GET.get("focus", "")
+    return _comment_answer(
+        request,
+        found,
+        focus=focus if focus in FOCUS else "",
+        focus_reply=id_param(request.GET, "reponse"),
+    )
 
 
 @require_POST
 def resolve_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = access.get_comment_or_404(request.user, pk)
+    found = access.get_comment_or_404(request.user, pk)
     try:
-        services.resolve_comment(comment=comment, by=request.user)
+        services.resolve_comment(comment=found, by=request.user)
     except (ValidationError, PermissionDenied) as refused:
-        messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
-    else:
-        messages.success(request, _("Commentaire marqué comme résolu."))
-    return redirect(reverse("preparations:document", args=[comment.document_id]) + "#commentaires")
+        return _comment_answer(request, found, error=_refusal(refused), focus="annonce")
+    return _comment_answer(
+        request, found, done=_("Commentaire marqué comme résolu."), focus="rouvrir"
+    )
+
+
+@require_POST
+def reopen_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    found = access.get_comment_or_404(request.user, pk)
+    try:
+        services.reopen_comment(comment=found, by=request.user)
+    except (ValidationError, PermissionDenied) as refused:
+        return _comment_answer(request, found, error=_refusal(refused), focus="annonce")
+    return _comment_answer(request, found, done=_("Commentaire rouvert."), focus="resoudre")
+
+
+@require_POST
+def reply_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    found = access.get_comment_or_404(request.user, pk)
+    body = request.POST.get("reponse", "")
+    try:
+        services.reply_to_comment(comment=found, body=body, by=request.user)
+    except (ValidationError, PermissionDenied) as refused:
+        return _comment_answer(
+            request, found, error=_refusal(refused), reply_body=body, focus="repondre"
+        )
+    return _comment_answer(request, found, done=_("Réponse ajoutée."), focus="repondre")
+
+
+@require_http_methods(["GET", "POST"])
+def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation (in place with htmx, else a page); POST: deletes the comment and
+    its replies. Its author, or the session's trainers and tutors; never a closed session."""
+    found = access.get_comment_or_404(request.user, pk)
+    doc_row = found.document
+    try:
+        if request.method == "POST":
+            services.delete_comment(comment=found, by=request.user)
+        else:
+            services.check_may_delete(document=doc_row, author_id=found.author_id, by=request.user)
+    except (ValidationError, PermissionDenied) as refused:
+        return _comment_answer(request, found, error=_refusal(refused), focus="annonce")
+    if request.method == "POST":
+        return _list_answer(request, doc_row, done=_("Commentaire supprimé."))
+    if request.htmx:
+        return _comment_answer(request, found, confirm=True, focus="confirmer")
+    return _delete_page(request, doc_row, comment=_comments_of(doc_row, request.user, found.pk)[0])
+
+
+@require_http_methods(["GET", "POST"])
+def delete_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation (in place with htmx, else a page); POST: deletes the reply."""
+    found = access.get_reply_or_404(request.user, pk)
+    parent = found.comment
+    doc_row = parent.document
+    try:
+        if request.method == "POST":
+            services.delete_reply(reply=found, by=request.user)
+        else:
+            services.check_may_delete(document=doc_row, author_id=found.author_id, by=request.user)
+    except (ValidationError, PermissionDenied) as refused:
+        return _comment_answer(request, parent, error=_refusal(refused), focus="annonce")
+    if request.method == "POST":
+        return _comment_answer(request, parent, done=_("Réponse supprimée."), focus="annonce")
+    if request.htmx:
+        return _comment_answer(request, parent, confirm_reply=found.pk, focus="confirmer")
+    return _delete_page(request, doc_row, comment=parent, reply=found)
+
+
+def _delete_page(request, doc_row, *, comment, reply=None) -> HttpResponse:
+    """The confirmation of a deletion, as a page (without JavaScript)."""
+    group = doc_row.group
+    return render(
+        request,
+        "preparations/comment_delete.html",
+        {
+            "document": doc_row,
+            "group": group,
+            "session": group.session,
+            "activity": group.activity,
+            "comment": comment,
+            "reply": reply,
+        },
+    )
+
+
+def _author_name(user) -> str:
+    return user.get_full_name() if user is not None else _("Ancien membre")
+
+
+def _exported_comments(doc_row, user) -> list:
+    """The unresolved comments and their replies, for the PDF and the ODT of those who write
+    the document: comments are the group's working notes, not the session's (a plan shared
+    with it is exported without them)."""
+    if not access.may_edit(user, doc_row):
+        return []
+    replies = Reply.objects.select_related("author")
+    return list(
+        doc_row.comments.filter(resolved=False)
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+    )
 
 
 def document_odt(request: HttpRequest, pk: int) -> HttpResponse:
@@ -515,8 +711,18 @@ def document_odt(request: HttpRequest, pk: int) -> HttpResponse:
     doc_row = access.get_document_to_read_or_404(request.user, pk)
     group = doc_row.group
     title = _("Préparation du groupe « %(name)s »") % {"name": group.name}
+    comments = [
+        odt.Thread(
+            quote=found.quote,
+            author=_author_name(found.author),
+            body=found.body,
+            replies=[(_author_name(r.author), r.body) for r in found.replies.all()],
+        )
+        for found in _exported_comments(doc_row, request.user)
+    ]
     response = HttpResponse(
-        odt.to_odt(services.load(doc_row), title=title), content_type=odt.MIMETYPE
+        odt.to_odt(services.load(doc_row), title=title, comments=comments),
+        content_type=odt.MIMETYPE,
     )
     response["Content-Disposition"] = content_disposition_header(
         True, f"preparation-{slugify(group.name) or group.pk}.odt"

@@ -29,6 +29,12 @@ pytestmark = pytest.mark.browser
 
 MODEL = "() => window.preauCoedit.ydoc.getXmlFragment('prosemirror').toString()"
 CONNECTED = "() => Boolean(window.preauCoedit && window.preauCoedit.provider.wsconnected)"
+# The commented passages, as the editor highlights them.
+PASSAGE = "#preparation-live .preau-comment-passage"
+SELECTED = """() => {
+  const { state } = window.preauCoedit.view;
+  return state.doc.textBetween(state.selection.from, state.selection.to);
+}"""
 
 
 @pytest.fixture
@@ -224,6 +230,8 @@ def test_a_comment_on_a_passage_follows_it_through_the_others_edits(
     page.fill("#comment-body", "Jusqu’où ?")
     page.click("text=Commenter le passage")
     expect(page.locator("#commentaires")).to_contain_text("Jusqu’où ?")
+    # The passage is highlighted in the editor (a decoration around exactly « loin »).
+    expect(page.locator(PASSAGE)).to_have_text("loin")
     check_accessibility(page)
     comment = Comment.objects.get()
     assert (comment.quote, comment.author) == ("loin", group["camille"])
@@ -247,17 +255,133 @@ def test_a_comment_on_a_passage_follows_it_through_the_others_edits(
     ]
     assert page.evaluate("([s, e]) => window.preauCoedit.passage(s, e)", anchors) == "loin"
     assert other.evaluate("([s, e]) => window.preauCoedit.passage(s, e)", anchors) == "loin"
+    # Both highlight « loin », not the words typed before it (recomputed from the anchors).
+    expect(page.locator(PASSAGE)).to_have_text("loin")
+    expect(other.locator(PASSAGE)).to_have_text("loin")
 
     other.click("#commentaires >> text=Résolu")
     expect(other.locator("#commentaires")).to_contain_text("Résolu par Louis Bernard")
     comment.refresh_from_db()
     assert comment.resolved
+    # Resolved: no longer highlighted, there and in Camille's browser (told of the change, it
+    # reloads its list of comments).
+    expect(other.locator(PASSAGE)).to_have_count(0)
+    expect(page.locator("#commentaires")).to_contain_text("Résolu par Louis Bernard")
+    expect(page.locator(PASSAGE)).to_have_count(0)
+    # While she types a comment, a change elsewhere is offered, not forced (nothing lost).
+    page.fill("#comment-body", "Un brouillon")
+    other.click("#commentaires >> text=Rouvrir")
+    expect(page.locator("#comment-refresh")).to_be_visible()
+    expect(page.locator("#comment-body")).to_have_value("Un brouillon")
+    page.click("#comment-refresh")
+    expect(page.locator(PASSAGE)).to_have_text("loin")
+    expect(page.locator("#comment-refresh")).to_be_hidden()
+    comment.refresh_from_db()
+    assert not comment.resolved
     other_context.close()
 
     # The comparison of the version named before Louis wrote with the document now.
     page.goto(f"/sessions/preparations/documents/{document.pk}/comparer/")
     expect(page.locator("ins").first).to_contain_text("Savoir")
     check_accessibility(page)
+
+
+def _wait_stored(document, text):
+    """Until the words typed are in the database (the server checks a comment's anchors
+    against what it holds; on a loaded machine the relay can lag the keyboard)."""
+    deadline = time.monotonic() + 10
+    while text not in crdt.to_text(services.load(document)):
+        assert time.monotonic() < deadline, "the words typed never reached the database"
+        time.sleep(0.1)
+
+
+def test_a_comment_s_thread_from_highlight_to_deletion(page, live_sockets, group):
+    """Camille comments « loin »: highlighted in the editor; « Voir le passage » (keyboard)
+    selects it; she replies, resolves (the highlight goes), reopens (it is back); she deletes
+    the words (« passage supprimé », no highlight), undoes (highlighted again); deletes her
+    reply on the page that asks without JavaScript, then the comment, confirmed in place."""
+    from preau.preparations.models import Comment, Reply
+
+    document = group["group"].document
+    url = f"/sessions/preparations/documents/{document.pk}/"
+    sign_in(page, group["camille"].email, PASSWORD)
+    page.goto(url)
+    page.wait_for_function(CONNECTED, polling=100)
+    expect(page.locator("#commentaires-vide")).to_contain_text("Aucun commentaire")
+    page.locator("#preparation-live p").nth(0).click()
+    page.keyboard.type("Compter loin")
+    _wait_stored(document, "Compter loin")
+    page.keyboard.down("Shift")
+    for _ in "loin":
+        page.keyboard.press("ArrowLeft")
+    page.keyboard.up("Shift")
+    # (ProseMirror reads the selection after the keys: the form shows it once it has it.)
+    expect(page.locator("#comment-passage")).to_contain_text("« loin »")
+    page.fill("#comment-body", "Jusqu’où ?")
+    page.click("text=Commenter le passage")
+    expect(page.locator(PASSAGE)).to_have_text("loin")
+    pk = Comment.objects.get().pk
+    item = page.locator(f"#commentaire-{pk}")
+
+    # « Voir le passage », from the keyboard: the passage selected in the editor, highlighted more.
+    page.focus(f"#commentaire-{pk} [data-comment-show]")
+    expect(page.locator(PASSAGE)).to_have_class(re.compile("preau-comment-passage--active"))
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => ({SELECTED})() === 'loin'", polling=100)
+    assert page.evaluate("document.activeElement.classList.contains('ProseMirror')")
+    expect(item).to_have_class(re.compile("preau-comment--here"))  # the cursor is in it
+
+    # A reply; the keyboard stays in the reply box.
+    item.locator("summary").click()
+    page.fill(f"#reponse-texte-{pk}", "Jusqu’à 100")
+    page.click("text=Envoyer la réponse")
+    expect(item).to_contain_text("Jusqu’à 100")
+    expect(page.locator(f"#reponse-texte-{pk}")).to_be_focused()
+    assert Reply.objects.get().body == "Jusqu’à 100"
+
+    # Resolved: the highlight goes, the focus is on « Rouvrir »; reopened with Enter: back.
+    page.click(f"#resoudre-{pk}")
+    expect(item).to_contain_text("Résolu par Camille Arnaud")
+    expect(page.locator(PASSAGE)).to_have_count(0)
+    expect(page.locator(f"#rouvrir-{pk}")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(item).to_contain_text("Commentaire rouvert.")
+    expect(page.locator(PASSAGE)).to_have_text("loin")
+
+    # The passage deleted: no highlight, « passage supprimé »; undone: highlighted again.
+    gone = item.locator("[data-comment-gone]")
+    expect(gone).to_be_hidden()
+    page.locator("#preparation-live p").nth(0).click()
+    page.keyboard.press("End")
+    for _ in "loin":
+        page.keyboard.press("Backspace")
+    expect(gone).to_be_visible()
+    expect(gone).to_have_text("passage supprimé")
+    expect(page.locator(PASSAGE)).to_have_count(0)
+    expect(item).to_contain_text("« loin »")  # its quote stays
+    page.keyboard.press("Control+z")
+    expect(page.locator(PASSAGE)).to_have_text("loin")
+    expect(gone).to_be_hidden()
+    check_accessibility(page)
+
+    # Without JavaScript, deleting asks on a page of its own.
+    reply = Reply.objects.get()
+    page.goto(f"/sessions/preparations/reponses/{reply.pk}/supprimer/")
+    expect(page.locator("main")).to_contain_text("Supprimer cette réponse ? C’est définitif.")
+    check_accessibility(page)
+    page.click("text=Supprimer la réponse")
+    expect(page.locator(".fr-alert--success")).to_contain_text("Réponse supprimée.")
+    assert not Reply.objects.exists()
+
+    # With it, in place: « Supprimer », then the confirmation (the focus on it), then gone.
+    page.wait_for_function(CONNECTED, polling=100)
+    page.click(f"#commentaire-{pk} >> text=Supprimer")
+    expect(item).to_contain_text("Supprimer ce commentaire ? C’est définitif.")
+    expect(item.get_by_role("button", name="Supprimer le commentaire")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#commentaires")).to_contain_text("Commentaire supprimé.")
+    expect(page.locator(PASSAGE)).to_have_count(0)
+    assert not Comment.objects.exists()
 
 
 def test_offline_edits_survive_a_reload_and_reach_the_server_once_back(page, settings, group):

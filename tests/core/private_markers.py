@@ -132,13 +132,14 @@ def plant_questionnaires(cast, world) -> list[Marker]:
 
 
 def plant_preparations(cast, world) -> list[Marker]:
-    """Camille's group's collective preparation (with her classmate): its text for the group
-    and the session's trainer and tutor only (never the IEN, pilots, administrators); and a
-    plan the trainer proposed to the parcours' designers: its copy and note for the
-    designers of the parcours' line only (not even the trainer, once proposed)."""
+    """Camille's group's collective preparation (with her classmate): its text and her reply to
+    a comment for the group and the session's trainer and tutor only (never the IEN, pilots,
+    administrators); and a plan the trainer proposed to the parcours' designers: its copy and
+    note for the designers of the parcours' line only (not even the trainer, once proposed)."""
     from pycrdt import XmlText
 
     from preau.preparations import crdt, services
+    from preau.preparations.models import Reply
 
     document = world["prep_document"]
     doc = services.load(document)
@@ -147,6 +148,8 @@ def plant_preparations(cast, world) -> list[Marker]:
         crdt.XmlElement("paragraph", {}, [XmlText("Preparation-secrete-c41f")])
     )
     services.record_update(document=document, update=doc.get_update(before), by=cast["teacher"])
+    # A reply in the comments' thread: the group's working notes, not shown to the session.
+    Reply.objects.filter(pk=world["prep_reply"].pk).update(body="Reponse-au-commentaire-3b8e")
     proposal = world["prep_proposal"]
     proposal.content_html = "<p>Proposition-secrete-9e2a</p>"
     proposal.note = "Mot-aux-concepteurs-5d7b"
@@ -155,6 +158,11 @@ def plant_preparations(cast, world) -> list[Marker]:
         Marker(
             "Preparation-secrete-c41f",
             "a group's collective preparation",
+            seen_by=frozenset({"classmate", "trainer", "tutor"}),
+        ),
+        Marker(
+            "Reponse-au-commentaire-3b8e",
+            "a reply to a comment on a group's preparation",
             seen_by=frozenset({"classmate", "trainer", "tutor"}),
         ),
         Marker(

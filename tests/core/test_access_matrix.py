@@ -110,6 +110,7 @@ ARGS = {
     "prep_document": lambda w: [w["prep_document"].pk],
     "prep_version": lambda w: [w["prep_version"].pk],
     "prep_comment": lambda w: [w["prep_comment"].pk],
+    "prep_reply": lambda w: [w["prep_reply"].pk],
     "prep_proposal": lambda w: [w["prep_proposal"].pk],
     "unsubscribe": lambda w: [w["unsubscribe"]],
     "notification": lambda w: [w["notification"].pk],
@@ -333,8 +334,16 @@ ACCESS: dict[str, Row] = {
     "preparations:authors": Row("teacher", 200, 404, 404, args="prep_document"),
     # Comments: the document's writers only (not the session a plan is shared with); an
     # empty POST redirects to the page with the reason (tests/preparations/test_comments.py).
+    # The list's and a comment's URLs without htmx are the page; deleting asks first (a page):
+    # its author or a trainer or tutor of the session (tests/preparations/test_comment_threads.py).
     "preparations:add_comment": Post("teacher", 302, 404, 404, args="prep_document"),
+    "preparations:comments": Row("teacher", 302, 404, 404, args="prep_document"),
+    "preparations:comment": Row("teacher", 302, 404, 404, args="prep_comment"),
     "preparations:resolve_comment": Post("teacher", 302, 404, 404, args="prep_comment"),
+    "preparations:reopen_comment": Post("teacher", 302, 404, 404, args="prep_comment"),
+    "preparations:reply_comment": Post("teacher", 302, 404, 404, args="prep_comment"),
+    "preparations:delete_comment": Row("trainer", 200, 404, 404, args="prep_comment"),
+    "preparations:delete_reply": Row("teacher", 200, 404, 404, args="prep_reply"),
     # Proposing a shared plan: the session's trainer (a tutor gets 403, the IEN 404:
     # tests/preparations/test_proposals.py); a proposal: the designers of the parcours' line.
     "preparations:propose": Post("trainer", 302, 404, 404, args="prep_document"),

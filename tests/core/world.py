@@ -227,6 +227,10 @@ def build_world(cast: dict, territory: dict) -> dict:
         "enrolments": Enrolment.objects.filter(session=session),
         "in_a_week": today + datetime.timedelta(days=7),
     }
+    # A reply by the teacher (a member) to the trainer's comment.
+    world["prep_reply"] = prep_services.reply_to_comment(
+        comment=world["prep_comment"], body="C’est fait", by=cast["teacher"]
+    )
     # Private content (a logbook…), with the markers that prove it stays private.
     world["private_markers"] = plant_all(cast, world)
     return world

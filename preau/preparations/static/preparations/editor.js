@@ -19,8 +19,8 @@ import {
   absolutePositionToRelativePosition,
   relativePositionToAbsolutePosition,
 } from "y-prosemirror";
-import { EditorState, Plugin, PluginKey } from "prosemirror-state";
-import { Decoration, DecorationSet, EditorView } from "prosemirror-view";
+import { EditorState, Plugin, PluginKey, TextSelection } from "prosemirror-state";
+import { EditorView, Decoration, DecorationSet } from "prosemirror-view";
 import { Schema } from "prosemirror-model";
 import { schema as basicSchema } from "prosemirror-schema-basic";
 import { addListNodes } from "prosemirror-schema-list";
@@ -357,12 +357,8 @@ if (authorship.root && config.authorsUrl) {
   ydoc.on("update", scheduleMarks);
 }
 
-// Told of every new selection (the comment form reads it; ProseMirror updates its selection
-// after the key and mouse events, so they are too early to read it).
-let onSelection = null;
-const selectionWatch = new Plugin({
-  view: () => ({ update: (editorView) => onSelection && onSelection(editorView.state) }),
-});
+// The comments beside the document: the form, the highlighted passages (section at the end).
+const comments = createComments();
 
 const view = new EditorView(mount, {
   state: EditorState.create({
@@ -379,7 +375,7 @@ const view = new EditorView(mount, {
         "Mod-i": toggleMark(schema.marks.em),
       }),
       keymap(baseKeymap),
-      selectionWatch,
+      comments.plugin,
       authorshipPlugin,
     ],
   }),
@@ -397,39 +393,7 @@ const view = new EditorView(mount, {
 // The server's rendering was for readers without the editor.
 if (readOnlyCopy) readOnlyCopy.hidden = true;
 mount.hidden = false;
-// Comments on a passage: the selection's ends become Yjs relative positions (they stick to
-// the characters selected through everyone's edits), sent base64 with the quoted text.
-const commentForm = document.getElementById("comment-form");
-if (commentForm) {
-  const passage = document.getElementById("comment-passage");
-  const hint = passage.textContent;
-  let selected = null;
-  const relative = (pos) => {
-    const binding = ySyncPluginKey.getState(view.state).binding;
-    return toBase64(
-      Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, fragment, binding.mapping)),
-    );
-  };
-  const remember = (state) => {
-    const { from, to } = state.selection;
-    const text = from < to ? state.doc.textBetween(from, to, " ").trim() : "";
-    if (!text) return; // (a click in the form keeps the passage chosen)
-    selected = { quote: text, start: relative(from), end: relative(to) };
-    passage.textContent = `Passage : « ${text.length > 120 ? text.slice(0, 119) + "…" : text} »`;
-  };
-  onSelection = remember;
-  commentForm.addEventListener("submit", (event) => {
-    if (!selected) {
-      event.preventDefault();
-      passage.textContent = hint;
-      passage.classList.add("fr-error-text");
-      return;
-    }
-    document.getElementById("comment-quote").value = selected.quote;
-    document.getElementById("comment-start").value = selected.start;
-    document.getElementById("comment-end").value = selected.end;
-  });
-}
+comments.start();
 
 // The text now between two stored anchors (base64), or null if the passage is gone.
 function passage(start, end) {
@@ -450,3 +414,327 @@ function passage(start, end) {
 
 // For tests (browser journeys compare through the Yjs model, not the screen's text).
 window.preauCoedit = { ydoc, provider, view, Y, offlineCache, passage };
+
+// Comments ------------------------------------------------------------------------------------
+//
+// The list beside the document (server-rendered; htmx swaps a comment, or the whole list, after
+// each action) gives each unresolved comment's anchors: two Yjs relative positions, base64
+// (data-comment-start / -end). Here:
+// - the comment form: the selection's ends become such anchors (they stick to the characters
+//   selected through everyone's edits), sent base64 with the quoted text;
+// - the commented passages highlighted in the editor (inline decorations, class
+//   preau-comment-passage; classes, never inline styles: CSP), recomputed from the anchors when
+//   the document changes (a change from Yjs: at once; a change typed here: mapped at once, then
+//   recomputed from Yjs once y-prosemirror has written it there) and when the list changes;
+// - a comment clicked or focused in the list highlights its passage more (…--active; a click
+//   scrolls to it); « Voir le passage » selects the passage in the editor; the comment whose
+//   passage holds the cursor is marked in the list (preau-comment--here);
+// - a passage whose every character was deleted is not highlighted: its comment shows
+//   « passage supprimé » beside its quote;
+// - the others' changes: each browser counts the changes it made to the comments in its
+//   awareness state (relayed like the cursors, stored nowhere); a count that moves in another
+//   browser reloads the list here, or offers to (« actualiser ») when that would lose a text
+//   being typed in it or a deletion being confirmed.
+// Function declarations (hoisted): the plugin is made before the editor, wired after it.
+function createComments() {
+  const key = new PluginKey("preau-comments");
+  const section = () => document.getElementById("commentaires");
+  let view = null;
+  let anchors = []; // { id, start, end }: Y.RelativePosition, read from the list
+  let selected = null; // the passage chosen for a new comment
+  let refreshTimer = null;
+  let listed = ""; // what the list last showed (to touch it only when that changes)
+
+  function announce(text) {
+    const region = document.getElementById("comment-announce");
+    if (!region) return;
+    region.textContent = "";
+    setTimeout(() => (region.textContent = text), 50); // (the same words twice are said twice)
+  }
+
+  function short(text) {
+    return text.length > 120 ? text.slice(0, 119) + "…" : text;
+  }
+
+  function readAnchors() {
+    anchors = [];
+    for (const item of section()?.querySelectorAll("[data-comment-start]") ?? []) {
+      try {
+        anchors.push({
+          id: item.dataset.comment,
+          start: Y.decodeRelativePosition(fromBase64(item.dataset.commentStart)),
+          end: Y.decodeRelativePosition(fromBase64(item.dataset.commentEnd)),
+        });
+      } catch (error) {
+        // An anchor that does not decode is not highlighted (the server checked it, though).
+      }
+    }
+  }
+
+  // Whether a Yjs type or one of its ancestors is deleted (a paragraph removed with the text).
+  function deletedType(type) {
+    for (let t = type; t && t._item; t = t._item.parent) if (t._item.deleted) return true;
+    return false;
+  }
+
+  function absolute(relative, binding) {
+    const decoded = Y.createAbsolutePositionFromRelativePosition(relative, ydoc);
+    if (decoded === null || deletedType(decoded.type)) return null;
+    return relativePositionToAbsolutePosition(ydoc, fragment, relative, binding.mapping);
+  }
+
+  // The passages' ranges in the state's document, and the ids of those deleted.
+  function resolve(state) {
+    const ranges = new Map();
+    const gone = new Set();
+    const binding = ySyncPluginKey.getState(state)?.binding;
+    if (!binding) return { ranges, gone };
+    const size = state.doc.content.size;
+    for (const { id, start, end } of anchors) {
+      let from;
+      let to;
+      try {
+        from = absolute(start, binding);
+        to = absolute(end, binding);
+      } catch (error) {
+        continue; // (y-prosemirror's mapping being rebuilt: the next change recomputes)
+      }
+      const found =
+        from !== null && to !== null && from < to && to <= size
+          ? state.doc.textBetween(from, to, " ").trim()
+          : "";
+      if (found) ranges.set(id, { from, to });
+      else gone.add(id);
+    }
+    return { ranges, gone };
+  }
+
+  function decorate(doc, ranges, active) {
+    const decorations = [];
+    for (const [id, { from, to }] of ranges) {
+      const name = "preau-comment-passage";
+      decorations.push(
+        Decoration.inline(
+          from,
+          to,
+          { class: id === active ? `${name} ${name}--active` : name, "data-comment": id },
+          { comment: id },
+        ),
+      );
+    }
+    return DecorationSet.create(doc, decorations);
+  }
+
+  // The comment whose passage holds the cursor (or the selection), if any.
+  function commentAt(state, ranges) {
+    const { from, to } = state.selection;
+    for (const [id, range] of ranges) if (from >= range.from && to <= range.to) return id;
+    return null;
+  }
+
+  // The list shows which passages are deleted, which can be shown, which holds the cursor.
+  function showInList(state) {
+    const { ranges, gone } = key.getState(state);
+    const here = commentAt(state, ranges);
+    const shown = `${[...ranges.keys()]}|${[...gone]}|${here}`;
+    if (shown === listed) return;
+    listed = shown;
+    for (const item of section()?.querySelectorAll("[data-comment-start]") ?? []) {
+      const id = item.dataset.comment;
+      const badge = item.querySelector("[data-comment-gone]");
+      if (badge) badge.hidden = !gone.has(id);
+      const show = item.querySelector("[data-comment-show]");
+      if (show) show.hidden = !ranges.has(id);
+      item.classList.toggle("preau-comment--here", id === here);
+    }
+  }
+
+  // The comment form's passage: the selection, as anchors (ProseMirror updates its selection
+  // after the key and mouse events, so they are too early to read it: the view's update is not).
+  function rememberSelection(state) {
+    const hint = document.getElementById("comment-passage");
+    if (!hint) return;
+    const { from, to } = state.selection;
+    const text = from < to ? state.doc.textBetween(from, to, " ").trim() : "";
+    if (!text) return; // (a click in the form keeps the passage chosen)
+    const mapping = ySyncPluginKey.getState(state).binding.mapping;
+    const relative = (pos) =>
+      toBase64(
+        Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, fragment, mapping)),
+      );
+    selected = { quote: text, start: relative(from), end: relative(to) };
+    showSelected();
+  }
+
+  function showSelected() {
+    const hint = document.getElementById("comment-passage");
+    if (!hint || !selected) return;
+    hint.textContent = `Passage : « ${short(selected.quote)} »`;
+    hint.classList.remove("fr-error-text");
+  }
+
+  function dispatch(meta) {
+    if (view && !view.isDestroyed) view.dispatch(view.state.tr.setMeta(key, meta));
+  }
+
+  function refreshSoon() {
+    if (refreshTimer !== null) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = null;
+      dispatch({ refresh: true });
+    }, 0);
+  }
+
+  // A comment chosen in the list: its passage highlighted more; scrolled to, or selected in
+  // the editor (« Voir le passage »).
+  function choose(id, how) {
+    dispatch({ active: id });
+    const range = key.getState(view.state).ranges.get(id);
+    if (!range) return;
+    if (how === "select") {
+      const { doc, tr } = view.state;
+      const passageSelection = TextSelection.create(doc, range.from, range.to);
+      view.dispatch(tr.setSelection(passageSelection).scrollIntoView());
+      view.focus();
+      const text = short(doc.textBetween(range.from, range.to, " "));
+      announce(`Passage commenté, sélectionné dans le document : « ${text} »`);
+    } else if (how === "scroll") {
+      const selector = `.preau-comment-passage[data-comment="${CSS.escape(id)}"]`;
+      view.dom.querySelector(selector)?.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  const plugin = new Plugin({
+    key,
+    state: {
+      init: () => ({
+        ranges: new Map(),
+        gone: new Set(),
+        active: null,
+        decorations: DecorationSet.empty,
+      }),
+      apply(tr, previous, _oldState, state) {
+        const meta = tr.getMeta(key) || {};
+        const active = "active" in meta ? meta.active : previous.active;
+        if (meta.refresh || ySyncPluginKey.getState(state)?.isChangeOrigin) {
+          const { ranges, gone } = resolve(state);
+          return { ranges, gone, active, decorations: decorate(state.doc, ranges, active) };
+        }
+        if (tr.docChanged) {
+          const ranges = new Map();
+          for (const [id, { from, to }] of previous.ranges) {
+            const mappedFrom = tr.mapping.map(from, 1);
+            const mappedTo = tr.mapping.map(to, -1);
+            if (mappedFrom < mappedTo) ranges.set(id, { from: mappedFrom, to: mappedTo });
+          }
+          const decorations = decorate(state.doc, ranges, active);
+          return { ranges, gone: previous.gone, active, decorations };
+        }
+        if (active !== previous.active) {
+          return { ...previous, active, decorations: decorate(state.doc, previous.ranges, active) };
+        }
+        return previous;
+      },
+    },
+    props: { decorations: (state) => key.getState(state).decorations },
+    view(editorView) {
+      view = editorView;
+      return {
+        update(updated, previousState) {
+          const fromYjs = ySyncPluginKey.getState(updated.state)?.isChangeOrigin;
+          if (updated.state.doc !== previousState.doc && !fromYjs) refreshSoon();
+          rememberSelection(updated.state);
+          showInList(updated.state);
+        },
+      };
+    },
+  });
+
+  let changes = 0; // the changes made here (this browser's awareness field « comments »)
+  const seen = new Map(); // another browser's awareness client id → its count, last seen
+
+  function othersChanged({ added, updated }) {
+    const states = provider.awareness.getStates();
+    let moved = false;
+    for (const client of [...added, ...updated]) {
+      if (client === provider.awareness.clientID) continue;
+      const count = states.get(client)?.comments ?? 0;
+      if (seen.has(client) && seen.get(client) !== count) moved = true;
+      seen.set(client, count);
+    }
+    if (moved) reloadList();
+  }
+
+  function reloadList() {
+    const list = section();
+    const button = document.getElementById("comment-refresh");
+    if (!list || !button) return;
+    const typing = [...list.querySelectorAll("textarea")].some((box) => box.value.trim());
+    if (typing || list.querySelector(".preau-comment__confirm, [id^='supprimer-question']")) {
+      button.hidden = false;
+      announce("Les commentaires ont changé : « actualiser » les affiche.");
+    } else {
+      button.click(); // (htmx: data-hx-get)
+    }
+  }
+
+  function start() {
+    provider.awareness.on("change", othersChanged);
+    // Listeners on the document: htmx replaces the list's elements.
+    document.addEventListener(
+      "submit",
+      (event) => {
+        if (event.target.id !== "comment-form") return;
+        if (!selected) {
+          event.preventDefault();
+          event.stopPropagation(); // (before htmx's listener on the form)
+          const hint = document.getElementById("comment-passage");
+          hint.classList.add("fr-error-text");
+          hint.textContent =
+            "Sélectionnez d’abord un passage dans le document, puis écrivez votre commentaire.";
+          return;
+        }
+        document.getElementById("comment-quote").value = selected.quote;
+        document.getElementById("comment-start").value = selected.start;
+        document.getElementById("comment-end").value = selected.end;
+      },
+      true, // capture: runs before htmx reads the form
+    );
+    document.addEventListener("click", (event) => {
+      const item = event.target.closest?.("#commentaires [data-comment-start]");
+      if (!item || !view) return;
+      if (event.target.closest("[data-comment-show]")) choose(item.dataset.comment, "select");
+      else if (!event.target.closest("a, button, summary, textarea, form")) {
+        choose(item.dataset.comment, "scroll");
+      }
+    });
+    document.addEventListener("focusin", (event) => {
+      const item = event.target.closest?.("#commentaires [data-comment-start]");
+      if (item && view) choose(item.dataset.comment, "none");
+    });
+    document.addEventListener("htmx:afterSettle", (event) => {
+      const target = event.target;
+      if (!(target instanceof Element) || !target.closest("#commentaires")) return;
+      const list = section();
+      if (list.hasAttribute("data-comment-added")) {
+        list.removeAttribute("data-comment-added");
+        selected = null; // (the comment is made: the next needs a new selection)
+      } else {
+        showSelected();
+      }
+      const notice = target.querySelector("[data-comment-notice]");
+      if (notice) announce(notice.textContent.trim());
+      if (target.querySelector("[data-comment-changed]")) {
+        changes += 1;
+        provider.awareness.setLocalStateField("comments", changes);
+      }
+      readAnchors();
+      listed = "";
+      dispatch({ refresh: true });
+    });
+    readAnchors();
+    dispatch({ refresh: true });
+  }
+
+  return { plugin, start };
+}
