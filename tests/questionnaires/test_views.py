@@ -66,6 +66,17 @@ def test_bad_values_in_the_form_are_ignored_not_a_500(client, room):
     assert not PositioningResponse.objects.filter(sent=True).exists()
 
 
+@pytest.mark.parametrize("value", ["²", "٣", "1²", " 1", "-1", "1e3"])
+def test_a_digit_that_int_refuses_is_ignored_not_a_500(client, room, value):
+    """« ² » passes `str.isdigit()` but `int()` refuses it: the answer is left out."""
+    client.force_login(room["teacher"])
+    questionnaire = room["satisfaction"]
+    choice = next(q for q in questionnaire.questions.all() if q.is_choice)
+    url = reverse("questionnaires:answer", args=[questionnaire.pk])
+    response = client.post(url, {"action": "brouillon", f"q{choice.pk}": value})
+    assert response.status_code == 302
+
+
 def test_the_teacher_sees_their_own_before_and_after_chart_with_its_table(client, room):
     teacher = room["teacher"]
     for questionnaire, level in ((room["before"], 0), (room["after"], 3)):
