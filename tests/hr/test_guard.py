@@ -258,6 +258,21 @@ def test_held_removals_are_listed_by_name_and_applied_only_when_a_manager_confir
     assert not preview(manager, academie, people(2), day="20260917").summary["guards"]
 
 
+@pytest.mark.parametrize("count", ["١٨", "18²", "²", "99999999999999999999", ""])
+def test_held_removals_are_not_confirmed_by_a_count_that_is_no_plain_number(
+    client, manager, academie, count
+):
+    """« ١٨ » (18 in Arabic-Indic digits) is no count a page shows: `int()` read it as 18."""
+    run(manager, academie, people(20))
+    guarded = run(manager, academie, people(2), day="20260916")
+    client.force_login(manager)
+
+    response = client.post(f"/rh/imports/{guarded.pk}/retirer/", {"count": count})
+
+    assert response.status_code == 302
+    assert HrTrainee.objects.count() == 20
+
+
 def test_held_removals_of_an_older_import_cannot_be_confirmed(manager, academie):
     run(manager, academie, people(20))
     guarded = run(manager, academie, people(2), day="20260916")
