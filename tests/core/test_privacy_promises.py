@@ -5,8 +5,9 @@
    one fails until it is), the sign-in keeps the day only, and opening pages logs nothing.
 2. The IEN sees enrolments, attendance, completions and hours: their pages hold nothing else.
 3. Participants' names are hidden from the other participants unless the trainer shows them.
-4. The landing and privacy pages promise only what the code does, and the server as the project
-   starts it keeps no access log.
+4. The landing and privacy pages promise only what the code does (each sentence of the landing
+   page names the tests that keep it), and the server as the project starts it keeps no access
+   log.
 
 The sign-in day (User.last_login_day, a date: no time of day at all) is tested in
 tests/accounts/test_sign_in_day.py.
@@ -15,6 +16,7 @@ tests/accounts/test_sign_in_day.py.
 import logging
 import re
 from collections.abc import Iterable
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -353,6 +355,65 @@ def test_the_privacy_page_says_the_logbook_is_read_by_its_author_alone(client, d
 
     assert "Votre carnet de bord n’est lu que par vous." in page
     assert "ni les tuteurs, ni les autres participants, ni votre IEN" in page
+
+
+# Each sentence the landing page says of Préau, and the tests that keep it true: a sentence
+# added to the page without its tests, or a test renamed, fails below.
+LANDING_CLAIMS = {
+    "Préau accompagne la formation continue hybride des professeurs des écoles : parcours en "
+    "présence et à distance, animations pédagogiques et suivi de vos 18 heures annuelles.": [
+        "tests/training/test_manage_views.py::test_trainer_adds_edits_and_deletes_a_presence_meeting",
+        "tests/training/test_manage_views.py::test_trainer_adds_edits_and_deletes_a_distance_window",
+        "tests/hours/test_piloting.py::test_ien_records_an_animation_for_twenty_teachers_in_one_go",
+        "tests/hours/test_rules.py::test_the_target_is_18_hours_prorated_by_the_working_share",
+        "tests/portal/test_home.py::test_teacher_home_shows_their_school_and_their_eighteen_hours",
+    ],
+    "Il ne mesure ni votre temps de connexion, ni vos clics, ni les pages que vous ouvrez.": [
+        "tests/core/test_privacy_promises.py::test_every_time_field_is_reviewed",
+        "tests/core/test_privacy_promises.py::test_no_model_or_field_is_named_after_reading_or_clicking",
+        "tests/core/test_privacy_promises.py::test_the_logging_configuration_keeps_nothing_on_disk",
+        "tests/core/test_privacy_promises.py::"
+        "test_opening_pages_and_resources_logs_no_line_naming_them_or_the_reader",
+        "tests/core/test_privacy_promises.py::test_the_server_as_started_by_the_project_keeps_no_access_log",
+    ],
+    "De vos connexions, il ne garde que le jour de la dernière, sans l’heure.": [
+        "tests/accounts/test_sign_in_day.py::test_a_sign_in_keeps_its_paris_day_and_nothing_finer",
+        "tests/accounts/test_sign_in_day.py::"
+        "test_no_column_of_the_user_table_can_hold_the_time_of_a_sign_in",
+        "tests/accounts/test_sign_in_day.py::test_the_session_row_does_not_date_the_sign_in_either",
+    ],
+    "Les autres participants d’une session ne voient pas votre nom, sauf si le formateur l’a "
+    "permis.": [
+        "tests/core/test_privacy_promises.py::"
+        "test_participants_names_are_hidden_from_other_participants_until_the_trainer_shows_them",
+        "tests/core/test_privacy_promises.py::test_participants_names_are_never_in_the_offer_page",
+    ],
+}
+
+
+def _sentences(html: str) -> set[str]:
+    """The sentences of the paragraphs and list items of the page's content (its <main>)."""
+    main = re.search(r"<main\b.*?</main>", html, re.S)[0]
+    blocks = re.findall(r"<(p|li)\b[^>]*>(.*?)</\1>", main, re.S)
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", block)) for _tag, block in blocks)
+    text = re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\xa0", " ")).strip()
+    return {s for s in re.split(r"(?<=[.!?])\s+", text) if s}
+
+
+def test_each_claim_of_the_landing_page_is_kept_by_tests(client, db):
+    """Every sentence of the landing page is in LANDING_CLAIMS, with tests that exist: a page
+    that says more than the code does has no test to name."""
+    from .citations import exists
+
+    html = client.get("/").content.decode()
+    said = _sentences(html)
+    claims = {re.sub(r"\s+", " ", claim) for claim in LANDING_CLAIMS}
+
+    assert said == claims, (
+        f"Said without tests: {sorted(said - claims)}; no longer said: {sorted(claims - said)}"
+    )
+    for claim, tests in LANDING_CLAIMS.items():
+        assert tests and all(exists(test) for test in tests), (claim, tests)
 
 
 def test_the_server_as_started_by_the_project_keeps_no_access_log():
