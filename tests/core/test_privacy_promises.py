@@ -30,6 +30,7 @@ from django.urls import reverse
 from preau.parcours.models import OpenAccessMembership
 from tests import factories
 
+from .test_access_matrix import ACCESS, ARGS, _close
 from .world import build_world
 
 # Every field that holds a time of day, with why it is no trace of reading or clicking. A new
@@ -237,51 +238,102 @@ IEN_MAY_SEE = {
     "hours.TeacherYearTotals",
     "hours.HoursPolicy",
 }
+# The other pages the IEN opens (as the organiser of their circonscription's sessions, or as
+# anyone signed in) may also hold what is no teacher's activity: the offer and a session's
+# content as designed, its links with GAIA, its preparation groups' names and members (the IEN
+# manages the session: docs/preparations.md, never a document)...
+NOT_A_TEACHERS_ACTIVITY = {
+    "parcours.Parcours",
+    "parcours.Section",
+    "parcours.Activity",
+    "hr.HrLink",
+    "preparations.Group",
+}
+# ... and the IEN's own rows, on the pages of their own account (their roles, their logbook,
+# their notifications): {kind: the field naming whose it is}.
+OWN = {
+    "accounts.RoleAssignment": "user",
+    "logbook.Entry": "owner",
+    "notifications.Notification": "recipient",
+}
 
 
-def _models_in(value, depth=0) -> Iterable[str]:
+def _objects_in(value, depth=0) -> Iterable:
+    """The model instances and querysets of a template context, a few levels deep."""
     if depth > 3:
         return
-    if isinstance(value, models.Model):
-        yield value._meta.label
-    elif isinstance(value, QuerySet):
-        yield value.model._meta.label
+    if isinstance(value, models.Model | QuerySet):
+        yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _models_in(item, depth + 1)
+            yield from _objects_in(item, depth + 1)
     elif isinstance(value, list | tuple | Page):
         for item in list(value)[:20]:
-            yield from _models_in(item, depth + 1)
+            yield from _objects_in(item, depth + 1)
+
+
+def _label(value) -> str:
+    return (value.model if isinstance(value, QuerySet) else value)._meta.label
+
+
+def _not_the_ien_s_own(found, ien) -> bool:
+    owner = OWN[_label(found)]
+    rows = list(found[:20]) if isinstance(found, QuerySet) else [found]
+    return any(getattr(row, f"{owner}_id") != ien.pk for row in rows)
+
+
+def _contexts(response) -> list[dict]:
+    """The template contexts of a response (none for a file: CSV, xlsx, PDF, iCalendar)."""
+    context = response.context
+    if context is None:
+        return []
+    contexts = list(context) if isinstance(context, list) else [context]
+    return [c.flatten() if hasattr(c, "flatten") else c for c in contexts]
 
 
 @pytest.mark.django_db
 def test_the_ien_pages_show_enrolments_attendance_completions_and_hours_only(
     client, cast, territory
 ):
-    world = build_world(cast, territory)
-    teacher = cast["teacher"]
+    """Every GET page of the access table (tests/core/test_access_matrix.py) is opened as the
+    IEN of the world's circonscription: on the IEN's own pages (the rows whose `who` is the
+    IEN) every object is of a kind the IEN may see, and neither a module the teacher joined nor
+    a session's content appears; on every other page the IEN opens, nothing else of a teacher's
+    activity appears (logbooks, steps ticked, forums, answers, documents)."""
+    world = build_world(cast, territory) | {"territory": territory}
+    teacher, ien = cast["teacher"], cast["ien"]
     OpenAccessMembership.objects.create(parcours=world["module"], user=teacher)
-    client.force_login(cast["ien"])
-    caen = territory["caen"].code
-    pages = [
-        reverse("hours:circonscription", args=[caen]),
-        reverse("hours:teacher_ledger", args=[caen, teacher.pk]),
-        reverse("training:piloting_circonscription", args=[caen]),
-        reverse("territories:circonscription", args=[caen]),
-        reverse("territories:school", args=[territory["caen_school"].uai]),
-    ]
-    everything = set()
-    for page in pages:
-        response = client.get(page)
-        assert response.status_code == 200, page
-        seen = {label for context in response.context for label in _models_in(context.flatten())}
-        assert seen <= IEN_MAY_SEE, f"{page} shows {sorted(seen - IEN_MAY_SEE)}"
+    client.force_login(ien)
+    ien_pages, other_pages, everything = [], [], set()
+    for name, row in ACCESS.items():
+        if row.method != "GET":
+            continue
+        url = reverse(name, args=ARGS[row.args](world))
+        response = client.get(url)
+        if response.streaming:
+            _close(response)
+        if row.who == "ien":
+            assert response.status_code == 200, name  # the IEN's page, as the table says
+        if response.status_code != 200:
+            continue
+        (ien_pages if row.who == "ien" else other_pages).append(name)
+        found = [f for context in _contexts(response) for f in _objects_in(context)]
+        seen = {_label(f) for f in found}
         everything |= seen
-        html = response.content.decode()
-        assert world["module"].title not in html, page  # the open-access module joined
-        assert world["session_activity"].title not in html, page  # a session's content
-    # The walk of the contexts does find what the pages show.
-    assert {"accounts.User", "territories.Circonscription"} <= everything, everything
+        if row.who == "ien":
+            assert seen <= IEN_MAY_SEE, f"{name} shows {sorted(seen - IEN_MAY_SEE)}"
+            html = response.content.decode() if not response.streaming else ""
+            assert world["module"].title not in html, name  # the open-access module joined
+            assert world["session_activity"].title not in html, name  # a session's content
+        else:
+            allowed = IEN_MAY_SEE | NOT_A_TEACHERS_ACTIVITY | OWN.keys()
+            assert seen <= allowed, f"{name} shows {sorted(seen - allowed)}"
+            others = [f for f in found if _label(f) in OWN and _not_the_ien_s_own(f, ien)]
+            assert not others, f"{name} shows another person's {_label(others[0])}"
+    # The walk reaches the IEN's pages and the others, and the contexts do hold what they show.
+    assert len(ien_pages) >= 10 and "hours:teacher_ledger" in ien_pages, ien_pages
+    assert {"training:manage", "logbook:list", "portal:home"} <= set(other_pages), other_pages
+    assert {"accounts.User", "territories.Circonscription", "training.Enrolment"} <= everything
 
 
 # Participants' names -----------------------------------------------------------------------
