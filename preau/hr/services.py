@@ -994,8 +994,8 @@ def _session_text(session) -> str:
 
 def added_people(plan: Plan, limit: int | None = NAMES):
     """(trainees, trainers) the import adds, as labels, in name order."""
-    trainees = plan.new_trainees().order_by("last_name", "first_name", "session_code", "pk")
-    trainers = plan.new_trainers().order_by("last_name", "first_name", "module_code", "pk")
+    trainees = plan.new_trainees().order_by(*by_name(), "session_code", "pk")
+    trainers = plan.new_trainers().order_by(*by_name(), "module_code", "pk")
     if limit is not None:
         trainees, trainers = trainees[:limit], trainers[:limit]
     rows = list(trainees.values_list("first_name", "last_name", "canonical_email", "session_code"))
@@ -1016,8 +1016,8 @@ def added_people(plan: Plan, limit: int | None = NAMES):
 
 def removed_people(trainees, trainers, limit: int | None = NAMES):
     """(trainees, trainers) of the current picture the import would remove, as labels."""
-    trainees = trainees.order_by("last_name", "first_name", "hr_session__session_code", "pk")
-    trainers = trainers.order_by("last_name", "first_name", "module_code", "pk")
+    trainees = trainees.order_by(*by_name(), "hr_session__session_code", "pk")
+    trainers = trainers.order_by(*by_name(), "module_code", "pk")
     if limit is not None:
         trainees, trainers = trainees[:limit], trainers[:limit]
     return (

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from preau.core.params import id_param
+from preau.core.search import by_name
 from preau.training.models import SessionStatus
 
 from . import access, crdt, services
@@ -31,9 +32,7 @@ from .models import Group, Membership, Version
 
 
 def _groups(place):
-    memberships = Membership.objects.select_related("user").order_by(
-        "user__last_name", "user__first_name", "user__pk"
-    )
+    memberships = Membership.objects.select_related("user").order_by(*by_name("user__"), "user__pk")
     return list(
         Group.objects.filter(activity=place.activity)
         .select_related("document")

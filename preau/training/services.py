@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from preau.accounts.emails import canonical_email, email_variants_for, with_email_in
 from preau.accounts.models import Role, User, normalize_email
 from preau.accounts.selectors import has_role
+from preau.core.search import sorted_by_name
 from preau.hours import services as hours_services
 from preau.parcours import services as parcours_services
 from preau.parcours.access import offre_filter
@@ -875,7 +876,8 @@ REASON_MAX_LENGTH = 1000
 
 
 def _names(enrolments: list[Enrolment]) -> str:
-    names = sorted(e.user.get_full_name() for e in enrolments)
+    """« 3 participants : Étienne Durand, Léa Martin, … », in French name order."""
+    names = [e.user.get_full_name() for e in sorted_by_name(enrolments, key=lambda e: e.user)]
     return ngettext(
         "%(n)s participant : %(names)s", "%(n)s participants : %(names)s", len(names)
     ) % {"n": len(names), "names": ", ".join(names)}

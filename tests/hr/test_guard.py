@@ -442,3 +442,21 @@ def test_sofia_rejected_rows_are_labelled_sofia(client, manager, academie, setti
     assert "<td>SOFIA</td>" in page
     assert "Sessions SOFIA nouvelles" in page
     assert "GAIA nouvelles" not in page
+
+
+def test_the_people_an_import_adds_and_removes_are_listed_in_french_order(manager, academie):
+    """« Étienne » and « Gérard » before « Guyot »: byte order put « Étienne » after « Zoé »."""
+    names = ["Guyot", "Zoé", "Étienne", "Gérard"]
+    named = [
+        trainee("900001", name, "Ada", f"ada{i}@ac-normandie.fr") for i, name in enumerate(names)
+    ]
+    french = ["Étienne", "Gérard", "Guyot", "Zoé"]
+
+    added = preview(manager, academie, named + people(20)).summary["trainees_added_names"]
+    run(manager, academie, named + people(20))
+    removed = preview(manager, academie, people(20), day="20260916").summary[
+        "trainees_removed_names"
+    ]
+
+    assert [label.split()[1] for label in added if label.startswith("Ada ")] == french
+    assert [label.split()[1] for label in removed] == french

@@ -236,3 +236,19 @@ def test_the_ien_of_the_circonscription_reads_the_history(client, cast, session)
     page = client.get(reverse("training:manage", args=[session.pk])).content.decode()
 
     assert "« Stage »" in page
+
+
+def test_the_history_names_the_attested_in_french_order(session, cast):
+    names = ["Guyot", "Zoé", "Étienne", "de Villiers", "Gérard", "Le Gall", "Eve"]
+    for enrolment, name in zip(session.enrolments.order_by("pk"), names, strict=True):
+        enrolment.user.first_name, enrolment.user.last_name = "Ada", name
+        enrolment.user.save(update_fields=["first_name", "last_name"])
+
+    services.attest(
+        session=session, by=cast["trainer"], enrolment_ids=everyone(session), reason="Stage."
+    )
+
+    assert SessionEvent.objects.get().detail == (
+        "7 participants : Ada de Villiers, Ada Étienne, Ada Eve, Ada Gérard, Ada Guyot, "
+        "Ada Le Gall, Ada Zoé"
+    )
