@@ -4,6 +4,8 @@
 from django import forms
 from django.contrib import admin
 
+from preau.core.admin import FoldedSearchMixin
+
 from .models import (
     Activity,
     Event,
@@ -60,7 +62,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Parcours)
-class ParcoursAdmin(admin.ModelAdmin):
+class ParcoursAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "matricule",
@@ -97,7 +99,7 @@ class ActivityInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["title", "parcours", "position"]
     list_select_related = ["parcours"]
     search_fields = ["title", "parcours__title", "parcours__matricule"]
@@ -106,7 +108,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(FoldedSearchMixin, admin.ModelAdmin):
     form = ActivityAdminForm
     list_display = ["title", "kind", "section", "position"]
     list_filter = ["kind"]
@@ -116,7 +118,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(FoldedSearchMixin, admin.ModelAdmin):
     """Read-only: the history of a parcours is what happened; nobody rewrites or erases it,
     in the application or here."""
 
@@ -143,7 +145,7 @@ class LineageAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpenAccessMembership)
-class OpenAccessMembershipAdmin(admin.ModelAdmin):
+class OpenAccessMembershipAdmin(FoldedSearchMixin, admin.ModelAdmin):
     # `done` (the member marked the module « terminé ») is theirs alone: never shown here.
     fields = ["parcours", "user"]
     list_display = ["parcours", "user", "joined_at"]

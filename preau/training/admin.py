@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from preau.core.admin import FoldedSearchMixin
+
 from .models import Enrolment, Meeting, SessionStaff, TrainingSession
 
 
@@ -43,7 +45,7 @@ class MeetingInline(FrozenWhenClosed, admin.TabularInline):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(FrozenWhenClosed, admin.ModelAdmin):
+class TrainingSessionAdmin(FoldedSearchMixin, FrozenWhenClosed, admin.ModelAdmin):
     list_display = ["title", "status", "start_date", "end_date", "circonscription", "departement"]
     list_select_related = ["circonscription", "departement"]
     list_filter = ["status"]
@@ -53,7 +55,7 @@ class TrainingSessionAdmin(FrozenWhenClosed, admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(FrozenWhenClosed, admin.ModelAdmin):
+class EnrolmentAdmin(FoldedSearchMixin, FrozenWhenClosed, admin.ModelAdmin):
     list_display = ["user", "session", "status", "source", "completed_at"]
     list_select_related = ["user", "session"]
     list_filter = ["status", "source"]
