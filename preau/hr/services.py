@@ -28,7 +28,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from preau.accounts.models import Role, RoleAssignment, User
+from preau.accounts.models import User
 from preau.core.numbers import french_number
 from preau.core.search import by_name
 from preau.core.storage import DiskFull
@@ -37,10 +37,9 @@ from preau.training.models import (
     EnrolmentSource,
     SessionStaff,
     SessionStatus,
-    StaffRole,
     TrainingSession,
 )
-from preau.training.services import enrol_from_hr, unenrol
+from preau.training.services import add_staff_from_hr, enrol_from_hr, unenrol
 
 from . import people, progress
 from .gaia import (
@@ -1798,7 +1797,8 @@ def missing_enrolments(links):
 
 def _sync_staff(session_id: int, session_links) -> int:
     """Trainers of the linked GAIA modules join the session's staff as trainers, with the
-    trainer role in the session's département when they had none."""
+    trainer role in the session's département when they had none (training services: the
+    session is locked, and one closed since its links were read gains nobody)."""
     user_ids = list(
         HrTrainer.objects.filter(
             Exists(
@@ -1814,25 +1814,7 @@ def _sync_staff(session_id: int, session_links) -> int:
     )
     if not user_ids:
         return 0
-    departement_id = TrainingSession.objects.values_list("departement_id", flat=True).get(
-        pk=session_id
-    )
-    have_role = set(
-        RoleAssignment.objects.filter(user_id__in=user_ids, role=Role.TRAINER).values_list(
-            "user_id", flat=True
-        )
-    )
-    RoleAssignment.objects.bulk_create(
-        [
-            RoleAssignment(user_id=pk, role=Role.TRAINER, departement_id=departement_id)
-            for pk in user_ids
-            if pk not in have_role
-        ]
-    )
-    SessionStaff.objects.bulk_create(
-        [SessionStaff(session_id=session_id, user_id=pk, role=StaffRole.TRAINER) for pk in user_ids]
-    )
-    return len(user_ids)
+    return add_staff_from_hr(session=TrainingSession(pk=session_id), user_ids=user_ids)
 
 
 @transaction.atomic

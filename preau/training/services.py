@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from preau.accounts.emails import canonical_email, email_variants_for, with_email_in
-from preau.accounts.models import Role, User, normalize_email
+from preau.accounts.models import Role, RoleAssignment, User, normalize_email
 from preau.accounts.selectors import has_role
 from preau.core.search import sorted_by_name
 from preau.hours import services as hours_services
@@ -164,6 +164,39 @@ def add_staff(
             _("%(name)s est tuteur, pas formateur : ajoutez-le comme tuteur.") % {"name": user}
         )
     SessionStaff.objects.update_or_create(session=session, user=user, defaults={"role": role})
+
+
+@transaction.atomic
+def add_staff_from_hr(*, session: TrainingSession, user_ids: list[int]) -> int:
+    """The trainers the HR application lists for this session's modules join its staff as
+    trainers, with the trainer role in the session's département when they had none. The
+    session's row is locked and read afresh, like every write to a session: a closed or
+    archived one gains nobody (0), even closed a moment ago in another request; an import
+    skips it rather than fail. People already on the staff are left as they are. Returns how
+    many joined."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session.is_read_only:
+        return 0
+    present = set(session.staff.values_list("user_id", flat=True))
+    wanted = [pk for pk in dict.fromkeys(user_ids) if pk not in present]
+    if not wanted:
+        return 0
+    have_role = set(
+        RoleAssignment.objects.filter(user_id__in=wanted, role=Role.TRAINER).values_list(
+            "user_id", flat=True
+        )
+    )
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(user_id=pk, role=Role.TRAINER, departement_id=session.departement_id)
+            for pk in wanted
+            if pk not in have_role
+        ]
+    )
+    SessionStaff.objects.bulk_create(
+        [SessionStaff(session=session, user_id=pk, role=StaffRole.TRAINER) for pk in wanted]
+    )
+    return len(wanted)
 
 
 @transaction.atomic
