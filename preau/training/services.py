@@ -848,16 +848,25 @@ def mark_all_present(*, meeting: Meeting, by: User) -> int:
 
 @dataclass(frozen=True)
 class TrainingEnd:
-    """When a session's training is over: the day of its last presence meeting or the last day
-    of its last distance window, whichever comes later (its end date when its calendar is
-    empty). `is_past(today)`: that day has come."""
+    """When a session's training is over: its last presence meeting has taken place and its
+    last distance window has ended (its end date when its calendar is empty). `on` is the
+    later of the two days.
+
+    `is_past(today)`: from the day of the last meeting on (attendance is noted from a
+    meeting's start, and the rule asks every meeting to be marked), and from the day after the
+    last day of distance work (on that day the work is still going on); from the end date
+    itself for an empty calendar."""
 
     on: datetime.date
     last_meeting: datetime.date | None
     last_window: datetime.date | None
 
     def is_past(self, today: datetime.date) -> bool:
-        return today >= self.on
+        if self.last_meeting is None and self.last_window is None:
+            return today >= self.on
+        meetings_held = self.last_meeting is None or today >= self.last_meeting
+        distance_over = self.last_window is None or today > self.last_window
+        return meetings_held and distance_over
 
     def explanation(self, today: datetime.date) -> str:
         """Why the training is not over yet on `today`, in French, with the dates of what is
@@ -868,7 +877,7 @@ class TrainingEnd:
                 _("sa dernière réunion en présence a lieu le %(date)s")
                 % {"date": _french_date(self.last_meeting)}
             )
-        if self.last_window and self.last_window > today:
+        if self.last_window and self.last_window >= today:
             parts.append(
                 _("son travail à distance court jusqu’au %(date)s")
                 % {"date": _french_date(self.last_window)}
