@@ -99,6 +99,19 @@ def test_the_teacher_sees_their_own_before_and_after_chart_with_its_table(client
     assert svg["Content-Type"] == "image/svg+xml"
 
 
+def test_an_activity_that_is_no_questionnaire_is_not_found_not_a_500(client, cast, source):
+    """Found by tests/core/test_fuzz_urls.py: a page's id in the questionnaire's URL was a
+    KeyError for whoever may edit the parcours."""
+    page = factories.ActivityFactory(section=source.sections.first(), kind="page")
+    draft = factories.ParcoursFactory(designers=[cast["designer"]], academie=source.academie)
+    draft_page = factories.ActivityFactory(section=factories.SectionFactory(parcours=draft))
+    client.force_login(cast["designer"])
+
+    for activity in (page, draft_page):
+        response = client.get(reverse("questionnaires:activity", args=[activity.pk]))
+        assert response.status_code == 404, activity.section.parcours.status
+
+
 # A designer's wording that a spreadsheet would run (CSV injection): every export of the
 # questionnaires writes it as text (preau/core/exports.py).
 FORMULA = '=HYPERLINK("http://x","y")'
