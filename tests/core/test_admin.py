@@ -149,11 +149,16 @@ def _text_field(model, path: str):
     return model, model._meta.get_field(name)
 
 
+ELEVE = "Cours de l’Élève Zéphyr"
+
+
 def _with_eleve(model, model_admin):
     """An object of `model` whose first searchable long enough text reads « …Élève… » (set on
     the object at the end of the path: the session of an enrolment, the user of an entry)."""
     path = next(
-        p for p in model_admin.search_fields if (_text_field(model, p)[1].max_length or 999) >= 20
+        p
+        for p in model_admin.search_fields
+        if (_text_field(model, p)[1].max_length or 999) >= len(ELEVE)
     )
     obj = model.objects.order_by("pk").first()
     assert obj is not None, f"no {model.__name__} in the world"
@@ -161,7 +166,7 @@ def _with_eleve(model, model_admin):
     for relation in path.split("__")[:-1]:
         target = getattr(target, relation)
     field = path.split("__")[-1]
-    type(target).objects.filter(pk=target.pk).update(**{field: "Cours de l’Élève Zéphyr"})
+    type(target).objects.filter(pk=target.pk).update(**{field: ELEVE})
     return obj
 
 
