@@ -422,7 +422,8 @@ PREAU_PERMISSIONS_POLICY = {
 }
 
 # Every handler masks the secrets that travel in URLs (calendar-feed token, password-reset
-# link): django.request logs "Not Found: <path>", django.server is runserver's access log.
+# link, every token of the URLconf): django.request logs "Not Found: <path>", django.server is
+# runserver's access log.
 # gunicorn's access log is masked by its logger class (bin/run, preau/core/log_masking.py).
 LOGGING = {
     "version": 1,

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from preau.core.search import by_name, parse
+from preau.core.admin import FoldedSearchMixin
+from preau.core.search import by_name
 
 from .models import RoleAssignment, User
 
@@ -13,12 +14,12 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(FoldedSearchMixin, DjangoUserAdmin):
     ordering = by_name()
     list_display = ["email", "last_name", "first_name", "school", "quotite", "is_active"]
     list_select_related = ["school"]
-    # Names without accents or case (preau/core/search.py); the terms capped.
-    search_fields = ["email", "last_name__folded", "first_name__folded"]
+    # Without accents or case, the terms capped (preau/core/admin.py).
+    search_fields = ["email", "last_name", "first_name"]
     autocomplete_fields = ["school"]
     inlines = [RoleAssignmentInline]
     fieldsets = [
@@ -30,6 +31,3 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"fields": ["email", "first_name", "last_name", "password1", "password2"]}),
     ]
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, parse(search_term).text)

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from preau.core.params import is_digits
+
 from .models import ROLE_SCOPE_KINDS, Role, RoleAssignment, User
 
 
@@ -62,7 +64,7 @@ def confirm_totp_device(*, user: User, code: str) -> tuple[object, list[str]]:
     if device is None:
         raise ValidationError(_("Commencez par afficher un nouveau QR code."))
     code = "".join(code.split())
-    if not code.isdigit() or not device.verify_token(code):
+    if not is_digits(code) or not device.verify_token(code):
         raise ValidationError(
             _(
                 "Ce code ne correspond pas. Vérifiez l’heure de votre téléphone et "

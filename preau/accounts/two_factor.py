@@ -17,6 +17,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from preau.core.params import is_digits
+
 from .models import Role
 from .selectors import role_names
 
@@ -112,10 +114,10 @@ def match_code(user, code: str):
     if not code or len(code) > 16:
         return None
     totp = confirmed_totp(user)
-    if totp is not None and code.isdigit() and totp.verify_token(code):
+    if totp is not None and is_digits(code) and totp.verify_token(code):
         return totp
     recovery = recovery_device(user)
-    if recovery is not None and not code.isdigit() and recovery.verify_token(code):
+    if recovery is not None and not is_digits(code) and recovery.verify_token(code):
         return recovery
     return None
 

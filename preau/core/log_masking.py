@@ -1,9 +1,17 @@
 """Secrets that travel in URLs never reach the logs.
 
-Two URLs carry a secret in their path: the private iCalendar feed (``/sessions/agenda/<token>.ics``:
-whoever has the address reads the teacher's agenda) and the password-reset link
-(``/compte/mot-de-passe/nouveau/<uidb64>/<token>/``: whoever has it sets the password). Access
-logs are read by more people than the database, and kept longer: both are masked there.
+Some URLs carry a secret: whoever has the address reads or acts as the person it was made for.
+The private iCalendar feed (``/sessions/agenda/<token>.ics``: the teacher's agenda), the
+password-reset link (``/compte/mot-de-passe/nouveau/<uidb64>/<token>/``: sets the password),
+the forum's unsubscribe link and the e-mails' stop link (signed for one person), the
+virtual-class end callback (signed for one room) and a certificate's verification code (shows
+the person's certificate, in the path or as ``?code=``). Access logs are read by more people
+than the database, and kept longer: all are masked there.
+
+The list is not written by hand: it is derived from the URLconf, the first time a line is
+masked. A URL parameter is a secret when its name is in ``SECRET_PARAMETERS`` (``<token>``,
+``<uidb64>``), or when its route is in ``SECRET_ROUTES``; ``tests/core/test_log_masking.py``
+fails when a parameter of the URLconf is neither a secret nor reviewed as public.
 
 - gunicorn's access log (bin/run): ``--logger-class preau.core.log_masking.GunicornLogger``
   masks every field of the line that can hold the URL (request line, path, query, referer,
@@ -14,37 +22,153 @@ logs are read by more people than the database, and kept longer: both are masked
 
 import logging
 import re
+import threading
+from dataclasses import dataclass
 
 from gunicorn.glogging import Logger
 
 MASK = "***"
 
-# The path that follows these prefixes, wherever it appears in a line (request line, referer
-# with its scheme and host, "Not Found: …" message); each of its segments is masked, except the
-# fixed ones of the neighbouring pages. A mistyped or stale token is masked too.
-_SECRET_PATHS = re.compile(r"(/sessions/agenda/|/compte/mot-de-passe/nouveau/)([^?#\s\"']+)")
-_PUBLIC_SEGMENTS = {"", "renouveler", "termine", "set-password"}
+# URL parameters that are secrets wherever they appear, by name.
+SECRET_PARAMETERS = frozenset({"token", "uidb64"})
+# Routes whose parameter is a secret under a name that is public elsewhere (« code » is also a
+# circonscription's): a certificate's code shows the certificate to whoever has it.
+SECRET_ROUTES = frozenset({"training:verify_code"})
+# Query-string parameters that are secrets, by the route that reads them.
+SECRET_QUERIES = {"training:verify": frozenset({"code"})}
+_ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
+_URL_CHARS = r"[^?#\s\"']"  # a URL's path ends at its query, its fragment or the line's quotes
 
 
-def _mask_segment(segment: str) -> str:
-    if segment in _PUBLIC_SEGMENTS:
+@dataclass(frozen=True)
+class SecretRoute:
+    name: str  # "namespace:name"
+    path: str  # its route from the root, « /sessions/agenda/<slug:token>.ics »
+    prefix: str  # the path before its first secret, « /sessions/agenda/ »
+    query: frozenset[str] = frozenset()  # or, for the query: the secret parameters' names
+
+
+@dataclass(frozen=True)
+class _Rules:
+    prefixes: tuple[str, ...]
+    paths: re.Pattern | None
+    queries: re.Pattern | None
+    public: frozenset[str]
+
+
+def _routes(resolver=None, pieces=(), namespace=""):
+    """(name, route texts from the root) of every URL pattern written with path()."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.resolvers import RoutePattern
+
+    for entry in (resolver or get_resolver()).url_patterns:
+        if not isinstance(entry.pattern, RoutePattern):
+            continue  # re_path() patterns (the admin's own) carry no secret of ours
+        route = (*pieces, str(entry.pattern._route))
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _routes(entry, route, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", "/" + "".join(route)
+
+
+def url_parameters() -> list[tuple[str, str]]:
+    """(route name, parameter name) of every parameter of the URLconf's path() routes."""
+    return [
+        (name, match["parameter"])
+        for name, path in _routes()
+        for match in _ROUTE_PARAMETER.finditer(path)
+    ]
+
+
+def secret_routes() -> list[SecretRoute]:
+    """The URLs of the URLconf that carry a secret, in their path or their query."""
+    found = []
+    for name, path in _routes():
+        if name in SECRET_QUERIES:
+            prefix = _ROUTE_PARAMETER.split(path, 1)[0]
+            found.append(SecretRoute(name, path, prefix, SECRET_QUERIES[name]))
+        for match in _ROUTE_PARAMETER.finditer(path):
+            if match["parameter"] in SECRET_PARAMETERS or name in SECRET_ROUTES:
+                found.append(SecretRoute(name, path, path[: match.start()]))
+                break
+    return found
+
+
+def _build_rules() -> _Rules:
+    from django.contrib.auth.views import PasswordResetConfirmView
+
+    routes = secret_routes()
+    path_prefixes = sorted({r.prefix for r in routes if not r.query}, key=len, reverse=True)
+    query_prefixes = sorted({r.prefix for r in routes if r.query}, key=len, reverse=True)
+    query_names = sorted({n for r in routes for n in r.query})
+    # The pages beside the secrets (« /sessions/agenda/renouveler/ ») and the words after a
+    # secret in its own route stay readable; after the reset link is followed, Django
+    # redirects to …/<uidb64>/set-password/.
+    public = {"", PasswordResetConfirmView.reset_url_token}
+    for route in routes:
+        public |= {part for part in route.path[len(route.prefix) :].split("/") if "<" not in part}
+    for _name, path in _routes():
+        literal = _ROUTE_PARAMETER.split(path, 1)[0]
+        for prefix in path_prefixes:
+            if literal.startswith(prefix) and literal != prefix:
+                public.add(literal[len(prefix) :].split("/")[0])
+    alternatives = "|".join(re.escape(p) for p in path_prefixes)
+    queries = "|".join(re.escape(p) for p in query_prefixes)
+    return _Rules(
+        prefixes=tuple(path_prefixes + query_prefixes),
+        paths=re.compile(f"({alternatives})({_URL_CHARS}+)") if path_prefixes else None,
+        queries=re.compile(
+            rf"((?:{queries})\?(?:[^#\s\"']*?&)?(?:{'|'.join(map(re.escape, query_names))})=)"
+            r"([^&#\s\"']*)"
+        )
+        if query_prefixes
+        else None,
+        public=frozenset(public),
+    )
+
+
+_rules: _Rules | None = None
+_building = threading.local()
+
+
+def rules() -> _Rules | None:
+    """The masking rules, derived once from the URLconf; None until the apps are loaded (no
+    request has been served then, so no line holds a URL) or while the URLconf is imported."""
+    global _rules
+    if _rules is None:
+        from django.apps import apps
+
+        if not apps.ready or getattr(_building, "active", False):
+            return None
+        _building.active = True
+        try:
+            _rules = _build_rules()
+        finally:
+            _building.active = False
+    return _rules
+
+
+def _mask_segment(segment: str, public: frozenset[str]) -> str:
+    if segment in public:
         return segment
     return MASK + ".ics" if segment.endswith(".ics") else MASK
 
 
-def _mask_path(match: re.Match) -> str:
-    return match[1] + "/".join(_mask_segment(part) for part in match[2].split("/"))
-
-
 def mask_secrets(text: str) -> str:
-    """The text with the calendar-feed token and the password-reset uid and token masked.
-
-    After the reset link is followed, Django keeps the token in the session and redirects to
-    …/<uidb64>/set-password/: the uid still names the account, so it is masked as well.
-    """
-    if "/sessions/agenda/" not in text and "/mot-de-passe/nouveau/" not in text:
+    """The text with every secret of a URL masked (in a path, each segment after the secret's
+    prefix, a mistyped or stale one included; in a query, the secret parameter's value)."""
+    found = rules()
+    if found is None or not any(prefix in text for prefix in found.prefixes):
         return text  # the common case: no regex run
-    return _SECRET_PATHS.sub(_mask_path, text)
+    if found.paths is not None:
+        text = found.paths.sub(
+            lambda m: m[1] + "/".join(_mask_segment(s, found.public) for s in m[2].split("/")),
+            text,
+        )
+    if found.queries is not None:
+        text = found.queries.sub(lambda m: m[1] + MASK, text)
+    return text
 
 
 def _masked(value):

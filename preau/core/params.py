@@ -19,6 +19,7 @@ DB_INT_MAX = 2_147_483_647
 YEAR_MIN, YEAR_MAX = 2000, 2100
 # ASCII only: `\d` would accept every Unicode decimal digit.
 _DIGITS = re.compile(r"[0-9]{1,10}")
+_ANY_DIGITS = re.compile(r"[0-9]+")
 MAX_IDS = 1000  # a form never ticks more rows than a page shows
 
 
@@ -39,6 +40,12 @@ def parse_int(value: str | None, *, lo: int = 0, hi: int = DB_INT_MAX) -> int:
     if not lo <= number <= hi:
         raise _Invalid(value)
     return number
+
+
+def is_digits(value: str) -> bool:
+    """Only ASCII digits, at least one: what `str.isdigit()` is mistaken for (it accepts « ² »,
+    which `int()` refuses, and « ٣ »). For codes whose leading zeros count (a TOTP code)."""
+    return bool(_ANY_DIGITS.fullmatch(value))
 
 
 def int_param(

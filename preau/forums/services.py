@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from preau.core.numbers import french_count
 from preau.parcours.sanitize import clean_html
 from preau.parcours.uploads import validate_upload
 from preau.training.models import Enrolment, EnrolmentStatus, SessionStaff, SessionStatus
@@ -96,7 +97,7 @@ def clean_body(body: str) -> str:
 def _too_long() -> ValidationError:
     return ValidationError(
         _("Le message est trop long : %(max)s caractères au plus.")
-        % {"max": f"{BODY_MAX_CHARS:,}".replace(",", "\u202f")},
+        % {"max": french_count(BODY_MAX_CHARS)},
         code="too_long",
     )
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from preau.core.admin import FoldedSearchMixin
+
 from .models import Animation, Entry, HoursPolicy, HoursReport
 
 
@@ -12,7 +14,7 @@ class HoursPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Animation)
-class AnimationAdmin(admin.ModelAdmin):
+class AnimationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     """No deletion here: it would remove the attendees' ledger lines without their yearly
     totals (hours/services.py keeps both in step)."""
 
@@ -26,7 +28,7 @@ class AnimationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(FoldedSearchMixin, admin.ModelAdmin):
     """Read-only: the ledger changes through the application, where every change is traced."""
 
     list_display = ["teacher", "school_year", "date", "kind", "source", "title"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from preau.core.admin import FoldedSearchMixin
+
 from .models import HrImport, HrLink, HrSession, ImportLock
 
 
@@ -48,7 +50,7 @@ class ImportLockAdmin(admin.ModelAdmin):
 
 
 @admin.register(HrSession)
-class HrSessionAdmin(admin.ModelAdmin):
+class HrSessionAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = [
         "session_code",
         "dispositif_code",

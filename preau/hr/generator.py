@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from preau.core.names import FIRST_NAMES, LAST_NAMES, SCHOOL_KINDS, SCHOOL_PATRONS, ascii_slug
+from preau.hours.rules import school_year_bounds, school_year_day, school_year_of
 
 from .gaia import FORMATIONS, INTERVENANTS, STAGIAIRES
 
@@ -83,9 +84,12 @@ _LAST_SLUGS = [ascii_slug(name) for name in LAST_NAMES]
 
 
 def school_year(day: dt.date) -> tuple[dt.date, dt.date]:
-    """The school year of `day` (from July on, the coming one): 1 September → 30 June."""
-    start_year = day.year if day.month >= 7 else day.year - 1
-    return dt.date(start_year, 9, 1), dt.date(start_year + 1, 6, 30)
+    """The school year of `day` (hours.rules), from 1 September to 30 June, its last day of
+    classes; after that day (the summer), GAIA describes the coming one."""
+    year = school_year_of(day)
+    if day > school_year_day(year, 6, 30):
+        year += 1
+    return school_year_bounds(year)[0], school_year_day(year, 6, 30)
 
 
 def _person(number: int, seed: int) -> tuple[str, str, str]:

@@ -28,7 +28,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from preau.accounts.models import Role, RoleAssignment, User
+from preau.accounts.models import User
 from preau.core.numbers import french_number
 from preau.core.search import by_name
 from preau.core.storage import DiskFull
@@ -37,10 +37,9 @@ from preau.training.models import (
     EnrolmentSource,
     SessionStaff,
     SessionStatus,
-    StaffRole,
     TrainingSession,
 )
-from preau.training.services import enrol_from_hr, unenrol
+from preau.training.services import add_staff_from_hr, enrol_from_hr, unenrol
 
 from . import people, progress
 from .gaia import (
@@ -1031,8 +1030,8 @@ def _session_text(session) -> str:
 
 def added_people(plan: Plan, limit: int | None = NAMES):
     """(trainees, trainers) the import adds, as labels, in name order."""
-    trainees = plan.new_trainees().order_by("last_name", "first_name", "session_code", "pk")
-    trainers = plan.new_trainers().order_by("last_name", "first_name", "module_code", "pk")
+    trainees = plan.new_trainees().order_by(*by_name(), "session_code", "pk")
+    trainers = plan.new_trainers().order_by(*by_name(), "module_code", "pk")
     if limit is not None:
         trainees, trainers = trainees[:limit], trainers[:limit]
     rows = list(trainees.values_list("first_name", "last_name", "canonical_email", "session_code"))
@@ -1053,8 +1052,8 @@ def added_people(plan: Plan, limit: int | None = NAMES):
 
 def removed_people(trainees, trainers, limit: int | None = NAMES):
     """(trainees, trainers) of the current picture the import would remove, as labels."""
-    trainees = trainees.order_by("last_name", "first_name", "hr_session__session_code", "pk")
-    trainers = trainers.order_by("last_name", "first_name", "module_code", "pk")
+    trainees = trainees.order_by(*by_name(), "hr_session__session_code", "pk")
+    trainers = trainers.order_by(*by_name(), "module_code", "pk")
     if limit is not None:
         trainees, trainers = trainees[:limit], trainers[:limit]
     return (
@@ -1888,7 +1887,8 @@ def missing_enrolments(links):
 
 def _sync_staff(session_id: int, session_links) -> int:
     """Trainers of the linked GAIA modules join the session's staff as trainers, with the
-    trainer role in the session's département when they had none."""
+    trainer role in the session's département when they had none (training services: the
+    session is locked, and one closed since its links were read gains nobody)."""
     user_ids = list(
         HrTrainer.objects.filter(
             Exists(
@@ -1904,25 +1904,7 @@ def _sync_staff(session_id: int, session_links) -> int:
     )
     if not user_ids:
         return 0
-    departement_id = TrainingSession.objects.values_list("departement_id", flat=True).get(
-        pk=session_id
-    )
-    have_role = set(
-        RoleAssignment.objects.filter(user_id__in=user_ids, role=Role.TRAINER).values_list(
-            "user_id", flat=True
-        )
-    )
-    RoleAssignment.objects.bulk_create(
-        [
-            RoleAssignment(user_id=pk, role=Role.TRAINER, departement_id=departement_id)
-            for pk in user_ids
-            if pk not in have_role
-        ]
-    )
-    SessionStaff.objects.bulk_create(
-        [SessionStaff(session_id=session_id, user_id=pk, role=StaffRole.TRAINER) for pk in user_ids]
-    )
-    return len(user_ids)
+    return add_staff_from_hr(session=TrainingSession(pk=session_id), user_ids=user_ids)
 
 
 @transaction.atomic

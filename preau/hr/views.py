@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from preau.core.params import int_param
 from preau.core.search import parse_request
 from preau.parcours.access import offre_filter
 from preau.parcours.models import Parcours
@@ -251,10 +252,7 @@ def import_confirm_removals(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager read the held removals' list and confirms them all (their number, as
     shown, comes with the form: a list that changed meanwhile is refused)."""
     hr_import = access.get_import_or_404(request.user, pk)
-    try:
-        count = int(request.POST.get("count", ""))
-    except ValueError:
-        count = -1
+    count = int_param(request.POST, "count", default=-1, lenient=True)
     try:
         done = services.confirm_held_removals(hr_import=hr_import, count=count, by=request.user)
     except ValidationError as error:

@@ -3,6 +3,10 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ObjectDoesNotExist
+
+from preau.core.admin import FoldedSearchMixin
+from preau.training.admin import FrozenWhenClosed
 
 from .models import (
     Activity,
@@ -14,6 +18,25 @@ from .models import (
     TargetAudience,
 )
 from .sanitize import clean_html
+
+
+class FrozenWithItsSession(FrozenWhenClosed):
+    """A session's content is its private copy of a parcours: once the session is closed or
+    archived, the copy, its audiences, sections and activities change no more, in the admin
+    too (as the session itself: training/admin.py)."""
+
+    @staticmethod
+    def _session_of(obj):
+        if isinstance(obj, Activity):
+            obj = obj.section if obj.section_id else None
+        if isinstance(obj, Section | TargetAudience):
+            obj = obj.parcours if obj.parcours_id else None
+        if not isinstance(obj, Parcours) or obj.pk is None:
+            return None
+        try:
+            return obj.training_session
+        except ObjectDoesNotExist:  # a parcours, not a session's copy
+            return None
 
 
 class ActivityAdminForm(forms.ModelForm):
@@ -30,12 +53,12 @@ class ActivityAdminForm(forms.ModelForm):
         return clean_html(self.cleaned_data.get("body", ""))
 
 
-class TargetAudienceInline(admin.TabularInline):
+class TargetAudienceInline(FrozenWithItsSession, admin.TabularInline):
     model = TargetAudience
     extra = 0
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(FrozenWithItsSession, admin.TabularInline):
     model = Section
     extra = 0
     fields = ["position", "title"]
@@ -60,7 +83,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Parcours)
-class ParcoursAdmin(admin.ModelAdmin):
+class ParcoursAdmin(FoldedSearchMixin, FrozenWithItsSession, admin.ModelAdmin):
     list_display = [
         "title",
         "matricule",
@@ -89,7 +112,7 @@ class ParcoursAdmin(admin.ModelAdmin):
     inlines = [TargetAudienceInline, SectionInline, EventInline]
 
 
-class ActivityInline(admin.StackedInline):
+class ActivityInline(FrozenWithItsSession, admin.StackedInline):
     model = Activity
     form = ActivityAdminForm
     extra = 0
@@ -97,7 +120,7 @@ class ActivityInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(FoldedSearchMixin, FrozenWithItsSession, admin.ModelAdmin):
     list_display = ["title", "parcours", "position"]
     list_select_related = ["parcours"]
     search_fields = ["title", "parcours__title", "parcours__matricule"]
@@ -106,7 +129,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(FoldedSearchMixin, FrozenWithItsSession, admin.ModelAdmin):
     form = ActivityAdminForm
     list_display = ["title", "kind", "section", "position"]
     list_filter = ["kind"]
@@ -116,7 +139,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(FoldedSearchMixin, admin.ModelAdmin):
     """Read-only: the history of a parcours is what happened; nobody rewrites or erases it,
     in the application or here."""
 
@@ -143,7 +166,7 @@ class LineageAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpenAccessMembership)
-class OpenAccessMembershipAdmin(admin.ModelAdmin):
+class OpenAccessMembershipAdmin(FoldedSearchMixin, admin.ModelAdmin):
     # `done` (the member marked the module « terminé ») is theirs alone: never shown here.
     fields = ["parcours", "user"]
     list_display = ["parcours", "user", "joined_at"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from preau.accounts.models import Role
 from preau.accounts.selectors import has_role
 from preau.core.numbers import french_number
+from preau.core.params import parse_int
 
 from . import notifications
 from .models import (
@@ -195,8 +196,11 @@ def copy_for_session(*, parcours: Parcours, by) -> Parcours:
 
 
 def next_version(version: str) -> str:
-    major = version.split(".")[0]
-    return f"{int(major) + 1}.0" if major.isdigit() else f"{version}.1"
+    """« 2.1 » → « 3.0 »; a version not led by a number (typed in the admin) → « <it>.1 »."""
+    try:
+        return f"{parse_int(version.split('.')[0], hi=9999) + 1}.0"
+    except ValueError:
+        return f"{version}.1"
 
 
 def _copy_indexation(source: Parcours, target: Parcours) -> None:

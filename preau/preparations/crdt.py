@@ -7,6 +7,7 @@ order to answer a sync request, and renders the fragment as HTML for a reader wi
 editor (closed session, no JavaScript)."""
 
 import difflib
+import math
 import re
 from collections.abc import Iterable
 from html import escape
@@ -16,6 +17,8 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText, get_state, merge_updates
+
+from preau.core.params import parse_int
 
 FRAGMENT = "prosemirror"
 # One update is one edit (a keystroke, a paste, offline work merged on reconnection): a long
@@ -138,13 +141,23 @@ _MARK_TAGS = {"strong": "strong", "em": "em", "code": "code", "underline": "u"}
 _VOID = {"hr", "br"}
 
 
+def heading_level(element, *, lo: int, hi: int) -> int:
+    """The `level` of a heading within [lo, hi] (2 when it is no number). The attribute comes
+    from an editor's update: any value Yjs can encode (a string, a float, infinity, NaN)."""
+    value = element.attributes.get("level")
+    if isinstance(value, str):
+        try:
+            value = parse_int(value, hi=99)
+        except ValueError:
+            value = None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return 2 if lo <= 2 <= hi else lo
+    return min(max(int(value), lo), hi)
+
+
 def _html_tag(element: XmlElement) -> str:
     if element.tag == "heading":
-        try:
-            level = int(float(element.attributes.get("level") or 2))
-        except (TypeError, ValueError):
-            level = 2
-        return f"h{min(max(level, 2), 4)}"
+        return f"h{heading_level(element, lo=2, hi=4)}"
     return _BLOCK_TAGS.get(element.tag, "div")
 
 

@@ -113,10 +113,7 @@ def _inline(target: ET.Element, node) -> None:
 
 
 def _heading_level(node) -> int:
-    try:
-        return min(max(int(float(node.attributes.get("level") or 2)), 1), 6)
-    except (TypeError, ValueError):
-        return 2
+    return crdt.heading_level(node, lo=1, hi=6)
 
 
 def _block(parent: ET.Element, node, paragraph_style: str = "Standard") -> None:

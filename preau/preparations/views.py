@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from preau.core.params import id_param
+from preau.core.search import by_name
 from preau.training.models import SessionStatus
 
 from . import access, crdt, selectors, services
@@ -32,9 +33,7 @@ from .models import Group, Membership, Reply, Version
 
 
 def _groups(place):
-    memberships = Membership.objects.select_related("user").order_by(
-        "user__last_name", "user__first_name", "user__pk"
-    )
+    memberships = Membership.objects.select_related("user").order_by(*by_name("user__"), "user__pk")
     return list(
         Group.objects.filter(activity=place.activity)
         .select_related("document")

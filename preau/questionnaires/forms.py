@@ -4,12 +4,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from preau.core.params import parse_int
+
 from .models import QuestionKind, competence_choices
 from .services import TEXT_MAX_CHARS
 
 
-def _number(value: str):
-    return int(value) if value.isdigit() and len(value) < 4 else None
+def _number(value: str) -> int | None:
+    """An option number (0 to 999), or None: « ² » passes `str.isdigit()` but not `int()`."""
+    try:
+        return parse_int(value, hi=999)
+    except ValueError:
+        return None
 
 
 def answers_from_post(questionnaire, post) -> dict:

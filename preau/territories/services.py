@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from preau.core.params import parse_int
+
 from .models import Academie, Departement, School
 from .validators import normalize_uai, validate_uai
 
@@ -68,10 +70,9 @@ def normalize_academie_code(value: str) -> str:
     value = (value or "").strip().upper()
     if value.startswith("A"):
         value = value[1:]
-    # Three digits at most: the code column holds "A" and three characters.
-    if not value.isdigit() or int(value) > 999:
-        raise ValueError(value)
-    return f"A{int(value):03d}"
+    # Three digits at most: the code column holds "A" and three characters. ASCII digits only
+    # (`str.isdigit()` takes « ٣ » for a 3, and « ² » that `int()` refuses).
+    return f"A{parse_int(value, hi=999):03d}"
 
 
 def normalize_departement_code(value: str) -> str:

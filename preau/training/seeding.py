@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from preau.accounts.models import Role, RoleAssignment, User
 from preau.accounts.seeding import DEMO_ACCOUNTS
+from preau.core.params import is_digits
 from preau.parcours.models import Parcours, Section
 from preau.territories.models import Circonscription, Departement, School
 from preau.territories.seeding import DEMO_ACADEMIE
@@ -319,7 +320,7 @@ def play(
     start_date = min([school_day(today, demo.start)] + [m[0] for m in meetings])
     end_date = max([school_day(today, demo.end)] + [m[0] for m in meetings])
 
-    if demo.territory.isdigit():  # a département's session, run by its pilot team
+    if is_digits(demo.territory):  # a département's session, run by its pilot team
         departement = cast.departements[demo.territory]
         circonscription = None
         creator = cast.pilots[departement.pk]

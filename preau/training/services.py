@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from preau.accounts.emails import canonical_email, email_variants_for, with_email_in
-from preau.accounts.models import Role, User, normalize_email
+from preau.accounts.models import Role, RoleAssignment, User, normalize_email
 from preau.accounts.selectors import has_role
+from preau.core.search import sorted_by_name
 from preau.hours import services as hours_services
 from preau.parcours import services as parcours_services
 from preau.parcours.access import offre_filter
@@ -163,6 +164,39 @@ def add_staff(
             _("%(name)s est tuteur, pas formateur : ajoutez-le comme tuteur.") % {"name": user}
         )
     SessionStaff.objects.update_or_create(session=session, user=user, defaults={"role": role})
+
+
+@transaction.atomic
+def add_staff_from_hr(*, session: TrainingSession, user_ids: list[int]) -> int:
+    """The trainers the HR application lists for this session's modules join its staff as
+    trainers, with the trainer role in the session's département when they had none. The
+    session's row is locked and read afresh, like every write to a session: a closed or
+    archived one gains nobody (0), even closed a moment ago in another request; an import
+    skips it rather than fail. People already on the staff are left as they are. Returns how
+    many joined."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session.is_read_only:
+        return 0
+    present = set(session.staff.values_list("user_id", flat=True))
+    wanted = [pk for pk in dict.fromkeys(user_ids) if pk not in present]
+    if not wanted:
+        return 0
+    have_role = set(
+        RoleAssignment.objects.filter(user_id__in=wanted, role=Role.TRAINER).values_list(
+            "user_id", flat=True
+        )
+    )
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(user_id=pk, role=Role.TRAINER, departement_id=session.departement_id)
+            for pk in wanted
+            if pk not in have_role
+        ]
+    )
+    SessionStaff.objects.bulk_create(
+        [SessionStaff(session=session, user_id=pk, role=StaffRole.TRAINER) for pk in wanted]
+    )
+    return len(wanted)
 
 
 @transaction.atomic
@@ -814,16 +848,25 @@ def mark_all_present(*, meeting: Meeting, by: User) -> int:
 
 @dataclass(frozen=True)
 class TrainingEnd:
-    """When a session's training is over: the day of its last presence meeting or the last day
-    of its last distance window, whichever comes later (its end date when its calendar is
-    empty). `is_past(today)`: that day has come."""
+    """When a session's training is over: its last presence meeting has taken place and its
+    last distance window has ended (its end date when its calendar is empty). `on` is the
+    later of the two days.
+
+    `is_past(today)`: from the day of the last meeting on (attendance is noted from a
+    meeting's start, and the rule asks every meeting to be marked), and from the day after the
+    last day of distance work (on that day the work is still going on); from the end date
+    itself for an empty calendar."""
 
     on: datetime.date
     last_meeting: datetime.date | None
     last_window: datetime.date | None
 
     def is_past(self, today: datetime.date) -> bool:
-        return today >= self.on
+        if self.last_meeting is None and self.last_window is None:
+            return today >= self.on
+        meetings_held = self.last_meeting is None or today >= self.last_meeting
+        distance_over = self.last_window is None or today > self.last_window
+        return meetings_held and distance_over
 
     def explanation(self, today: datetime.date) -> str:
         """Why the training is not over yet on `today`, in French, with the dates of what is
@@ -834,7 +877,7 @@ class TrainingEnd:
                 _("sa dernière réunion en présence a lieu le %(date)s")
                 % {"date": _french_date(self.last_meeting)}
             )
-        if self.last_window and self.last_window > today:
+        if self.last_window and self.last_window >= today:
             parts.append(
                 _("son travail à distance court jusqu’au %(date)s")
                 % {"date": _french_date(self.last_window)}
@@ -875,7 +918,8 @@ REASON_MAX_LENGTH = 1000
 
 
 def _names(enrolments: list[Enrolment]) -> str:
-    names = sorted(e.user.get_full_name() for e in enrolments)
+    """« 3 participants : Étienne Durand, Léa Martin, … », in French name order."""
+    names = [e.user.get_full_name() for e in sorted_by_name(enrolments, key=lambda e: e.user)]
     return ngettext(
         "%(n)s participant : %(names)s", "%(n)s participants : %(names)s", len(names)
     ) % {"n": len(names), "names": ", ".join(names)}

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from preau.core.params import parse_ids
 from preau.training.models import (
     Enrolment,
     EnrolmentStatus,
@@ -268,10 +269,11 @@ def refresh_presences(room: Room) -> None:
 
 
 def _keep_presences(room: Room, user_ids: set[str]) -> None:
-    pks = set()
-    for value in user_ids:
-        if value.startswith(USER_ID_PREFIX) and value[len(USER_ID_PREFIX) :].isdigit():
-            pks.add(int(value[len(USER_ID_PREFIX) :]))
+    # The ids come from the server's answer (outside input: another application sharing the
+    # server joins with its own user ids): only « preau-<a valid id> » names someone.
+    pks = parse_ids(
+        value.removeprefix(USER_ID_PREFIX) for value in user_ids if value.startswith(USER_ID_PREFIX)
+    )
     if not pks:
         return
     members = set(

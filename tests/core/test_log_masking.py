@@ -1,4 +1,6 @@
-"""Secrets that travel in URLs (calendar feed, password-reset link) never reach the logs."""
+"""Secrets that travel in URLs (calendar feed, password-reset link, forum unsubscribe and e-mail
+stop links, the virtual-class end callback, a certificate's code) never reach the logs; the
+list is derived from the URLconf, and a URL parameter nobody reviewed fails here."""
 
 import datetime
 import io
@@ -13,6 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from gunicorn.config import Config
 
+from preau.core import log_masking
 from preau.core.log_masking import GunicornLogger, MaskSecretsFilter, mask_secrets
 from tests.factories import UserFactory
 
@@ -140,3 +143,104 @@ def test_runserver_s_access_log_is_masked_by_the_settings():
 
     assert '"GET /sessions/agenda/***.ics HTTP/1.1" 200 512' in stream.getvalue()
     assert token not in stream.getvalue()
+
+
+# Every URL that carries a secret, derived from the URLconf -----------------------------------
+
+# The URL parameters that are no secret, each with why: a new parameter of the URLconf fails
+# the test below until it is either here or a secret (log_masking.SECRET_PARAMETERS for a name
+# that is always one, log_masking.SECRET_ROUTES for one route).
+PUBLIC_PARAMETERS = {
+    "pk": "a row's id: it opens nothing by itself, access.py decides",
+    "parcours_pk": "a row's id",
+    "entry_pk": "a row's id",
+    "id": "a row's id (the admin)",
+    "object_id": "a row's id (the admin)",
+    "content_type_id": "a model's id (the admin's « view on site »)",
+    "code": "a circonscription's or a département's official code",
+    "uai": "a school's official code (UAI), public",
+    "year": "a school year",
+    "kind": "the kind of a list (hours declarations) or of a file",
+    "field": "the name of a file field of an activity",
+}
+TOKEN_ROUTES = {
+    "training:calendar_feed",
+    "accounts:password_reset_confirm",
+    "forums:unsubscribe",
+    "notifications:forum_email_off",
+    "virtualclasses:end_callback",
+    "training:verify_code",
+}
+
+
+def test_every_url_parameter_is_a_secret_or_reviewed_as_public():
+    unreviewed = sorted(
+        f"{route} <{parameter}>"
+        for route, parameter in log_masking.url_parameters()
+        if parameter not in log_masking.SECRET_PARAMETERS
+        and route not in log_masking.SECRET_ROUTES
+        and parameter not in PUBLIC_PARAMETERS
+    )
+    assert not unreviewed, (
+        "Is it a secret (log_masking.SECRET_PARAMETERS or SECRET_ROUTES) or public "
+        f"(PUBLIC_PARAMETERS, with why)? {unreviewed}"
+    )
+
+
+def test_every_url_that_carries_a_token_is_masked_in_its_path():
+    from django.urls import resolve
+
+    routes = {r.name: r for r in log_masking.secret_routes() if not r.query}
+    assert routes.keys() >= TOKEN_ROUTES, TOKEN_ROUTES - routes.keys()
+    for name, path in log_masking._routes():
+        if name not in routes:
+            continue
+        values = []
+
+        def value(match, values=values):
+            values.append(f"Secr3t{len(values)}-{secrets.token_hex(4)}_sig")
+            return values[-1]
+
+        url = log_masking._ROUTE_PARAMETER.sub(value, path)
+        assert resolve(url).view_name == name, url  # the values fit the route's converters
+        line = mask_secrets(f'"GET https://preau.example{url}?utm=1 HTTP/1.1" 200 Referer: {url}')
+        assert not any(v in line for v in values), line
+        assert routes[name].prefix + "***" in line and "?utm=1" in line, line
+
+
+def test_the_forum_e_mail_and_virtual_class_links_are_masked():
+    assert mask_secrets("Not Found: /sessions/forums/desabonnement/WzEsMl0:1vX:abc/") == (
+        "Not Found: /sessions/forums/desabonnement/***/"
+    )
+    assert mask_secrets("GET /notifications/e-mails/arret/MQ:1vX:abc/ HTTP/1.1") == (
+        "GET /notifications/e-mails/arret/***/ HTTP/1.1"
+    )
+    assert mask_secrets("GET /sessions/classes-virtuelles/rappels/fin/Mg:1vX:abc/") == (
+        "GET /sessions/classes-virtuelles/rappels/fin/***/"
+    )
+
+
+def test_a_certificates_code_is_masked_in_the_path_and_in_the_query():
+    assert mask_secrets("GET /sessions/verifier/K7QP-3MZD-9XW2/ HTTP/1.1") == (
+        "GET /sessions/verifier/***/ HTTP/1.1"
+    )
+    assert mask_secrets('"GET /sessions/verifier/?code=K7QP-3MZD&x=1 HTTP/1.1"') == (
+        '"GET /sessions/verifier/?code=***&x=1 HTTP/1.1"'
+    )
+    assert mask_secrets("GET /sessions/verifier/?x=1&code=K7QP") == (
+        "GET /sessions/verifier/?x=1&code=***"
+    )
+    assert mask_secrets("GET /sessions/verifier/ HTTP/1.1") == "GET /sessions/verifier/ HTTP/1.1"
+    # A « code » elsewhere is a territory's: left readable.
+    assert mask_secrets("GET /piloter/circonscriptions/0141234A/?code=x") == (
+        "GET /piloter/circonscriptions/0141234A/?code=x"
+    )
+
+
+def test_a_new_token_url_is_masked_without_touching_the_masking_code(settings, monkeypatch):
+    settings.ROOT_URLCONF = "tests.core.urlconf_new_token"
+    monkeypatch.setattr(log_masking, "_rules", None)  # derived again from this URLconf
+
+    line = mask_secrets("GET /invitations/WzFd:1vX:abc/accepter/ HTTP/1.1")
+
+    assert line == "GET /invitations/***/accepter/ HTTP/1.1"

@@ -1,6 +1,7 @@
 """One home for each rule and each way of writing numbers (issue 12): French numbers are
-core.numbers.french_number, durations are core.numbers.format_hours, the 18 h × quotité is
-hours.rules.target_hours, the school year is hours.rules.school_year_of/_bounds."""
+core.numbers.french_number, durations are core.numbers.format_hours, counts in a sentence are
+core.numbers.french_count, the 18 h × quotité is hours.rules.target_hours, the school year is
+hours.rules.school_year_of/_bounds."""
 
 import re
 from decimal import Decimal
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.template import Context, Template
 
-from preau.core.numbers import format_hours, french_number
+from preau.core.numbers import format_hours, french_count, french_number
 from preau.hours.rules import target_hours
 
 PREAU = Path(__file__).resolve().parents[2] / "preau"
@@ -45,6 +46,20 @@ def test_the_hours_filter_writes_what_the_rules_write(value):
     assert rendered == format_hours(Decimal(str(value)))
 
 
+def test_a_count_in_a_sentence_has_narrow_no_break_spaces_between_thousands():
+    assert french_count(20000) == "20\u202f000"
+    assert french_count(1234567) == "1\u202f234\u202f567"
+    assert french_count(999) == "999"
+
+
+def test_a_too_long_post_or_logbook_entry_says_its_limit_the_french_way():
+    from preau.forums.services import _too_long as post_too_long
+    from preau.logbook.services import _too_long as entry_too_long
+
+    for error in (post_too_long(), entry_too_long()):
+        assert "\u202f000 caractères au plus" in error.messages[0], error.messages
+
+
 def test_the_number_filter_writes_what_french_number_writes():
     rendered = Template("{% load preau %}{{ a|number:1 }} {{ b|number }} [{{ c|number }}]").render(
         Context({"a": Decimal("4.45"), "b": Decimal("6.75"), "c": None})
@@ -77,8 +92,14 @@ def python_sources():
         (r"""replace\(\s*["']\.["']\s*,\s*["'],["']\s*\)""", "core/numbers.py"),
         # 18 hours prorated by the quotité.
         (r"Decimal\(18\)|ANNUAL_HOURS|\b18\s*\*\s*\w*quotite", "hours/rules.py"),
-        # The school year's first month.
-        (r"month\s*>=\s*9|month\s*<\s*9|SCHOOL_YEAR_FIRST_MONTH\b", "hours/rules.py"),
+        # The school year's first month, or a school year computed from any month.
+        (
+            r"month\s*>=\s*9|month\s*<\s*9|SCHOOL_YEAR_FIRST_MONTH\b"
+            r"|year\s+if\s+\w+\.month\s*[<>]=?\s*\d+\s+else",
+            "hours/rules.py",
+        ),
+        # Thousands separated by hand (« 20 000 »): a format spec with a comma, or U+202F.
+        (r":,\}|\\u202f|\u202f|\\N\{NARROW NO-BREAK SPACE\}", "core/numbers.py"),
         # Hours written « 13 h 30 » by hand.
         (r"divmod\(.*,\s*60\)", "core/numbers.py"),
     ],

@@ -245,3 +245,77 @@ def test_a_commands_date_option_reads_an_iso_day():
     from preau.core.params import command_date
 
     assert command_date("2026-12-01") == datetime.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("code", ["²", "٣", "A٣", "A0²", "1000", "-1", ""])
+def test_an_academie_code_of_the_schools_file_is_ascii_digits(code):
+    from preau.territories.services import normalize_academie_code
+
+    with pytest.raises(ValueError):
+        normalize_academie_code(code)
+    assert normalize_academie_code("a70") == normalize_academie_code("70") == "A070"
+
+
+def test_a_version_typed_in_the_admin_that_is_no_number_gets_a_suffix():
+    from preau.parcours.services import next_version
+
+    assert next_version("2.1") == "3.0"
+    assert next_version("²") == "².1"  # was ValueError: « ² » passes str.isdigit()
+    assert next_version("٣.0") == "٣.0.1"  # not « 4.0 »
+    assert next_version("bêta") == "bêta.1"
+
+
+def test_is_digits_means_ascii_digits():
+    assert params.is_digits("012345")
+    for value in ("", "²", "٣", "12 3", "1a", "+1"):
+        assert not params.is_digits(value)
+
+
+# Guards: the mistakes that gave 500s are not written again ----------------------------------
+
+
+def _code_tokens(path):
+    """The tokens of a Python file that are code (no comments, strings or docstrings)."""
+    import tokenize
+
+    skip = {tokenize.COMMENT, tokenize.STRING, tokenize.NL, tokenize.NEWLINE}
+    skip |= {getattr(tokenize, name) for name in ("FSTRING_MIDDLE",) if hasattr(tokenize, name)}
+    with open(path, encoding="utf-8") as source:
+        return [t for t in tokenize.generate_tokens(source.readline) if t.type not in skip]
+
+
+def _preau_sources():
+    from pathlib import Path
+
+    import preau
+
+    root = Path(preau.__path__[0])
+    return [p for p in sorted(root.rglob("*.py")) if "migrations" not in p.parts]
+
+
+def test_no_code_trusts_str_isdigit():
+    """`str.isdigit()` (and `isnumeric`, `isdecimal`) accept « ² » or « ٣ »: a number read from
+    outside goes through preau.core.params (`parse_int`, `int_param`, `is_digits`)."""
+    found = []
+    for path in _preau_sources():
+        if path.name == "params.py" and path.parent.name == "core":
+            continue
+        tokens = _code_tokens(path)
+        for before, token in zip(tokens, tokens[1:], strict=False):
+            if before.string == "." and token.string in {"isdigit", "isnumeric", "isdecimal"}:
+                found.append(f"{path}:{token.start[0]}")
+    assert not found, "Use preau.core.params instead of str.isdigit() in: " + ", ".join(found)
+
+
+def test_no_view_calls_int_on_request_data():
+    found = []
+    for path in _preau_sources():
+        tokens = _code_tokens(path)
+        for i, token in enumerate(tokens[:-2]):
+            if (
+                token.string in {"int", "float", "Decimal"}
+                and tokens[i + 1].string == "("
+                and tokens[i + 2].string == "request"
+            ):
+                found.append(f"{path}:{token.start[0]}")
+    assert not found, "Use preau.core.params.int_param in: " + ", ".join(found)

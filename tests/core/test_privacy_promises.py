@@ -5,8 +5,9 @@
    one fails until it is), the sign-in keeps the day only, and opening pages logs nothing.
 2. The IEN sees enrolments, attendance, completions and hours: their pages hold nothing else.
 3. Participants' names are hidden from the other participants unless the trainer shows them.
-4. The landing and privacy pages promise only what the code does, and the server as the project
-   starts it keeps no access log.
+4. The landing and privacy pages promise only what the code does (each sentence of the landing
+   page names the tests that keep it), and the server as the project starts it keeps no access
+   log.
 
 The sign-in day (User.last_login_day, a date: no time of day at all) is tested in
 tests/accounts/test_sign_in_day.py.
@@ -15,6 +16,7 @@ tests/accounts/test_sign_in_day.py.
 import logging
 import re
 from collections.abc import Iterable
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,7 @@ from django.urls import reverse
 from preau.parcours.models import OpenAccessMembership
 from tests import factories
 
+from .test_access_matrix import ACCESS, ARGS, _close
 from .world import build_world
 
 # Every field that holds a time of day, with why it is no trace of reading or clicking. A new
@@ -235,51 +238,102 @@ IEN_MAY_SEE = {
     "hours.TeacherYearTotals",
     "hours.HoursPolicy",
 }
+# The other pages the IEN opens (as the organiser of their circonscription's sessions, or as
+# anyone signed in) may also hold what is no teacher's activity: the offer and a session's
+# content as designed, its links with GAIA, its preparation groups' names and members (the IEN
+# manages the session: docs/preparations.md, never a document)...
+NOT_A_TEACHERS_ACTIVITY = {
+    "parcours.Parcours",
+    "parcours.Section",
+    "parcours.Activity",
+    "hr.HrLink",
+    "preparations.Group",
+}
+# ... and the IEN's own rows, on the pages of their own account (their roles, their logbook,
+# their notifications): {kind: the field naming whose it is}.
+OWN = {
+    "accounts.RoleAssignment": "user",
+    "logbook.Entry": "owner",
+    "notifications.Notification": "recipient",
+}
 
 
-def _models_in(value, depth=0) -> Iterable[str]:
+def _objects_in(value, depth=0) -> Iterable:
+    """The model instances and querysets of a template context, a few levels deep."""
     if depth > 3:
         return
-    if isinstance(value, models.Model):
-        yield value._meta.label
-    elif isinstance(value, QuerySet):
-        yield value.model._meta.label
+    if isinstance(value, models.Model | QuerySet):
+        yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _models_in(item, depth + 1)
+            yield from _objects_in(item, depth + 1)
     elif isinstance(value, list | tuple | Page):
         for item in list(value)[:20]:
-            yield from _models_in(item, depth + 1)
+            yield from _objects_in(item, depth + 1)
+
+
+def _label(value) -> str:
+    return (value.model if isinstance(value, QuerySet) else value)._meta.label
+
+
+def _not_the_ien_s_own(found, ien) -> bool:
+    owner = OWN[_label(found)]
+    rows = list(found[:20]) if isinstance(found, QuerySet) else [found]
+    return any(getattr(row, f"{owner}_id") != ien.pk for row in rows)
+
+
+def _contexts(response) -> list[dict]:
+    """The template contexts of a response (none for a file: CSV, xlsx, PDF, iCalendar)."""
+    context = response.context
+    if context is None:
+        return []
+    contexts = list(context) if isinstance(context, list) else [context]
+    return [c.flatten() if hasattr(c, "flatten") else c for c in contexts]
 
 
 @pytest.mark.django_db
 def test_the_ien_pages_show_enrolments_attendance_completions_and_hours_only(
     client, cast, territory
 ):
-    world = build_world(cast, territory)
-    teacher = cast["teacher"]
+    """Every GET page of the access table (tests/core/test_access_matrix.py) is opened as the
+    IEN of the world's circonscription: on the IEN's own pages (the rows whose `who` is the
+    IEN) every object is of a kind the IEN may see, and neither a module the teacher joined nor
+    a session's content appears; on every other page the IEN opens, nothing else of a teacher's
+    activity appears (logbooks, steps ticked, forums, answers, documents)."""
+    world = build_world(cast, territory) | {"territory": territory}
+    teacher, ien = cast["teacher"], cast["ien"]
     OpenAccessMembership.objects.create(parcours=world["module"], user=teacher)
-    client.force_login(cast["ien"])
-    caen = territory["caen"].code
-    pages = [
-        reverse("hours:circonscription", args=[caen]),
-        reverse("hours:teacher_ledger", args=[caen, teacher.pk]),
-        reverse("training:piloting_circonscription", args=[caen]),
-        reverse("territories:circonscription", args=[caen]),
-        reverse("territories:school", args=[territory["caen_school"].uai]),
-    ]
-    everything = set()
-    for page in pages:
-        response = client.get(page)
-        assert response.status_code == 200, page
-        seen = {label for context in response.context for label in _models_in(context.flatten())}
-        assert seen <= IEN_MAY_SEE, f"{page} shows {sorted(seen - IEN_MAY_SEE)}"
+    client.force_login(ien)
+    ien_pages, other_pages, everything = [], [], set()
+    for name, row in ACCESS.items():
+        if row.method != "GET":
+            continue
+        url = reverse(name, args=ARGS[row.args](world))
+        response = client.get(url)
+        if response.streaming:
+            _close(response)
+        if row.who == "ien":
+            assert response.status_code == 200, name  # the IEN's page, as the table says
+        if response.status_code != 200:
+            continue
+        (ien_pages if row.who == "ien" else other_pages).append(name)
+        found = [f for context in _contexts(response) for f in _objects_in(context)]
+        seen = {_label(f) for f in found}
         everything |= seen
-        html = response.content.decode()
-        assert world["module"].title not in html, page  # the open-access module joined
-        assert world["session_activity"].title not in html, page  # a session's content
-    # The walk of the contexts does find what the pages show.
-    assert {"accounts.User", "territories.Circonscription"} <= everything, everything
+        if row.who == "ien":
+            assert seen <= IEN_MAY_SEE, f"{name} shows {sorted(seen - IEN_MAY_SEE)}"
+            html = response.content.decode() if not response.streaming else ""
+            assert world["module"].title not in html, name  # the open-access module joined
+            assert world["session_activity"].title not in html, name  # a session's content
+        else:
+            allowed = IEN_MAY_SEE | NOT_A_TEACHERS_ACTIVITY | OWN.keys()
+            assert seen <= allowed, f"{name} shows {sorted(seen - allowed)}"
+            others = [f for f in found if _label(f) in OWN and _not_the_ien_s_own(f, ien)]
+            assert not others, f"{name} shows another person's {_label(others[0])}"
+    # The walk reaches the IEN's pages and the others, and the contexts do hold what they show.
+    assert len(ien_pages) >= 10 and "hours:teacher_ledger" in ien_pages, ien_pages
+    assert {"training:manage", "logbook:list", "portal:home"} <= set(other_pages), other_pages
+    assert {"accounts.User", "territories.Circonscription", "training.Enrolment"} <= everything
 
 
 # Participants' names -----------------------------------------------------------------------
@@ -353,6 +407,65 @@ def test_the_privacy_page_says_the_logbook_is_read_by_its_author_alone(client, d
 
     assert "Votre carnet de bord n’est lu que par vous." in page
     assert "ni les tuteurs, ni les autres participants, ni votre IEN" in page
+
+
+# Each sentence the landing page says of Préau, and the tests that keep it true: a sentence
+# added to the page without its tests, or a test renamed, fails below.
+LANDING_CLAIMS = {
+    "Préau accompagne la formation continue hybride des professeurs des écoles : parcours en "
+    "présence et à distance, animations pédagogiques et suivi de vos 18 heures annuelles.": [
+        "tests/training/test_manage_views.py::test_trainer_adds_edits_and_deletes_a_presence_meeting",
+        "tests/training/test_manage_views.py::test_trainer_adds_edits_and_deletes_a_distance_window",
+        "tests/hours/test_piloting.py::test_ien_records_an_animation_for_twenty_teachers_in_one_go",
+        "tests/hours/test_rules.py::test_the_target_is_18_hours_prorated_by_the_working_share",
+        "tests/portal/test_home.py::test_teacher_home_shows_their_school_and_their_eighteen_hours",
+    ],
+    "Il ne mesure ni votre temps de connexion, ni vos clics, ni les pages que vous ouvrez.": [
+        "tests/core/test_privacy_promises.py::test_every_time_field_is_reviewed",
+        "tests/core/test_privacy_promises.py::test_no_model_or_field_is_named_after_reading_or_clicking",
+        "tests/core/test_privacy_promises.py::test_the_logging_configuration_keeps_nothing_on_disk",
+        "tests/core/test_privacy_promises.py::"
+        "test_opening_pages_and_resources_logs_no_line_naming_them_or_the_reader",
+        "tests/core/test_privacy_promises.py::test_the_server_as_started_by_the_project_keeps_no_access_log",
+    ],
+    "De vos connexions, il ne garde que le jour de la dernière, sans l’heure.": [
+        "tests/accounts/test_sign_in_day.py::test_a_sign_in_keeps_its_paris_day_and_nothing_finer",
+        "tests/accounts/test_sign_in_day.py::"
+        "test_no_column_of_the_user_table_can_hold_the_time_of_a_sign_in",
+        "tests/accounts/test_sign_in_day.py::test_the_session_row_does_not_date_the_sign_in_either",
+    ],
+    "Les autres participants d’une session ne voient pas votre nom, sauf si le formateur l’a "
+    "permis.": [
+        "tests/core/test_privacy_promises.py::"
+        "test_participants_names_are_hidden_from_other_participants_until_the_trainer_shows_them",
+        "tests/core/test_privacy_promises.py::test_participants_names_are_never_in_the_offer_page",
+    ],
+}
+
+
+def _sentences(html: str) -> set[str]:
+    """The sentences of the paragraphs and list items of the page's content (its <main>)."""
+    main = re.search(r"<main\b.*?</main>", html, re.S)[0]
+    blocks = re.findall(r"<(p|li)\b[^>]*>(.*?)</\1>", main, re.S)
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", block)) for _tag, block in blocks)
+    text = re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\xa0", " ")).strip()
+    return {s for s in re.split(r"(?<=[.!?])\s+", text) if s}
+
+
+def test_each_claim_of_the_landing_page_is_kept_by_tests(client, db):
+    """Every sentence of the landing page is in LANDING_CLAIMS, with tests that exist: a page
+    that says more than the code does has no test to name."""
+    from .citations import exists
+
+    html = client.get("/").content.decode()
+    said = _sentences(html)
+    claims = {re.sub(r"\s+", " ", claim) for claim in LANDING_CLAIMS}
+
+    assert said == claims, (
+        f"Said without tests: {sorted(said - claims)}; no longer said: {sorted(claims - said)}"
+    )
+    for claim, tests in LANDING_CLAIMS.items():
+        assert tests and all(exists(test) for test in tests), (claim, tests)
 
 
 def test_the_server_as_started_by_the_project_keeps_no_access_log():

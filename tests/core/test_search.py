@@ -342,3 +342,29 @@ def test_a_word_ending_exactly_at_the_character_cap_is_kept():
     words = ["a" * 99, "b" * 100, "c"]  # 99 + 1 + 100 = 200 characters, then « c »
 
     assert parse(" ".join(words)).words == words[:2]
+
+
+def test_people_are_sorted_by_the_french_helpers_only():
+    """An ORDER BY on last_name (or a Python sort of full names) is byte order: « Étienne »
+    after « Zoé ». People are sorted by `by_name()` / `sorted_by_name()` (preau/core/search.py)."""
+    import re
+    from pathlib import Path
+
+    import preau
+
+    root = Path(preau.__path__[0])
+    name = r"""["'](?:-?\w+__)?-?last_name["']"""
+    byte_order = re.compile(
+        rf"order_by\([^()]*{name}"  # order_by("last_name", …), over several lines too
+        rf"|ordering\s*=\s*[\[(][^\])]*{name}"  # a Meta's or an admin's default order
+        r"|sorted\([^()]*get_full_name\(\)",  # full names (« Anne Dupont ») sorted as text
+        re.S,
+    )
+    found = [
+        f"{path.relative_to(root)}:{text.count(chr(10), 0, match.start()) + 1}"
+        for path in sorted(root.rglob("*.py"))
+        if "migrations" not in path.parts and path.relative_to(root).as_posix() != "core/search.py"
+        for text in [path.read_text(encoding="utf-8")]
+        for match in byte_order.finditer(text)
+    ]
+    assert not found, "Sort people with preau.core.search.by_name(): " + ", ".join(found)

@@ -108,3 +108,46 @@ def test_the_links_page_of_a_closed_session_says_imports_leave_it_alone(
     assert "Cette session est close : les imports GAIA ne la modifient plus" in page
     assert "Régler" not in page
     assert "Fichier GAIA" in page
+
+
+@pytest.mark.parametrize("status", [SessionStatus.CLOSED, SessionStatus.ARCHIVED])
+def test_a_session_closed_after_its_links_were_read_gains_no_trainer(
+    territory, cast, manager, academie, status
+):
+    """sync_links reads the open sessions' links, then syncs each: a session closed in
+    between (another request) gains nobody; its row is locked and read afresh."""
+    from preau.accounts.models import RoleAssignment
+    from preau.hr.models import HrLink
+
+    session = linked_session(territory, cast, manager, academie, unenrol_missing=False)
+    gaia_trainers = session.staff.exclude(user=cast["trainer"])
+    assert gaia_trainers.exists()  # the link brought GAIA's trainers of the module
+    gaia_trainers.delete()
+    links = HrLink.objects.filter(session=session)  # read while the session is open
+    training_services.close_session(session=session, by=cast["trainer"], before_end_confirmed=True)
+    if status == SessionStatus.ARCHIVED:
+        training_services.archive_session(session=session, by=cast["trainer"])
+    before, roles = state(session), RoleAssignment.objects.count()
+
+    assert services._sync_staff(session.pk, links) == 0
+
+    assert state(session) == before
+    assert RoleAssignment.objects.count() == roles
+
+
+def test_gaia_trainers_join_an_open_session_once_with_the_trainer_role(territory, cast):
+    from preau.accounts.models import Role, RoleAssignment
+
+    session = factories.TrainingSessionFactory(open=True, circonscription=territory["caen"])
+    newcomer = factories.UserFactory()
+
+    added = training_services.add_staff_from_hr(
+        session=session, user_ids=[newcomer.pk, newcomer.pk]
+    )
+    again = training_services.add_staff_from_hr(session=session, user_ids=[newcomer.pk])
+
+    assert (added, again) == (1, 0)
+    assert session.staff.filter(user=newcomer, role="trainer").count() == 1
+    assert RoleAssignment.objects.filter(
+        user=newcomer, role=Role.TRAINER, departement=session.departement
+    ).exists()

@@ -273,6 +273,21 @@ def test_held_removals_are_listed_by_name_and_applied_only_when_a_manager_confir
     assert not preview(manager, academie, people(2), day="20260917").summary["guards"]
 
 
+@pytest.mark.parametrize("count", ["١٨", "18²", "²", "99999999999999999999", ""])
+def test_held_removals_are_not_confirmed_by_a_count_that_is_no_plain_number(
+    client, manager, academie, count
+):
+    """« ١٨ » (18 in Arabic-Indic digits) is no count a page shows: `int()` read it as 18."""
+    run(manager, academie, people(20))
+    guarded = run(manager, academie, people(2), day="20260916")
+    client.force_login(manager)
+
+    response = client.post(f"/rh/imports/{guarded.pk}/retirer/", {"count": count})
+
+    assert response.status_code == 302
+    assert HrTrainee.objects.count() == 20
+
+
 def test_held_removals_of_an_older_import_cannot_be_confirmed(manager, academie):
     run(manager, academie, people(20))
     guarded = run(manager, academie, people(2), day="20260916")
@@ -505,3 +520,21 @@ def test_sofia_rejected_rows_are_labelled_sofia(client, manager, academie, setti
     assert "<td>SOFIA</td>" in page
     assert "Sessions SOFIA nouvelles" in page
     assert "GAIA nouvelles" not in page
+
+
+def test_the_people_an_import_adds_and_removes_are_listed_in_french_order(manager, academie):
+    """« Étienne » and « Gérard » before « Guyot »: byte order put « Étienne » after « Zoé »."""
+    names = ["Guyot", "Zoé", "Étienne", "Gérard"]
+    named = [
+        trainee("900001", name, "Ada", f"ada{i}@ac-normandie.fr") for i, name in enumerate(names)
+    ]
+    french = ["Étienne", "Gérard", "Guyot", "Zoé"]
+
+    added = preview(manager, academie, named + people(20)).summary["trainees_added_names"]
+    run(manager, academie, named + people(20))
+    removed = preview(manager, academie, people(20), day="20260916").summary[
+        "trainees_removed_names"
+    ]
+
+    assert [label.split()[1] for label in added if label.startswith("Ada ")] == french
+    assert [label.split()[1] for label in removed] == french

@@ -134,3 +134,27 @@ def test_a_plan_shared_with_the_session_is_downloaded_by_its_participants(client
     services.share(document=prep["document"], shared=True, by=prep["teacher"])
 
     assert client.get(url).status_code == 200
+
+
+def test_a_heading_level_that_is_no_number_gives_a_level_not_an_error(prep):
+    """An editor's update carries any value Yjs encodes: `int(float("inf"))` was an
+    OverflowError (every page showing the document, its ODT and its compaction failed)."""
+    doc = services.load(prep["document"])
+    odd = [float("inf"), float("-inf"), float("nan"), "1e999", "²", "٣", True, 9, 1, "3", None]
+    for level in odd:
+        heading = XmlElement("heading", {"level": level} if level is not None else {})
+        crdt.fragment(doc).children.append(heading)
+        heading.children.append(XmlText(f"Niveau {level}"))
+
+    html = crdt.to_html(doc)
+    archive, content = _open(odt.to_odt(doc))
+
+    assert "<h2>Niveau inf</h2>" in html and "<h4>Niveau 9</h4>" in html
+    assert "<h2>Niveau ٣</h2>" in html and "<h3>Niveau 3</h3>" in html
+    levels = {
+        "".join(h.itertext()): h.get(f"{TEXT}outline-level")
+        for h in content.iter(f"{TEXT}h")
+        if "".join(h.itertext()).startswith("Niveau")
+    }
+    assert levels["Niveau inf"] == "2" and levels["Niveau 9"] == "6"
+    assert levels["Niveau 1"] == "1" and levels["Niveau ²"] == "2"

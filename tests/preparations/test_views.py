@@ -10,6 +10,7 @@ from pycrdt import Doc
 
 from preau.preparations import crdt, services
 from preau.preparations.models import DocumentUpdate, Group
+from tests import factories
 
 from .conftest import close, typed
 
@@ -233,3 +234,28 @@ def test_a_member_downloads_the_document_as_a_pdf(client, prep, closed):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert "preparation-jules-ferry.pdf" in response["Content-Disposition"]
+
+
+def test_a_groups_members_are_listed_in_french_order(client, prep):
+    """« Étienne » and « Gérard » before « Guyot » (byte order put « Étienne » last)."""
+    names = ["Guyot", "Zoé", "Étienne", "Gérard"]
+    people = [
+        factories.teacher(school=prep["teacher"].school, first_name="Ada", last_name=name)
+        for name in names
+    ]
+    for person in people:
+        factories.EnrolmentFactory(session=prep["session"], user=person)
+    services.create_group(
+        activity=prep["activity"],
+        session=prep["session"],
+        name="Quatre",
+        members=people,
+        by=prep["trainer"],
+    )
+    client.force_login(prep["trainer"])
+
+    response = client.get(reverse("preparations:activity", args=[prep["activity"].pk]))
+
+    group = next(g for g in response.context["groups"] if g.name == "Quatre")
+    listed = [m.user.last_name for m in group.memberships.all()]
+    assert listed == ["Étienne", "Gérard", "Guyot", "Zoé"]

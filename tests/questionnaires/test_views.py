@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from preau.questionnaires import services
-from preau.questionnaires.models import PositioningResponse, SatisfactionAnswer
+from preau.questionnaires.models import PositioningResponse, Question, SatisfactionAnswer
 from tests import factories
 
 from .conftest import answer_all
@@ -66,6 +66,17 @@ def test_bad_values_in_the_form_are_ignored_not_a_500(client, room):
     assert not PositioningResponse.objects.filter(sent=True).exists()
 
 
+@pytest.mark.parametrize("value", ["²", "٣", "1²", " 1", "-1", "1e3"])
+def test_a_digit_that_int_refuses_is_ignored_not_a_500(client, room, value):
+    """« ² » passes `str.isdigit()` but `int()` refuses it: the answer is left out."""
+    client.force_login(room["teacher"])
+    questionnaire = room["satisfaction"]
+    choice = next(q for q in questionnaire.questions.all() if q.is_choice)
+    url = reverse("questionnaires:answer", args=[questionnaire.pk])
+    response = client.post(url, {"action": "brouillon", f"q{choice.pk}": value})
+    assert response.status_code == 302
+
+
 def test_the_teacher_sees_their_own_before_and_after_chart_with_its_table(client, room):
     teacher = room["teacher"]
     for questionnaire, level in ((room["before"], 0), (room["after"], 3)):
@@ -86,6 +97,75 @@ def test_the_teacher_sees_their_own_before_and_after_chart_with_its_table(client
     assert "Je maîtrise et je peux accompagner" in text
     svg = client.get(reverse("questionnaires:mine_svg", args=[room["session"].pk]))
     assert svg["Content-Type"] == "image/svg+xml"
+
+
+def test_an_activity_that_is_no_questionnaire_is_not_found_not_a_500(client, cast, source):
+    """Found by tests/core/test_fuzz_urls.py: a page's id in the questionnaire's URL was a
+    KeyError for whoever may edit the parcours."""
+    page = factories.ActivityFactory(section=source.sections.first(), kind="page")
+    draft = factories.ParcoursFactory(designers=[cast["designer"]], academie=source.academie)
+    draft_page = factories.ActivityFactory(section=factories.SectionFactory(parcours=draft))
+    client.force_login(cast["designer"])
+
+    for activity in (page, draft_page):
+        response = client.get(reverse("questionnaires:activity", args=[activity.pk]))
+        assert response.status_code == 404, activity.section.parcours.status
+
+
+# A designer's wording that a spreadsheet would run (CSV injection): every export of the
+# questionnaires writes it as text (preau/core/exports.py).
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def _csv_cells(response) -> list[list[str]]:
+    import csv
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(csv.reader(body.decode("utf-8-sig").splitlines(), delimiter=";"))
+
+
+def test_a_designers_formula_is_text_in_the_teachers_own_positioning_csv(client, room):
+    questionnaires = (room["before"], room["after"])
+    firsts = [q.questions.filter(kind="scale").first().pk for q in questionnaires]
+    Question.objects.filter(pk__in=firsts).update(text=FORMULA, objective=FORMULA)
+    for questionnaire in questionnaires:
+        services.send(
+            questionnaire=questionnaire,
+            by=room["teacher"],
+            answers={str(q.pk): 1 for q in questionnaire.questions.all()},
+        )
+    client.force_login(room["teacher"])
+
+    cells = _csv_cells(client.get(reverse("questionnaires:mine_csv", args=[room["session"].pk])))
+
+    labels = [row[0] for row in cells[1:]]
+    assert "'" + FORMULA in labels and FORMULA not in labels
+    assert not any(cell[:1] in "=+-@\t\r" and cell for row in cells for cell in row)
+
+
+def test_a_designers_formula_is_text_in_the_parcours_results_csv_and_xlsx(
+    client, room, cast, source
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    question = room["satisfaction"].questions.filter(kind="single").first()
+    Question.objects.filter(key=question.key).update(text=FORMULA, options="@SUM(1+1)\n-2+3\nOui")
+    _everyone_answers(room)
+    client.force_login(cast["editorial"])
+
+    cells = _csv_cells(client.get(reverse("questionnaires:parcours_results_csv", args=[source.pk])))
+    workbook = client.get(reverse("questionnaires:parcours_results_xlsx", args=[source.pk]))
+
+    assert any(row[:2] == ["'" + FORMULA, "'@SUM(1+1)"] for row in cells)
+    assert any(row[:2] == ["'" + FORMULA, "'-2+3"] for row in cells)
+    assert not any(cell[:1] in "=+-@\t\r" and cell for row in cells for cell in row)
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    formula_cells = [c for row in sheet.iter_rows() for c in row if c.value == FORMULA]
+    assert formula_cells and all(c.data_type == "s" for c in formula_cells)
+    labels = {c.value: c.data_type for row in sheet.iter_rows() for c in row}
+    assert labels["@SUM(1+1)"] == labels["-2+3"] == "s"
 
 
 def test_nobody_else_reaches_a_teachers_own_positioning(client, room, cast):

@@ -425,6 +425,69 @@ def test_the_admin_shows_a_closed_session_and_its_enrolments_read_only(admin_cli
     assert snapshot(session) == before
 
 
+@pytest.mark.parametrize("status", [SessionStatus.CLOSED, SessionStatus.ARCHIVED])
+def test_the_admin_shows_a_closed_sessions_content_read_only(admin_client, territory, cast, status):
+    """The sections and activities of the session's copy of its parcours: no form to save, a
+    posted change or deletion refused (403), as for the session itself. (The copy itself is
+    not listed among the parcours of the admin: its page answers « n'existe pas ».)"""
+    built = build(territory, cast, status)
+    session, section, activity = built["session"], built["section"], built["activity"]
+    before = snapshot(session)
+    pages = {
+        "section": reverse("admin:parcours_section_change", args=[section.pk]),
+        "activity": reverse("admin:parcours_activity_change", args=[activity.pk]),
+    }
+    copy_page = reverse("admin:parcours_parcours_change", args=[session.content_id])
+
+    for name, url in pages.items():
+        page = admin_client.get(url)
+        assert page.status_code == 200, name
+        assert 'name="_save"' not in page.content.decode(), name
+        assert admin_client.post(url, {"title": "Réécrit"}).status_code == 403, name
+    for url in (
+        reverse("admin:parcours_section_delete", args=[section.pk]),
+        reverse("admin:parcours_activity_delete", args=[activity.pk]),
+    ):
+        assert admin_client.post(url, {"post": "yes"}).status_code == 403, url
+    assert admin_client.get(copy_page).status_code == 302
+    assert admin_client.post(copy_page, {"title": "Réécrit"}).status_code == 302
+    assert snapshot(session) == before
+
+
+def test_the_admin_adds_no_activity_nor_enrolment_to_a_closed_session(admin_client, closed):
+    session, section = closed["session"], closed["section"]
+    before = snapshot(session)
+
+    activity_added = admin_client.post(
+        reverse("admin:parcours_activity_add"),
+        {"section": section.pk, "kind": "page", "title": "Ajoutée", "position": 9},
+    )
+    enrolled = admin_client.post(
+        reverse("admin:training_enrolment_add"),
+        {
+            "user": closed["newcomer"].pk,
+            "session": session.pk,
+            "status": EnrolmentStatus.ENROLLED,
+            "source": "trainer",
+        },
+    )
+
+    for response in (activity_added, enrolled):
+        assert response.status_code == 200  # the form again, with the reason
+        errors = response.context["adminform"].form.non_field_errors()
+        assert errors == ["Cette session est close ou archivée : elle ne change plus."]
+    assert snapshot(session) == before
+
+
+def test_the_admin_still_edits_the_content_of_an_open_session(admin_client, territory):
+    session = factories.TrainingSessionFactory(open=True, circonscription=territory["caen"])
+    section = factories.SectionFactory(parcours=session.content, title="Lire")
+
+    page = admin_client.get(reverse("admin:parcours_section_change", args=[section.pk]))
+
+    assert 'name="_save"' in page.content.decode()
+
+
 def test_the_admin_still_edits_an_open_session(admin_client, territory):
     session = factories.TrainingSessionFactory(open=True, circonscription=territory["caen"])
 

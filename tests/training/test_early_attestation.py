@@ -103,13 +103,60 @@ def test_after_the_last_meeting_the_distance_window_still_asks_for_a_reason(sess
     assert "réunion" not in message  # held on the 7th: nothing to wait for there
 
 
-def test_on_the_last_day_of_the_distance_work_no_reason_is_asked(session, cast, clock):
+def test_on_the_last_day_of_the_distance_work_a_reason_is_still_asked(session, cast, clock):
+    """The work at distance runs until the end of its last day: that day, it is not over."""
     clock.move_to(datetime.datetime(2026, 12, 18, 17, 0, tzinfo=PARIS))
+
+    with pytest.raises(ValidationError) as refused:
+        services.attest(session=session, by=cast["trainer"], enrolment_ids=everyone(session))
+
+    assert (
+        "son travail à distance court jusqu’au vendredi 18 décembre 2026"
+        in (refused.value.messages[0])
+    )
+    assert attested_count(session) == 0
+
+
+def test_the_day_after_the_distance_work_no_reason_is_asked(session, cast, clock):
+    clock.move_to(datetime.datetime(2026, 12, 19, 9, 0, tzinfo=PARIS))
 
     assert services.attest(session=session, by=cast["trainer"], enrolment_ids=everyone(session))
 
     event = SessionEvent.objects.get()
     assert (event.action, event.reason) == (SessionEvent.Action.ATTESTED, "")
+
+
+def test_on_the_day_of_the_last_meeting_no_reason_is_asked(territory, cast, clock):
+    """A session of meetings only: once its last meeting's day has come (attendance is noted
+    from the meeting's start), it is over."""
+    session = factories.TrainingSessionFactory(
+        open=True,
+        circonscription=territory["caen"],
+        trainers=[cast["trainer"]],
+        start_date=day(1),
+        end_date=day(3),
+    )
+    factories.MeetingFactory(session=session, date=day(3))
+    enrolment = factories.EnrolmentFactory(session=session)
+
+    clock.move_to(datetime.datetime(2026, 12, 8, 18, 0, tzinfo=PARIS))  # the day before
+    with pytest.raises(ValidationError, match="sa dernière réunion en présence a lieu le mercredi"):
+        services.attest(session=session, by=cast["trainer"], enrolment_ids=[enrolment.pk])
+    clock.move_to(datetime.datetime(2026, 12, 9, 17, 0, tzinfo=PARIS))
+    assert services.attest(session=session, by=cast["trainer"], enrolment_ids=[enrolment.pk])
+
+
+def test_the_attestation_page_warns_on_the_last_day_of_the_distance_work(
+    client, session, cast, clock
+):
+    clock.move_to(datetime.datetime(2026, 12, 18, 17, 0, tzinfo=PARIS))
+    client.force_login(cast["trainer"])
+
+    page = client.get(reverse("training:attestation", args=[session.pk]))
+
+    assert (
+        "son travail à distance court jusqu’au vendredi 18 décembre 2026" in (page.context["early"])
+    )
 
 
 def test_a_session_whose_calendar_is_empty_is_over_on_its_end_date(territory, cast, clock):
@@ -236,3 +283,19 @@ def test_the_ien_of_the_circonscription_reads_the_history(client, cast, session)
     page = client.get(reverse("training:manage", args=[session.pk])).content.decode()
 
     assert "« Stage »" in page
+
+
+def test_the_history_names_the_attested_in_french_order(session, cast):
+    names = ["Guyot", "Zoé", "Étienne", "de Villiers", "Gérard", "Le Gall", "Eve"]
+    for enrolment, name in zip(session.enrolments.order_by("pk"), names, strict=True):
+        enrolment.user.first_name, enrolment.user.last_name = "Ada", name
+        enrolment.user.save(update_fields=["first_name", "last_name"])
+
+    services.attest(
+        session=session, by=cast["trainer"], enrolment_ids=everyone(session), reason="Stage."
+    )
+
+    assert SessionEvent.objects.get().detail == (
+        "7 participants : Ada de Villiers, Ada Étienne, Ada Eve, Ada Gérard, Ada Guyot, "
+        "Ada Le Gall, Ada Zoé"
+    )

@@ -225,3 +225,18 @@ def test_the_pick_page_costs_the_same_with_10x_more_teachers(
     trainer_client, session, people, assert_fixed_query_count
 ):
     assert_fixed_query_count(url(session), PICK_QUERIES)
+
+
+def test_the_preview_of_the_ticked_teachers_is_in_french_order(trainer_client, session, territory):
+    names = ["Guyot", "Zoé", "Étienne", "Gérard"]
+    ticked = [
+        factories.teacher(school=territory["caen_school"], first_name="Ada", last_name=name)
+        for name in names
+    ]
+
+    response = trainer_client.post(
+        url(session), {"choisis": [str(t.pk) for t in ticked], "action": "verifier"}
+    )
+
+    listed = [f.user.last_name for f in response.context["fates"]]
+    assert listed == ["Étienne", "Gérard", "Guyot", "Zoé"]

@@ -305,3 +305,18 @@ def test_the_poll_notes_who_joined_the_rooms_open_now(standin, vc):
     calls = standin.calls.count("getMeetingInfo")
     assert services.poll_presences() == (0, 0)
     assert standin.calls.count("getMeetingInfo") == calls
+
+
+@pytest.mark.parametrize("odd", ["preau-²", "preau-٣", "preau-99999999999", "preau-", "autre-7"])
+def test_a_user_id_that_names_nobody_in_the_servers_answer_is_ignored(standin, vc, odd):
+    """The server's list of attendees is outside input: « preau-² » passes `str.isdigit()`
+    but not `int()`, and a number beyond the integer range overflows the database."""
+    from preau.virtualclasses.client import BBBClient
+
+    client = BBBClient(standin.api_url, SECRET)
+    room = vc["room"]
+    client.create(room.bbb_meeting_id, "Classe")
+    for user_id in (f"preau-{vc['teacher'].pk}", odd):
+        _enter(client.join_url(room.bbb_meeting_id, "Quelqu’un", role="VIEWER", user_id=user_id))
+    assert services.is_running(room)
+    assert list(RoomPresence.objects.values_list("user_id", flat=True)) == [vc["teacher"].pk]

@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from preau.accounts.selectors import has_role
+from preau.core.search import by_name
 from preau.parcours import content_editor
 
 from .. import access, enrolment_lists, selectors, services
@@ -418,9 +419,7 @@ def enrol_pick(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             emails = selectors.teachers_session_may_enrol(session).filter(pk__in=picked)
-            emails = emails.order_by("last_name", "first_name", "pk").values_list(
-                "email", flat=True
-            )
+            emails = emails.order_by(*by_name(), "pk").values_list("email", flat=True)
             group = form.cleaned_data["group"].strip()
             lines = [enrolment_lists.Line(n, e, group) for n, e in enumerate(emails, start=1)]
             if lines:
