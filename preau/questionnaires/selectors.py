@@ -1,13 +1,21 @@
 """Reads of the questionnaires: a teacher's own self-positioning (before/after), and the
 results of a group, read from the maintained aggregate (OptionCount), never from the answers,
-and only from PREAU_MIN_GROUP_FOR_AGGREGATES answers up."""
+and only from PREAU_MIN_GROUP_FOR_AGGREGATES answers up.
+
+No answer may be isolated by comparing two results: a satisfaction questionnaire's results
+are shown once its session is closed or archived (no more answers: refreshing the page between
+the 5th and the 6th answer would give the 6th person's answers), and the results across
+sessions (a parcours, a territory) add up only questionnaires that reach the threshold on
+their own, in closed or archived sessions (a total minus the sessions shown elsewhere would
+otherwise give a small session's answers)."""
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 
 from preau.parcours.models import Activity
+from preau.training.models import SessionStatus
 
 from .models import (
     TEXT_ANSWERED,
@@ -20,10 +28,18 @@ from .models import (
 )
 
 COMMENTS_SHOWN = 60
+# Sessions that take no more answers: their satisfaction results may be shown.
+FINISHED = (SessionStatus.CLOSED, SessionStatus.ARCHIVED)
 
 
 def min_group() -> int:
     return settings.PREAU_MIN_GROUP_FOR_AGGREGATES
+
+
+def aggregable(questionnaires):
+    """The satisfaction questionnaires whose answers may enter a result across sessions: from
+    the threshold up on their own, of a session that takes no more answers."""
+    return questionnaires.filter(answered__gte=min_group(), session__status__in=FINISHED)
 
 
 # A teacher's own self-positioning ----------------------------------------------------------
@@ -108,14 +124,21 @@ class Results:
     # The questionnaire of an activity of the session's content that nobody answered yet: its
     # questions may still be adapted by those who run the session.
     adaptable_id: int | None = None
+    # A session's satisfaction questionnaire: shown at the session's closing (`finished`).
+    at_closing: bool = False
+    finished: bool = True
+    # Across sessions: questionnaires of closed sessions reaching the threshold only.
+    across_sessions: bool = False
 
     @property
     def shown(self) -> bool:
-        return self.answered >= min_group()
+        return self.finished and self.answered >= min_group()
 
 
-def _results(title, purpose, answered, questions, counts, comments=None, sessions=1) -> Results:
-    results = Results(title, purpose, answered, sessions)
+def _results(
+    title, purpose, answered, questions, counts, comments=None, sessions=1, **rules
+) -> Results:
+    results = Results(title, purpose, answered, sessions, **rules)
     if not results.shown:
         return results  # nothing of the answers leaves this function below the threshold
     for question in questions:
@@ -153,7 +176,12 @@ def session_results(session) -> list[Results]:
             "activity__section__position", "activity__position", "pk"
         )
     )
-    shown = [q.pk for q in questionnaires if q.answered >= min_group()]
+    finished = session.status in FINISHED
+    shown = [
+        q.pk
+        for q in questionnaires
+        if q.answered >= min_group() and (finished or not q.is_satisfaction)
+    ]
     counts: dict = {}
     for question_id, option, n in OptionCount.objects.filter(
         question__questionnaire__in=shown
@@ -183,6 +211,8 @@ def session_results(session) -> list[Results]:
             own,
             by_key,
             {q.key: comments[q.key] for q in own if q.key in comments},
+            at_closing=questionnaire.is_satisfaction,
+            finished=finished or not questionnaire.is_satisfaction,
         )
         if questionnaire.activity_id and not questionnaire.answered:
             result.adaptable_id = questionnaire.pk
@@ -205,23 +235,29 @@ def _latest_questions(keys) -> list[Question]:
 def satisfaction_results(lineage, sessions=None, title: str = "") -> Results:
     """The closing questionnaires of every session of every version of a parcours (its
     lineage), or of those among `sessions` (a territory's): « 124 réponses dans 9 sessions »,
-    distributions per question and comments, from PREAU_MIN_GROUP_FOR_AGGREGATES answers."""
-    questionnaires = Questionnaire.objects.filter(
-        purpose=Purpose.SATISFACTION, session__source__lineage=lineage
+    distributions per question and comments. Only the questionnaires that reach
+    PREAU_MIN_GROUP_FOR_AGGREGATES answers on their own, in closed or archived sessions, count."""
+    questionnaires = aggregable(
+        Questionnaire.objects.filter(purpose=Purpose.SATISFACTION, session__source__lineage=lineage)
     )
-    counts_rows = OptionCount.objects.filter(lineage=lineage, purpose=Purpose.SATISFACTION)
     if sessions is not None:
         questionnaires = questionnaires.filter(session__in=sessions)
-        counts_rows = counts_rows.filter(session__in=sessions)
     totals = questionnaires.aggregate(
-        answers=Sum("answered"), sessions=Count("session", distinct=True, filter=Q(answered__gt=0))
+        answers=Sum("answered"), sessions=Count("session", distinct=True)
     )
     answered = totals["answers"] or 0
     if answered < min_group():
-        return Results(title, Purpose.SATISFACTION, answered, totals["sessions"])
+        return Results(
+            title, Purpose.SATISFACTION, answered, totals["sessions"], across_sessions=True
+        )
     counts: dict = {}
     for key, option, n in (
-        counts_rows.order_by()
+        OptionCount.objects.filter(
+            lineage=lineage,
+            purpose=Purpose.SATISFACTION,
+            question__questionnaire__in=questionnaires.values("pk"),
+        )
+        .order_by()
         .values("key", "option")
         .annotate(n=Sum("count"))
         .values_list("key", "option", "n")
@@ -230,7 +266,7 @@ def satisfaction_results(lineage, sessions=None, title: str = "") -> Results:
     questions = _latest_questions(list(counts))
     text_keys = [q.key for q in questions if q.is_text]
     answers = SatisfactionAnswer.objects.filter(
-        question__questionnaire__in=questionnaires, question__key__in=text_keys
+        question__questionnaire__in=questionnaires.values("pk"), question__key__in=text_keys
     ).exclude(text="")
     return _results(
         title,
@@ -240,16 +276,15 @@ def satisfaction_results(lineage, sessions=None, title: str = "") -> Results:
         counts,
         _comments(answers) if text_keys else {},
         sessions=totals["sessions"],
+        across_sessions=True,
     )
 
 
 def territory_lineages(sessions):
-    """The parcours (lineages) whose sessions among `sessions` collected satisfaction answers,
-    with how many answers in how many sessions."""
+    """The parcours (lineages) whose closed sessions among `sessions` collected enough
+    satisfaction answers to count (`aggregable`), with how many answers in how many sessions."""
     return (
-        Questionnaire.objects.filter(
-            purpose=Purpose.SATISFACTION, session__in=sessions, answered__gt=0
-        )
+        aggregable(Questionnaire.objects.filter(purpose=Purpose.SATISFACTION, session__in=sessions))
         .order_by()
         .values("session__source__lineage")
         .annotate(

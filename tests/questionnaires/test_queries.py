@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from preau.questionnaires import services
+from preau.training.models import SessionStatus
 from tests import factories
 
 from .conftest import answer_all
@@ -18,6 +19,11 @@ def _answers(session, n: int, start: int = 0):
         person = factories.teacher()
         factories.EnrolmentFactory(session=session, user=person)
         services.send(questionnaire=closing, by=person, answers=answer_all(closing, person, seed))
+
+
+def _set_status(session, status: str) -> None:
+    session.status = status
+    session.save(update_fields=["status"])
 
 
 def _run(client, count_queries, url):
@@ -46,7 +52,9 @@ def test_session_results_run_the_same_queries_with_6_or_60_answers(
     client.force_login(cast["trainer"])
     url = reverse("questionnaires:session_results", args=[room["session"].pk])
     for total, start in ((6, 0), (54, 6)):
+        _set_status(room["session"], SessionStatus.OPEN)
         _answers(room["session"], total, start)
+        _set_status(room["session"], SessionStatus.CLOSED)  # satisfaction results shown
         ran = _run(client, count_queries, url)
         assert len(ran) == len(SESSION_RESULTS_QUERIES), ran.sql()
 
@@ -71,10 +79,13 @@ def test_parcours_results_run_the_same_queries_with_1_or_10_sessions(
     client.force_login(cast["editorial"])
     url = reverse("questionnaires:parcours_results", args=[source.pk])
     _answers(room["session"], 6)
+    _set_status(room["session"], SessionStatus.CLOSED)  # only closed sessions count
     ran = _run(client, count_queries, url)
     assert len(ran) == len(PARCOURS_RESULTS_QUERIES), ran.sql()
     for _ in range(9):
-        _answers(factories.TrainingSessionFactory(open=True, source=source), 3)
+        session = factories.TrainingSessionFactory(open=True, source=source)
+        _answers(session, 5)
+        _set_status(session, SessionStatus.CLOSED)
     ran = _run(client, count_queries, url)
     assert len(ran) == len(PARCOURS_RESULTS_QUERIES), ran.sql()
-    assert "33 réponses dans 10 sessions" in client.get(url).content.decode()
+    assert "51 réponses dans 10 sessions" in client.get(url).content.decode()

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from preau.questionnaires import services
 from preau.questionnaires.models import PositioningResponse, SatisfactionAnswer
+from preau.training.models import SessionStatus
 from tests import factories
 
 from .conftest import answer_all
@@ -33,6 +34,20 @@ def _everyone_answers(room, people=None):
                 by=person,
                 answers=answer_all(questionnaire, person, seed),
             )
+
+
+def _close(session, status=SessionStatus.CLOSED):
+    session.status = status
+    session.save(update_fields=["status"])
+
+
+def _send_closing(session, people, first_seed=0):
+    """Each person sends the session's closing questionnaire (comments from odd seeds)."""
+    closing = services.closing_questionnaire(session)
+    for seed, person in enumerate(people, start=first_seed):
+        factories.EnrolmentFactory(session=session, user=person)
+        services.send(questionnaire=closing, by=person, answers=answer_all(closing, person, seed))
+    return closing
 
 
 def test_a_participant_saves_a_draft_then_sends_and_sees_the_form_no_more(client, room):
@@ -107,6 +122,7 @@ def test_the_team_sees_no_aggregate_below_the_threshold(client, room, cast):
 
 def test_the_team_sees_distributions_from_the_threshold_never_a_name_or_score(client, room, cast):
     _everyone_answers(room)  # 7 answered
+    _close(room["session"])
     client.force_login(cast["trainer"])
     response = client.get(reverse("questionnaires:session_results", args=[room["session"].pk]))
     html = response.content.decode()
@@ -131,20 +147,14 @@ def test_a_group_filter_does_not_narrow_the_aggregate(client, room, cast):
 
 def test_the_editorial_committee_reads_a_parcours_across_sessions(client, room, cast, source):
     _everyone_answers(room)
+    _close(room["session"])
     other = factories.TrainingSessionFactory(open=True, source=source, participants=[])
-    classmates = [factories.teacher() for _ in range(3)]
-    factories.EnrolmentFactory.create_batch(0)
-    for person in classmates:
-        factories.EnrolmentFactory(session=other, user=person)
-    closing = services.closing_questionnaire(other)
-    for seed, person in enumerate(classmates):
-        services.send(
-            questionnaire=closing, by=person, answers=answer_all(closing, person, seed + 10)
-        )
+    _send_closing(other, [factories.teacher() for _ in range(5)], first_seed=10)
+    _close(other, SessionStatus.ARCHIVED)
     client.force_login(cast["editorial"])
     html = client.get(reverse("questionnaires:parcours_results", args=[source.pk])).content
     html = html.decode()
-    assert "10 réponses dans 2 sessions" in html
+    assert "12 réponses dans 2 sessions" in html
     assert "Commentaire numéro 11" in html
     csv = client.get(reverse("questionnaires:parcours_results_csv", args=[source.pk]))
     text = b"".join(csv.streaming_content).decode()
@@ -162,10 +172,72 @@ def test_the_editorial_committee_reads_a_parcours_across_sessions(client, room, 
     )
 
 
+def test_a_total_across_sessions_minus_the_sessions_shown_isolates_nobody(
+    client, room, cast, source, territory
+):
+    """A parcours' or a territory's results add up only questionnaires that reach the threshold
+    on their own, in closed sessions: a small session beside a large one, or a session still
+    open, is not in the total, so the total minus the large session's own page reveals
+    nothing."""
+    _everyone_answers(room)  # 7 answers in Caen Nord
+    _close(room["session"])
+    small = factories.TrainingSessionFactory(
+        open=True, source=source, circonscription=territory["caen"]
+    )
+    _send_closing(small, [factories.teacher()], first_seed=41)  # « Commentaire numéro 41 »
+    _close(small)
+    running = factories.TrainingSessionFactory(
+        open=True, source=source, circonscription=territory["caen"]
+    )
+    _send_closing(running, [factories.teacher() for _ in range(5)], first_seed=51)
+    from preau.questionnaires import selectors
+
+    whole = selectors.satisfaction_results(source.lineage)
+    own = selectors.session_results(room["session"])
+    satisfaction = next(r for r in own if r.purpose == "satisfaction")
+    assert whole.answered == satisfaction.answered == 7 and whole.sessions == 1
+    assert [i.options for i in whole.questions] == [i.options for i in satisfaction.questions]
+    for person in ("ien", "pilot", "manager"):
+        client.force_login(cast[person])
+        listing = client.get(reverse("questionnaires:territory")).content.decode()
+        assert "<td>7</td>" in listing and "<td>8</td>" not in listing, person
+        url = reverse("questionnaires:territory_parcours", args=[source.lineage_id])
+        html = client.get(url).content.decode()
+        assert "7 réponses dans 1 sessions" in html, person
+        for seed in (41, 51, 53, 55):
+            assert f"Commentaire numéro {seed}" not in html
+    client.force_login(cast["editorial"])
+    html = client.get(reverse("questionnaires:parcours_results", args=[source.pk])).content
+    assert "7 réponses dans 1 sessions" in html.decode()
+    assert "Commentaire numéro 41" not in html.decode()
+
+
+def test_a_sessions_satisfaction_results_wait_for_its_closing(client, room, cast):
+    """While the session is open, refreshing the results between the 5th and the 6th answer
+    would give the 6th person's answers: the satisfaction results show once it is closed."""
+    people = [room["teacher"], *room["classmates"]]
+    questionnaire = room["satisfaction"]
+    url = reverse("questionnaires:session_results", args=[room["session"].pk])
+    client.force_login(cast["trainer"])
+    for seed, person in enumerate(people):
+        services.send(
+            questionnaire=questionnaire, by=person, answers=answer_all(questionnaire, person, seed)
+        )
+        html = client.get(url).content.decode()
+        assert "Les résultats s’affichent à la clôture de la session, quand au moins 5 " in html
+        assert "Part des répondants" not in html and "Commentaire numéro" not in html
+    for status in (SessionStatus.CLOSED, SessionStatus.ARCHIVED):
+        _close(room["session"], status)
+        html = client.get(url).content.decode()
+        assert "Part des répondants" in html and "Commentaire numéro 1" in html
+        assert "à la clôture de la session" not in html
+
+
 def test_a_territory_below_the_threshold_shows_nothing_even_if_the_parcours_has_more(
     client, room, cast, source, territory
 ):
     _everyone_answers(room)  # 7 answers in Caen Nord (Calvados)
+    _close(room["session"])
     manche = factories.TrainingSessionFactory(
         open=True, source=source, circonscription=territory["saint_lo"]
     )
