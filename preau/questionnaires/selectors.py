@@ -167,14 +167,16 @@ def _comments(answers) -> dict:
     return comments
 
 
-def session_results(session) -> list[Results]:
+def session_results(session, *, positioning: bool = True) -> list[Results]:
     """Every questionnaire of a session that has questions: its aggregate once enough answered.
-    Self-positioning: the group's distribution per item (never a score, a mean, a name); no
-    free text. Satisfaction: distributions and free-text comments."""
+    Self-positioning (left out unless `positioning`: for the session's trainers and tutors
+    only): the group's distribution per item (never a score, a mean, a name); no free text.
+    Satisfaction: distributions and free-text comments."""
+    questionnaires = Questionnaire.objects.filter(session=session)
+    if not positioning:
+        questionnaires = questionnaires.exclude(purpose=Purpose.POSITIONING)
     questionnaires = list(
-        Questionnaire.objects.filter(session=session).order_by(
-            "activity__section__position", "activity__position", "pk"
-        )
+        questionnaires.order_by("activity__section__position", "activity__position", "pk")
     )
     finished = session.status in FINISHED
     shown = [

@@ -227,12 +227,14 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def session_results(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_to_read_results_or_404(request.user, pk)
+    positioning = access.may_read_positioning_results(request.user, session)
     return render(
         request,
         "questionnaires/session_results.html",
         {
             "session": session,
-            "results": selectors.session_results(session),
+            "results": selectors.session_results(session, positioning=positioning),
+            "positioning_hidden": not positioning,
             "minimum": selectors.min_group(),
         },
     )

@@ -37,6 +37,7 @@ SESSION_RESULTS_QUERIES = [
     "the sign-in session",
     "the user",
     "the session among those the viewer follows (its trainers, tutors, pilots)",
+    "whether the viewer is one of its trainers or tutors (self-positioning results)",
     "the session's questionnaires",
     "the counts of the questionnaires shown (above the threshold)",
     "their questions",

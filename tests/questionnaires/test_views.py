@@ -110,6 +110,31 @@ def test_nobody_else_reaches_a_teachers_own_positioning(client, room, cast):
         assert client.get(url).status_code == 404, person
 
 
+def test_the_groups_self_positioning_is_read_by_the_sessions_trainers_and_tutors_only(
+    client, room, cast
+):
+    """The answering page promises « ni l’inspection, ni les administrateurs »: the group's
+    distribution too is for the session's own trainers and tutors (domain.md §6)."""
+    _everyone_answers(room)  # 7 answered
+    _close(room["session"])
+    results = reverse("questionnaires:session_results", args=[room["session"].pk])
+    activity = reverse("questionnaires:activity", args=[room["before"].activity_id])
+    for person in ("trainer", "tutor"):
+        client.force_login(cast[person])
+        html = client.get(results).content.decode()
+        assert "Où en suis-je au départ ?" in html and "Je maîtrise en partie" in html, person
+        assert client.get(activity)["Location"] == results, person
+    for person in ("ien", "pilot", "manager", "admin"):
+        client.force_login(cast[person])
+        response = client.get(results)
+        html = response.content.decode()
+        assert response.status_code == 200, person  # the satisfaction results, aggregated
+        assert "Votre avis sur le parcours" in html and "Part des répondants" in html, person
+        assert "Où en suis-je" not in html and "Je maîtrise en partie" not in html, person
+        assert "ne sont montrés qu’aux formateurs et aux tuteurs" in html, person
+        assert client.get(activity).status_code == 404, person
+
+
 def test_the_team_sees_no_aggregate_below_the_threshold(client, room, cast):
     _everyone_answers(room, [room["teacher"], *room["classmates"][:3]])  # 4 answered
     client.force_login(cast["trainer"])
