@@ -343,8 +343,11 @@ def _lock(questionnaire: Questionnaire) -> Questionnaire:
 
 @transaction.atomic
 def save_draft(*, questionnaire: Questionnaire, by, answers: dict) -> None:
-    """Keeps what the participant has answered so far (theirs only), without sending it."""
-    questionnaire = Questionnaire.objects.select_related("session").get(pk=questionnaire.pk)
+    """Keeps what the participant has answered so far (theirs only), without sending it. Takes
+    the lock `send` takes: a draft saved while the same person's answers are being sent waits,
+    then is refused (otherwise it would be written after `send` deleted the draft, keeping the
+    person beside their answers for good, or overwrite a self-positioning just sent)."""
+    questionnaire = _lock(questionnaire)
     check_may_answer(questionnaire, by)
     answers = clean_answers(questionnaire, answers)
     if questionnaire.is_satisfaction:

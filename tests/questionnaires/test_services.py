@@ -136,6 +136,9 @@ def test_a_satisfaction_answer_is_written_without_its_author_and_the_draft_goes(
     with pytest.raises(ValidationError):
         services.send(questionnaire=questionnaire, by=teacher, answers=answers)
     assert SatisfactionAnswer.objects.count() == len(answers)
+    with pytest.raises(ValidationError):  # once sent, no draft is kept beside the person
+        services.save_draft(questionnaire=questionnaire, by=teacher, answers=answers)
+    assert not SatisfactionDraft.objects.exists()
 
 
 def test_the_maintained_aggregate_equals_a_direct_count_of_the_answers(room):
