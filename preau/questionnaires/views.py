@@ -29,7 +29,9 @@ def activity(request: HttpRequest, pk: int) -> HttpResponse:
     results, a designer adapts its questions."""
     from preau.parcours.models import Activity, Status
 
-    spec = get_object_or_404(Activity.objects.select_related("section__parcours"), pk=pk)
+    spec = get_object_or_404(
+        Activity.objects.select_related("section__parcours").filter(kind__in=access.KINDS), pk=pk
+    )
     if spec.section.parcours.status != Status.SESSION_COPY:
         access.check_may_edit(request.user, spec)
         questionnaire = services.questionnaire_for_activity(spec)

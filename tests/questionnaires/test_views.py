@@ -328,6 +328,17 @@ def test_a_designer_adapts_the_questions_of_a_draft(client, cast, territory):
     assert teacher_view.status_code in (403, 404)
 
 
+def test_an_activity_that_is_no_questionnaire_answers_404_not_a_500(client, cast, territory):
+    from preau.parcours.models import Activity
+
+    draft = factories.ParcoursFactory(academie=territory["academie"], designers=[cast["designer"]])
+    page = Activity.objects.create(
+        section=factories.SectionFactory(parcours=draft), kind="page", title="Une page"
+    )
+    client.force_login(cast["designer"])
+    assert client.get(reverse("questionnaires:activity", args=[page.pk])).status_code == 404
+
+
 def test_questions_no_longer_change_once_someone_answered(room, cast):
     from django.core.exceptions import ValidationError
 
