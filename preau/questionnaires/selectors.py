@@ -12,10 +12,10 @@ otherwise give a small session's answers)."""
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from preau.parcours.models import Activity
-from preau.training.models import SessionStatus
+from preau.training.models import SessionStatus, TrainingSession
 
 from .models import (
     TEXT_ANSWERED,
@@ -36,10 +36,17 @@ def min_group() -> int:
     return settings.PREAU_MIN_GROUP_FOR_AGGREGATES
 
 
-def aggregable(questionnaires):
-    """The satisfaction questionnaires whose answers may enter a result across sessions: from
-    the threshold up on their own, of a session that takes no more answers."""
-    return questionnaires.filter(answered__gte=min_group(), session__status__in=FINISHED)
+def aggregable_sessions(sessions):
+    """The sessions among `sessions` whose satisfaction answers may enter a result across
+    sessions: closed or archived (they take no more answers), and each of their satisfaction
+    questionnaires reaching the threshold on its own (or unanswered)."""
+    small = Questionnaire.objects.filter(
+        purpose=Purpose.SATISFACTION,
+        session__isnull=False,
+        answered__gt=0,
+        answered__lt=min_group(),
+    )
+    return sessions.filter(status__in=FINISHED).exclude(pk__in=small.values("session"))
 
 
 # A teacher's own self-positioning ----------------------------------------------------------
@@ -237,15 +244,16 @@ def _latest_questions(keys) -> list[Question]:
 def satisfaction_results(lineage, sessions=None, title: str = "") -> Results:
     """The closing questionnaires of every session of every version of a parcours (its
     lineage), or of those among `sessions` (a territory's): « 124 réponses dans 9 sessions »,
-    distributions per question and comments. Only the questionnaires that reach
-    PREAU_MIN_GROUP_FOR_AGGREGATES answers on their own, in closed or archived sessions, count."""
-    questionnaires = aggregable(
-        Questionnaire.objects.filter(purpose=Purpose.SATISFACTION, session__source__lineage=lineage)
-    )
+    distributions per question and comments. Only closed or archived sessions whose
+    questionnaires reach PREAU_MIN_GROUP_FOR_AGGREGATES answers on their own count
+    (`aggregable_sessions`)."""
+    counted = TrainingSession.objects.filter(source__lineage=lineage)
     if sessions is not None:
-        questionnaires = questionnaires.filter(session__in=sessions)
+        counted = counted.filter(pk__in=sessions.values("pk"))
+    counted = aggregable_sessions(counted)
+    questionnaires = Questionnaire.objects.filter(purpose=Purpose.SATISFACTION, session__in=counted)
     totals = questionnaires.aggregate(
-        answers=Sum("answered"), sessions=Count("session", distinct=True)
+        answers=Sum("answered"), sessions=Count("session", distinct=True, filter=Q(answered__gt=0))
     )
     answered = totals["answers"] or 0
     if answered < min_group():
@@ -255,9 +263,7 @@ def satisfaction_results(lineage, sessions=None, title: str = "") -> Results:
     counts: dict = {}
     for key, option, n in (
         OptionCount.objects.filter(
-            lineage=lineage,
-            purpose=Purpose.SATISFACTION,
-            question__questionnaire__in=questionnaires.values("pk"),
+            lineage=lineage, purpose=Purpose.SATISFACTION, session__in=counted
         )
         .order_by()
         .values("key", "option")
@@ -268,7 +274,7 @@ def satisfaction_results(lineage, sessions=None, title: str = "") -> Results:
     questions = _latest_questions(list(counts))
     text_keys = [q.key for q in questions if q.is_text]
     answers = SatisfactionAnswer.objects.filter(
-        question__questionnaire__in=questionnaires.values("pk"), question__key__in=text_keys
+        question__questionnaire__in=questionnaires, question__key__in=text_keys
     ).exclude(text="")
     return _results(
         title,
@@ -283,10 +289,14 @@ def satisfaction_results(lineage, sessions=None, title: str = "") -> Results:
 
 
 def territory_lineages(sessions):
-    """The parcours (lineages) whose closed sessions among `sessions` collected enough
-    satisfaction answers to count (`aggregable`), with how many answers in how many sessions."""
+    """The parcours (lineages) whose sessions among `sessions` collected satisfaction answers
+    that count (`aggregable_sessions`), with how many answers in how many sessions."""
     return (
-        aggregable(Questionnaire.objects.filter(purpose=Purpose.SATISFACTION, session__in=sessions))
+        Questionnaire.objects.filter(
+            purpose=Purpose.SATISFACTION,
+            session__in=aggregable_sessions(TrainingSession.objects.filter(pk__in=sessions)),
+            answered__gt=0,
+        )
         .order_by()
         .values("session__source__lineage")
         .annotate(
