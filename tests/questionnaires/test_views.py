@@ -328,6 +328,31 @@ def test_a_designer_adapts_the_questions_of_a_draft(client, cast, territory):
     assert teacher_view.status_code in (403, 404)
 
 
+@pytest.mark.parametrize("status", [SessionStatus.CLOSED, SessionStatus.ARCHIVED])
+def test_opening_a_questionnaire_of_a_closed_session_writes_nothing(client, room, source, status):
+    from preau.parcours.models import Activity
+    from preau.questionnaires.models import Questionnaire
+
+    session = factories.TrainingSessionFactory(
+        **{status: True}, source=source, participants=[room["teacher"]]
+    )
+    other = factories.TrainingSessionFactory(**{status: True}, participants=[room["teacher"]])
+    activity = Activity.objects.get(
+        section__parcours=session.content, title="Où en suis-je au départ ?"
+    )
+    rows = list(Questionnaire.objects.values_list("pk", "session_id"))
+    client.force_login(room["teacher"])
+    for url in (
+        reverse("questionnaires:activity", args=[activity.pk]),
+        reverse("questionnaires:closing", args=[session.pk]),
+        reverse("questionnaires:closing", args=[other.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "ce questionnaire n’a pas été ouvert pendant la session" in response.content.decode()
+    assert list(Questionnaire.objects.values_list("pk", "session_id")) == rows
+
+
 def test_an_activity_that_is_no_questionnaire_answers_404_not_a_500(client, cast, territory):
     from preau.parcours.models import Activity
 
