@@ -12,7 +12,7 @@ otherwise give a small session's answers)."""
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 
 from preau.parcours.models import Activity
 from preau.training.models import SessionStatus, TrainingSession
@@ -245,26 +245,37 @@ def satisfaction_results(lineage, sessions=None, title: str = "") -> Results:
     """The closing questionnaires of every session of every version of a parcours (its
     lineage), or of those among `sessions` (a territory's): « 124 réponses dans 9 sessions »,
     distributions per question and comments. Only closed or archived sessions whose
-    questionnaires reach PREAU_MIN_GROUP_FOR_AGGREGATES answers on their own count
-    (`aggregable_sessions`)."""
-    counted = TrainingSession.objects.filter(source__lineage=lineage)
-    if sessions is not None:
-        counted = counted.filter(pk__in=sessions.values("pk"))
-    counted = aggregable_sessions(counted)
-    questionnaires = Questionnaire.objects.filter(purpose=Purpose.SATISFACTION, session__in=counted)
-    totals = questionnaires.aggregate(
-        answers=Sum("answered"), sessions=Count("session", distinct=True, filter=Q(answered__gt=0))
+    questionnaires reach PREAU_MIN_GROUP_FOR_AGGREGATES answers on their own count (the rule
+    of `aggregable_sessions`)."""
+    answered_in = Questionnaire.objects.filter(
+        purpose=Purpose.SATISFACTION, session__source__lineage=lineage, answered__gt=0
     )
-    answered = totals["answers"] or 0
+    if sessions is not None:
+        answered_in = answered_in.filter(session__in=sessions)
+    # Every answered questionnaire of the lineage, then those that count. The counts and the
+    # comments leave out the sessions that do not count (few: the open ones, the small ones),
+    # as a list: through a subquery the planner guessed half the rows left out, and sorted
+    # every comment instead of reading them in the order of their ids.
+    rows = list(answered_in.values_list("pk", "session_id", "answered", "session__status"))
+    small = {session for _pk, session, n, _status in rows if n < min_group()}
+    counted = [
+        (pk, session, n)
+        for pk, session, n, status in rows
+        if status in FINISHED and session not in small
+    ]
+    left_out = {session for _pk, session, _n, _status in rows} - {s for _pk, s, _n in counted}
+    answered = sum(n for _pk, _session, n in counted)
+    sessions_counted = len({session for _pk, session, _n in counted})
     if answered < min_group():
         return Results(
-            title, Purpose.SATISFACTION, answered, totals["sessions"], across_sessions=True
+            title, Purpose.SATISFACTION, answered, sessions_counted, across_sessions=True
         )
+    counts_rows = OptionCount.objects.filter(lineage=lineage, purpose=Purpose.SATISFACTION)
+    if sessions is not None:
+        counts_rows = counts_rows.filter(session__in=sessions)
     counts: dict = {}
     for key, option, n in (
-        OptionCount.objects.filter(
-            lineage=lineage, purpose=Purpose.SATISFACTION, session__in=counted
-        )
+        counts_rows.exclude(session__in=left_out)
         .order_by()
         .values("key", "option")
         .annotate(n=Sum("count"))
@@ -273,9 +284,13 @@ def satisfaction_results(lineage, sessions=None, title: str = "") -> Results:
         counts.setdefault(key, {})[option] = n
     questions = _latest_questions(list(counts))
     text_keys = [q.key for q in questions if q.is_text]
-    answers = SatisfactionAnswer.objects.filter(
-        question__questionnaire__in=questionnaires, question__key__in=text_keys
-    ).exclude(text="")
+    answers = (
+        SatisfactionAnswer.objects.filter(
+            question__questionnaire__in=answered_in, question__key__in=text_keys
+        )
+        .exclude(question__questionnaire__session__in=left_out)
+        .exclude(text="")
+    )
     return _results(
         title,
         Purpose.SATISFACTION,
@@ -283,7 +298,7 @@ def satisfaction_results(lineage, sessions=None, title: str = "") -> Results:
         questions,
         counts,
         _comments(answers) if text_keys else {},
-        sessions=totals["sessions"],
+        sessions=sessions_counted,
         across_sessions=True,
     )
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from preau.questionnaires import services
-from preau.questionnaires.models import PositioningResponse, SatisfactionAnswer
+from preau.questionnaires.models import PositioningResponse, Questionnaire, SatisfactionAnswer
 from preau.training.models import SessionStatus
 from tests import factories
 
@@ -43,11 +43,16 @@ def _close(session, status=SessionStatus.CLOSED):
 
 def _send_closing(session, people, first_seed=0):
     """Each person sends the session's closing questionnaire (comments from odd seeds)."""
-    closing = services.closing_questionnaire(session)
+    return _send_closing_to(services.closing_questionnaire(session), session, people, first_seed)
+
+
+def _send_closing_to(questionnaire, session, people, first_seed=0):
     for seed, person in enumerate(people, start=first_seed):
         factories.EnrolmentFactory(session=session, user=person)
-        services.send(questionnaire=closing, by=person, answers=answer_all(closing, person, seed))
-    return closing
+        services.send(
+            questionnaire=questionnaire, by=person, answers=answer_all(questionnaire, person, seed)
+        )
+    return questionnaire
 
 
 def test_a_participant_saves_a_draft_then_sends_and_sees_the_form_no_more(client, room):
@@ -215,6 +220,16 @@ def test_a_total_across_sessions_minus_the_sessions_shown_isolates_nobody(
         open=True, source=source, circonscription=territory["caen"]
     )
     _send_closing(running, [factories.teacher() for _ in range(5)], first_seed=51)
+    # A closed session whose closing questionnaire has 5 answers, beside a second satisfaction
+    # questionnaire with one: left out whole (its total would give that one answer).
+    two = factories.TrainingSessionFactory(
+        open=True, source=source, circonscription=territory["caen"]
+    )
+    _send_closing(two, [factories.teacher() for _ in range(5)], first_seed=61)
+    second = Questionnaire.objects.create(purpose="satisfaction", title="Mi-parcours", session=two)
+    services._copy_questions(services.national_template("satisfaction"), second)
+    _send_closing_to(second, two, [factories.teacher()], first_seed=71)
+    _close(two)
     from preau.questionnaires import selectors
 
     whole = selectors.satisfaction_results(source.lineage)
@@ -229,7 +244,7 @@ def test_a_total_across_sessions_minus_the_sessions_shown_isolates_nobody(
         url = reverse("questionnaires:territory_parcours", args=[source.lineage_id])
         html = client.get(url).content.decode()
         assert "7 réponses dans 1 sessions" in html, person
-        for seed in (41, 51, 53, 55):
+        for seed in (41, 51, 53, 55, 61, 63, 65, 71):
             assert f"Commentaire numéro {seed}" not in html
     client.force_login(cast["editorial"])
     html = client.get(reverse("questionnaires:parcours_results", args=[source.pk])).content
@@ -331,7 +346,6 @@ def test_a_designer_adapts_the_questions_of_a_draft(client, cast, territory):
 @pytest.mark.parametrize("status", [SessionStatus.CLOSED, SessionStatus.ARCHIVED])
 def test_opening_a_questionnaire_of_a_closed_session_writes_nothing(client, room, source, status):
     from preau.parcours.models import Activity
-    from preau.questionnaires.models import Questionnaire
 
     session = factories.TrainingSessionFactory(
         **{status: True}, source=source, participants=[room["teacher"]]
