@@ -3,6 +3,7 @@ time, random ids; the « a répondu » marker holds the person and nothing of th
 shared id, no sequence, no order links them; nothing is logged. Runs on SQLite and PostgreSQL."""
 
 import logging
+import random
 import secrets
 import uuid
 
@@ -85,13 +86,39 @@ def test_answers_and_markers_share_no_id_no_sequence_and_no_order(room):
                 assert cursor.fetchall() == []
 
 
-def test_the_answers_of_one_person_are_written_in_random_order(room):
-    """Within one person's answers too, the id order is not the order of the questions: the
-    rows are shuffled before writing and get random ids."""
+def _orders_written(room, monkeypatch) -> list[list[int]]:
+    """For each person who sends, the positions of the questions of their answers in the order
+    the rows are handed to the database (spying on the bulk insert of `services.record`)."""
+    positions = {q.pk: q.position for q in room["satisfaction"].questions.all()}
+    orders = []
+    insert = SatisfactionAnswer.objects.bulk_create
+
+    def spy(rows, *args, **kwargs):
+        orders.append([positions[row.question_id] for row in rows])
+        return insert(rows, *args, **kwargs)
+
+    monkeypatch.setattr(SatisfactionAnswer.objects, "bulk_create", spy)
     _send_all(room)
-    question_order = {q.pk: q.position for q in room["satisfaction"].questions.all()}
-    orders = [[question_order[a.question_id] for a in SatisfactionAnswer.objects.order_by("id")]]
-    assert orders[0] != sorted(orders[0])
+    return orders
+
+
+def test_the_answers_of_one_person_are_written_in_random_order(room, monkeypatch):
+    """The rows of one person's answers are shuffled before they are written: where a database
+    keeps the order of writing, it is not the order of the questions. (The order of their ids
+    says nothing here: the ids are random whether or not the rows are shuffled.)"""
+    orders = _orders_written(room, monkeypatch)
+    assert len(orders) == 7 and all(len(order) >= 6 for order in orders)
+    # Seven shuffles of at least 6 rows all in question order: a chance under 1 in 10^19.
+    assert any(order != sorted(order) for order in orders)
+    assert len({tuple(order) for order in orders}) > 1
+
+
+def test_the_shuffle_check_fails_when_the_rows_are_not_shuffled(room, monkeypatch):
+    """The check above can fail: with the shuffle made a no-op, every person's rows are written
+    in the order of the questions."""
+    monkeypatch.setattr(random.SystemRandom, "shuffle", lambda self, rows: None)
+    orders = _orders_written(room, monkeypatch)
+    assert orders and all(order == sorted(order) for order in orders)
 
 
 def test_nothing_of_the_answers_is_logged(room, caplog):
