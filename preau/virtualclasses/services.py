@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,8 @@ from preau.training.models import (
 from . import servers
 from .client import BBBError
 from .models import Recording, Room, RoomPresence
+
+logger = logging.getLogger(__name__)
 
 PARIS = ZoneInfo("Europe/Paris")
 # « Rejoindre » is active from this long before the start, and until this long after the end.
@@ -370,7 +373,8 @@ def _unverified_payload(token: str) -> dict:
 def recording_ready(*, signed_parameters: str) -> Recording:
     """BigBlueButton's recording-ready callback: the JWT is checked with the secret of the
     server of the room it names (PermissionDenied: nothing changes), then the recording is
-    read from the server and listed for the session's members."""
+    listed for the session's members if the server lists it for that room's meeting and it is
+    no other room's (PermissionDenied otherwise; BBBError when the server cannot be asked)."""
     claimed = _unverified_payload(signed_parameters)
     room = (
         Room.objects.select_related("session__departement")
@@ -384,15 +388,24 @@ def recording_ready(*, signed_parameters: str) -> Recording:
     record_id = str(payload.get("record_id", ""))[:128]
     if payload.get("meeting_id") != room.bbb_meeting_id or not record_id:
         raise PermissionDenied
-    url = ""
-    try:
-        for found in client.get_recordings(room.bbb_meeting_id):
-            if found["record_id"] == record_id:
-                url = found["url"]
-    except BBBError:
-        pass  # listed without its address; the list page asks the server again
+    # Listed only if the room's server lists it for the room's meeting (BBBError: the server
+    # could not be asked; the view answers 503 and BigBlueButton calls again).
+    found = {r["record_id"]: r for r in client.get_recordings(room.bbb_meeting_id)}
+    if record_id not in found:
+        logger.warning("Recording-ready callback refused: the server lists no such recording")
+        raise PermissionDenied
+    existing = Recording.objects.select_for_update().filter(record_id=record_id).first()
+    if existing is not None and existing.room_id != room.pk:
+        logger.warning(
+            "Recording-ready callback refused: recording %s belongs to room %s, not room %s",
+            record_id,
+            existing.room_id,
+            room.pk,
+        )
+        raise PermissionDenied
+    url = found[record_id]["url"]
     recording, _created = Recording.objects.update_or_create(
-        record_id=record_id, defaults={"room": room, **({"url": url} if url else {})}
+        record_id=record_id, room=room, defaults={"url": url} if url else {}
     )
     return recording
 

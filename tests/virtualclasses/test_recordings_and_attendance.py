@@ -122,6 +122,62 @@ def test_an_expired_token_is_refused_and_one_still_valid_is_taken(client, standi
     assert valid.status_code == 200 and Recording.objects.filter(record_id=record_id).exists()
 
 
+def _other_room(vc) -> Room:
+    from tests import factories
+
+    return services.ensure_meeting_room(
+        meeting=factories.MeetingFactory(session=vc["session"], virtual=True)
+    )
+
+
+def test_a_callback_naming_another_room_does_not_move_its_recording(client, standin, vc):
+    record_id = _recorded_meeting(client, standin, vc)
+    standin.recordings[record_id].published = True
+    room, other = vc["room"], _other_room(vc)
+    mine = {"meeting_id": room.bbb_meeting_id, "record_id": record_id}
+    assert _callback(client, jwt_hs256(mine, SECRET)).status_code == 200
+    # Signed by the same server, for another room: that room's meeting has no such recording.
+    theirs = {"meeting_id": other.bbb_meeting_id, "record_id": record_id}
+    assert _callback(client, jwt_hs256(theirs, SECRET)).status_code == 403
+    assert Recording.objects.get(record_id=record_id).room == room
+
+
+def test_a_recording_of_another_room_is_refused_and_logged_even_if_the_server_lists_it(
+    client, standin, vc, caplog
+):
+    """Should the server list it for the other room's meeting too (a server's fault), the
+    recording stays with the room it was listed for, and the refusal is logged."""
+    record_id = _recorded_meeting(client, standin, vc)
+    standin.recordings[record_id].published = True
+    room, other = vc["room"], _other_room(vc)
+    assert (
+        _callback(
+            client, jwt_hs256({"meeting_id": room.bbb_meeting_id, "record_id": record_id}, SECRET)
+        ).status_code
+        == 200
+    )
+    standin.recordings[record_id].meeting_id = other.bbb_meeting_id
+    theirs = {"meeting_id": other.bbb_meeting_id, "record_id": record_id}
+    assert _callback(client, jwt_hs256(theirs, SECRET)).status_code == 403
+    assert Recording.objects.get(record_id=record_id).room == room
+    assert f"recording {record_id} belongs to room {room.pk}" in caplog.text
+
+
+def test_only_a_recording_the_server_lists_for_the_room_is_listed(
+    client, standin, vc, settings, closed_port_url
+):
+    record_id = _recorded_meeting(client, standin, vc)  # still processing: not listed yet
+    claims = {"meeting_id": vc["room"].bbb_meeting_id, "record_id": record_id}
+    assert _callback(client, jwt_hs256(claims, SECRET)).status_code == 403
+    unknown = {**claims, "record_id": "made-up-recording"}
+    assert _callback(client, jwt_hs256(unknown, SECRET)).status_code == 403
+    assert not Recording.objects.exists()
+    standin.recordings[record_id].published = True
+    settings.PREAU_BBB_URL = closed_port_url  # the server cannot be asked: try again later
+    assert _callback(client, jwt_hs256(claims, SECRET)).status_code == 503
+    assert not Recording.objects.exists()
+
+
 def test_trainers_delete_recordings_after_confirming(client, standin, vc):
     record_id = _recorded_meeting(client, standin, vc)
     recording = Recording.objects.create(room=vc["room"], record_id=record_id)
