@@ -121,12 +121,48 @@ def _require_writable_by_trainer(room: Room, by) -> TrainingSession:
     return session
 
 
+# What BigBlueButton takes on create only: a create for a meeting it holds already changes
+# nothing (duplicateWarning), so a change made meanwhile would be shown here (a recording notice
+# gone) while the meeting goes on with the settings it started with.
+SETTINGS_FIXED_ONCE_CREATED = ("recording_allowed", "waiting_room", "mute_on_start", "audio_only")
+
+
+def _refuse_while_held(room: Room) -> None:
+    client = servers.client_for(room.session)
+    if client is None:
+        return
+    try:
+        held = client.meeting_exists(room.bbb_meeting_id)
+    except BBBError:
+        raise ValidationError(
+            _(
+                "Le serveur de classe virtuelle ne répond pas : impossible de vérifier que la "
+                "classe n’est pas en cours. Réessayez dans un instant."
+            )
+        ) from None
+    if held:
+        raise ValidationError(
+            _(
+                "La classe virtuelle est en cours (ou ouverte sur le serveur) : l’enregistrement, "
+                "la salle d’attente, les micros coupés à l’entrée et l’audioconférence ne "
+                "changent qu’une fois qu’elle est terminée, car le serveur garde les réglages du "
+                "début jusqu’à la fin."
+            )
+        )
+
+
 @transaction.atomic
 def update_room(*, room: Room, by, **fields) -> Room:
     _require_writable_by_trainer(room, by)
     unknown = set(fields) - set(ROOM_SETTINGS)
     if unknown:
         raise ValueError(f"Not room settings: {sorted(unknown)}")
+    stored = Room.objects.get(pk=room.pk)
+    if any(
+        name in fields and fields[name] != getattr(stored, name)
+        for name in SETTINGS_FIXED_ONCE_CREATED
+    ):
+        _refuse_while_held(room)
     for name, value in fields.items():
         setattr(room, name, value)
     if room.meeting_id:  # a meeting's room follows the meeting's schedule

@@ -236,6 +236,49 @@ def test_only_trainers_change_the_settings(client, standin, vc):
     assert not room.mute_on_start
 
 
+def test_what_the_server_fixes_at_creation_does_not_change_while_it_holds_the_class(
+    client, standin, vc, settings, closed_port_url
+):
+    """BigBlueButton keeps the settings a meeting was created with until it ends (a second
+    create changes nothing): turning recording off meanwhile would hide the participants'
+    notice while the meeting records. Refused until it ends; the welcome message may change."""
+    room = vc["room"]
+    services.update_room(room=room, by=vc["trainer"], recording_allowed=True)
+    _join(client, vc["trainer"], room)  # created on the server, nobody in it yet
+    fixed = "ne changent qu’une fois qu’elle est terminée"
+    for change in (
+        {"recording_allowed": False},
+        {"waiting_room": True},
+        {"mute_on_start": False},
+        {"audio_only": True},
+    ):
+        with pytest.raises(ValidationError, match=fixed):
+            services.update_room(room=Room.objects.get(pk=room.pk), by=vc["trainer"], **change)
+    _enter(_join(client, vc["trainer"], room)["Location"])  # running
+    with pytest.raises(ValidationError, match=fixed):
+        services.update_room(
+            room=Room.objects.get(pk=room.pk), by=vc["trainer"], recording_allowed=False
+        )
+    services.update_room(room=Room.objects.get(pk=room.pk), by=vc["trainer"], welcome="Bonjour")
+    client.force_login(vc["trainer"])
+    page = client.post(
+        reverse("virtualclasses:settings", args=[room.pk]),
+        {"welcome": "Bonjour", "mute_on_start": "on"},
+    )
+    assert page.status_code == 200 and fixed in page.content.decode()
+    client.force_login(vc["teacher"])
+    page = client.get(reverse("virtualclasses:room", args=[room.pk])).content.decode()
+    assert "peut être enregistrée" in page  # the notice stays while it records
+    services.servers.client_for(vc["session"]).end(room.bbb_meeting_id)
+    services.update_room(
+        room=Room.objects.get(pk=room.pk), by=vc["trainer"], recording_allowed=False
+    )
+    assert not Room.objects.get(pk=room.pk).recording_allowed
+    settings.PREAU_BBB_URL = closed_port_url  # cannot tell whether it is held: refused
+    with pytest.raises(ValidationError, match="ne répond pas"):
+        services.update_room(room=Room.objects.get(pk=room.pk), by=vc["trainer"], waiting_room=True)
+
+
 def test_audioconference_shows_the_dial_in_number_and_pin(client, standin, vc):
     services.update_room(room=vc["room"], by=vc["trainer"], audio_only=True)
     _enter(_join(client, vc["trainer"], vc["room"])["Location"])
