@@ -296,7 +296,8 @@ def is_running(room: Room) -> bool:
     if client is None:
         return False
     ids = client.attendee_user_ids(room.bbb_meeting_id)
-    _keep_presences(room, ids)
+    if not room.session.is_read_only:  # closed or archived: no presence is written any more
+        _keep_presences(room, ids)
     return bool(ids)
 
 
@@ -362,7 +363,14 @@ def meeting_ended(*, room: Room) -> None:
     """BigBlueButton says the meeting ended: a last look at who was in it (a server that keeps
     the meeting a moment after its end still lists them; otherwise the presences noted while it
     ran stand)."""
+    if room.session.is_read_only:
+        return  # closed or archived: its attendance is settled, no presence is written
     refresh_presences(room)
+
+
+class SessionArchived(Exception):
+    """A recording called back for a room of an archived session: not listed (the view answers
+    410, which tells BigBlueButton not to call again)."""
 
 
 # Recordings --------------------------------------------------------------------------------
@@ -424,6 +432,12 @@ def recording_ready(*, signed_parameters: str) -> Recording:
     record_id = str(payload.get("record_id", ""))[:128]
     if payload.get("meeting_id") != room.bbb_meeting_id or not record_id:
         raise PermissionDenied
+    # A closed session still takes the recording of a meeting it held (BigBlueButton processes
+    # it after the end, and no meeting of a closed session can be joined); an archived one
+    # takes nothing any more.
+    if room.session.status == SessionStatus.ARCHIVED:
+        logger.warning("Recording-ready callback refused: the session is archived")
+        raise SessionArchived
     # Listed only if the room's server lists it for the room's meeting (BBBError: the server
     # could not be asked; the view answers 503 and BigBlueButton calls again).
     found = {r["record_id"]: r for r in client.get_recordings(room.bbb_meeting_id)}
@@ -468,7 +482,7 @@ def attendance_prefill(*, meeting: Meeting) -> dict[int, str]:
     joined its virtual class, « absent » for the others; empty when nobody joined it (a class
     held elsewhere). Only joined or not: BigBlueButton's times are never read."""
     room = Room.objects.filter(meeting=meeting).select_related("session__departement").first()
-    if room is None:
+    if room is None or room.session.is_read_only:  # closed or archived: no prefill
         return {}
     if opening(room).state(timezone.now()) == "open":  # the server is asked only then
         refresh_presences(room)

@@ -211,6 +211,8 @@ def recording_callback(request: HttpRequest) -> HttpResponse:
     except PermissionDenied:
         logger.warning("Recording-ready callback refused")
         return HttpResponseForbidden()
+    except services.SessionArchived:
+        return HttpResponse("Gone", status=410, content_type="text/plain")
     except BBBError:
         return HttpResponse("Unavailable", status=503, content_type="text/plain")
     return HttpResponse("OK", content_type="text/plain")

@@ -219,6 +219,48 @@ def test_closed_sessions_refuse_settings_deletion_and_joining(client, standin, v
     assert "create" not in standin.calls
 
 
+def _set_status(session, status):
+    session.status = status
+    session.save(update_fields=["status"])
+
+
+@pytest.mark.parametrize("status", [SessionStatus.CLOSED, SessionStatus.ARCHIVED])
+def test_a_closed_or_archived_session_takes_no_presence_nor_prefills_attendance(
+    client, standin, vc, status
+):
+    """Its attendance is settled: neither the end callback, the poll nor the roll call writes
+    who was in the room, and the roll call is not prefilled."""
+    room = vc["room"]
+    _enter(_join(client, vc["teacher"], room)["Location"])  # in the room, nothing kept yet
+    RoomPresence.objects.all().delete()
+    _set_status(vc["session"], status)
+    room = Room.objects.select_related("session__departement").get(pk=room.pk)
+    services.meeting_ended(room=room)
+    client.logout()
+    end = services.end_callback_url(room).removeprefix("http://localhost:8000")
+    assert client.get(end).status_code == 200
+    services.is_running(room)
+    assert not RoomPresence.objects.exists()
+    RoomPresence.objects.create(room=room, user=vc["teacher"])  # noted while it was open
+    assert services.attendance_prefill(meeting=vc["meeting"]) == {}
+
+
+def test_a_recording_called_back_after_the_closing_is_kept_not_after_the_archiving(
+    client, standin, vc
+):
+    """The recording of a meeting the session held is BigBlueButton's work after the end: a
+    closed session still lists it; an archived one takes nothing (410: not called again)."""
+    record_id = _recorded_meeting(client, standin, vc)
+    standin.recordings[record_id].published = True
+    token = jwt_hs256({"meeting_id": vc["room"].bbb_meeting_id, "record_id": record_id}, SECRET)
+    _set_status(vc["session"], SessionStatus.ARCHIVED)
+    assert _callback(client, token).status_code == 410
+    assert not Recording.objects.exists()
+    _set_status(vc["session"], SessionStatus.CLOSED)
+    assert _callback(client, token).status_code == 200
+    assert Recording.objects.filter(record_id=record_id, room=vc["room"]).exists()
+
+
 def test_only_trainers_change_the_settings(client, standin, vc):
     url = reverse("virtualclasses:settings", args=[vc["room"].pk])
     for who, status in (("tutor", 403), ("teacher", 403), ("outsider", 404)):
