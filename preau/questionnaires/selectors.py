@@ -5,9 +5,9 @@ and only from PREAU_MIN_GROUP_FOR_AGGREGATES answers up.
 No answer may be isolated by comparing two results: a satisfaction questionnaire's results
 are shown once its session is closed or archived (no more answers: refreshing the page between
 the 5th and the 6th answer would give the 6th person's answers), and the results across
-sessions (a parcours, a territory) add up only questionnaires that reach the threshold on
-their own, in closed or archived sessions (a total minus the sessions shown elsewhere would
-otherwise give a small session's answers)."""
+sessions (a parcours, a territory) add up only closed or archived sessions each of whose
+satisfaction questionnaires reaches the threshold on its own (a total minus the sessions shown
+elsewhere would otherwise give a small session's answers)."""
 
 from dataclasses import dataclass, field
 
@@ -134,7 +134,7 @@ class Results:
     # A session's satisfaction questionnaire: shown at the session's closing (`finished`).
     at_closing: bool = False
     finished: bool = True
-    # Across sessions: questionnaires of closed sessions reaching the threshold only.
+    # Across sessions: closed sessions whose questionnaires each reach the threshold only.
     across_sessions: bool = False
 
     @property
