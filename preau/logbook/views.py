@@ -153,8 +153,14 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 
 def portfolio_pdf(request: HttpRequest) -> HttpResponse:
-    """The whole logbook, or the entries ticked (`entree`), as a PDF."""
-    ids = ids_param(request.GET, "entree") if "entree" in request.GET else None
+    """The whole logbook, or the entries ticked (`entree`) in the portfolio page's form
+    (`choix`), as a PDF. That form with nothing ticked asks to tick one (a browser sends no
+    `entree` then: it read as « the whole logbook »)."""
+    chosen = "choix" in request.GET or "entree" in request.GET
+    ids = ids_param(request.GET, "entree") if chosen else None
+    if ids is not None and not ids:
+        messages.error(request, _("Cochez au moins une entrée pour créer le PDF."))
+        return redirect("logbook:portfolio")
     entries = list(selectors.portfolio(request.user, ids))
     pdf = render_pdf(
         "logbook/portfolio_pdf.html",

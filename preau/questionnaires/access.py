@@ -3,7 +3,9 @@
 - Answering, and one's own self-positioning: the participants enrolled (not waiting) in the
   session, once it is opened; nobody else ever reads a person's answers.
 - A session's results (aggregates, from PREAU_MIN_GROUP_FOR_AGGREGATES answers): those who
-  follow the session (its trainers and tutors, those who pilot its territory, administrators).
+  follow the session (its trainers and tutors, those who pilot its territory, administrators);
+  its self-positioning results, its own trainers and tutors only (domain.md §6: the IEN sees
+  participation; the answering page promises « ni l’inspection, ni les administrateurs »).
 - A parcours' satisfaction results across its sessions and versions: the designers of any of
   its versions and the national editorial committee.
 - A territory's results: those who pilot it (IEN, pilot team, academic managers), and
@@ -54,9 +56,19 @@ def get_session_activity_or_404(user, pk: int) -> tuple[Activity, TrainingSessio
     session = activity.section.parcours.training_session
     if participant_sessions(user).filter(pk=session.pk).exists():
         return activity, session, "answer"
-    if sessions_followed_by(user).filter(pk=session.pk).exists():
+    if sessions_followed_by(user).filter(pk=session.pk).exists() and (
+        activity.kind != "positioning" or may_read_positioning_results(user, session)
+    ):
         return activity, session, "results"
     raise Http404
+
+
+def may_read_positioning_results(user, session: TrainingSession) -> bool:
+    """The group's self-positioning distribution is for the session's own trainers and tutors
+    (not those who pilot it, nor administrators)."""
+    from preau.training.access import sessions_staffed_by
+
+    return sessions_staffed_by(user).filter(pk=session.pk).exists()
 
 
 def get_questionnaire_to_answer_or_404(user, pk: int) -> Questionnaire:

@@ -168,14 +168,18 @@ def copy_questionnaire(source: Activity, target: Activity) -> None:
     _copy_questions(original, copy)
 
 
-def closing_questionnaire(session: TrainingSession) -> Questionnaire:
-    """The satisfaction questionnaire that ends the session: the first one its content holds
-    (the parcours gave its own), else the session's copy of the national default."""
-    activity = (
+def _closing_activity(session: TrainingSession) -> Activity | None:
+    return (
         Activity.objects.filter(section__parcours_id=session.content_id, kind="satisfaction")
         .order_by("section__position", "section__pk", "position", "pk")
         .first()
     )
+
+
+def closing_questionnaire(session: TrainingSession) -> Questionnaire:
+    """The satisfaction questionnaire that ends the session: the first one its content holds
+    (the parcours gave its own), else the session's copy of the national default."""
+    activity = _closing_activity(session)
     if activity is not None:
         return questionnaire_for_activity(activity)
     existing = Questionnaire.objects.filter(session=session, activity__isnull=True).first()
@@ -194,6 +198,28 @@ def closing_questionnaire(session: TrainingSession) -> Questionnaire:
             return questionnaire
     except IntegrityError:
         return Questionnaire.objects.get(session=session, activity__isnull=True)
+
+
+# What a participant opens: made on first use while the session is open; in a closed or
+# archived session nothing is written (None: the questionnaire was never opened).
+
+
+def questionnaire_of_activity_to_open(
+    activity: Activity, session: TrainingSession
+) -> Questionnaire | None:
+    if session.is_read_only:
+        return Questionnaire.objects.filter(activity=activity, session=session).first()
+    return questionnaire_for_activity(activity)
+
+
+def closing_questionnaire_to_open(session: TrainingSession) -> Questionnaire | None:
+    if not session.is_read_only:
+        return closing_questionnaire(session)
+    activity = _closing_activity(session)
+    found = Questionnaire.objects.filter(session=session)
+    if activity is not None:
+        return found.filter(activity=activity).first()
+    return found.filter(activity__isnull=True).first()
 
 
 # Designers' edits ---------------------------------------------------------------------------
@@ -343,8 +369,11 @@ def _lock(questionnaire: Questionnaire) -> Questionnaire:
 
 @transaction.atomic
 def save_draft(*, questionnaire: Questionnaire, by, answers: dict) -> None:
-    """Keeps what the participant has answered so far (theirs only), without sending it."""
-    questionnaire = Questionnaire.objects.select_related("session").get(pk=questionnaire.pk)
+    """Keeps what the participant has answered so far (theirs only), without sending it. Takes
+    the lock `send` takes: a draft saved while the same person's answers are being sent waits,
+    then is refused (otherwise it would be written after `send` deleted the draft, keeping the
+    person beside their answers for good, or overwrite a self-positioning just sent)."""
+    questionnaire = _lock(questionnaire)
     check_may_answer(questionnaire, by)
     answers = clean_answers(questionnaire, answers)
     if questionnaire.is_satisfaction:

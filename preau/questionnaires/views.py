@@ -40,14 +40,25 @@ def activity(request: HttpRequest, pk: int) -> HttpResponse:
     spec, session, role = access.get_session_activity_or_404(request.user, pk)
     if role == "results":
         return redirect("questionnaires:session_results", pk=session.pk)
-    questionnaire = services.questionnaire_for_activity(spec)
+    questionnaire = services.questionnaire_of_activity_to_open(spec, session)
+    if questionnaire is None:
+        return _never_opened(request, session, spec.title)
     return redirect("questionnaires:answer", pk=questionnaire.pk)
 
 
 def closing(request: HttpRequest, pk: int) -> HttpResponse:
     """The session's closing satisfaction questionnaire, for its participants."""
     session = access.get_participant_session_or_404(request.user, pk)
-    return redirect("questionnaires:answer", pk=services.closing_questionnaire(session).pk)
+    questionnaire = services.closing_questionnaire_to_open(session)
+    if questionnaire is None:
+        return _never_opened(request, session, _("Questionnaire de fin de session"))
+    return redirect("questionnaires:answer", pk=questionnaire.pk)
+
+
+def _never_opened(request, session, title: str) -> HttpResponse:
+    """A closed or archived session's questionnaire that nobody opened while it was open: it is
+    not made now (nothing is written in such a session)."""
+    return render(request, "questionnaires/never_opened.html", {"session": session, "title": title})
 
 
 def _saved_answers(questionnaire, user) -> tuple[dict, bool]:
@@ -230,12 +241,14 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def session_results(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_to_read_results_or_404(request.user, pk)
+    positioning = access.may_read_positioning_results(request.user, session)
     return render(
         request,
         "questionnaires/session_results.html",
         {
             "session": session,
-            "results": selectors.session_results(session),
+            "results": selectors.session_results(session, positioning=positioning),
+            "positioning_hidden": not positioning,
             "minimum": selectors.min_group(),
         },
     )

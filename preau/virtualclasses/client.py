@@ -147,6 +147,21 @@ class BBBClient:
     def get_meeting_info(self, meeting_id: str) -> Answer:
         return self.call("getMeetingInfo", {"meetingID": meeting_id})
 
+    def meeting_exists(self, meeting_id: str) -> bool:
+        """Whether the server holds the meeting now: created, whether anybody joined yet or not
+        (until it ends, it keeps the settings it was created with)."""
+        try:
+            self.call(
+                "getMeetingInfo",
+                {"meetingID": meeting_id},
+                expected=("notFound", "invalidMeetingIdentifier"),
+            )
+        except BBBError as error:
+            if error.key in ("notFound", "invalidMeetingIdentifier"):
+                return False
+            raise
+        return True
+
     def attendee_user_ids(self, meeting_id: str) -> set[str]:
         """The userIDs of the people in a running meeting (empty when it is not running)."""
         try:

@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,8 @@ from preau.training.models import (
 from . import servers
 from .client import BBBError
 from .models import Recording, Room, RoomPresence
+
+logger = logging.getLogger(__name__)
 
 PARIS = ZoneInfo("Europe/Paris")
 # « Rejoindre » is active from this long before the start, and until this long after the end.
@@ -119,12 +122,48 @@ def _require_writable_by_trainer(room: Room, by) -> TrainingSession:
     return session
 
 
+# What BigBlueButton takes on create only: a create for a meeting it holds already changes
+# nothing (duplicateWarning), so a change made meanwhile would be shown here (a recording notice
+# gone) while the meeting goes on with the settings it started with.
+SETTINGS_FIXED_ONCE_CREATED = ("recording_allowed", "waiting_room", "mute_on_start", "audio_only")
+
+
+def _refuse_while_held(room: Room) -> None:
+    client = servers.client_for(room.session)
+    if client is None:
+        return
+    try:
+        held = client.meeting_exists(room.bbb_meeting_id)
+    except BBBError:
+        raise ValidationError(
+            _(
+                "Le serveur de classe virtuelle ne répond pas : impossible de vérifier que la "
+                "classe n’est pas en cours. Réessayez dans un instant."
+            )
+        ) from None
+    if held:
+        raise ValidationError(
+            _(
+                "La classe virtuelle est en cours (ou ouverte sur le serveur) : l’enregistrement, "
+                "la salle d’attente, les micros coupés à l’entrée et l’audioconférence ne "
+                "changent qu’une fois qu’elle est terminée, car le serveur garde les réglages du "
+                "début jusqu’à la fin."
+            )
+        )
+
+
 @transaction.atomic
 def update_room(*, room: Room, by, **fields) -> Room:
     _require_writable_by_trainer(room, by)
     unknown = set(fields) - set(ROOM_SETTINGS)
     if unknown:
         raise ValueError(f"Not room settings: {sorted(unknown)}")
+    stored = Room.objects.get(pk=room.pk)
+    if any(
+        name in fields and fields[name] != getattr(stored, name)
+        for name in SETTINGS_FIXED_ONCE_CREATED
+    ):
+        _refuse_while_held(room)
     for name, value in fields.items():
         setattr(room, name, value)
     if room.meeting_id:  # a meeting's room follows the meeting's schedule
@@ -258,7 +297,8 @@ def is_running(room: Room) -> bool:
     if client is None:
         return False
     ids = client.attendee_user_ids(room.bbb_meeting_id)
-    _keep_presences(room, ids)
+    if not room.session.is_read_only:  # closed or archived: no presence is written any more
+        _keep_presences(room, ids)
     return bool(ids)
 
 
@@ -325,7 +365,14 @@ def meeting_ended(*, room: Room) -> None:
     """BigBlueButton says the meeting ended: a last look at who was in it (a server that keeps
     the meeting a moment after its end still lists them; otherwise the presences noted while it
     ran stand)."""
+    if room.session.is_read_only:
+        return  # closed or archived: its attendance is settled, no presence is written
     refresh_presences(room)
+
+
+class SessionArchived(Exception):
+    """A recording called back for a room of an archived session: not listed (the view answers
+    410, which tells BigBlueButton not to call again)."""
 
 
 # Recordings --------------------------------------------------------------------------------
@@ -372,7 +419,8 @@ def _unverified_payload(token: str) -> dict:
 def recording_ready(*, signed_parameters: str) -> Recording:
     """BigBlueButton's recording-ready callback: the JWT is checked with the secret of the
     server of the room it names (PermissionDenied: nothing changes), then the recording is
-    read from the server and listed for the session's members."""
+    listed for the session's members if the server lists it for that room's meeting and it is
+    no other room's (PermissionDenied otherwise; BBBError when the server cannot be asked)."""
     claimed = _unverified_payload(signed_parameters)
     room = (
         Room.objects.select_related("session__departement")
@@ -386,15 +434,30 @@ def recording_ready(*, signed_parameters: str) -> Recording:
     record_id = str(payload.get("record_id", ""))[:128]
     if payload.get("meeting_id") != room.bbb_meeting_id or not record_id:
         raise PermissionDenied
-    url = ""
-    try:
-        for found in client.get_recordings(room.bbb_meeting_id):
-            if found["record_id"] == record_id:
-                url = found["url"]
-    except BBBError:
-        pass  # listed without its address; the list page asks the server again
+    # A closed session still takes the recording of a meeting it held (BigBlueButton processes
+    # it after the end, and no meeting of a closed session can be joined); an archived one
+    # takes nothing any more.
+    if room.session.status == SessionStatus.ARCHIVED:
+        logger.warning("Recording-ready callback refused: the session is archived")
+        raise SessionArchived
+    # Listed only if the room's server lists it for the room's meeting (BBBError: the server
+    # could not be asked; the view answers 503 and BigBlueButton calls again).
+    found = {r["record_id"]: r for r in client.get_recordings(room.bbb_meeting_id)}
+    if record_id not in found:
+        logger.warning("Recording-ready callback refused: the server lists no such recording")
+        raise PermissionDenied
+    existing = Recording.objects.select_for_update().filter(record_id=record_id).first()
+    if existing is not None and existing.room_id != room.pk:
+        logger.warning(
+            "Recording-ready callback refused: recording %s belongs to room %s, not room %s",
+            record_id,
+            existing.room_id,
+            room.pk,
+        )
+        raise PermissionDenied
+    url = found[record_id]["url"]
     recording, _created = Recording.objects.update_or_create(
-        record_id=record_id, defaults={"room": room, **({"url": url} if url else {})}
+        record_id=record_id, room=room, defaults={"url": url} if url else {}
     )
     return recording
 
@@ -421,7 +484,7 @@ def attendance_prefill(*, meeting: Meeting) -> dict[int, str]:
     joined its virtual class, « absent » for the others; empty when nobody joined it (a class
     held elsewhere). Only joined or not: BigBlueButton's times are never read."""
     room = Room.objects.filter(meeting=meeting).select_related("session__departement").first()
-    if room is None:
+    if room is None or room.session.is_read_only:  # closed or archived: no prefill
         return {}
     if opening(room).state(timezone.now()) == "open":  # the server is asked only then
         refresh_presences(room)

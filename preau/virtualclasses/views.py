@@ -203,10 +203,16 @@ def end_callback(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def recording_callback(request: HttpRequest) -> HttpResponse:
     """`meta_bbb-recording-ready-url`: a form with `signed_parameters`, an HS256 JWT signed by
-    the server's shared secret. A bad signature is a 403 and changes nothing."""
+    the server's shared secret. A bad signature, a recording the server does not list for the
+    room or another room's is a 403 and changes nothing; a server that cannot be asked, a 503
+    (BigBlueButton calls again)."""
     try:
         services.recording_ready(signed_parameters=request.POST.get("signed_parameters", ""))
     except PermissionDenied:
-        logger.warning("Recording-ready callback refused: bad signature")
+        logger.warning("Recording-ready callback refused")
         return HttpResponseForbidden()
+    except services.SessionArchived:
+        return HttpResponse("Gone", status=410, content_type="text/plain")
+    except BBBError:
+        return HttpResponse("Unavailable", status=503, content_type="text/plain")
     return HttpResponse("OK", content_type="text/plain")

@@ -286,6 +286,18 @@ def test_the_portfolio_is_a_pdf_not_stored_of_the_whole_logbook_or_a_selection(
     assert entry.title not in rendered[-1] and foreign.title not in rendered[-1]
 
 
+def test_the_portfolio_form_with_nothing_ticked_asks_to_tick_an_entry(client, room, entry):
+    """A browser sends no `entree` when every box is unticked: that is not « the whole
+    logbook » (the link below the form is)."""
+    client.force_login(room["teacher"])
+    page = client.get(reverse("logbook:portfolio")).content.decode()
+    assert 'name="choix"' in page
+    response = client.get(reverse("logbook:portfolio_pdf"), {"choix": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("logbook:portfolio")
+    assert "Cochez au moins une entrée" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_the_list_shows_an_excerpt_with_its_paragraphs_apart(client, room):
     services.write_entry(by=room["teacher"], title="Bilan", body="<p>Au calme.</p><p>Ce qui</p>")
     client.force_login(room["teacher"])

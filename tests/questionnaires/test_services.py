@@ -113,6 +113,37 @@ def test_a_closed_or_archived_session_takes_no_answer_nor_draft(room, status):
     assert not PositioningResponse.objects.exists() and not SatisfactionAnswer.objects.exists()
 
 
+@pytest.mark.parametrize("status", [SessionStatus.CLOSED, SessionStatus.ARCHIVED])
+def test_a_closed_or_archived_session_makes_no_questionnaire_when_one_is_opened(
+    room, source, status
+):
+    """Opening a questionnaire makes it the first time, while the session is open; in a closed
+    or archived session nothing is written: none is made, nor tied to the session."""
+    content_kept = factories.TrainingSessionFactory(
+        **{status: True}, source=source, participants=[room["teacher"]]
+    )
+    without_own = factories.TrainingSessionFactory(**{status: True}, participants=[room["teacher"]])
+    before = Questionnaire.objects.count(), Questionnaire.objects.filter(session__isnull=False)
+    before = before[0], before[1].count()
+    activity = Activity.objects.get(
+        section__parcours=content_kept.content, title="Où en suis-je au départ ?"
+    )
+    assert services.questionnaire_of_activity_to_open(activity, content_kept) is None
+    assert services.closing_questionnaire_to_open(content_kept) is None
+    assert services.closing_questionnaire_to_open(without_own) is None
+    after = Questionnaire.objects.count(), Questionnaire.objects.filter(session__isnull=False)
+    assert (after[0], after[1].count()) == before
+    # One made while the session was open is found.
+    assert services.closing_questionnaire_to_open(room["session"]) == room["satisfaction"]
+    room["session"].status = status
+    room["session"].save(update_fields=["status"])
+    assert services.closing_questionnaire_to_open(room["session"]) == room["satisfaction"]
+    assert (
+        services.questionnaire_of_activity_to_open(room["before"].activity, room["session"])
+        == room["before"]
+    )
+
+
 def test_only_enrolled_participants_answer(room, cast):
     for person in (room["waiting"], cast["trainer"], cast["nobody"]):
         with pytest.raises(PermissionDenied):
@@ -136,6 +167,9 @@ def test_a_satisfaction_answer_is_written_without_its_author_and_the_draft_goes(
     with pytest.raises(ValidationError):
         services.send(questionnaire=questionnaire, by=teacher, answers=answers)
     assert SatisfactionAnswer.objects.count() == len(answers)
+    with pytest.raises(ValidationError):  # once sent, no draft is kept beside the person
+        services.save_draft(questionnaire=questionnaire, by=teacher, answers=answers)
+    assert not SatisfactionDraft.objects.exists()
 
 
 def test_the_maintained_aggregate_equals_a_direct_count_of_the_answers(room):

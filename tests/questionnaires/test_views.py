@@ -5,7 +5,13 @@ import pytest
 from django.urls import reverse
 
 from preau.questionnaires import services
-from preau.questionnaires.models import PositioningResponse, Question, SatisfactionAnswer
+from preau.questionnaires.models import (
+    PositioningResponse,
+    Question,
+    Questionnaire,
+    SatisfactionAnswer,
+)
+from preau.training.models import SessionStatus
 from tests import factories
 
 from .conftest import answer_all
@@ -33,6 +39,25 @@ def _everyone_answers(room, people=None):
                 by=person,
                 answers=answer_all(questionnaire, person, seed),
             )
+
+
+def _close(session, status=SessionStatus.CLOSED):
+    session.status = status
+    session.save(update_fields=["status"])
+
+
+def _send_closing(session, people, first_seed=0):
+    """Each person sends the session's closing questionnaire (comments from odd seeds)."""
+    return _send_closing_to(services.closing_questionnaire(session), session, people, first_seed)
+
+
+def _send_closing_to(questionnaire, session, people, first_seed=0):
+    for seed, person in enumerate(people, start=first_seed):
+        factories.EnrolmentFactory(session=session, user=person)
+        services.send(
+            questionnaire=questionnaire, by=person, answers=answer_all(questionnaire, person, seed)
+        )
+    return questionnaire
 
 
 def test_a_participant_saves_a_draft_then_sends_and_sees_the_form_no_more(client, room):
@@ -175,6 +200,31 @@ def test_nobody_else_reaches_a_teachers_own_positioning(client, room, cast):
         assert client.get(url).status_code == 404, person
 
 
+def test_the_groups_self_positioning_is_read_by_the_sessions_trainers_and_tutors_only(
+    client, room, cast
+):
+    """The answering page promises « ni l’inspection, ni les administrateurs »: the group's
+    distribution too is for the session's own trainers and tutors (domain.md §6)."""
+    _everyone_answers(room)  # 7 answered
+    _close(room["session"])
+    results = reverse("questionnaires:session_results", args=[room["session"].pk])
+    activity = reverse("questionnaires:activity", args=[room["before"].activity_id])
+    for person in ("trainer", "tutor"):
+        client.force_login(cast[person])
+        html = client.get(results).content.decode()
+        assert "Où en suis-je au départ ?" in html and "Je maîtrise en partie" in html, person
+        assert client.get(activity)["Location"] == results, person
+    for person in ("ien", "pilot", "manager", "admin"):
+        client.force_login(cast[person])
+        response = client.get(results)
+        html = response.content.decode()
+        assert response.status_code == 200, person  # the satisfaction results, aggregated
+        assert "Votre avis sur le parcours" in html and "Part des répondants" in html, person
+        assert "Où en suis-je" not in html and "Je maîtrise en partie" not in html, person
+        assert "ne sont montrés qu’aux formateurs et aux tuteurs" in html, person
+        assert client.get(activity).status_code == 404, person
+
+
 def test_the_team_sees_no_aggregate_below_the_threshold(client, room, cast):
     _everyone_answers(room, [room["teacher"], *room["classmates"][:3]])  # 4 answered
     client.force_login(cast["trainer"])
@@ -187,6 +237,7 @@ def test_the_team_sees_no_aggregate_below_the_threshold(client, room, cast):
 
 def test_the_team_sees_distributions_from_the_threshold_never_a_name_or_score(client, room, cast):
     _everyone_answers(room)  # 7 answered
+    _close(room["session"])
     client.force_login(cast["trainer"])
     response = client.get(reverse("questionnaires:session_results", args=[room["session"].pk]))
     html = response.content.decode()
@@ -211,20 +262,14 @@ def test_a_group_filter_does_not_narrow_the_aggregate(client, room, cast):
 
 def test_the_editorial_committee_reads_a_parcours_across_sessions(client, room, cast, source):
     _everyone_answers(room)
+    _close(room["session"])
     other = factories.TrainingSessionFactory(open=True, source=source, participants=[])
-    classmates = [factories.teacher() for _ in range(3)]
-    factories.EnrolmentFactory.create_batch(0)
-    for person in classmates:
-        factories.EnrolmentFactory(session=other, user=person)
-    closing = services.closing_questionnaire(other)
-    for seed, person in enumerate(classmates):
-        services.send(
-            questionnaire=closing, by=person, answers=answer_all(closing, person, seed + 10)
-        )
+    _send_closing(other, [factories.teacher() for _ in range(5)], first_seed=10)
+    _close(other, SessionStatus.ARCHIVED)
     client.force_login(cast["editorial"])
     html = client.get(reverse("questionnaires:parcours_results", args=[source.pk])).content
     html = html.decode()
-    assert "10 réponses dans 2 sessions" in html
+    assert "12 réponses dans 2 sessions" in html
     assert "Commentaire numéro 11" in html
     csv = client.get(reverse("questionnaires:parcours_results_csv", args=[source.pk]))
     text = b"".join(csv.streaming_content).decode()
@@ -242,10 +287,82 @@ def test_the_editorial_committee_reads_a_parcours_across_sessions(client, room, 
     )
 
 
+def test_a_total_across_sessions_minus_the_sessions_shown_isolates_nobody(
+    client, room, cast, source, territory
+):
+    """A parcours' or a territory's results add up only questionnaires that reach the threshold
+    on their own, in closed sessions: a small session beside a large one, or a session still
+    open, is not in the total, so the total minus the large session's own page reveals
+    nothing."""
+    _everyone_answers(room)  # 7 answers in Caen Nord
+    _close(room["session"])
+    small = factories.TrainingSessionFactory(
+        open=True, source=source, circonscription=territory["caen"]
+    )
+    _send_closing(small, [factories.teacher()], first_seed=41)  # « Commentaire numéro 41 »
+    _close(small)
+    running = factories.TrainingSessionFactory(
+        open=True, source=source, circonscription=territory["caen"]
+    )
+    _send_closing(running, [factories.teacher() for _ in range(5)], first_seed=51)
+    # A closed session whose closing questionnaire has 5 answers, beside a second satisfaction
+    # questionnaire with one: left out whole (its total would give that one answer).
+    two = factories.TrainingSessionFactory(
+        open=True, source=source, circonscription=territory["caen"]
+    )
+    _send_closing(two, [factories.teacher() for _ in range(5)], first_seed=61)
+    second = Questionnaire.objects.create(purpose="satisfaction", title="Mi-parcours", session=two)
+    services._copy_questions(services.national_template("satisfaction"), second)
+    _send_closing_to(second, two, [factories.teacher()], first_seed=71)
+    _close(two)
+    from preau.questionnaires import selectors
+
+    whole = selectors.satisfaction_results(source.lineage)
+    own = selectors.session_results(room["session"])
+    satisfaction = next(r for r in own if r.purpose == "satisfaction")
+    assert whole.answered == satisfaction.answered == 7 and whole.sessions == 1
+    assert [i.options for i in whole.questions] == [i.options for i in satisfaction.questions]
+    for person in ("ien", "pilot", "manager"):
+        client.force_login(cast[person])
+        listing = client.get(reverse("questionnaires:territory")).content.decode()
+        assert "<td>7</td>" in listing and "<td>8</td>" not in listing, person
+        url = reverse("questionnaires:territory_parcours", args=[source.lineage_id])
+        html = client.get(url).content.decode()
+        assert "7 réponses dans 1 sessions" in html, person
+        for seed in (41, 51, 53, 55, 61, 63, 65, 71):
+            assert f"Commentaire numéro {seed}" not in html
+    client.force_login(cast["editorial"])
+    html = client.get(reverse("questionnaires:parcours_results", args=[source.pk])).content
+    assert "7 réponses dans 1 sessions" in html.decode()
+    assert "Commentaire numéro 41" not in html.decode()
+
+
+def test_a_sessions_satisfaction_results_wait_for_its_closing(client, room, cast):
+    """While the session is open, refreshing the results between the 5th and the 6th answer
+    would give the 6th person's answers: the satisfaction results show once it is closed."""
+    people = [room["teacher"], *room["classmates"]]
+    questionnaire = room["satisfaction"]
+    url = reverse("questionnaires:session_results", args=[room["session"].pk])
+    client.force_login(cast["trainer"])
+    for seed, person in enumerate(people):
+        services.send(
+            questionnaire=questionnaire, by=person, answers=answer_all(questionnaire, person, seed)
+        )
+        html = client.get(url).content.decode()
+        assert "Les résultats s’affichent à la clôture de la session, quand au moins 5 " in html
+        assert "Part des répondants" not in html and "Commentaire numéro" not in html
+    for status in (SessionStatus.CLOSED, SessionStatus.ARCHIVED):
+        _close(room["session"], status)
+        html = client.get(url).content.decode()
+        assert "Part des répondants" in html and "Commentaire numéro 1" in html
+        assert "à la clôture de la session" not in html
+
+
 def test_a_territory_below_the_threshold_shows_nothing_even_if_the_parcours_has_more(
     client, room, cast, source, territory
 ):
     _everyone_answers(room)  # 7 answers in Caen Nord (Calvados)
+    _close(room["session"])
     manche = factories.TrainingSessionFactory(
         open=True, source=source, circonscription=territory["saint_lo"]
     )
@@ -309,6 +426,30 @@ def test_a_designer_adapts_the_questions_of_a_draft(client, cast, territory):
     client.force_login(cast["teacher"])
     teacher_view = client.get(reverse("questionnaires:edit", args=[questionnaire.pk]))
     assert teacher_view.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("status", [SessionStatus.CLOSED, SessionStatus.ARCHIVED])
+def test_opening_a_questionnaire_of_a_closed_session_writes_nothing(client, room, source, status):
+    from preau.parcours.models import Activity
+
+    session = factories.TrainingSessionFactory(
+        **{status: True}, source=source, participants=[room["teacher"]]
+    )
+    other = factories.TrainingSessionFactory(**{status: True}, participants=[room["teacher"]])
+    activity = Activity.objects.get(
+        section__parcours=session.content, title="Où en suis-je au départ ?"
+    )
+    rows = list(Questionnaire.objects.values_list("pk", "session_id"))
+    client.force_login(room["teacher"])
+    for url in (
+        reverse("questionnaires:activity", args=[activity.pk]),
+        reverse("questionnaires:closing", args=[session.pk]),
+        reverse("questionnaires:closing", args=[other.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "ce questionnaire n’a pas été ouvert pendant la session" in response.content.decode()
+    assert list(Questionnaire.objects.values_list("pk", "session_id")) == rows
 
 
 def test_questions_no_longer_change_once_someone_answered(room, cast):

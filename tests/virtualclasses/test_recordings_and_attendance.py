@@ -1,7 +1,11 @@
 """Recordings (the signed callback, the list, deletion), the meeting-end callback, the
 attendance prefilled from who joined, the room's settings, and closed sessions."""
 
+import base64
 import datetime
+import hashlib
+import hmac
+import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,10 +59,6 @@ def test_recording_ready_with_a_valid_token_lists_it_for_members(client, standin
         "a.b.c",
         jwt_hs256({"meeting_id": "MEETING", "record_id": "r1"}, "not-the-secret"),
         jwt_hs256({"meeting_id": "another-room", "record_id": "r1"}, SECRET),
-        # The same signature under a header « alg: none »: refused.
-        jwt_hs256({"meeting_id": "MEETING", "record_id": "r1"}, SECRET).replace(
-            "eyJhbGciOiJIUzI1NiIs", "eyJhbGciOiJub25lIiwi"
-        ),
     ],
 )  # fmt: skip
 def test_a_recording_callback_with_a_bad_signature_is_refused_and_changes_nothing(
@@ -67,6 +67,36 @@ def test_a_recording_callback_with_a_bad_signature_is_refused_and_changes_nothin
     token = token.replace("MEETING", vc["room"].bbb_meeting_id)
     assert _callback(client, token).status_code == 403
     assert not Recording.objects.exists()
+
+
+def _signed(header: dict, payload: dict, secret: str) -> str:
+    """A token whose signature is HMAC-SHA256 with the right secret over this header: only what
+    the header says differs from a good token."""
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    head = b64(json.dumps(header).encode())
+    body = b64(json.dumps(payload).encode())
+    signature = hmac.new(secret.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{b64(signature)}"
+
+
+def test_a_token_signed_right_but_naming_another_algorithm_is_refused(client, standin, vc):
+    """The signature is right (HMAC-SHA256, the server's secret): only `alg` is wrong, so the
+    algorithm check is what refuses. The same token saying HS256 is taken."""
+    record_id = _recorded_meeting(client, standin, vc)
+    standin.recordings[record_id].published = True
+    claims = {"meeting_id": vc["room"].bbb_meeting_id, "record_id": record_id}
+    for alg in ("none", "HS512", "hs256", None):
+        header = {"typ": "JWT"} if alg is None else {"alg": alg, "typ": "JWT"}
+        assert _callback(client, _signed(header, claims, SECRET)).status_code == 403, alg
+        assert not Recording.objects.exists(), alg
+    assert (
+        _callback(client, _signed({"alg": "HS256", "typ": "JWT"}, claims, SECRET)).status_code
+        == 200
+    )
+    assert Recording.objects.filter(record_id=record_id).exists()
 
 
 def test_a_tampered_payload_is_refused(client, standin, vc):
@@ -90,6 +120,62 @@ def test_an_expired_token_is_refused_and_one_still_valid_is_taken(client, standi
     assert odd.status_code == 403 and not Recording.objects.exists()
     valid = _callback(client, jwt_hs256({**claims, "exp": int(now) + 3600}, SECRET))
     assert valid.status_code == 200 and Recording.objects.filter(record_id=record_id).exists()
+
+
+def _other_room(vc) -> Room:
+    from tests import factories
+
+    return services.ensure_meeting_room(
+        meeting=factories.MeetingFactory(session=vc["session"], virtual=True)
+    )
+
+
+def test_a_callback_naming_another_room_does_not_move_its_recording(client, standin, vc):
+    record_id = _recorded_meeting(client, standin, vc)
+    standin.recordings[record_id].published = True
+    room, other = vc["room"], _other_room(vc)
+    mine = {"meeting_id": room.bbb_meeting_id, "record_id": record_id}
+    assert _callback(client, jwt_hs256(mine, SECRET)).status_code == 200
+    # Signed by the same server, for another room: that room's meeting has no such recording.
+    theirs = {"meeting_id": other.bbb_meeting_id, "record_id": record_id}
+    assert _callback(client, jwt_hs256(theirs, SECRET)).status_code == 403
+    assert Recording.objects.get(record_id=record_id).room == room
+
+
+def test_a_recording_of_another_room_is_refused_and_logged_even_if_the_server_lists_it(
+    client, standin, vc, caplog
+):
+    """Should the server list it for the other room's meeting too (a server's fault), the
+    recording stays with the room it was listed for, and the refusal is logged."""
+    record_id = _recorded_meeting(client, standin, vc)
+    standin.recordings[record_id].published = True
+    room, other = vc["room"], _other_room(vc)
+    assert (
+        _callback(
+            client, jwt_hs256({"meeting_id": room.bbb_meeting_id, "record_id": record_id}, SECRET)
+        ).status_code
+        == 200
+    )
+    standin.recordings[record_id].meeting_id = other.bbb_meeting_id
+    theirs = {"meeting_id": other.bbb_meeting_id, "record_id": record_id}
+    assert _callback(client, jwt_hs256(theirs, SECRET)).status_code == 403
+    assert Recording.objects.get(record_id=record_id).room == room
+    assert f"recording {record_id} belongs to room {room.pk}" in caplog.text
+
+
+def test_only_a_recording_the_server_lists_for_the_room_is_listed(
+    client, standin, vc, settings, closed_port_url
+):
+    record_id = _recorded_meeting(client, standin, vc)  # still processing: not listed yet
+    claims = {"meeting_id": vc["room"].bbb_meeting_id, "record_id": record_id}
+    assert _callback(client, jwt_hs256(claims, SECRET)).status_code == 403
+    unknown = {**claims, "record_id": "made-up-recording"}
+    assert _callback(client, jwt_hs256(unknown, SECRET)).status_code == 403
+    assert not Recording.objects.exists()
+    standin.recordings[record_id].published = True
+    settings.PREAU_BBB_URL = closed_port_url  # the server cannot be asked: try again later
+    assert _callback(client, jwt_hs256(claims, SECRET)).status_code == 503
+    assert not Recording.objects.exists()
 
 
 def test_trainers_delete_recordings_after_confirming(client, standin, vc):
@@ -133,6 +219,48 @@ def test_closed_sessions_refuse_settings_deletion_and_joining(client, standin, v
     assert "create" not in standin.calls
 
 
+def _set_status(session, status):
+    session.status = status
+    session.save(update_fields=["status"])
+
+
+@pytest.mark.parametrize("status", [SessionStatus.CLOSED, SessionStatus.ARCHIVED])
+def test_a_closed_or_archived_session_takes_no_presence_nor_prefills_attendance(
+    client, standin, vc, status
+):
+    """Its attendance is settled: neither the end callback, the poll nor the roll call writes
+    who was in the room, and the roll call is not prefilled."""
+    room = vc["room"]
+    _enter(_join(client, vc["teacher"], room)["Location"])  # in the room, nothing kept yet
+    RoomPresence.objects.all().delete()
+    _set_status(vc["session"], status)
+    room = Room.objects.select_related("session__departement").get(pk=room.pk)
+    services.meeting_ended(room=room)
+    client.logout()
+    end = services.end_callback_url(room).removeprefix("http://localhost:8000")
+    assert client.get(end).status_code == 200
+    services.is_running(room)
+    assert not RoomPresence.objects.exists()
+    RoomPresence.objects.create(room=room, user=vc["teacher"])  # noted while it was open
+    assert services.attendance_prefill(meeting=vc["meeting"]) == {}
+
+
+def test_a_recording_called_back_after_the_closing_is_kept_not_after_the_archiving(
+    client, standin, vc
+):
+    """The recording of a meeting the session held is BigBlueButton's work after the end: a
+    closed session still lists it; an archived one takes nothing (410: not called again)."""
+    record_id = _recorded_meeting(client, standin, vc)
+    standin.recordings[record_id].published = True
+    token = jwt_hs256({"meeting_id": vc["room"].bbb_meeting_id, "record_id": record_id}, SECRET)
+    _set_status(vc["session"], SessionStatus.ARCHIVED)
+    assert _callback(client, token).status_code == 410
+    assert not Recording.objects.exists()
+    _set_status(vc["session"], SessionStatus.CLOSED)
+    assert _callback(client, token).status_code == 200
+    assert Recording.objects.filter(record_id=record_id, room=vc["room"]).exists()
+
+
 def test_only_trainers_change_the_settings(client, standin, vc):
     url = reverse("virtualclasses:settings", args=[vc["room"].pk])
     for who, status in (("tutor", 403), ("teacher", 403), ("outsider", 404)):
@@ -148,6 +276,49 @@ def test_only_trainers_change_the_settings(client, standin, vc):
     room = Room.objects.get(pk=vc["room"].pk)
     assert room.audio_only and room.waiting_room and not room.recording_allowed
     assert not room.mute_on_start
+
+
+def test_what_the_server_fixes_at_creation_does_not_change_while_it_holds_the_class(
+    client, standin, vc, settings, closed_port_url
+):
+    """BigBlueButton keeps the settings a meeting was created with until it ends (a second
+    create changes nothing): turning recording off meanwhile would hide the participants'
+    notice while the meeting records. Refused until it ends; the welcome message may change."""
+    room = vc["room"]
+    services.update_room(room=room, by=vc["trainer"], recording_allowed=True)
+    _join(client, vc["trainer"], room)  # created on the server, nobody in it yet
+    fixed = "ne changent qu’une fois qu’elle est terminée"
+    for change in (
+        {"recording_allowed": False},
+        {"waiting_room": True},
+        {"mute_on_start": False},
+        {"audio_only": True},
+    ):
+        with pytest.raises(ValidationError, match=fixed):
+            services.update_room(room=Room.objects.get(pk=room.pk), by=vc["trainer"], **change)
+    _enter(_join(client, vc["trainer"], room)["Location"])  # running
+    with pytest.raises(ValidationError, match=fixed):
+        services.update_room(
+            room=Room.objects.get(pk=room.pk), by=vc["trainer"], recording_allowed=False
+        )
+    services.update_room(room=Room.objects.get(pk=room.pk), by=vc["trainer"], welcome="Bonjour")
+    client.force_login(vc["trainer"])
+    page = client.post(
+        reverse("virtualclasses:settings", args=[room.pk]),
+        {"welcome": "Bonjour", "mute_on_start": "on"},
+    )
+    assert page.status_code == 200 and fixed in page.content.decode()
+    client.force_login(vc["teacher"])
+    page = client.get(reverse("virtualclasses:room", args=[room.pk])).content.decode()
+    assert "peut être enregistrée" in page  # the notice stays while it records
+    services.servers.client_for(vc["session"]).end(room.bbb_meeting_id)
+    services.update_room(
+        room=Room.objects.get(pk=room.pk), by=vc["trainer"], recording_allowed=False
+    )
+    assert not Room.objects.get(pk=room.pk).recording_allowed
+    settings.PREAU_BBB_URL = closed_port_url  # cannot tell whether it is held: refused
+    with pytest.raises(ValidationError, match="ne répond pas"):
+        services.update_room(room=Room.objects.get(pk=room.pk), by=vc["trainer"], waiting_room=True)
 
 
 def test_audioconference_shows_the_dial_in_number_and_pin(client, standin, vc):
