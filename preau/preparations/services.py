@@ -14,6 +14,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from preau.core.numbers import french_number
 from preau.training.access import may_manage
 from preau.training.models import EnrolmentStatus
 
@@ -247,7 +248,7 @@ def check_may_write(*, document: Document, by) -> None:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:g}".replace(".", ",")
+    return french_number(size / 1_000_000, 6)
 
 
 def _append(document: Document, update: bytes) -> None:

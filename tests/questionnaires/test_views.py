@@ -178,6 +178,7 @@ def test_a_designers_formula_is_text_in_the_parcours_results_csv_and_xlsx(
     question = room["satisfaction"].questions.filter(kind="single").first()
     Question.objects.filter(key=question.key).update(text=FORMULA, options="@SUM(1+1)\n-2+3\nOui")
     _everyone_answers(room)
+    _close(room["session"])  # totals across sessions count closed sessions only
     client.force_login(cast["editorial"])
 
     cells = _csv_cells(client.get(reverse("questionnaires:parcours_results_csv", args=[source.pk])))
