@@ -3,9 +3,11 @@ reaching the French toolbar with Tab, setting bold with Enter and Space, typing,
 page keeps the bold words, and only them."""
 
 import re
+import time
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from preau.accounts.models import Role
@@ -93,7 +95,22 @@ def test_a_designer_writes_bold_words_with_the_keyboard_only(page: Page, territo
     )
     page.keyboard.press("Enter")
 
-    expect(page.get_by_text(f"Activité « {ACTIVITY} » enregistrée.")).to_be_visible()
+    # Read by evaluating in the page, again and again: after the browser journey of the
+    # questionnaires, Playwright (1.65 with Debian's Chromium) kept this page's old document
+    # for its locators, its page.url and its wait_for_function, though the browser had loaded
+    # the next page (a fresh evaluate saw location.href and the text of the content page,
+    # message included). Alone, the locator passes too.
+    message = f"Activité « {ACTIVITY} » enregistrée."
+    shown = False
+    for _attempt in range(100):
+        try:
+            shown = page.evaluate("(m) => document.body.innerText.includes(m)", message)
+        except PlaywrightError:  # the document changed under the evaluation
+            shown = False
+        if shown:
+            break
+        time.sleep(0.1)
+    assert shown, message
     activity = Activity.objects.get(section=section)
     assert activity.title == ACTIVITY
     # Trix may keep the space typed after the bold word as a no-break space.
