@@ -215,10 +215,10 @@ class DocumentConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _answer_sync(self, state_vector: bytes) -> bytes:
-        doc = services.load(self.document)
         try:
-            return doc.get_update(state_vector)
-        except Exception as error:  # a state vector that does not decode
+            crdt.read_state_vector(state_vector)  # strictly, before pycrdt sees it
+            return crdt.update_since(services.load(self.document), state_vector)
+        except crdt.InvalidUpdate as error:
             raise BadMessage from error
 
     @database_sync_to_async

@@ -31,6 +31,8 @@ def check_update(update: bytes) -> None:
         raise InvalidUpdate("not bytes")
     if len(update) > UPDATE_MAX_BYTES:
         raise InvalidUpdate("too large")
+    # Read strictly before pycrdt sees the bytes: it trusts the counts it reads.
+    read_update(bytes(update))
     scratch = Doc()
     try:
         scratch.apply_update(bytes(update))
@@ -41,6 +43,18 @@ def check_update(update: bytes) -> None:
     roots = set(scratch.keys())
     if roots - {FRAGMENT}:
         raise InvalidUpdate("writes outside the document")
+
+
+def update_since(doc: Doc, state_vector: bytes) -> bytes:
+    """What `doc` has that a client with `state_vector` (its sync request, as it sent it)
+    lacks. Raises InvalidUpdate for a state vector that does not read strictly: pycrdt 0.13.1
+    reserves memory for the count it reads before reading the entries, and five bytes
+    claiming 4 billion entries abort the whole process (not a Python exception)."""
+    read_state_vector(state_vector)
+    try:
+        return doc.get_update(bytes(state_vector))
+    except Exception as error:
+        raise InvalidUpdate(str(error)) from error
 
 
 def rebuild(updates: Iterable[bytes]) -> Doc:
@@ -263,22 +277,182 @@ class _Reader:
                 raise InvalidUpdate("number too long")
         return -number if negative else number
 
-    def string(self) -> str:
-        length = self.var_uint()
-        if self.at + length > len(self.data):
+    def raw(self, length: int) -> bytes:
+        if length > self.remaining():
             raise InvalidUpdate("truncated")
-        text = self.data[self.at : self.at + length].decode("utf-8")
         self.at += length
-        return text
+        return self.data[self.at - length : self.at]
+
+    def string(self) -> str:
+        try:
+            return self.raw(self.var_uint()).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InvalidUpdate("not UTF-8") from error
+
+    def count(self, min_bytes_each: int = 1) -> int:
+        """A number of entries to read, each at least `min_bytes_each` long: no more than the
+        bytes left can hold (pycrdt reserves memory for the count it reads)."""
+        number = self.var_uint()
+        if number * min_bytes_each > self.remaining():
+            raise InvalidUpdate("more entries than bytes")
+        return number
+
+    def remaining(self) -> int:
+        return len(self.data) - self.at
 
     def done(self) -> bool:
         return self.at == len(self.data)
 
 
+# Yjs client ids are JavaScript-safe integers (lib0 refuses larger ones); clocks are 32-bit
+# in yrs (pycrdt's engine).
+CLIENT_MAX = 2**53 - 1
+CLOCK_MAX = 2**32 - 1
+
+
+def read_state_vector(data: bytes) -> dict[int, int]:
+    """{client id: clock} of an encoded Yjs state vector, read strictly (InvalidUpdate
+    otherwise): a count the bytes can hold, each entry two numbers within bounds, nothing
+    after them."""
+    reader = _Reader(bytes(data))
+    vector = {}
+    for _i in range(reader.count(2)):
+        client, clock = reader.var_uint(), reader.var_uint()
+        if client > CLIENT_MAX or clock > CLOCK_MAX:
+            raise InvalidUpdate("number out of range")
+        vector[client] = clock
+    if not reader.done():
+        raise InvalidUpdate("trailing bytes")
+    return vector
+
+
 def state_vector(doc: Doc) -> dict[int, int]:
     """{client id: number of its items} of the document (Yjs's encoded state vector, read)."""
-    reader = _Reader(doc.get_state())
-    return {reader.var_uint(): reader.var_uint() for _i in range(reader.var_uint())}
+    return read_state_vector(doc.get_state())
+
+
+# Yjs's update format (v1), read strictly before pycrdt applies it: pycrdt trusts the counts
+# it reads (a 9-byte update claiming 4 billion deletions, or an array of 4 billion values,
+# aborts the process) and recurses into nested values (100,000 nested arrays crash it).
+ANY_DEPTH_MAX = 16
+_GC, _SKIP = 0, 10
+_CONTENT_DELETED, _CONTENT_JSON, _CONTENT_BINARY, _CONTENT_STRING = 1, 2, 3, 4
+_CONTENT_EMBED, _CONTENT_FORMAT, _CONTENT_TYPE, _CONTENT_ANY, _CONTENT_DOC = 5, 6, 7, 8, 9
+_TYPE_XML_ELEMENT, _TYPE_XML_HOOK = 3, 5
+
+
+def _read_any(reader: _Reader, depth: int = 0) -> None:
+    """Skips one value of lib0's `writeAny` encoding."""
+    if depth > ANY_DEPTH_MAX:
+        raise InvalidUpdate("value nested too deep")
+    kind = reader.byte()
+    if kind in (127, 126, 121, 120):  # undefined, null, false, true
+        return
+    if kind == 125:  # integer
+        reader.var_int()
+    elif kind == 124:  # float32
+        reader.raw(4)
+    elif kind in (123, 122):  # float64, bigint64
+        reader.raw(8)
+    elif kind == 119:  # string
+        reader.string()
+    elif kind == 118:  # object
+        for _i in range(reader.count(2)):
+            reader.string()
+            _read_any(reader, depth + 1)
+    elif kind == 117:  # array
+        for _i in range(reader.count()):
+            _read_any(reader, depth + 1)
+    elif kind == 116:  # bytes
+        reader.raw(reader.var_uint())
+    else:
+        raise InvalidUpdate("unknown value type")
+
+
+def _read_content(reader: _Reader, ref: int) -> int:
+    """Skips an item's content; returns its length in clock units."""
+    if ref == _CONTENT_DELETED:
+        return reader.var_uint()
+    if ref == _CONTENT_JSON:
+        length = reader.count()
+        for _i in range(length):
+            reader.string()
+        return length
+    if ref == _CONTENT_BINARY:
+        reader.raw(reader.var_uint())
+        return 1
+    if ref == _CONTENT_STRING:
+        return len(reader.string().encode("utf-16-le")) // 2  # Yjs counts UTF-16 units
+    if ref == _CONTENT_EMBED:
+        reader.string()
+        return 1
+    if ref == _CONTENT_FORMAT:
+        reader.string()
+        reader.string()
+        return 1
+    if ref == _CONTENT_TYPE:
+        if reader.var_uint() in (_TYPE_XML_ELEMENT, _TYPE_XML_HOOK):
+            reader.string()
+        return 1
+    if ref == _CONTENT_ANY:
+        length = reader.count()
+        for _i in range(length):
+            _read_any(reader)
+        return length
+    if ref == _CONTENT_DOC:
+        reader.string()
+        _read_any(reader)
+        return 1
+    raise InvalidUpdate("unknown content")
+
+
+def read_update(data: bytes) -> dict[int, int]:
+    """Reads a Yjs update (v1) strictly: every count within the bytes left, every number in
+    range, nested values at most ANY_DEPTH_MAX deep, no empty item, nothing after the delete
+    set. Returns {client id: clock after its last item} (what a document that integrated the
+    whole update has, at least, in its state vector). InvalidUpdate otherwise."""
+    reader = _Reader(bytes(data))
+    ends: dict[int, int] = {}
+    for _i in range(reader.count(3)):
+        structs = reader.count(2)
+        client, clock = reader.var_uint(), reader.var_uint()
+        if client > CLIENT_MAX:
+            raise InvalidUpdate("client id out of range")
+        for _j in range(structs):
+            info = reader.byte()
+            ref = info & 0x1F
+            if ref in (_GC, _SKIP):
+                length = reader.var_uint()
+            else:
+                if info & 0x80:  # origin (left)
+                    reader.var_uint(), reader.var_uint()
+                if info & 0x40:  # right origin
+                    reader.var_uint(), reader.var_uint()
+                if not info & 0xC0:  # no origin: the parent is written
+                    if reader.var_uint() == 1:
+                        reader.string()  # a root type, by name
+                    else:
+                        reader.var_uint(), reader.var_uint()  # a type, by its item's id
+                    if info & 0x20:
+                        reader.string()  # the key in a map (an XML attribute)
+                length = _read_content(reader, ref)
+            if length < 1:
+                raise InvalidUpdate("empty item")
+            clock += length
+            if clock > CLOCK_MAX:
+                raise InvalidUpdate("clock out of range")
+            if ref != _SKIP:
+                ends[client] = clock
+    for _i in range(reader.count(2)):
+        if reader.var_uint() > CLIENT_MAX:
+            raise InvalidUpdate("client id out of range")
+        for _j in range(reader.count(2)):
+            clock, length = reader.var_uint(), reader.var_uint()
+            if clock + length > CLOCK_MAX:
+                raise InvalidUpdate("clock out of range")
+    if not reader.done():
+        raise InvalidUpdate("trailing bytes")
+    return ends
 
 
 def check_anchor(anchor: bytes, doc: Doc) -> None:

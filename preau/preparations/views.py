@@ -226,7 +226,10 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
         payload = json.loads(request.body)
         update = base64.b64decode(payload.get("update") or "", validate=True)
         state = base64.b64decode(payload.get("state") or "", validate=True)
-    except (ValueError, AttributeError, TypeError, binascii.Error):
+        if state:
+            # Before anything is stored (a refusal stores nothing), and before pycrdt sees it.
+            crdt.read_state_vector(state)
+    except (ValueError, AttributeError, TypeError, binascii.Error):  # (InvalidUpdate too)
         return _error(unreadable, 400)
     try:
         if update:
@@ -242,10 +245,7 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
         status = {"too_large": 413, "invalid": 400}.get(error.code, 403)
         return _error(" ".join(error.messages), status)
     doc = services.load(doc_row)
-    try:
-        answer = doc.get_update(state) if state else doc.get_update()
-    except Exception:  # a state vector that does not decode
-        return _error(unreadable, 400)
+    answer = crdt.update_since(doc, state) if state else doc.get_update()
     return JsonResponse({"update": _b64(answer)})
 
 
