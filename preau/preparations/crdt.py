@@ -6,11 +6,16 @@ default). The server never edits it: it checks updates, stores them, replays the
 order to answer a sync request, and renders the fragment as HTML for a reader without the
 editor (closed session, no JavaScript)."""
 
+import functools
+import logging
+import math
 from collections.abc import Iterable
 from html import escape
 from html.parser import HTMLParser
 
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText, merge_updates
+
+logger = logging.getLogger(__name__)
 
 FRAGMENT = "prosemirror"
 # One update is one edit (a keystroke, a paste, offline work merged on reconnection): a long
@@ -24,25 +29,168 @@ class InvalidUpdate(ValueError):
     """Bytes that are not a Yjs update of a preparation document."""
 
 
-def check_update(update: bytes) -> None:
-    """Raises InvalidUpdate unless `update` decodes as a Yjs update that writes only to the
-    document's fragment and is no larger than UPDATE_MAX_BYTES."""
+class BrokenDocument(RuntimeError):
+    """pycrdt panicked while reading a stored document (a PanicException, which is no
+    Exception: raised as is, it would go past every `except Exception`, Django's included)."""
+
+
+def _is_panic(error: BaseException) -> bool:
+    return any(kind.__name__ == "PanicException" for kind in type(error).__mro__)
+
+
+def no_panic(function):
+    """Turns a pycrdt panic inside `function` into BrokenDocument."""
+
+    @functools.wraps(function)
+    def guarded(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception:
+            raise
+        except BaseException as error:
+            if _is_panic(error):
+                raise BrokenDocument(str(error)) from error
+            raise
+
+    return guarded
+
+
+# What the editor writes (editor.js: ProseMirror's basic schema without images, plus lists,
+# bound by y-prosemirror): XML elements of these tags, with these attributes, and texts with
+# these marks. Anything else in an update is refused (check_update).
+NODE_TAGS = {
+    "paragraph",
+    "heading",
+    "blockquote",
+    "horizontal_rule",
+    "code_block",
+    "hard_break",
+    "bullet_list",
+    "ordered_list",
+    "list_item",
+}
+MARKS = {"strong", "em", "code", "link", "underline"}
+# Nested lists are two levels each (list, item): 48 leaves room for 20 nested lists.
+DEPTH_MAX = 48
+
+
+def _number(value) -> float | None:
+    """A finite number (pycrdt gives numbers back as floats), or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _attribute_ok(tag: str, key: str, value) -> bool:
+    number = _number(value)
+    if tag == "heading" and key == "level":
+        return number is not None and number == int(number) and 1 <= number <= 6
+    if tag == "ordered_list" and key == "order":
+        return number is not None and number == int(number) and abs(number) <= 1_000_000_000
+    return False
+
+
+def _plain(value, depth: int = 0) -> bool:
+    """A mark's attributes (a link's href and title): JSON-like values, finite numbers."""
+    if value is None or isinstance(value, str | bool):
+        return True
+    if isinstance(value, int | float):
+        return math.isfinite(value)
+    if depth < 4 and isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def children(node, *, strict: bool = False) -> list:
+    """The XML elements and texts under `node`. A forged update can put other things there (a
+    map, a plain value, a string beside the texts): pycrdt panics on reading such a child, so
+    it is skipped (or, `strict`, InvalidUpdate)."""
+    out = []
+    with node.doc.transaction():
+        for index in range(len(node.children)):
+            try:
+                child = node.children[index]
+            except BaseException as error:
+                if not _is_panic(error):
+                    raise
+                child = None
+            if isinstance(child, XmlElement | XmlText):
+                out.append(child)
+            elif strict:
+                raise InvalidUpdate("not an XML element or text")
+    return out
+
+
+def _check_text(text: XmlText) -> None:
+    if len(text.attributes):
+        raise InvalidUpdate("attributes on a text")
+    for chunk, attrs in text.diff():
+        if not isinstance(chunk, str):
+            raise InvalidUpdate("an embed in a text")
+        for mark, value in (attrs or {}).items():
+            if mark not in MARKS or not (value is None or isinstance(value, dict)):
+                raise InvalidUpdate("unknown mark")
+            if not _plain(value):
+                raise InvalidUpdate("odd mark attributes")
+
+
+def check_document(doc: Doc) -> None:
+    """Raises InvalidUpdate unless `doc` is what the editor writes: the fragment only (no other
+    root), holding elements of NODE_TAGS with their known, finite attributes, and texts with
+    known marks, at most DEPTH_MAX deep."""
+    if set(doc.keys()) - {FRAGMENT}:
+        raise InvalidUpdate("writes outside the document")
+
+    def walk(node, depth: int) -> None:
+        if depth > DEPTH_MAX:
+            raise InvalidUpdate("nested too deep")
+        for child in children(node, strict=True):
+            if isinstance(child, XmlText):
+                _check_text(child)
+                continue
+            if child.tag not in NODE_TAGS:
+                raise InvalidUpdate("unknown element")
+            for key, value in child.attributes:
+                if not _attribute_ok(child.tag, key, value):
+                    raise InvalidUpdate("unknown or odd attribute")
+            walk(child, depth + 1)
+
+    walk(fragment(doc), 0)
+
+
+def check_update(update: bytes, doc: Doc) -> None:
+    """Raises InvalidUpdate unless `update` is a Yjs update, no larger than UPDATE_MAX_BYTES,
+    that `doc` (the document as stored; this changes it) integrates whole, and after which it
+    is still what the editor writes (check_document). What an update does depends on the
+    document it lands in (an item names its neighbours and parent by id), hence the check on
+    the stored document rather than on the update alone; and an update that does not
+    integrate whole (it depends on changes the document lacks) is refused: its pending part
+    would be integrated unchecked once they come."""
     if not isinstance(update, bytes | bytearray | memoryview):
         raise InvalidUpdate("not bytes")
     if len(update) > UPDATE_MAX_BYTES:
         raise InvalidUpdate("too large")
     # Read strictly before pycrdt sees the bytes: it trusts the counts it reads.
-    read_update(bytes(update))
-    scratch = Doc()
+    ends = read_update(bytes(update))
     try:
-        scratch.apply_update(bytes(update))
+        doc.apply_update(bytes(update))
     except Exception as error:  # pycrdt raises ValueError, and others on odd input
         raise InvalidUpdate(str(error)) from error
-    # Items at the root name their root type: an update that creates any other root (a map or a
-    # text beside the fragment) is not one the editor makes.
-    roots = set(scratch.keys())
-    if roots - {FRAGMENT}:
-        raise InvalidUpdate("writes outside the document")
+    except BaseException as error:
+        if _is_panic(error):
+            raise InvalidUpdate(str(error)) from error
+        raise
+    vector = state_vector(doc)
+    if any(vector.get(client, 0) < end for client, end in ends.items()):
+        raise InvalidUpdate("depends on changes the document lacks")
+    try:
+        check_document(doc)
+    except InvalidUpdate:
+        raise
+    except BaseException as error:
+        if isinstance(error, Exception) or _is_panic(error):
+            raise InvalidUpdate(str(error)) from error
+        raise
 
 
 def update_since(doc: Doc, state_vector: bytes) -> bytes:
@@ -57,19 +205,30 @@ def update_since(doc: Doc, state_vector: bytes) -> bytes:
         raise InvalidUpdate(str(error)) from error
 
 
+@no_panic
 def rebuild(updates: Iterable[bytes]) -> Doc:
     """The document the stored updates make, applied in arrival (id) order: replaying them in
     another order can diverge (pycrdt and Yjs differ on updates whose predecessor is missing)."""
     doc = Doc()
     for update in updates:
-        doc.apply_update(bytes(update))
+        try:
+            doc.apply_update(bytes(update))
+        except Exception:  # stored before updates were checked as they are now: left out
+            logger.warning("a stored update does not apply: left out", exc_info=True)
     return doc
 
 
+@no_panic
 def merge(updates: list[bytes]) -> bytes:
     """One update worth the given ones, pending structs included (unlike re-encoding a
     rebuilt document, which would drop an update still waiting for its predecessor)."""
     return merge_updates(*[bytes(u) for u in updates])
+
+
+def same_document(one: Doc, other: Doc) -> bool:
+    """The same state (state vectors compared as maps: yrs writes their clients in the order
+    of its hash map, which two documents of the same state may not share) and content."""
+    return state_vector(one) == state_vector(other) and to_html(one) == to_html(other)
 
 
 def fragment(doc: Doc) -> XmlFragment:
@@ -147,23 +306,36 @@ _MARK_TAGS = {"strong": "strong", "em": "em", "code": "code", "underline": "u"}
 _VOID = {"hr", "br"}
 
 
+def heading_level(element: XmlElement, lowest: int, highest: int) -> int:
+    """A heading's level, within [lowest, highest]; a forged or odd one (« 1e999 », infinite,
+    not a number) reads as 2."""
+    value = element.attributes.get("level")
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            value = None
+    number = _number(value)
+    level = int(number) if number is not None else 2
+    return min(max(level, lowest), highest)
+
+
 def _html_tag(element: XmlElement) -> str:
     if element.tag == "heading":
-        try:
-            level = int(float(element.attributes.get("level") or 2))
-        except (TypeError, ValueError):
-            level = 2
-        return f"h{min(max(level, 2), 4)}"
+        return f"h{heading_level(element, 2, 4)}"
     return _BLOCK_TAGS.get(element.tag, "div")
+
+
+def text_chunks(text: XmlText) -> list[tuple[str, dict]]:
+    """A text's strings with their marks (embeds left out)."""
+    return [(chunk, attrs or {}) for chunk, attrs in text.diff() if isinstance(chunk, str)]
 
 
 def _text_html(text: XmlText) -> str:
     out = []
-    for chunk, attrs in text.diff():
-        if not isinstance(chunk, str):
-            continue
+    for chunk, attrs in text_chunks(text):
         piece = escape(chunk)
-        for mark in sorted(attrs or {}):
+        for mark in sorted(attrs):
             tag = _MARK_TAGS.get(mark)
             if tag:
                 piece = f"<{tag}>{piece}</{tag}>"
@@ -177,31 +349,33 @@ def _node_html(node) -> str:
     tag = _html_tag(node)
     if tag in _VOID:
         return f"<{tag}>"
-    inner = "".join(_node_html(child) for child in node.children)
+    inner = "".join(_node_html(child) for child in children(node))
     return f"<{tag}>{inner}</{tag}>"
 
 
+@no_panic
 def to_html(doc: Doc) -> str:
     """The document as HTML: only known block and mark tags, every text escaped."""
-    return "".join(_node_html(node) for node in fragment(doc).children)
+    return "".join(_node_html(node) for node in children(fragment(doc)))
 
 
+@no_panic
 def to_text(doc: Doc) -> str:
     """The document's text, one block a line (tests, search)."""
     lines = []
 
     def walk(node):
         if isinstance(node, XmlText):
-            return "".join(c for c, _a in node.diff() if isinstance(c, str))
+            return "".join(c for c, _a in text_chunks(node))
         if node.tag in {"bullet_list", "ordered_list", "list_item", "blockquote"}:
-            for child in node.children:
+            for child in children(node):
                 text = walk(child)
                 if text is not None:
                     lines.append(text)
             return None
-        return "".join(walk(child) or "" for child in node.children)
+        return "".join(walk(child) or "" for child in children(node))
 
-    for node in fragment(doc).children:
+    for node in children(fragment(doc)):
         text = walk(node)
         if text is not None:
             lines.append(text)
@@ -212,21 +386,23 @@ def to_text(doc: Doc) -> str:
 
 
 def _copy_children(source, target) -> None:
-    for node in source.children:
+    for node in children(source):
         if isinstance(node, XmlText):
             text = XmlText()
             target.children.append(text)
             at = 0
-            for chunk, attrs in node.diff():
-                if isinstance(chunk, str):
-                    text.insert(at, chunk, dict(attrs) if attrs else None)
-                    at += len(chunk.encode())  # pycrdt indexes are UTF-8 bytes
+            for chunk, attrs in text_chunks(node):
+                marks = {m: v for m, v in attrs.items() if m in MARKS and _plain(v)}
+                text.insert(at, chunk, marks or None)
+                at += len(chunk.encode())  # pycrdt indexes are UTF-8 bytes
         else:
-            element = XmlElement(node.tag, dict(node.attributes))
+            attributes = {k: v for k, v in node.attributes if _attribute_ok(node.tag, k, v)}
+            element = XmlElement(node.tag, attributes)
             target.children.append(element)
             _copy_children(node, element)
 
 
+@no_panic
 def replace_content(doc: Doc, source: Doc) -> bytes:
     """Makes `doc`'s content that of `source`, as one new change (everything deleted, the
     source's blocks written anew): returns the update. Nothing of the history is erased."""
@@ -482,6 +658,7 @@ def check_anchor(anchor: bytes, doc: Doc) -> None:
 # A readable diff between two states of a document ----------------------------------------------
 
 
+@no_panic
 def blocks(doc: Doc) -> list[tuple[str, str]]:
     """[(kind, text)] of the document's blocks in order: kind is "h2"–"h4" for a heading, "li"
     for a list item's paragraph, "pre" for code, "p" otherwise."""
@@ -489,17 +666,17 @@ def blocks(doc: Doc) -> list[tuple[str, str]]:
 
     def text_of(node) -> str:
         if isinstance(node, XmlText):
-            return "".join(c for c, _a in node.diff() if isinstance(c, str))
-        return "".join(text_of(child) for child in node.children)
+            return "".join(c for c, _a in text_chunks(node))
+        return "".join(text_of(child) for child in children(node))
 
     def walk(node, in_item: bool) -> None:
         if isinstance(node, XmlText):
             out.append(("li" if in_item else "p", text_of(node)))
         elif node.tag in {"bullet_list", "ordered_list", "blockquote"}:
-            for child in node.children:
+            for child in children(node):
                 walk(child, in_item)
         elif node.tag == "list_item":
-            for child in node.children:
+            for child in children(node):
                 walk(child, True)
         elif node.tag == "heading":
             out.append((_html_tag(node), text_of(node)))
@@ -510,7 +687,7 @@ def blocks(doc: Doc) -> list[tuple[str, str]]:
                 ("pre" if node.tag == "code_block" else ("li" if in_item else "p"), text_of(node))
             )
 
-    for node in fragment(doc).children:
+    for node in children(fragment(doc)):
         walk(node, False)
     return out
 

@@ -212,14 +212,15 @@ def record_update(*, document: Document, update: bytes, by, checked: bool = Fals
             % {"max": crdt.UPDATE_MAX_BYTES // 1_000_000},
             code="too_large",
         )
+    if update == crdt.EMPTY_UPDATE:
+        return False
     try:
-        crdt.check_update(update)
+        # Checked against the document as stored: what an update does depends on it.
+        crdt.check_update(update, load(document))
     except crdt.InvalidUpdate as error:
         raise ValidationError(
             _("Cette modification n’est pas lisible : rien n’a été enregistré."), code="invalid"
         ) from error
-    if update == crdt.EMPTY_UPDATE:
-        return False
     DocumentUpdate.objects.create(document=document, data=update)
     return True
 
@@ -241,7 +242,7 @@ def compact(*, document: Document) -> int:
     merged = crdt.merge(datas)
     replayed = crdt.rebuild(datas)
     check = crdt.rebuild([merged])
-    if check.get_state() != replayed.get_state() or crdt.to_html(check) != crdt.to_html(replayed):
+    if not crdt.same_document(check, replayed):
         raise RuntimeError(f"compaction of document {document.pk} would change it")
     DocumentUpdate.objects.filter(pk=ids[0]).update(data=merged)
     DocumentUpdate.objects.filter(pk__in=ids[1:]).delete()
