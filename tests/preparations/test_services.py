@@ -228,3 +228,36 @@ def test_the_compaction_command_compacts_the_documents_with_many_updates(prep):
     assert DocumentUpdate.objects.filter(document=prep["document"]).count() == 1
     assert DocumentUpdate.objects.filter(document=prep["other_document"]).count() == 1
     assert crdt.to_html(services.load(prep["document"])) == before
+
+
+def test_the_compaction_command_goes_on_after_a_document_it_cannot_compact(
+    prep, monkeypatch, caplog
+):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from preau.preparations.management.commands import compact_preparations
+
+    for document in (prep["document"], prep["other_document"]):
+        for word in ["un", "deux"]:
+            services.record_update(
+                document=document, update=typed(document, word), by=prep["trainer"]
+            )
+    real_compact = compact_preparations.compact
+
+    def compact(*, document):
+        if document.pk == prep["document"].pk:
+            raise RuntimeError("compaction of this document would change it")
+        return real_compact(document=document)
+
+    monkeypatch.setattr(compact_preparations, "compact", compact)
+    out = StringIO()
+
+    with pytest.raises(CommandError, match=f"non compacté.*{prep['document'].pk}"):
+        call_command("compact_preparations", "--min-updates", "3", stdout=out)
+
+    assert "1 document(s) compacté(s), 3 modifications fusionnées." in out.getvalue()
+    assert DocumentUpdate.objects.filter(document=prep["document"]).count() == 3
+    assert DocumentUpdate.objects.filter(document=prep["other_document"]).count() == 1
+    assert f"preparation document {prep['document'].pk} failed" in caplog.text
