@@ -169,6 +169,10 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 # (bin/run: uvicorn on the next port, "ws://127.0.0.1:8001"); empty: the pages' own host (a
 # reverse proxy routes /ws/ to the ASGI processes). Added to the CSP's connect-src.
 PREAU_LIVE_URL = os.environ.get("PREAU_LIVE_URL", "").rstrip("/")
+# Each ASGI process also reads, this often while a document's sockets are open, the updates
+# stored by others (the pages' gunicorn process: HTTP saves, restored versions), which the
+# in-memory channel layer cannot bring it (preau/preparations/consumers.py). Seconds.
+PREAU_LIVE_POLL_SECONDS = float(os.environ.get("PREAU_LIVE_POLL_SECONDS", "2"))
 if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {

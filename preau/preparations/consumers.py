@@ -9,17 +9,30 @@ Redis when several processes serve). Cursors (awareness) are relayed to every co
 the sender's included (y-websocket drops a socket that hears nothing for 30 s), and a
 departing person's cursors are removed.
 
+The updates stored elsewhere reach the sockets without the channel layer too: the pages'
+process (gunicorn: HTTP saves, restored versions) shares no in-memory layer with the ASGI
+process that holds the sockets. Each process keeps a `Room` per open document, which reads the
+document's rows it has not sent yet (after each update received, and every
+PREAU_LIVE_POLL_SECONDS while sockets are open) and sends them to its sockets.
+
 Refusals accept then close with a 44xx code: a handshake refused before `accept` makes
 y-websocket retry forever."""
 
+import asyncio
+import logging
+import time
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from pycrdt import Decoder, Encoder
 
 from . import crdt, services
 from .access import get_document_or_404
+
+logger = logging.getLogger(__name__)
 
 MESSAGE_SYNC = 0
 MESSAGE_AWARENESS = 1
@@ -100,19 +113,125 @@ def room_of(document_pk: int) -> str:
     return f"preparation-{document_pk}"
 
 
-def relay_from_http(document_pk: int, update: bytes) -> None:
-    """Sends an update stored by a plain-HTTP save to the document's websockets."""
+def relay_from_http(document_pk: int, update: bytes, update_id: int | None = None) -> None:
+    """Sends an update stored by a plain-HTTP save to the document's websockets, through the
+    channel layer: at once where the layer is shared (Redis, or the one process of the dev
+    server); otherwise the rooms read it from the database within PREAU_LIVE_POLL_SECONDS."""
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
 
     async_to_sync(get_channel_layer().group_send)(
         room_of(document_pk),
-        {"type": "relay", "data": sync_message(SYNC_UPDATE, update), "sender": None},
+        {
+            "type": "relay",
+            "data": sync_message(SYNC_UPDATE, update),
+            "sender": None,
+            "update_id": update_id,
+        },
     )
+
+
+# An update committed late (a smaller id than one already read) is still caught this long.
+SETTLE_SECONDS = 30
+
+
+def _unsent_rows(document_pk: int, floor: int, sent: set[int]) -> list[tuple[int, bytes]]:
+    from .models import DocumentUpdate
+
+    rows = DocumentUpdate.objects.filter(document_id=document_pk, pk__gt=floor)
+    new = set(rows.values_list("pk", flat=True)) - sent
+    if not new:
+        return []
+    return [
+        (pk, bytes(data))
+        for pk, data in rows.filter(pk__in=new).order_by("pk").values_list("pk", "data")
+    ]
+
+
+class Room:
+    """The sockets of one document in this process, and which of its stored updates they have
+    been sent (or had already: those stored before the room opened are in their sync). Ids
+    grow, but one may commit after a larger one: ids below `floor` (the largest id read
+    SETTLE_SECONDS ago) are settled, those above are compared with `sent`."""
+
+    rooms: dict[tuple[asyncio.AbstractEventLoop, int], "Room"] = {}
+
+    def __init__(self, document_pk: int):
+        self.document_pk = document_pk
+        self.consumers: set[DocumentConsumer] = set()
+        self.sent: set[int] = set()
+        self.floor = 0
+        self.reads: list[tuple[float, int]] = []  # (when, largest id sent) of each read
+        self.lock = asyncio.Lock()
+        self.task: asyncio.Task | None = None
+
+    @classmethod
+    async def join(cls, consumer: "DocumentConsumer", document_pk: int) -> "Room":
+        key = (asyncio.get_running_loop(), document_pk)
+        room = cls.rooms.get(key)
+        if room is None:
+            room = cls.rooms[key] = cls(document_pk)
+            async with room.lock:  # (a catch-up waits for this first read)
+                room.sent = set(await database_sync_to_async(_stored_ids)(document_pk))
+            room.task = asyncio.create_task(room._poll())
+        room.consumers.add(consumer)
+        return room
+
+    def leave(self, consumer: "DocumentConsumer") -> None:
+        self.consumers.discard(consumer)
+        if not self.consumers:
+            Room.rooms.pop((asyncio.get_running_loop(), self.document_pk), None)
+            if self.task is not None:
+                self.task.cancel()
+
+    def mark_sent(self, update_id: int | None) -> None:
+        if update_id is not None and update_id > self.floor:
+            self.sent.add(update_id)
+
+    async def catch_up(self) -> None:
+        """Sends the sockets the document's stored updates they lack."""
+        async with self.lock:
+            rows = await database_sync_to_async(_unsent_rows)(
+                self.document_pk, self.floor, set(self.sent)
+            )
+            for pk, data in rows:
+                self.sent.add(pk)
+                message = sync_message(SYNC_UPDATE, data)
+                for consumer in list(self.consumers):
+                    try:
+                        await consumer.send(bytes_data=message)
+                    except Exception:  # (a socket closing meanwhile)
+                        logger.info("a socket left during a catch-up", exc_info=True)
+            self._settle()
+
+    def _settle(self) -> None:
+        now = time.monotonic()
+        self.reads.append((now, max(self.sent, default=self.floor)))
+        while self.reads and self.reads[0][0] < now - SETTLE_SECONDS:
+            self.floor = max(self.floor, self.reads.pop(0)[1])
+        self.sent = {pk for pk in self.sent if pk > self.floor}
+
+    async def _poll(self) -> None:
+        interval = getattr(settings, "PREAU_LIVE_POLL_SECONDS", 2)
+        if not interval:
+            return
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.catch_up()
+            except Exception:  # (the database away a moment: the next read catches up)
+                logger.warning("room catch-up failed", exc_info=True)
+
+
+def _stored_ids(document_pk: int) -> list[int]:
+    from .models import DocumentUpdate
+
+    return list(DocumentUpdate.objects.filter(document_id=document_pk).values_list("pk", flat=True))
 
 
 class DocumentConsumer(AsyncWebsocketConsumer):
     document = None
+    room: Room | None = None
 
     async def connect(self):
         await self.accept()
@@ -130,18 +249,30 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_READ_ONLY)
             self.document = None
             return
-        self.room = room_of(self.document.pk)
-        await self.channel_layer.group_add(self.room, self.channel_name)
+        self.group = room_of(self.document.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Before the sync: an update stored from now on is either in it or sent by the room.
+        self.room = await Room.join(self, self.document.pk)
         state = await self._server_state()
         await self.send(bytes_data=sync_message(SYNC_STEP1, state))
         await self._relay(bytes([MESSAGE_QUERY_AWARENESS]), to_self=False)
 
+    async def close(self, code=None, reason=None):
+        self._leave_room()
+        await super().close(code=code, reason=reason)
+
+    def _leave_room(self) -> None:
+        if self.room is not None:
+            self.room.leave(self)
+            self.room = None
+
     async def disconnect(self, code):
+        self._leave_room()
         if self.document is None:
             return
         if self.awareness:
             await self._relay(awareness_removal(self.awareness), to_self=False)
-        await self.channel_layer.group_discard(self.room, self.channel_name)
+        await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.document is None:
@@ -178,8 +309,14 @@ class DocumentConsumer(AsyncWebsocketConsumer):
                 await self.send(bytes_data=sync_message(SYNC_STEP2, answer))
             elif subtype in (SYNC_STEP2, SYNC_UPDATE):
                 stored = await self._store(payload)
-                if stored:
-                    await self._relay(sync_message(SYNC_UPDATE, payload), to_self=False)
+                if stored is not None:
+                    if self.room is not None:
+                        self.room.mark_sent(stored)
+                    await self._relay(
+                        sync_message(SYNC_UPDATE, payload), to_self=False, update_id=stored
+                    )
+                if self.room is not None:
+                    await self.room.catch_up()
             else:
                 raise BadMessage
         elif kind == MESSAGE_AWARENESS:
@@ -191,17 +328,20 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         else:
             raise BadMessage
 
-    async def _relay(self, data: bytes, *, to_self: bool) -> None:
+    async def _relay(self, data: bytes, *, to_self: bool, update_id: int | None = None) -> None:
         await self.channel_layer.group_send(
-            self.room,
+            self.group,
             {
                 "type": "relay",
                 "data": data,
                 "sender": None if to_self else self.channel_name,
+                "update_id": update_id,
             },
         )
 
     async def relay(self, event):
+        if self.room is not None:
+            self.room.mark_sent(event.get("update_id"))  # (not to be sent again by the room)
         if event["sender"] != self.channel_name:
             await self.send(bytes_data=event["data"])
 
@@ -222,11 +362,13 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             raise BadMessage from error
 
     @database_sync_to_async
-    def _store(self, update: bytes) -> bool:
+    def _store(self, update: bytes) -> int | None:
+        """The id of the stored row (None: nothing to store)."""
         # The person's access and the session's state are read again at each update: a member
         # taken out of the group, or a session closed, stops writing at once.
         try:
             document = get_document_or_404(self.scope["user"], self.document.pk)
         except Http404 as error:
             raise PermissionDenied from error
-        return services.record_update(document=document, update=update, by=self.scope["user"])
+        row = services.record_update(document=document, update=update, by=self.scope["user"])
+        return row.pk if row else None

@@ -199,10 +199,12 @@ def check_may_write(*, document: Document, by) -> None:
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce document."))
 
 
-def record_update(*, document: Document, update: bytes, by, checked: bool = False) -> bool:
+def record_update(
+    *, document: Document, update: bytes, by, checked: bool = False
+) -> DocumentUpdate | None:
     """Stores one Yjs update of the document, after checking who sends it, that the session
-    still takes writes and that the bytes are an update of this document. Returns False for
-    the empty update (nothing stored)."""
+    still takes writes and that the bytes are an update of this document. Returns the stored
+    row, or None for the empty update (nothing stored)."""
     if not checked:
         check_may_write(document=document, by=by)
     update = bytes(update)
@@ -213,7 +215,7 @@ def record_update(*, document: Document, update: bytes, by, checked: bool = Fals
             code="too_large",
         )
     if update == crdt.EMPTY_UPDATE:
-        return False
+        return None
     try:
         # Checked against the document as stored: what an update does depends on it.
         crdt.check_update(update, load(document))
@@ -221,8 +223,7 @@ def record_update(*, document: Document, update: bytes, by, checked: bool = Fals
         raise ValidationError(
             _("Cette modification n’est pas lisible : rien n’a été enregistré."), code="invalid"
         ) from error
-    DocumentUpdate.objects.create(document=document, data=update)
-    return True
+    return DocumentUpdate.objects.create(document=document, data=update)
 
 
 @transaction.atomic

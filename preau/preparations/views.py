@@ -233,10 +233,11 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
         return _error(unreadable, 400)
     try:
         if update:
-            if services.record_update(document=doc_row, update=update, by=request.user):
+            stored = services.record_update(document=doc_row, update=update, by=request.user)
+            if stored:
                 # Those editing live see it at once (after the commit: a relayed update must
                 # already be in the database that answers their next sync).
-                transaction.on_commit(lambda: relay_from_http(doc_row.pk, update))
+                transaction.on_commit(lambda: relay_from_http(doc_row.pk, update, stored.pk))
         else:
             services.check_may_write(document=doc_row, by=request.user)
     except PermissionDenied as error:
