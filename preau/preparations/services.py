@@ -227,12 +227,20 @@ def record_update(
 
 
 @transaction.atomic
-def compact(*, document: Document) -> int:
-    """Replaces the document's stored updates by their merge; returns how many rows it read.
+def compact(*, document: Document, skip_locked: bool = False) -> int:
+    """Replaces the document's stored updates by their merge; returns how many rows it read
+    (0 when `skip_locked` and another compaction holds the document).
 
     The merge goes into the first row read (so that it keeps its place in the arrival order),
     and exactly the other rows read are deleted: an update that commits while this runs, even
     with a smaller id than the last one read, is left as it is."""
+    # Two compactions of one document run one after the other: otherwise the later one's
+    # write of the first row replaces a merge that holds an update it never read (READ
+    # COMMITTED). FOR NO KEY UPDATE, taken before reading the rows: the updates stored
+    # meanwhile (their foreign key's KEY SHARE) are not blocked.
+    locked = Document.objects.select_for_update(no_key=True, skip_locked=skip_locked)
+    if not locked.filter(pk=document.pk).values_list("pk", flat=True):
+        return 0
     rows = list(
         DocumentUpdate.objects.filter(document=document).order_by("pk").values_list("pk", "data")
     )

@@ -246,10 +246,10 @@ def test_the_compaction_command_goes_on_after_a_document_it_cannot_compact(
             )
     real_compact = compact_preparations.compact
 
-    def compact(*, document):
+    def compact(*, document, **options):
         if document.pk == prep["document"].pk:
             raise RuntimeError("compaction of this document would change it")
-        return real_compact(document=document)
+        return real_compact(document=document, **options)
 
     monkeypatch.setattr(compact_preparations, "compact", compact)
     out = StringIO()
