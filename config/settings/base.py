@@ -173,6 +173,9 @@ PREAU_LIVE_URL = os.environ.get("PREAU_LIVE_URL", "").rstrip("/")
 # stored by others (the pages' gunicorn process: HTTP saves, restored versions), which the
 # in-memory channel layer cannot bring it (preau/preparations/consumers.py). Seconds.
 PREAU_LIVE_POLL_SECONDS = float(os.environ.get("PREAU_LIVE_POLL_SECONDS", "2"))
+# And each socket checks this often that its person may still write the document (taken out
+# of the group, enrolment cancelled, signed out, deactivated: closed). Seconds.
+PREAU_LIVE_ACCESS_SECONDS = float(os.environ.get("PREAU_LIVE_ACCESS_SECONDS", "10"))
 if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {

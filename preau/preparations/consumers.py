@@ -54,6 +54,14 @@ class BadMessage(ValueError):
     pass
 
 
+class AccessLost(Exception):
+    """The person may no longer write the document (close code in `code`)."""
+
+    def __init__(self, code: int):
+        super().__init__(code)
+        self.code = code
+
+
 def _read_var_uint(decoder: Decoder) -> int:
     try:
         return decoder.read_var_uint()
@@ -129,6 +137,22 @@ def relay_from_http(document_pk: int, update: bytes, update_id: int | None = Non
             "update_id": update_id,
         },
     )
+
+
+def revoke(document_pks, user_pk: int) -> None:
+    """Tells the sockets of these documents to check at once whether this person may still
+    write them (a member taken out of a group, an enrolment cancelled). Reaches the sockets
+    where the channel layer is shared (Redis, or one process); elsewhere each socket checks
+    every PREAU_LIVE_ACCESS_SECONDS anyway."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    for pk in document_pks:
+        try:
+            async_to_sync(layer.group_send)(room_of(pk), {"type": "revoke", "user": user_pk})
+        except Exception:  # (the layer away: the sockets' own checks close them)
+            logger.warning("revocation not relayed", exc_info=True)
 
 
 # An update committed late (a smaller id than one already read) is still caught this long.
@@ -219,6 +243,8 @@ class Room:
             await asyncio.sleep(interval)
             try:
                 await self.catch_up()
+                for consumer in list(self.consumers):
+                    await consumer.check_access_if_due()
             except Exception:  # (the database away a moment: the next read catches up)
                 logger.warning("room catch-up failed", exc_info=True)
 
@@ -232,10 +258,12 @@ def _stored_ids(document_pk: int) -> list[int]:
 class DocumentConsumer(AsyncWebsocketConsumer):
     document = None
     room: Room | None = None
+    closing = False
 
     async def connect(self):
         await self.accept()
         self.awareness: dict[int, int] = {}
+        self.access_checked = time.monotonic()
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_NOT_SIGNED_IN)
@@ -258,8 +286,57 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         await self._relay(bytes([MESSAGE_QUERY_AWARENESS]), to_self=False)
 
     async def close(self, code=None, reason=None):
+        self.closing = True
         self._leave_room()
         await super().close(code=code, reason=reason)
+
+    # Access, checked again while the socket is open: at each update stored, at each sync
+    # request, every PREAU_LIVE_ACCESS_SECONDS (the room's timer), and at once when a
+    # revocation is announced. Lost: closed, 4403 (4401 signed out or deactivated).
+
+    async def check_access_if_due(self) -> None:
+        every = getattr(settings, "PREAU_LIVE_ACCESS_SECONDS", 10)
+        if not self.closing and time.monotonic() - self.access_checked >= every:
+            await self.check_access()
+
+    async def check_access(self) -> None:
+        self.access_checked = time.monotonic()
+        code = await database_sync_to_async(self._access_lost)()
+        if code is not None and not self.closing:
+            await self.close(code=code)
+
+    async def revoke(self, event):
+        if event.get("user") == self.scope["user"].pk and self.document is not None:
+            await self.check_access()
+
+    def _access_lost(self) -> int | None:
+        """None while the person may still write the document, otherwise the close code."""
+        user = self._current_user()
+        if user is None:
+            return CLOSE_NOT_SIGNED_IN
+        try:
+            document = get_document_or_404(user, self.document.pk)
+        except Http404:
+            return CLOSE_READ_ONLY
+        return CLOSE_READ_ONLY if document.group.session.is_read_only else None
+
+    def _current_user(self):
+        """The person as the database has them now: signed out (their session deleted or
+        expired), deactivated or their password changed elsewhere: None."""
+        from django.contrib.auth import get_user, get_user_model
+
+        connected = self.scope["user"]
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None) if session is not None else None
+        if key:
+            from importlib import import_module
+            from types import SimpleNamespace
+
+            store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+            user = get_user(SimpleNamespace(session=store))
+            return user if user.is_authenticated and user.pk == connected.pk else None
+        # (No session in the scope: tests that set the user themselves.)
+        return get_user_model().objects.filter(pk=connected.pk, is_active=True).first()
 
     def _leave_room(self) -> None:
         if self.room is not None:
@@ -297,6 +374,8 @@ class DocumentConsumer(AsyncWebsocketConsumer):
                 await self.close(code=CLOSE_READ_ONLY)
         except PermissionDenied:
             await self.close(code=CLOSE_READ_ONLY)
+        except AccessLost as lost:
+            await self.close(code=lost.code)
 
     async def _handle(self, message: bytes) -> None:
         decoder = Decoder(message)
@@ -342,7 +421,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     async def relay(self, event):
         if self.room is not None:
             self.room.mark_sent(event.get("update_id"))  # (not to be sent again by the room)
-        if event["sender"] != self.channel_name:
+        if event["sender"] != self.channel_name and not self.closing:
             await self.send(bytes_data=event["data"])
 
     @database_sync_to_async
@@ -355,6 +434,11 @@ class DocumentConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _answer_sync(self, state_vector: bytes) -> bytes:
+        # (The whole document goes out: the person's access is read again first.)
+        self.access_checked = time.monotonic()
+        code = self._access_lost()
+        if code is not None:
+            raise AccessLost(code)
         try:
             crdt.read_state_vector(state_vector)  # strictly, before pycrdt sees it
             return crdt.update_since(services.load(self.document), state_vector)

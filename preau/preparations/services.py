@@ -174,6 +174,23 @@ def remove_member(*, group: Group, user, by) -> None:
     deleted, _detail = Membership.objects.filter(group=group, user=user).delete()
     if not deleted:
         raise ValidationError(_("Cette personne n’est pas dans ce groupe."))
+    _revoke_live_access(Document.objects.filter(group=group), user)
+
+
+def enrolment_cancelled(*, user, session) -> None:
+    """A person no longer enrolled in the session (training.services.unenrol) no longer
+    reaches its groups' documents: their open sockets are told to check and close."""
+    _revoke_live_access(
+        Document.objects.filter(group__session=session, group__memberships__user=user), user
+    )
+
+
+def _revoke_live_access(documents, user) -> None:
+    from .consumers import revoke
+
+    pks = list(documents.values_list("pk", flat=True))
+    if pks:
+        transaction.on_commit(lambda: revoke(pks, user.pk))
 
 
 # Documents ------------------------------------------------------------------------------------
