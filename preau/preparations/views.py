@@ -212,9 +212,10 @@ def _error(message: str, status: int) -> JsonResponse:
 @require_POST
 def document_update(request: HttpRequest, pk: int) -> HttpResponse:
     """The plain-HTTP save, for a browser whose websocket cannot connect: the editor posts its
-    Yjs update (base64, JSON `update`) and its state vector (`state`); the update goes through
-    the same checks and storage as over the websocket, and the answer carries what the server
-    has that the client lacks (`update`)."""
+    Yjs update (base64, JSON `update`: what the server lacks, computed from the server's state
+    vector of the previous answer) and its state vector (`state`); the update goes through the
+    same checks and storage as over the websocket, and the answer carries what the server has
+    that the client lacks (`update`) and the server's state vector (`state`)."""
     doc_row = access.get_document_or_404(request.user, pk)
     unreadable = _("Cette modification n’est pas lisible : rien n’a été enregistré.")
     if request.content_type != "application/json":
@@ -247,7 +248,8 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
         return _error(" ".join(error.messages), status)
     doc = services.load(doc_row)
     answer = crdt.update_since(doc, state) if state else doc.get_update()
-    return JsonResponse({"update": _b64(answer)})
+    # The server's state vector: the editor's next save sends what it lacks (editor.js).
+    return JsonResponse({"update": _b64(answer), "state": _b64(doc.get_state())})
 
 
 # Versions -------------------------------------------------------------------------------------
