@@ -19,6 +19,7 @@ Refusals accept then close with a 44xx code: a handshake refused before `accept`
 y-websocket retry forever."""
 
 import asyncio
+import json
 import logging
 import time
 
@@ -88,26 +89,54 @@ def sync_message(subtype: int, payload: bytes) -> bytes:
     return encoder.to_bytes()
 
 
-def awareness_clients(payload: bytes) -> dict[int, int]:
-    """{client id: clock} of an awareness update (y-protocols' awareness encoding)."""
+def awareness_entries(payload: bytes) -> list[tuple[int, int, str]]:
+    """[(client id, clock, state as JSON)] of an awareness update (y-protocols' encoding)."""
     decoder = Decoder(payload)
-    clients = {}
+    entries = []
     for _i in range(_read_var_uint(decoder)):
         client, clock = _read_var_uint(decoder), _read_var_uint(decoder)
-        _read_payload(decoder)  # the state, as JSON: relayed as is
-        clients[client] = clock
-    return clients
+        try:
+            state = _read_payload(decoder).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BadMessage from error
+        entries.append((client, clock, state))
+    return entries
+
+
+def awareness_message(entries: list[tuple[int, int, str]]) -> bytes:
+    encoder = Encoder()
+    encoder.write_var_uint(len(entries))
+    for client, clock, state in entries:
+        encoder.write_var_uint(client)
+        encoder.write_var_uint(clock)
+        encoder.write_var_string(state)
+    return bytes([MESSAGE_AWARENESS]) + _framed(encoder.to_bytes())
 
 
 def awareness_removal(clients: dict[int, int]) -> bytes:
     """The awareness message that says these clients left (state `null`, next clock)."""
-    encoder = Encoder()
-    encoder.write_var_uint(len(clients))
-    for client, clock in clients.items():
-        encoder.write_var_uint(client)
-        encoder.write_var_uint(clock + 1)
-        encoder.write_var_string("null")
-    return bytes([MESSAGE_AWARENESS]) + _framed(encoder.to_bytes())
+    return awareness_message([(client, clock + 1, "null") for client, clock in clients.items()])
+
+
+# Cursors: one of 8 colours per person (editor.css); a socket speaks for a few client ids
+# (one per tab, a new one after a reload), each held by one person in the room.
+COLOURS = 8
+CLIENTS_PER_SOCKET = 4
+CURSOR_MAX_CHARS = 2000
+
+
+def _cursor(state: str):
+    """The cursor (y-prosemirror's `cursor`: two relative positions as JSON) of a client's
+    awareness state, or None. The rest of the state is the server's to write."""
+    if len(state) > CURSOR_MAX_CHARS * 2:
+        return None
+    try:
+        cursor = json.loads(state).get("cursor")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    if not isinstance(cursor, dict) or len(json.dumps(cursor)) > CURSOR_MAX_CHARS:
+        return None
+    return cursor
 
 
 def _framed(payload: bytes) -> bytes:
@@ -188,6 +217,27 @@ class Room:
         self.reads: list[tuple[float, int]] = []  # (when, largest id sent) of each read
         self.lock = asyncio.Lock()
         self.task: asyncio.Task | None = None
+        self.cursors: dict[int, DocumentConsumer] = {}  # awareness client id → its socket
+
+    def claim(self, client: int, consumer: "DocumentConsumer") -> bool:
+        """Whether this socket may speak for this awareness client id: no other person's
+        socket holds it (another socket of the same person hands it over: a reload)."""
+        holder = self.cursors.get(client)
+        if holder is not consumer:
+            if holder is not None and holder.scope["user"].pk != consumer.scope["user"].pk:
+                return False
+            held = sum(1 for socket in self.cursors.values() if socket is consumer)
+            if held >= CLIENTS_PER_SOCKET:
+                return False
+            self.cursors[client] = consumer
+        return True
+
+    def release(self, consumer: "DocumentConsumer") -> set[int]:
+        """Forgets the client ids this socket held; returns them."""
+        held = {client for client, socket in self.cursors.items() if socket is consumer}
+        for client in held:
+            del self.cursors[client]
+        return held
 
     @classmethod
     async def join(cls, consumer: "DocumentConsumer", document_pk: int) -> "Room":
@@ -340,6 +390,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
 
     def _leave_room(self) -> None:
         if self.room is not None:
+            # (Cursors handed over to another socket of the person are theirs to remove.)
+            held = self.room.release(self)
+            self.awareness = {c: k for c, k in self.awareness.items() if c in held}
             self.room.leave(self)
             self.room = None
 
@@ -399,13 +452,30 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             else:
                 raise BadMessage
         elif kind == MESSAGE_AWARENESS:
-            payload = _read_payload(decoder)
-            self.awareness.update(awareness_clients(payload))
-            await self._relay(message, to_self=True)
+            entries = self._own_cursors(awareness_entries(_read_payload(decoder)))
+            if entries:
+                await self._relay(awareness_message(entries), to_self=True)
         elif kind == MESSAGE_QUERY_AWARENESS:
             await self._relay(message, to_self=False)
         else:
             raise BadMessage
+
+    def _own_cursors(self, entries: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """The awareness entries this socket may relay, as the server writes them: client ids
+        it holds only (others are dropped), the person's name and colour from the database
+        (not the client's), the cursor's two positions and nothing else."""
+        user = self.scope["user"]
+        who = {"name": user.get_full_name(), "colour": user.pk % COLOURS}
+        kept = []
+        for client, clock, state in entries:
+            if self.room is None or not self.room.claim(client, self):
+                continue
+            if state != "null":
+                cursor = _cursor(state)
+                state = json.dumps({"user": who, **({"cursor": cursor} if cursor else {})})
+            self.awareness[client] = clock
+            kept.append((client, clock, state))
+        return kept
 
     async def _relay(self, data: bytes, *, to_self: bool, update_id: int | None = None) -> None:
         await self.channel_layer.group_send(

@@ -108,15 +108,19 @@ def test_cursors_are_relayed_to_everyone_and_removed_when_one_leaves(prep):
         await dominique.connect()
         await camille.pump()
         await dominique.pump()
-        cursor = {"user": {"name": "Camille Martin", "color": "#b34000"}}
+        position = {"anchor": {"type": None, "tname": "prosemirror", "item": None, "assoc": 0}}
+        cursor = {"user": {"name": "Camille", "colour": 3}, "cursor": position}
 
         await camille.send(awareness_message(42, 1, cursor))
         await camille.pump()
         await dominique.pump()
 
-        # The sender hears its own cursor too (y-websocket drops a silent socket after 30 s).
-        assert {42: cursor} in camille.awareness
-        assert {42: cursor} in dominique.awareness
+        # The sender hears its own cursor too (y-websocket drops a silent socket after 30 s);
+        # the name and colour are the server's.
+        teacher = prep["teacher"]
+        who = {"name": teacher.get_full_name(), "colour": teacher.pk % 8}
+        assert {42: {"user": who, "cursor": position}} in camille.awareness
+        assert {42: {"user": who, "cursor": position}} in dominique.awareness
         await camille.disconnect()
         await dominique.pump()
         assert dominique.awareness[-1] == {42: None}

@@ -84,18 +84,24 @@ const provider = new WebsocketProvider(`${base}/ws/preparations`, `${config.docu
 const colour = config.user.id % COLOURS;
 provider.awareness.setLocalStateField("user", { name: config.user.name, colour });
 
+// One of the 8 colour classes (the server writes `colour`; never trust it as a class name).
+function colourOf(user) {
+  const number = Number.parseInt(user?.colour, 10);
+  return Number.isInteger(number) && number >= 0 ? number % COLOURS : 0;
+}
+
 function cursorBuilder(user) {
   const cursor = document.createElement("span");
-  cursor.classList.add("ProseMirror-yjs-cursor", `preau-coedit-colour-${user.colour ?? 0}`);
+  cursor.classList.add("ProseMirror-yjs-cursor", `preau-coedit-colour-${colourOf(user)}`);
   const label = document.createElement("span");
   label.classList.add("preau-coedit-name");
-  label.textContent = user.name || "";
+  label.textContent = typeof user?.name === "string" ? user.name : "";
   cursor.append(document.createTextNode("\u2060"), label, document.createTextNode("\u2060"));
   return cursor;
 }
 
 function selectionBuilder(user) {
-  return { class: `ProseMirror-yjs-selection preau-coedit-selection-${user.colour ?? 0}` };
+  return { class: `ProseMirror-yjs-selection preau-coedit-selection-${colourOf(user)}` };
 }
 
 // Plain-HTTP saves while the websocket is down. Each sends what the server lacks, computed
