@@ -6,7 +6,7 @@ and the session's trainers and tutors. A closed or archived session refuses ever
 import random
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -70,6 +70,21 @@ def _unassigned(activity, session):
 # Groups ---------------------------------------------------------------------------------------
 
 
+def _lock_groups(activity) -> None:
+    """Makes the groups of an activity one write at a time (a double submit, two managers at
+    once): its checks (a name taken, a person already in a group) then see the other's
+    groups. FOR NO KEY UPDATE on the activity's row: rows referring to it are not blocked."""
+    from preau.parcours.models import Activity
+
+    Activity.objects.select_for_update(no_key=True).filter(pk=activity.pk).first()
+
+
+def _taken() -> ValidationError:
+    return ValidationError(
+        _("Ce groupe ou une de ces personnes vient d’être enregistré par ailleurs : réessayez.")
+    )
+
+
 def _new_group(*, activity, session, name: str) -> Group:
     group = Group.objects.create(activity=activity, session=session, name=name)
     document = Document.objects.create(group=group)
@@ -99,6 +114,7 @@ def create_group(*, activity, session, name: str, members, by) -> Group:
     _check_manager(session, by)
     _check_activity(activity, session)
     name = _clean_name(name)
+    _lock_groups(activity)
     if Group.objects.filter(activity=activity, name=name).exists():
         raise ValidationError(_("Un groupe porte déjà ce nom."))
     members = list(members)
@@ -107,8 +123,12 @@ def create_group(*, activity, session, name: str, members, by) -> Group:
         raise ValidationError(
             _("Une des personnes choisies n’est pas participante ou a déjà un groupe.")
         )
-    group = _new_group(activity=activity, session=session, name=name)
-    _add(group, members)
+    try:
+        with transaction.atomic():  # (SQLite has no row lock: the constraints still hold)
+            group = _new_group(activity=activity, session=session, name=name)
+            _add(group, members)
+    except IntegrityError as error:
+        raise _taken() from error
     return group
 
 
@@ -118,6 +138,7 @@ def make_groups_by_school(*, activity, session, by) -> list[Group]:
     group when it exists)."""
     _check_manager(session, by)
     _check_activity(activity, session)
+    _lock_groups(activity)
     by_school: dict[str, list] = {}
     for user in _unassigned(activity, session):
         name = user.school.name if user.school_id else _("Sans école")
@@ -142,6 +163,7 @@ def make_random_groups(*, activity, session, size: int, by, seed=None) -> list[G
         raise ValidationError(
             _("Un groupe compte de 2 à %(max)s personnes.") % {"max": GROUP_SIZE_MAX}
         )
+    _lock_groups(activity)
     users = list(_unassigned(activity, session))
     if not users:
         raise ValidationError(_("Tous les participants ont déjà un groupe."))
@@ -161,9 +183,14 @@ def make_random_groups(*, activity, session, size: int, by, seed=None) -> list[G
 @transaction.atomic
 def add_member(*, group: Group, user, by) -> None:
     _check_manager(group.session, by)
+    _lock_groups(group.activity)
     if not _unassigned(group.activity, group.session).filter(pk=user.pk).exists():
         raise ValidationError(_("Cette personne n’est pas participante ou a déjà un groupe."))
-    _add(group, [user])
+    try:
+        with transaction.atomic():
+            _add(group, [user])
+    except IntegrityError as error:
+        raise _taken() from error
 
 
 @transaction.atomic

@@ -230,7 +230,8 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
         if state:
             # Before anything is stored (a refusal stores nothing), and before pycrdt sees it.
             crdt.read_state_vector(state)
-    except (ValueError, AttributeError, TypeError, binascii.Error):  # (InvalidUpdate too)
+    # (InvalidUpdate is a ValueError; RecursionError: JSON nested 100,000 deep.)
+    except (ValueError, AttributeError, TypeError, RecursionError, binascii.Error):
         return _error(unreadable, 400)
     try:
         if update:
