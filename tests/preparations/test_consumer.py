@@ -132,12 +132,19 @@ def test_cursors_are_relayed_to_everyone_and_removed_when_one_leaves(prep):
 def test_an_empty_update_is_neither_stored_nor_relayed(prep):
     async def scenario():
         camille = YClient(prep["teacher"], prep["document"])
+        dominique = YClient(prep["classmate"], prep["document"])
         await camille.connect()
+        await dominique.connect()
         await camille.pump()
+        await dominique.pump()
+        heard = dominique.received
         await camille.send(sync_message(SYNC_UPDATE, crdt.EMPTY_UPDATE))
         await camille.pump()
+        await dominique.pump()
         assert camille.closed_code is None
+        assert dominique.received == heard
         await camille.disconnect()
+        await dominique.disconnect()
 
     run(scenario)
     assert _count(prep["document"]) == 1

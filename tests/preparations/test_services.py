@@ -191,22 +191,28 @@ def test_compaction_keeps_the_document_and_leaves_one_row(prep):
 
 
 def test_compaction_deletes_exactly_the_rows_it_read(prep, monkeypatch):
-    """An update stored while the compaction merges (here: during the merge) stays."""
+    """An update that commits while the compaction merges (here: during the merge) stays,
+    even with a smaller id than the last row read (ids are taken in one order and committed
+    in another): deleting `id <= the last id read` would lose it."""
     late = typed(prep["document"], "tardif")
+    template = DocumentUpdate.objects.get(document=prep["document"]).pk
+    top = DocumentUpdate.objects.order_by("-pk").values_list("pk", flat=True).first()
+    # The last row read has id top + 100; the late one takes top + 50, unread.
+    DocumentUpdate.objects.create(
+        pk=top + 100, document=prep["document"], data=typed(prep["document"], "tôt")
+    )
     real_merge = crdt.merge
 
     def merge_while_someone_types(updates):
-        DocumentUpdate.objects.create(document=prep["document"], data=late)
+        DocumentUpdate.objects.create(pk=top + 50, document=prep["document"], data=late)
         return real_merge(updates)
 
     monkeypatch.setattr(crdt, "merge", merge_while_someone_types)
-    services.record_update(
-        document=prep["document"], update=typed(prep["document"], "tôt"), by=prep["teacher"]
-    )
 
-    services.compact(document=prep["document"])
+    assert services.compact(document=prep["document"]) == 2
 
-    assert DocumentUpdate.objects.filter(document=prep["document"]).count() == 2
+    kept = DocumentUpdate.objects.filter(document=prep["document"]).order_by("pk")
+    assert list(kept.values_list("pk", flat=True)) == [template, top + 50]
     assert "tardif" in crdt.to_text(services.load(prep["document"]))
 
 
