@@ -188,10 +188,13 @@ def revoke(document_pks, user_pk: int) -> None:
 SETTLE_SECONDS = 30
 
 
-def _unsent_rows(document_pk: int, floor: int, sent: set[int]) -> list[tuple[int, bytes]]:
+def _unsent_rows(room: "Room") -> list[tuple[int, bytes]]:
     from .models import DocumentUpdate
 
-    rows = DocumentUpdate.objects.filter(document_id=document_pk, pk__gt=floor)
+    # (Read here, in the database thread: the rows a socket of this process stored are
+    # marked sent there as they are stored, before this runs.)
+    floor, sent = room.floor, set(room.sent)
+    rows = DocumentUpdate.objects.filter(document_id=room.document_pk, pk__gt=floor)
     new = set(rows.values_list("pk", flat=True)) - sent
     if not new:
         return []
@@ -265,9 +268,7 @@ class Room:
     async def catch_up(self) -> None:
         """Sends the sockets the document's stored updates they lack."""
         async with self.lock:
-            rows = await database_sync_to_async(_unsent_rows)(
-                self.document_pk, self.floor, set(self.sent)
-            )
+            rows = await database_sync_to_async(_unsent_rows)(self)
             for pk, data in rows:
                 self.sent.add(pk)
                 message = sync_message(SYNC_UPDATE, data)
@@ -442,8 +443,6 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             elif subtype in (SYNC_STEP2, SYNC_UPDATE):
                 stored = await self._store(payload)
                 if stored is not None:
-                    if self.room is not None:
-                        self.room.mark_sent(stored)
                     await self._relay(
                         sync_message(SYNC_UPDATE, payload), to_self=False, update_id=stored
                     )
@@ -525,4 +524,10 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         except Http404 as error:
             raise PermissionDenied from error
         row = services.record_update(document=document, update=update, by=self.scope["user"])
-        return row.pk if row else None
+        if row is None:
+            return None
+        if self.room is not None:
+            # Marked here, before the room's next read of the database (same thread): the
+            # relay brings it to the other sockets, the room does not send it again.
+            self.room.mark_sent(row.pk)
+        return row.pk

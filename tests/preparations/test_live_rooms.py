@@ -129,3 +129,32 @@ def test_the_sender_does_not_get_its_own_update_back_and_rooms_close_with_their_
         assert not [pk for loop, pk in Room.rooms if loop is here]
 
     async_to_sync(scenario)()
+
+
+def test_each_update_reaches_each_socket_once_while_the_room_reads_all_the_time(prep, settings):
+    """The room reads the database between a row's commit and the moment its socket marks it
+    sent: it must not send it again (nor back to its writer)."""
+    settings.PREAU_LIVE_POLL_SECONDS = 0.001
+
+    async def scenario():
+        camille = YClient(prep["teacher"], prep["document"])
+        dominique = YClient(prep["classmate"], prep["document"])
+        await camille.connect()
+        await dominique.connect()
+        await camille.pump()
+        await dominique.pump()
+        heard_by_camille, heard_by_dominique = camille.received, dominique.received
+        for letter in "abcdefghijklmnopqrst":
+            camille.type(letter)
+            await camille.flush()
+            await camille.pump(timeout=0.02)
+            await dominique.pump(timeout=0.02)
+        await camille.pump(timeout=0.3)
+        await dominique.pump(timeout=0.3)
+
+        assert camille.received == heard_by_camille
+        assert dominique.received == heard_by_dominique + 20
+        await camille.disconnect()
+        await dominique.disconnect()
+
+    async_to_sync(scenario)()
