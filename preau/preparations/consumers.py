@@ -21,6 +21,7 @@ y-websocket retry forever."""
 import asyncio
 import json
 import logging
+import threading
 import time
 
 from channels.db import database_sync_to_async
@@ -188,14 +189,26 @@ def revoke(document_pks, user_pk: int) -> None:
 SETTLE_SECONDS = 30
 
 
+# After an update a socket brings, its room reads the database too, at most this often (its
+# timer reads the rest).
+CATCH_UP_SECONDS = 0.25
+
+
 def _unsent_rows(room: "Room") -> list[tuple[int, bytes]]:
+    """The document's stored rows the room has not sent, in id order, marked sent. Runs in the
+    database thread, which also stores the rows of this process's sockets (marked sent as they
+    are stored): reads and stores come one after the other, and no two reads send a row."""
     from .models import DocumentUpdate
 
-    # (Read here, in the database thread: the rows a socket of this process stored are
-    # marked sent there as they are stored, before this runs.)
-    floor, sent = room.floor, set(room.sent)
+    room.last_read = time.monotonic()
+    with room.sent_lock:
+        floor, sent = room.floor, set(room.sent)
     rows = DocumentUpdate.objects.filter(document_id=room.document_pk, pk__gt=floor)
     new = set(rows.values_list("pk", flat=True)) - sent
+    with room.sent_lock:
+        new -= room.sent
+        room.sent |= new
+        room.settle()
     if not new:
         return []
     return [
@@ -216,9 +229,10 @@ class Room:
         self.document_pk = document_pk
         self.consumers: set[DocumentConsumer] = set()
         self.sent: set[int] = set()
+        self.sent_lock = threading.Lock()  # (read and written from the database thread too)
         self.floor = 0
         self.reads: list[tuple[float, int]] = []  # (when, largest id sent) of each read
-        self.lock = asyncio.Lock()
+        self.last_read = 0.0
         self.task: asyncio.Task | None = None
         self.cursors: dict[int, DocumentConsumer] = {}  # awareness client id → its socket
 
@@ -248,8 +262,10 @@ class Room:
         room = cls.rooms.get(key)
         if room is None:
             room = cls.rooms[key] = cls(document_pk)
-            async with room.lock:  # (a catch-up waits for this first read)
-                room.sent = set(await database_sync_to_async(_stored_ids)(document_pk))
+            # (In the database thread before any read of the room's: see _unsent_rows.)
+            ids = await database_sync_to_async(_stored_ids)(document_pk)
+            with room.sent_lock:
+                room.sent |= set(ids)
             room.task = asyncio.create_task(room._poll())
         room.consumers.add(consumer)
         return room
@@ -262,24 +278,27 @@ class Room:
                 self.task.cancel()
 
     def mark_sent(self, update_id: int | None) -> None:
-        if update_id is not None and update_id > self.floor:
-            self.sent.add(update_id)
+        with self.sent_lock:
+            if update_id is not None and update_id > self.floor:
+                self.sent.add(update_id)
 
     async def catch_up(self) -> None:
         """Sends the sockets the document's stored updates they lack."""
-        async with self.lock:
-            rows = await database_sync_to_async(_unsent_rows)(self)
-            for pk, data in rows:
-                self.sent.add(pk)
-                message = sync_message(SYNC_UPDATE, data)
-                for consumer in list(self.consumers):
-                    try:
-                        await consumer.send(bytes_data=message)
-                    except Exception:  # (a socket closing meanwhile)
-                        logger.info("a socket left during a catch-up", exc_info=True)
-            self._settle()
+        await self.send(await database_sync_to_async(_unsent_rows)(self))
 
-    def _settle(self) -> None:
+    async def send(self, rows: list[tuple[int, bytes]]) -> None:
+        for _pk, data in rows:
+            message = sync_message(SYNC_UPDATE, data)
+            for consumer in list(self.consumers):
+                if consumer.closing:
+                    continue
+                try:
+                    await consumer.send(bytes_data=message)
+                except Exception:  # (a socket closing meanwhile)
+                    logger.info("a socket left during a catch-up", exc_info=True)
+
+    def settle(self) -> None:
+        """(Under sent_lock.) Ids read more than SETTLE_SECONDS ago are settled."""
         now = time.monotonic()
         self.reads.append((now, max(self.sent, default=self.floor)))
         while self.reads and self.reads[0][0] < now - SETTLE_SECONDS:
@@ -441,13 +460,13 @@ class DocumentConsumer(AsyncWebsocketConsumer):
                 answer = await self._answer_sync(payload)
                 await self.send(bytes_data=sync_message(SYNC_STEP2, answer))
             elif subtype in (SYNC_STEP2, SYNC_UPDATE):
-                stored = await self._store(payload)
+                stored, others = await self._store(payload)
                 if stored is not None:
                     await self._relay(
                         sync_message(SYNC_UPDATE, payload), to_self=False, update_id=stored
                     )
-                if self.room is not None:
-                    await self.room.catch_up()
+                if others and self.room is not None:
+                    await self.room.send(others)  # (stored elsewhere meanwhile)
             else:
                 raise BadMessage
         elif kind == MESSAGE_AWARENESS:
@@ -515,8 +534,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             raise BadMessage from error
 
     @database_sync_to_async
-    def _store(self, update: bytes) -> int | None:
-        """The id of the stored row (None: nothing to store)."""
+    def _store(self, update: bytes) -> tuple[int | None, list[tuple[int, bytes]]]:
+        """The id of the stored row (None: nothing to store), and the rows stored elsewhere
+        that the room has not sent yet (read in the same trip to the database thread)."""
         # The person's access and the session's state are read again at each update: a member
         # taken out of the group, or a session closed, stops writing at once.
         try:
@@ -524,10 +544,12 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         except Http404 as error:
             raise PermissionDenied from error
         row = services.record_update(document=document, update=update, by=self.scope["user"])
-        if row is None:
-            return None
-        if self.room is not None:
+        room = self.room
+        if row is not None and room is not None:
             # Marked here, before the room's next read of the database (same thread): the
             # relay brings it to the other sockets, the room does not send it again.
-            self.room.mark_sent(row.pk)
-        return row.pk
+            room.mark_sent(row.pk)
+        others = []
+        if room is not None and time.monotonic() - room.last_read >= CATCH_UP_SECONDS:
+            others = _unsent_rows(room)
+        return (row.pk if row is not None else None), others
