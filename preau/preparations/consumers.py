@@ -262,10 +262,8 @@ class Room:
         room = cls.rooms.get(key)
         if room is None:
             room = cls.rooms[key] = cls(document_pk)
-            # (In the database thread before any read of the room's: see _unsent_rows.)
-            ids = await database_sync_to_async(_stored_ids)(document_pk)
-            with room.sent_lock:
-                room.sent |= set(ids)
+            # (In the database thread, before any read of the room's: see _unsent_rows.)
+            await database_sync_to_async(_open)(room)
             room.task = asyncio.create_task(room._poll())
         room.consumers.add(consumer)
         return room
@@ -319,10 +317,13 @@ class Room:
                 logger.warning("room catch-up failed", exc_info=True)
 
 
-def _stored_ids(document_pk: int) -> list[int]:
+def _open(room: Room) -> None:
+    """The rows stored before the room opens are in its sockets' sync: taken as sent."""
     from .models import DocumentUpdate
 
-    return list(DocumentUpdate.objects.filter(document_id=document_pk).values_list("pk", flat=True))
+    ids = DocumentUpdate.objects.filter(document_id=room.document_pk).values_list("pk", flat=True)
+    with room.sent_lock:
+        room.sent |= set(ids)
 
 
 class DocumentConsumer(AsyncWebsocketConsumer):
