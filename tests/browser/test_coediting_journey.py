@@ -289,7 +289,10 @@ def test_what_a_dead_websocket_swallowed_is_saved_by_the_http_fallback(page, liv
     page.keyboard.type("jusqu’à cent")
     page.wait_for_timeout(500)
     assert "cent" not in crdt.to_text(services.load(document))
+    # The socket closes and does not come back. (y-websocket is told not to reconnect: a
+    # socket Playwright refuses is seen open first, which would make it flap every 100 ms.)
     link["refuse"] = True
+    page.evaluate("() => { window.preauCoedit.provider.shouldConnect = false; }")
     link["routes"][-1].close(code=3000)
 
     expect(page.locator("#preparation-status")).to_contain_text("Enregistré", timeout=15_000)
