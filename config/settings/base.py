@@ -173,6 +173,13 @@ PREAU_LIVE_URL = os.environ.get("PREAU_LIVE_URL", "").rstrip("/")
 # a long plan typed for months weighs a few hundred kilobytes). An update that would go over
 # is refused, nothing stored (preau/preparations/services.py).
 PREAU_PREP_MAX_DOCUMENT_BYTES = int(os.environ.get("PREAU_PREP_MAX_DOCUMENT_BYTES", "5000000"))
+# Each ASGI process also reads, this often while a document's sockets are open, the updates
+# stored by others (the pages' gunicorn process: HTTP saves, restored versions), which the
+# in-memory channel layer cannot bring it (preau/preparations/consumers.py). Seconds.
+PREAU_LIVE_POLL_SECONDS = float(os.environ.get("PREAU_LIVE_POLL_SECONDS", "2"))
+# And each socket checks this often that its person may still write the document (taken out
+# of the group, enrolment cancelled, signed out, deactivated: closed). Seconds.
+PREAU_LIVE_ACCESS_SECONDS = float(os.environ.get("PREAU_LIVE_ACCESS_SECONDS", "10"))
 if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {

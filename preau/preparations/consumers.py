@@ -10,17 +10,32 @@ when several processes serve). Cursors (awareness) are relayed to every connecti
 the sender's included (y-websocket drops a socket that hears nothing for 30 s), and a
 departing person's cursors are removed.
 
+The updates stored elsewhere reach the sockets without the channel layer too: the pages'
+process (gunicorn: HTTP saves, restored versions) shares no in-memory layer with the ASGI
+process that holds the sockets. Each process keeps a `Room` per open document, which reads the
+document's rows it has not sent yet (after each update received, and every
+PREAU_LIVE_POLL_SECONDS while sockets are open) and sends them to its sockets.
+
 Refusals accept then close with a 44xx code: a handshake refused before `accept` makes
 y-websocket retry forever."""
 
+import asyncio
+import json
+import logging
+import threading
+import time
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from pycrdt import Decoder, Encoder
 
 from . import crdt, services
 from .access import get_document_or_404
+
+logger = logging.getLogger(__name__)
 
 MESSAGE_SYNC = 0
 MESSAGE_AWARENESS = 1
@@ -42,6 +57,14 @@ MESSAGE_MAX_BYTES = crdt.UPDATE_MAX_BYTES + 64
 
 class BadMessage(ValueError):
     pass
+
+
+class AccessLost(Exception):
+    """The person may no longer write the document (close code in `code`)."""
+
+    def __init__(self, code: int):
+        super().__init__(code)
+        self.code = code
 
 
 def _read_var_uint(decoder: Decoder) -> int:
@@ -70,26 +93,54 @@ def sync_message(subtype: int, payload: bytes) -> bytes:
     return encoder.to_bytes()
 
 
-def awareness_clients(payload: bytes) -> dict[int, int]:
-    """{client id: clock} of an awareness update (y-protocols' awareness encoding)."""
+def awareness_entries(payload: bytes) -> list[tuple[int, int, str]]:
+    """[(client id, clock, state as JSON)] of an awareness update (y-protocols' encoding)."""
     decoder = Decoder(payload)
-    clients = {}
+    entries = []
     for _i in range(_read_var_uint(decoder)):
         client, clock = _read_var_uint(decoder), _read_var_uint(decoder)
-        _read_payload(decoder)  # the state, as JSON: relayed as is
-        clients[client] = clock
-    return clients
+        try:
+            state = _read_payload(decoder).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BadMessage from error
+        entries.append((client, clock, state))
+    return entries
+
+
+def awareness_message(entries: list[tuple[int, int, str]]) -> bytes:
+    encoder = Encoder()
+    encoder.write_var_uint(len(entries))
+    for client, clock, state in entries:
+        encoder.write_var_uint(client)
+        encoder.write_var_uint(clock)
+        encoder.write_var_string(state)
+    return bytes([MESSAGE_AWARENESS]) + _framed(encoder.to_bytes())
 
 
 def awareness_removal(clients: dict[int, int]) -> bytes:
     """The awareness message that says these clients left (state `null`, next clock)."""
-    encoder = Encoder()
-    encoder.write_var_uint(len(clients))
-    for client, clock in clients.items():
-        encoder.write_var_uint(client)
-        encoder.write_var_uint(clock + 1)
-        encoder.write_var_string("null")
-    return bytes([MESSAGE_AWARENESS]) + _framed(encoder.to_bytes())
+    return awareness_message([(client, clock + 1, "null") for client, clock in clients.items()])
+
+
+# Cursors: one of 8 colours per person (editor.css); a socket speaks for a few client ids
+# (one per tab, a new one after a reload), each held by one person in the room.
+COLOURS = 8
+CLIENTS_PER_SOCKET = 4
+CURSOR_MAX_CHARS = 2000
+
+
+def _cursor(state: str):
+    """The cursor (y-prosemirror's `cursor`: two relative positions as JSON) of a client's
+    awareness state, or None. The rest of the state is the server's to write."""
+    if len(state) > CURSOR_MAX_CHARS * 2:
+        return None
+    try:
+        cursor = json.loads(state).get("cursor")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    if not isinstance(cursor, dict) or len(json.dumps(cursor)) > CURSOR_MAX_CHARS:
+        return None
+    return cursor
 
 
 def _framed(payload: bytes) -> bytes:
@@ -108,19 +159,185 @@ def room_of(document_pk: int) -> str:
     return f"preparation-{document_pk}"
 
 
-def relay_from_http(document_pk: int, update: bytes) -> None:
-    """Sends an update stored by a plain-HTTP save to the document's websockets."""
+def relay_from_http(document_pk: int, update: bytes, update_id: int | None = None) -> None:
+    """Sends an update stored by a plain-HTTP save to the document's websockets, through the
+    channel layer: at once where the layer is shared (Redis, or the one process of the dev
+    server); otherwise the rooms read it from the database within PREAU_LIVE_POLL_SECONDS."""
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
 
     async_to_sync(get_channel_layer().group_send)(
         room_of(document_pk),
-        {"type": "relay", "data": sync_message(SYNC_UPDATE, update), "sender": None},
+        {
+            "type": "relay",
+            "data": sync_message(SYNC_UPDATE, update),
+            "sender": None,
+            "update_id": update_id,
+        },
     )
+
+
+def revoke(document_pks, user_pk: int) -> None:
+    """Tells the sockets of these documents to check at once whether this person may still
+    write them (a member taken out of a group, an enrolment cancelled). Reaches the sockets
+    where the channel layer is shared (Redis, or one process); elsewhere each socket checks
+    every PREAU_LIVE_ACCESS_SECONDS anyway."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    for pk in document_pks:
+        try:
+            async_to_sync(layer.group_send)(room_of(pk), {"type": "revoke", "user": user_pk})
+        except Exception:  # (the layer away: the sockets' own checks close them)
+            logger.warning("revocation not relayed", exc_info=True)
+
+
+# An update committed late (a smaller id than one already read) is still caught this long.
+SETTLE_SECONDS = 30
+
+
+# After an update a socket brings, its room reads the database too, at most this often (its
+# timer reads the rest).
+CATCH_UP_SECONDS = 0.25
+
+
+def _unsent_rows(room: "Room") -> list[tuple[int, bytes]]:
+    """The document's stored rows the room has not sent, in id order, marked sent. Runs in the
+    database thread, which also stores the rows of this process's sockets (marked sent as they
+    are stored): reads and stores come one after the other, and no two reads send a row."""
+    from .models import DocumentUpdate
+
+    room.last_read = time.monotonic()
+    with room.sent_lock:
+        floor, sent = room.floor, set(room.sent)
+    rows = DocumentUpdate.objects.filter(document_id=room.document_pk, pk__gt=floor)
+    new = set(rows.values_list("pk", flat=True)) - sent
+    with room.sent_lock:
+        new -= room.sent
+        room.sent |= new
+        room.settle()
+    if not new:
+        return []
+    return [
+        (pk, bytes(data))
+        for pk, data in rows.filter(pk__in=new).order_by("pk").values_list("pk", "data")
+    ]
+
+
+class Room:
+    """The sockets of one document in this process, and which of its stored updates they have
+    been sent (or had already: those stored before the room opened are in their sync). Ids
+    grow, but one may commit after a larger one: ids below `floor` (the largest id read
+    SETTLE_SECONDS ago) are settled, those above are compared with `sent`."""
+
+    rooms: dict[tuple[asyncio.AbstractEventLoop, int], "Room"] = {}
+
+    def __init__(self, document_pk: int):
+        self.document_pk = document_pk
+        self.consumers: set[DocumentConsumer] = set()
+        self.sent: set[int] = set()
+        self.sent_lock = threading.Lock()  # (read and written from the database thread too)
+        self.floor = 0
+        self.reads: list[tuple[float, int]] = []  # (when, largest id sent) of each read
+        self.last_read = 0.0
+        self.task: asyncio.Task | None = None
+        self.cursors: dict[int, DocumentConsumer] = {}  # awareness client id → its socket
+
+    def claim(self, client: int, consumer: "DocumentConsumer") -> bool:
+        """Whether this socket may speak for this awareness client id: no other person's
+        socket holds it (another socket of the same person hands it over: a reload)."""
+        holder = self.cursors.get(client)
+        if holder is not consumer:
+            if holder is not None and holder.scope["user"].pk != consumer.scope["user"].pk:
+                return False
+            held = sum(1 for socket in self.cursors.values() if socket is consumer)
+            if held >= CLIENTS_PER_SOCKET:
+                return False
+            self.cursors[client] = consumer
+        return True
+
+    def release(self, consumer: "DocumentConsumer") -> set[int]:
+        """Forgets the client ids this socket held; returns them."""
+        held = {client for client, socket in self.cursors.items() if socket is consumer}
+        for client in held:
+            del self.cursors[client]
+        return held
+
+    @classmethod
+    async def join(cls, consumer: "DocumentConsumer", document_pk: int) -> "Room":
+        key = (asyncio.get_running_loop(), document_pk)
+        room = cls.rooms.get(key)
+        if room is None:
+            room = cls.rooms[key] = cls(document_pk)
+            # (In the database thread, before any read of the room's: see _unsent_rows.)
+            await database_sync_to_async(_open)(room)
+            room.task = asyncio.create_task(room._poll())
+        room.consumers.add(consumer)
+        return room
+
+    def leave(self, consumer: "DocumentConsumer") -> None:
+        self.consumers.discard(consumer)
+        if not self.consumers:
+            Room.rooms.pop((asyncio.get_running_loop(), self.document_pk), None)
+            if self.task is not None:
+                self.task.cancel()
+
+    def mark_sent(self, update_id: int | None) -> None:
+        with self.sent_lock:
+            if update_id is not None and update_id > self.floor:
+                self.sent.add(update_id)
+
+    async def catch_up(self) -> None:
+        """Sends the sockets the document's stored updates they lack."""
+        await self.send(await database_sync_to_async(_unsent_rows)(self))
+
+    async def send(self, rows: list[tuple[int, bytes]]) -> None:
+        for _pk, data in rows:
+            message = sync_message(SYNC_UPDATE, data)
+            for consumer in list(self.consumers):
+                if consumer.closing:
+                    continue
+                try:
+                    await consumer.send(bytes_data=message)
+                except Exception:  # (a socket closing meanwhile)
+                    logger.info("a socket left during a catch-up", exc_info=True)
+
+    def settle(self) -> None:
+        """(Under sent_lock.) Ids read more than SETTLE_SECONDS ago are settled."""
+        now = time.monotonic()
+        self.reads.append((now, max(self.sent, default=self.floor)))
+        while self.reads and self.reads[0][0] < now - SETTLE_SECONDS:
+            self.floor = max(self.floor, self.reads.pop(0)[1])
+        self.sent = {pk for pk in self.sent if pk > self.floor}
+
+    async def _poll(self) -> None:
+        interval = getattr(settings, "PREAU_LIVE_POLL_SECONDS", 2)
+        if not interval:
+            return
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.catch_up()
+                for consumer in list(self.consumers):
+                    await consumer.check_access_if_due()
+            except Exception:  # (the database away a moment: the next read catches up)
+                logger.warning("room catch-up failed", exc_info=True)
+
+
+def _open(room: Room) -> None:
+    """The rows stored before the room opens are in its sockets' sync: taken as sent."""
+    from .models import DocumentUpdate
+
+    ids = DocumentUpdate.objects.filter(document_id=room.document_pk).values_list("pk", flat=True)
+    with room.sent_lock:
+        room.sent |= set(ids)
 
 
 class DocumentConsumer(AsyncWebsocketConsumer):
     document = None
+    room: Room | None = None
+    closing = False
 
     async def connect(self):
         await self.accept()
@@ -128,6 +345,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         # The editors (Yjs client ids) whose author this connection noted already: their
         # later first-items updates need no database lookup (services.record_update).
         self.noted_clients: set[int] = set()
+        self.access_checked = time.monotonic()
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_NOT_SIGNED_IN)
@@ -141,18 +359,82 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_READ_ONLY)
             self.document = None
             return
-        self.room = room_of(self.document.pk)
-        await self.channel_layer.group_add(self.room, self.channel_name)
+        self.group = room_of(self.document.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Before the sync: an update stored from now on is either in it or sent by the room.
+        self.room = await Room.join(self, self.document.pk)
         state = await self._server_state()
         await self.send(bytes_data=sync_message(SYNC_STEP1, state))
         await self._relay(bytes([MESSAGE_QUERY_AWARENESS]), to_self=False)
 
+    async def close(self, code=None, reason=None):
+        self.closing = True
+        self._leave_room()
+        await super().close(code=code, reason=reason)
+
+    # Access, checked again while the socket is open: at each update stored, at each sync
+    # request, every PREAU_LIVE_ACCESS_SECONDS (the room's timer), and at once when a
+    # revocation is announced. Lost: closed, 4403 (4401 signed out or deactivated).
+
+    async def check_access_if_due(self) -> None:
+        every = getattr(settings, "PREAU_LIVE_ACCESS_SECONDS", 10)
+        if not self.closing and time.monotonic() - self.access_checked >= every:
+            await self.check_access()
+
+    async def check_access(self) -> None:
+        self.access_checked = time.monotonic()
+        code = await database_sync_to_async(self._access_lost)()
+        if code is not None and not self.closing:
+            await self.close(code=code)
+
+    async def revoke(self, event):
+        if event.get("user") == self.scope["user"].pk and self.document is not None:
+            await self.check_access()
+
+    def _access_lost(self) -> int | None:
+        """None while the person may still write the document, otherwise the close code."""
+        user = self._current_user()
+        if user is None:
+            return CLOSE_NOT_SIGNED_IN
+        try:
+            document = get_document_or_404(user, self.document.pk)
+        except Http404:
+            return CLOSE_READ_ONLY
+        return CLOSE_READ_ONLY if document.group.session.is_read_only else None
+
+    def _current_user(self):
+        """The person as the database has them now: signed out (their session deleted or
+        expired), deactivated or their password changed elsewhere: None."""
+        from django.contrib.auth import get_user, get_user_model
+
+        connected = self.scope["user"]
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None) if session is not None else None
+        if key:
+            from importlib import import_module
+            from types import SimpleNamespace
+
+            store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+            user = get_user(SimpleNamespace(session=store))
+            return user if user.is_authenticated and user.pk == connected.pk else None
+        # (No session in the scope: tests that set the user themselves.)
+        return get_user_model().objects.filter(pk=connected.pk, is_active=True).first()
+
+    def _leave_room(self) -> None:
+        if self.room is not None:
+            # (Cursors handed over to another socket of the person are theirs to remove.)
+            held = self.room.release(self)
+            self.awareness = {c: k for c, k in self.awareness.items() if c in held}
+            self.room.leave(self)
+            self.room = None
+
     async def disconnect(self, code):
+        self._leave_room()
         if self.document is None:
             return
         if self.awareness:
             await self._relay(awareness_removal(self.awareness), to_self=False)
-        await self.channel_layer.group_discard(self.room, self.channel_name)
+        await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.document is None:
@@ -180,6 +462,8 @@ class DocumentConsumer(AsyncWebsocketConsumer):
                 await self.close(code=CLOSE_READ_ONLY, reason=reason)
         except PermissionDenied:
             await self.close(code=CLOSE_READ_ONLY)
+        except AccessLost as lost:
+            await self.close(code=lost.code)
 
     async def _handle(self, message: bytes) -> None:
         decoder = Decoder(message)
@@ -191,32 +475,56 @@ class DocumentConsumer(AsyncWebsocketConsumer):
                 answer = await self._answer_sync(payload)
                 await self.send(bytes_data=sync_message(SYNC_STEP2, answer))
             elif subtype in (SYNC_STEP2, SYNC_UPDATE):
-                stored = await self._store(payload)
-                if stored:
-                    await self._relay(sync_message(SYNC_UPDATE, payload), to_self=False)
+                stored, others = await self._store(payload)
+                if stored is not None:
+                    await self._relay(
+                        sync_message(SYNC_UPDATE, payload), to_self=False, update_id=stored
+                    )
+                if others and self.room is not None:
+                    await self.room.send(others)  # (stored elsewhere meanwhile)
             else:
                 raise BadMessage
         elif kind == MESSAGE_AWARENESS:
-            payload = _read_payload(decoder)
-            self.awareness.update(awareness_clients(payload))
-            await self._relay(message, to_self=True)
+            entries = self._own_cursors(awareness_entries(_read_payload(decoder)))
+            if entries:
+                await self._relay(awareness_message(entries), to_self=True)
         elif kind == MESSAGE_QUERY_AWARENESS:
             await self._relay(message, to_self=False)
         else:
             raise BadMessage
 
-    async def _relay(self, data: bytes, *, to_self: bool) -> None:
+    def _own_cursors(self, entries: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """The awareness entries this socket may relay, as the server writes them: client ids
+        it holds only (others are dropped), the person's name and colour from the database
+        (not the client's), the cursor's two positions and nothing else."""
+        user = self.scope["user"]
+        who = {"name": user.get_full_name(), "colour": user.pk % COLOURS}
+        kept = []
+        for client, clock, state in entries:
+            if self.room is None or not self.room.claim(client, self):
+                continue
+            if state != "null":
+                cursor = _cursor(state)
+                state = json.dumps({"user": who, **({"cursor": cursor} if cursor else {})})
+            self.awareness[client] = clock
+            kept.append((client, clock, state))
+        return kept
+
+    async def _relay(self, data: bytes, *, to_self: bool, update_id: int | None = None) -> None:
         await self.channel_layer.group_send(
-            self.room,
+            self.group,
             {
                 "type": "relay",
                 "data": data,
                 "sender": None if to_self else self.channel_name,
+                "update_id": update_id,
             },
         )
 
     async def relay(self, event):
-        if event["sender"] != self.channel_name:
+        if self.room is not None:
+            self.room.mark_sent(event.get("update_id"))  # (not to be sent again by the room)
+        if event["sender"] != self.channel_name and not self.closing:
             await self.send(bytes_data=event["data"])
 
     @database_sync_to_async
@@ -229,23 +537,39 @@ class DocumentConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _answer_sync(self, state_vector: bytes) -> bytes:
-        doc = services.load(self.document)
+        # (The whole document goes out: the person's access is read again first.)
+        self.access_checked = time.monotonic()
+        code = self._access_lost()
+        if code is not None:
+            raise AccessLost(code)
         try:
-            return doc.get_update(state_vector)
-        except Exception as error:  # a state vector that does not decode
+            crdt.read_state_vector(state_vector)  # strictly, before pycrdt sees it
+            return crdt.update_since(services.load(self.document), state_vector)
+        except crdt.InvalidUpdate as error:
             raise BadMessage from error
 
     @database_sync_to_async
-    def _store(self, update: bytes) -> bool:
+    def _store(self, update: bytes) -> tuple[int | None, list[tuple[int, bytes]]]:
+        """The id of the stored row (None: nothing to store), and the rows stored elsewhere
+        that the room has not sent yet (read in the same trip to the database thread)."""
         # The person's access and the session's state are read again at each update: a member
         # taken out of the group, or a session closed, stops writing at once.
         try:
             document = get_document_or_404(self.scope["user"], self.document.pk)
         except Http404 as error:
             raise PermissionDenied from error
-        return services.record_update(
+        row = services.record_update(
             document=document,
             update=update,
             by=self.scope["user"],
             known_clients=self.noted_clients,
         )
+        room = self.room
+        if row is not None and room is not None:
+            # Marked here, before the room's next read of the database (same thread): the
+            # relay brings it to the other sockets, the room does not send it again.
+            room.mark_sent(row.pk)
+        others = []
+        if room is not None and time.monotonic() - room.last_read >= CATCH_UP_SECONDS:
+            others = _unsent_rows(room)
+        return (row.pk if row is not None else None), others

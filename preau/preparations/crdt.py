@@ -7,6 +7,8 @@ order to answer a sync request, and renders the fragment as HTML for a reader wi
 editor (closed session, no JavaScript)."""
 
 import difflib
+import functools
+import logging
 import math
 import re
 from collections.abc import Iterable
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText, get_state, merge_updates
 
-from preau.core.params import parse_int
+logger = logging.getLogger(__name__)
 
 FRAGMENT = "prosemirror"
 # One update is one edit (a keystroke, a paste, offline work merged on reconnection): a long
@@ -32,38 +34,206 @@ class InvalidUpdate(ValueError):
     """Bytes that are not a Yjs update of a preparation document."""
 
 
-def check_update(update: bytes) -> None:
-    """Raises InvalidUpdate unless `update` decodes as a Yjs update that writes only to the
-    document's fragment and is no larger than UPDATE_MAX_BYTES."""
+class BrokenDocument(RuntimeError):
+    """pycrdt panicked while reading a stored document (a PanicException, which is no
+    Exception: raised as is, it would go past every `except Exception`, Django's included)."""
+
+
+def _is_panic(error: BaseException) -> bool:
+    return any(kind.__name__ == "PanicException" for kind in type(error).__mro__)
+
+
+def no_panic(function):
+    """Turns a pycrdt panic inside `function` into BrokenDocument."""
+
+    @functools.wraps(function)
+    def guarded(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception:
+            raise
+        except BaseException as error:
+            if _is_panic(error):
+                raise BrokenDocument(str(error)) from error
+            raise
+
+    return guarded
+
+
+# What the editor writes (editor.js: ProseMirror's basic schema without images, plus lists,
+# bound by y-prosemirror): XML elements of these tags, with these attributes, and texts with
+# these marks. Anything else in an update is refused (check_update).
+NODE_TAGS = {
+    "paragraph",
+    "heading",
+    "blockquote",
+    "horizontal_rule",
+    "code_block",
+    "hard_break",
+    "bullet_list",
+    "ordered_list",
+    "list_item",
+}
+MARKS = {"strong", "em", "code", "link", "underline"}
+# Nested lists are two levels each (list, item): 48 leaves room for 20 nested lists.
+DEPTH_MAX = 48
+
+
+def _number(value) -> float | None:
+    """A finite number (pycrdt gives numbers back as floats), or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _attribute_ok(tag: str, key: str, value) -> bool:
+    number = _number(value)
+    if tag == "heading" and key == "level":
+        return number is not None and number == int(number) and 1 <= number <= 6
+    if tag == "ordered_list" and key == "order":
+        return number is not None and number == int(number) and abs(number) <= 1_000_000_000
+    return False
+
+
+def _plain(value, depth: int = 0) -> bool:
+    """A mark's attributes (a link's href and title): JSON-like values, finite numbers."""
+    if value is None or isinstance(value, str | bool):
+        return True
+    if isinstance(value, int | float):
+        return math.isfinite(value)
+    if depth < 4 and isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def children(node, *, strict: bool = False) -> list:
+    """The XML elements and texts under `node`. A forged update can put other things there (a
+    map, a plain value, a string beside the texts): pycrdt panics on reading such a child, so
+    it is skipped (or, `strict`, InvalidUpdate)."""
+    out = []
+    with node.doc.transaction():
+        for index in range(len(node.children)):
+            try:
+                child = node.children[index]
+            except BaseException as error:
+                if not _is_panic(error):
+                    raise
+                child = None
+            if isinstance(child, XmlElement | XmlText):
+                out.append(child)
+            elif strict:
+                raise InvalidUpdate("not an XML element or text")
+    return out
+
+
+def _check_text(text: XmlText) -> None:
+    if len(text.attributes):
+        raise InvalidUpdate("attributes on a text")
+    for chunk, attrs in text.diff():
+        if not isinstance(chunk, str):
+            raise InvalidUpdate("an embed in a text")
+        for mark, value in (attrs or {}).items():
+            if mark not in MARKS or not (value is None or isinstance(value, dict)):
+                raise InvalidUpdate("unknown mark")
+            if not _plain(value):
+                raise InvalidUpdate("odd mark attributes")
+
+
+def check_document(doc: Doc) -> None:
+    """Raises InvalidUpdate unless `doc` is what the editor writes: the fragment only (no other
+    root), holding elements of NODE_TAGS with their known, finite attributes, and texts with
+    known marks, at most DEPTH_MAX deep."""
+    if set(doc.keys()) - {FRAGMENT}:
+        raise InvalidUpdate("writes outside the document")
+
+    def walk(node, depth: int) -> None:
+        if depth > DEPTH_MAX:
+            raise InvalidUpdate("nested too deep")
+        for child in children(node, strict=True):
+            if isinstance(child, XmlText):
+                _check_text(child)
+                continue
+            if child.tag not in NODE_TAGS:
+                raise InvalidUpdate("unknown element")
+            for key, value in child.attributes:
+                if not _attribute_ok(child.tag, key, value):
+                    raise InvalidUpdate("unknown or odd attribute")
+            walk(child, depth + 1)
+
+    walk(fragment(doc), 0)
+
+
+def check_update(update: bytes, doc: Doc) -> None:
+    """Raises InvalidUpdate unless `update` is a Yjs update, no larger than UPDATE_MAX_BYTES,
+    that `doc` (the document as stored; this changes it) integrates whole, and after which it
+    is still what the editor writes (check_document). What an update does depends on the
+    document it lands in (an item names its neighbours and parent by id), hence the check on
+    the stored document rather than on the update alone; and an update that does not
+    integrate whole (it depends on changes the document lacks) is refused: its pending part
+    would be integrated unchecked once they come."""
     if not isinstance(update, bytes | bytearray | memoryview):
         raise InvalidUpdate("not bytes")
     if len(update) > UPDATE_MAX_BYTES:
         raise InvalidUpdate("too large")
-    scratch = Doc()
+    # Read strictly before pycrdt sees the bytes: it trusts the counts it reads.
+    ends = read_update(bytes(update))
     try:
-        scratch.apply_update(bytes(update))
+        doc.apply_update(bytes(update))
     except Exception as error:  # pycrdt raises ValueError, and others on odd input
         raise InvalidUpdate(str(error)) from error
-    # Items at the root name their root type: an update that creates any other root (a map or a
-    # text beside the fragment) is not one the editor makes.
-    roots = set(scratch.keys())
-    if roots - {FRAGMENT}:
-        raise InvalidUpdate("writes outside the document")
+    except BaseException as error:
+        if _is_panic(error):
+            raise InvalidUpdate(str(error)) from error
+        raise
+    vector = state_vector(doc)
+    if any(vector.get(client, 0) < end for client, end in ends.items()):
+        raise InvalidUpdate("depends on changes the document lacks")
+    try:
+        check_document(doc)
+    except InvalidUpdate:
+        raise
+    except BaseException as error:
+        if isinstance(error, Exception) or _is_panic(error):
+            raise InvalidUpdate(str(error)) from error
+        raise
 
 
+def update_since(doc: Doc, state_vector: bytes) -> bytes:
+    """What `doc` has that a client with `state_vector` (its sync request, as it sent it)
+    lacks. Raises InvalidUpdate for a state vector that does not read strictly: pycrdt 0.13.1
+    reserves memory for the count it reads before reading the entries, and five bytes
+    claiming 4 billion entries abort the whole process (not a Python exception)."""
+    read_state_vector(state_vector)
+    try:
+        return doc.get_update(bytes(state_vector))
+    except Exception as error:
+        raise InvalidUpdate(str(error)) from error
+
+
+@no_panic
 def rebuild(updates: Iterable[bytes]) -> Doc:
     """The document the stored updates make, applied in arrival (id) order: replaying them in
     another order can diverge (pycrdt and Yjs differ on updates whose predecessor is missing)."""
     doc = Doc()
     for update in updates:
-        doc.apply_update(bytes(update))
+        try:
+            doc.apply_update(bytes(update))
+        except Exception:  # stored before updates were checked as they are now: left out
+            logger.warning("a stored update does not apply: left out", exc_info=True)
     return doc
 
 
+@no_panic
 def merge(updates: list[bytes]) -> bytes:
     """One update worth the given ones, pending structs included (unlike re-encoding a
     rebuilt document, which would drop an update still waiting for its predecessor)."""
     return merge_updates(*[bytes(u) for u in updates])
+
+
+def same_document(one: Doc, other: Doc) -> bool:
+    """The same state (state vectors compared as maps: yrs writes their clients in the order
+    of its hash map, which two documents of the same state may not share) and content."""
+    return state_vector(one) == state_vector(other) and to_html(one) == to_html(other)
 
 
 def fragment(doc: Doc) -> XmlFragment:
@@ -141,33 +311,36 @@ _MARK_TAGS = {"strong": "strong", "em": "em", "code": "code", "underline": "u"}
 _VOID = {"hr", "br"}
 
 
-def heading_level(element, *, lo: int, hi: int) -> int:
-    """The `level` of a heading within [lo, hi] (2 when it is no number). The attribute comes
-    from an editor's update: any value Yjs can encode (a string, a float, infinity, NaN)."""
+def heading_level(element: XmlElement, lowest: int, highest: int) -> int:
+    """A heading's level, within [lowest, highest]; a forged or odd one (« 1e999 », infinite,
+    not a number) reads as 2."""
     value = element.attributes.get("level")
     if isinstance(value, str):
         try:
-            value = parse_int(value, hi=99)
+            value = float(value)
         except ValueError:
             value = None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return 2 if lo <= 2 <= hi else lo
-    return min(max(int(value), lo), hi)
+    number = _number(value)
+    level = int(number) if number is not None else 2
+    return min(max(level, lowest), highest)
 
 
 def _html_tag(element: XmlElement) -> str:
     if element.tag == "heading":
-        return f"h{heading_level(element, lo=2, hi=4)}"
+        return f"h{heading_level(element, 2, 4)}"
     return _BLOCK_TAGS.get(element.tag, "div")
+
+
+def text_chunks(text: XmlText) -> list[tuple[str, dict]]:
+    """A text's strings with their marks (embeds left out)."""
+    return [(chunk, attrs or {}) for chunk, attrs in text.diff() if isinstance(chunk, str)]
 
 
 def _text_html(text: XmlText) -> str:
     out = []
-    for chunk, attrs in text.diff():
-        if not isinstance(chunk, str):
-            continue
+    for chunk, attrs in text_chunks(text):
         piece = escape(chunk)
-        for mark in sorted(attrs or {}):
+        for mark in sorted(attrs):
             tag = _MARK_TAGS.get(mark)
             if tag:
                 piece = f"<{tag}>{piece}</{tag}>"
@@ -181,31 +354,33 @@ def _node_html(node) -> str:
     tag = _html_tag(node)
     if tag in _VOID:
         return f"<{tag}>"
-    inner = "".join(_node_html(child) for child in node.children)
+    inner = "".join(_node_html(child) for child in children(node))
     return f"<{tag}>{inner}</{tag}>"
 
 
+@no_panic
 def to_html(doc: Doc) -> str:
     """The document as HTML: only known block and mark tags, every text escaped."""
-    return "".join(_node_html(node) for node in fragment(doc).children)
+    return "".join(_node_html(node) for node in children(fragment(doc)))
 
 
+@no_panic
 def to_text(doc: Doc) -> str:
     """The document's text, one block a line (tests, search)."""
     lines = []
 
     def walk(node):
         if isinstance(node, XmlText):
-            return "".join(c for c, _a in node.diff() if isinstance(c, str))
+            return "".join(c for c, _a in text_chunks(node))
         if node.tag in {"bullet_list", "ordered_list", "list_item", "blockquote"}:
-            for child in node.children:
+            for child in children(node):
                 text = walk(child)
                 if text is not None:
                     lines.append(text)
             return None
-        return "".join(walk(child) or "" for child in node.children)
+        return "".join(walk(child) or "" for child in children(node))
 
-    for node in fragment(doc).children:
+    for node in children(fragment(doc)):
         text = walk(node)
         if text is not None:
             lines.append(text)
@@ -216,21 +391,23 @@ def to_text(doc: Doc) -> str:
 
 
 def _copy_children(source, target) -> None:
-    for node in source.children:
+    for node in children(source):
         if isinstance(node, XmlText):
             text = XmlText()
             target.children.append(text)
             at = 0
-            for chunk, attrs in node.diff():
-                if isinstance(chunk, str):
-                    text.insert(at, chunk, dict(attrs) if attrs else None)
-                    at += len(chunk.encode())  # pycrdt indexes are UTF-8 bytes
+            for chunk, attrs in text_chunks(node):
+                marks = {m: v for m, v in attrs.items() if m in MARKS and _plain(v)}
+                text.insert(at, chunk, marks or None)
+                at += len(chunk.encode())  # pycrdt indexes are UTF-8 bytes
         else:
-            element = XmlElement(node.tag, dict(node.attributes))
+            attributes = {k: v for k, v in node.attributes if _attribute_ok(node.tag, k, v)}
+            element = XmlElement(node.tag, attributes)
             target.children.append(element)
             _copy_children(node, element)
 
 
+@no_panic
 def replace_content(doc: Doc, source: Doc) -> bytes:
     """Makes `doc`'s content that of `source`, as one new change (everything deleted, the
     source's blocks written anew): returns the update. Nothing of the history is erased."""
@@ -281,39 +458,185 @@ class _Reader:
                 raise InvalidUpdate("number too long")
         return -number if negative else number
 
-    def string(self) -> str:
-        length = self.var_uint()
-        if self.at + length > len(self.data):
+    def raw(self, length: int) -> bytes:
+        if length > self.remaining():
             raise InvalidUpdate("truncated")
-        text = self.data[self.at : self.at + length].decode("utf-8")
         self.at += length
-        return text
+        return self.data[self.at - length : self.at]
+
+    def string(self) -> str:
+        try:
+            return self.raw(self.var_uint()).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InvalidUpdate("not UTF-8") from error
+
+    def count(self, min_bytes_each: int = 1) -> int:
+        """A number of entries to read, each at least `min_bytes_each` long: no more than the
+        bytes left can hold (pycrdt reserves memory for the count it reads)."""
+        number = self.var_uint()
+        if number * min_bytes_each > self.remaining():
+            raise InvalidUpdate("more entries than bytes")
+        return number
+
+    def remaining(self) -> int:
+        return len(self.data) - self.at
 
     def done(self) -> bool:
         return self.at == len(self.data)
 
 
-def decode_state_vector(data: bytes) -> dict[int, int]:
-    """{client id: clock} of an encoded Yjs state vector: a varuint count, then that many
-    varuint pairs (client id, clock). Raises InvalidUpdate on anything else (truncated bytes,
-    bytes left over)."""
+# Yjs client ids are JavaScript-safe integers (lib0 refuses larger ones); clocks are 32-bit
+# in yrs (pycrdt's engine).
+CLIENT_MAX = 2**53 - 1
+CLOCK_MAX = 2**32 - 1
+
+
+def read_state_vector(data: bytes) -> dict[int, int]:
+    """{client id: clock} of an encoded Yjs state vector, read strictly (InvalidUpdate
+    otherwise): a count the bytes can hold, each entry two numbers within bounds, nothing
+    after them."""
     reader = _Reader(bytes(data))
     vector = {}
-    for _i in range(reader.var_uint()):  # (each pair reads a byte at least: no runaway loop)
-        client = reader.var_uint()
-        vector[client] = reader.var_uint()
+    for _i in range(reader.count(2)):
+        client, clock = reader.var_uint(), reader.var_uint()
+        if client > CLIENT_MAX or clock > CLOCK_MAX:
+            raise InvalidUpdate("number out of range")
+        vector[client] = clock
     if not reader.done():
         raise InvalidUpdate("trailing bytes")
     return vector
 
 
+decode_state_vector = read_state_vector  # (the authorship code's name for it)
+
+
 def state_vector(doc: Doc) -> dict[int, int]:
     """{client id: number of its items} of the document (Yjs's encoded state vector, read)."""
-    return decode_state_vector(doc.get_state())
+    return read_state_vector(doc.get_state())
 
 
-# Yjs keeps a client id in a JavaScript number: a larger one cannot be read by the editors.
-CLIENT_ID_MAX = 2**53 - 1
+# Yjs's update format (v1), read strictly before pycrdt applies it: pycrdt trusts the counts
+# it reads (a 9-byte update claiming 4 billion deletions, or an array of 4 billion values,
+# aborts the process) and recurses into nested values (100,000 nested arrays crash it).
+ANY_DEPTH_MAX = 16
+_GC, _SKIP = 0, 10
+_CONTENT_DELETED, _CONTENT_JSON, _CONTENT_BINARY, _CONTENT_STRING = 1, 2, 3, 4
+_CONTENT_EMBED, _CONTENT_FORMAT, _CONTENT_TYPE, _CONTENT_ANY, _CONTENT_DOC = 5, 6, 7, 8, 9
+_TYPE_XML_ELEMENT, _TYPE_XML_HOOK = 3, 5
+
+
+def _read_any(reader: _Reader, depth: int = 0) -> None:
+    """Skips one value of lib0's `writeAny` encoding."""
+    if depth > ANY_DEPTH_MAX:
+        raise InvalidUpdate("value nested too deep")
+    kind = reader.byte()
+    if kind in (127, 126, 121, 120):  # undefined, null, false, true
+        return
+    if kind == 125:  # integer
+        reader.var_int()
+    elif kind == 124:  # float32
+        reader.raw(4)
+    elif kind in (123, 122):  # float64, bigint64
+        reader.raw(8)
+    elif kind == 119:  # string
+        reader.string()
+    elif kind == 118:  # object
+        for _i in range(reader.count(2)):
+            reader.string()
+            _read_any(reader, depth + 1)
+    elif kind == 117:  # array
+        for _i in range(reader.count()):
+            _read_any(reader, depth + 1)
+    elif kind == 116:  # bytes
+        reader.raw(reader.var_uint())
+    else:
+        raise InvalidUpdate("unknown value type")
+
+
+def _read_content(reader: _Reader, ref: int) -> int:
+    """Skips an item's content; returns its length in clock units."""
+    if ref == _CONTENT_DELETED:
+        return reader.var_uint()
+    if ref == _CONTENT_JSON:
+        length = reader.count()
+        for _i in range(length):
+            reader.string()
+        return length
+    if ref == _CONTENT_BINARY:
+        reader.raw(reader.var_uint())
+        return 1
+    if ref == _CONTENT_STRING:
+        return len(reader.string().encode("utf-16-le")) // 2  # Yjs counts UTF-16 units
+    if ref == _CONTENT_EMBED:
+        reader.string()
+        return 1
+    if ref == _CONTENT_FORMAT:
+        reader.string()
+        reader.string()
+        return 1
+    if ref == _CONTENT_TYPE:
+        if reader.var_uint() in (_TYPE_XML_ELEMENT, _TYPE_XML_HOOK):
+            reader.string()
+        return 1
+    if ref == _CONTENT_ANY:
+        length = reader.count()
+        for _i in range(length):
+            _read_any(reader)
+        return length
+    if ref == _CONTENT_DOC:
+        reader.string()
+        _read_any(reader)
+        return 1
+    raise InvalidUpdate("unknown content")
+
+
+def read_update(data: bytes) -> dict[int, int]:
+    """Reads a Yjs update (v1) strictly: every count within the bytes left, every number in
+    range, nested values at most ANY_DEPTH_MAX deep, no empty item, nothing after the delete
+    set. Returns {client id: clock after its last item} (what a document that integrated the
+    whole update has, at least, in its state vector). InvalidUpdate otherwise."""
+    reader = _Reader(bytes(data))
+    ends: dict[int, int] = {}
+    for _i in range(reader.count(3)):
+        structs = reader.count(2)
+        client, clock = reader.var_uint(), reader.var_uint()
+        if client > CLIENT_MAX:
+            raise InvalidUpdate("client id out of range")
+        for _j in range(structs):
+            info = reader.byte()
+            ref = info & 0x1F
+            if ref in (_GC, _SKIP):
+                length = reader.var_uint()
+            else:
+                if info & 0x80:  # origin (left)
+                    reader.var_uint(), reader.var_uint()
+                if info & 0x40:  # right origin
+                    reader.var_uint(), reader.var_uint()
+                if not info & 0xC0:  # no origin: the parent is written
+                    if reader.var_uint() == 1:
+                        reader.string()  # a root type, by name
+                    else:
+                        reader.var_uint(), reader.var_uint()  # a type, by its item's id
+                    if info & 0x20:
+                        reader.string()  # the key in a map (an XML attribute)
+                length = _read_content(reader, ref)
+            if length < 1:
+                raise InvalidUpdate("empty item")
+            clock += length
+            if clock > CLOCK_MAX:
+                raise InvalidUpdate("clock out of range")
+            if ref != _SKIP:
+                ends[client] = clock
+    for _i in range(reader.count(2)):
+        if reader.var_uint() > CLIENT_MAX:
+            raise InvalidUpdate("client id out of range")
+        for _j in range(reader.count(2)):
+            clock, length = reader.var_uint(), reader.var_uint()
+            if clock + length > CLOCK_MAX:
+                raise InvalidUpdate("clock out of range")
+    if not reader.done():
+        raise InvalidUpdate("trailing bytes")
+    return ends
 
 
 def update_clients(update: bytes) -> set[int]:
@@ -330,8 +653,8 @@ def update_clients(update: bytes) -> set[int]:
         encoded = get_state(bytes(update))
     except ValueError as error:
         raise InvalidUpdate(str(error)) from error
-    clients = set(decode_state_vector(encoded))
-    if any(client > CLIENT_ID_MAX for client in clients):
+    clients = set(read_state_vector(encoded))
+    if any(client > CLIENT_MAX for client in clients):
         raise InvalidUpdate("client id too large for Yjs")
     return clients
 
@@ -432,10 +755,10 @@ def _runs(node) -> list[tuple[str, tuple[str, ...]]]:
                     )
                 ),
             )
-            for chunk, attrs in node.diff()
-            if isinstance(chunk, str) and chunk
+            for chunk, attrs in text_chunks(node)
+            if chunk
         ]
-    return [run for child in node.children for run in _runs(child)]
+    return [run for child in children(node) for run in _runs(child)]
 
 
 def _block(kind: str, node) -> Block:
@@ -450,6 +773,7 @@ def _block(kind: str, node) -> Block:
     return Block(kind, text, runs)
 
 
+@no_panic
 def blocks(doc: Doc) -> list[Block]:
     """The document's blocks in order, with their kind and marks (Block)."""
     out: list[Block] = []
@@ -458,13 +782,13 @@ def blocks(doc: Doc) -> list[Block]:
         if isinstance(node, XmlText):
             out.append(_block(kind, node))
         elif node.tag in {"bullet_list", "ordered_list"}:
-            for child in node.children:
+            for child in children(node):
                 walk(child, kind)
         elif node.tag == "blockquote":
-            for child in node.children:
+            for child in children(node):
                 walk(child, "li" if kind == "li" else "quote")
         elif node.tag == "list_item":
-            for child in node.children:
+            for child in children(node):
                 walk(child, "li")
         elif node.tag == "heading":
             out.append(_block(_html_tag(node), node))
@@ -473,7 +797,7 @@ def blocks(doc: Doc) -> list[Block]:
         else:
             out.append(_block("pre" if node.tag == "code_block" else kind, node))
 
-    for node in fragment(doc).children:
+    for node in children(fragment(doc)):
         walk(node, "p")
     return out
 

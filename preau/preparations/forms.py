@@ -1,13 +1,34 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
+
+from preau.core.params import MAX_IDS, parse_ids
 
 from .services import GROUP_SIZE_MAX
 
 
+class _PeopleField(forms.ModelMultipleChoiceField):
+    """Ids read as preau/core/params.py reads them, before any query: a value that is not one
+    (a twenty-digit number overflows the database's integers) is an invalid choice."""
+
+    def clean(self, value):
+        values = [str(v) for v in (value or [])]
+        if len(values) > MAX_IDS:
+            raise ValidationError(self.error_messages["list"], code="list")
+        for one in values:
+            if not parse_ids([one]):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": one},
+                )
+        return super().clean(value)
+
+
 class HandGroupForm(DsfrBaseForm):
     name = forms.CharField(label=_("Nom du groupe"), max_length=100)
-    members = forms.ModelMultipleChoiceField(
+    members = _PeopleField(
         label=_("Participants du groupe"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

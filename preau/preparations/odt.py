@@ -92,10 +92,10 @@ def _inline(target: ET.Element, node) -> None:
     """Writes a text node (with its marks) or an inline element (a line break) into a
     paragraph or heading."""
     if isinstance(node, XmlText):
-        for chunk, attrs in node.diff():
-            if not isinstance(chunk, str) or not chunk:
+        for chunk, attrs in crdt.text_chunks(node):
+            if not chunk:
                 continue
-            marks = sorted(m for m in (attrs or {}) if m in _MARK_STYLES)
+            marks = sorted(m for m in attrs if m in _MARK_STYLES)
             if marks:
                 span = _el(
                     target,
@@ -108,12 +108,12 @@ def _inline(target: ET.Element, node) -> None:
     elif node.tag == "hard_break":
         _el(target, "text:line-break")
     else:  # an unknown inline element: its text
-        for child in node.children:
+        for child in crdt.children(node):
             _inline(target, child)
 
 
 def _heading_level(node) -> int:
-    return crdt.heading_level(node, lo=1, hi=6)
+    return crdt.heading_level(node, 1, 6)
 
 
 def _block(parent: ET.Element, node, paragraph_style: str = "Standard") -> None:
@@ -128,31 +128,31 @@ def _block(parent: ET.Element, node, paragraph_style: str = "Standard") -> None:
             "text:h",
             {"text:style-name": f"Heading_20_{level}", "text:outline-level": level},
         )
-        for child in node.children:
+        for child in crdt.children(node):
             _inline(heading, child)
     elif tag in {"bullet_list", "ordered_list"}:
         style = "Liste_numerotee" if tag == "ordered_list" else "Liste_a_puces"
         odf_list = _el(parent, "text:list", {"text:style-name": style})
-        for item in node.children:
+        for item in crdt.children(node):
             list_item = _el(odf_list, "text:list-item")
-            children = item.children if not isinstance(item, XmlText) else [item]
+            children = crdt.children(item) if not isinstance(item, XmlText) else [item]
             for child in children:
                 _block(list_item, child, paragraph_style)
     elif tag == "blockquote":
-        for child in node.children:
+        for child in crdt.children(node):
             _block(parent, child, "Quotations")
     elif tag == "code_block":
         paragraph = _el(parent, "text:p", {"text:style-name": "Preformatted_20_Text"})
-        for child in node.children:
+        for child in crdt.children(node):
             _inline(paragraph, child)
     elif tag == "horizontal_rule":
         _el(parent, "text:p", {"text:style-name": "Horizontal_20_Line"})
     elif tag == "paragraph":
         paragraph = _el(parent, "text:p", {"text:style-name": paragraph_style})
-        for child in node.children:
+        for child in crdt.children(node):
             _inline(paragraph, child)
     else:  # an unknown block: its children as blocks
-        for child in node.children:
+        for child in crdt.children(node):
             _block(parent, child, paragraph_style)
 
 
@@ -244,7 +244,7 @@ def content_xml(doc: Doc, title: str = "", comments: list[Thread] | None = None)
     body = _el(_el(root, "office:body"), "office:text")
     if title:
         _el(body, "text:h", {"text:style-name": "Title", "text:outline-level": 1}, title)
-    for node in crdt.fragment(doc).children:
+    for node in crdt.children(crdt.fragment(doc)):
         _block(body, node)
     if comments:
         _comments(body, comments)
@@ -341,6 +341,7 @@ def manifest_xml() -> bytes:
     )
 
 
+@crdt.no_panic
 def to_odt(doc: Doc, title: str = "", comments: list[Thread] | None = None) -> bytes:
     """The document as the bytes of an .odt file (with `comments` at the end, if any)."""
     buffer = io.BytesIO()

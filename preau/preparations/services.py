@@ -8,7 +8,7 @@ import random
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.urls import reverse
@@ -78,6 +78,21 @@ def _unassigned(activity, session):
 # Groups ---------------------------------------------------------------------------------------
 
 
+def _lock_groups(activity) -> None:
+    """Makes the groups of an activity one write at a time (a double submit, two managers at
+    once): its checks (a name taken, a person already in a group) then see the other's
+    groups. FOR NO KEY UPDATE on the activity's row: rows referring to it are not blocked."""
+    from preau.parcours.models import Activity
+
+    Activity.objects.select_for_update(no_key=True).filter(pk=activity.pk).first()
+
+
+def _taken() -> ValidationError:
+    return ValidationError(
+        _("Ce groupe ou une de ces personnes vient d’être enregistré par ailleurs : réessayez.")
+    )
+
+
 def _new_group(*, activity, session, name: str) -> Group:
     group = Group.objects.create(activity=activity, session=session, name=name)
     # The document starts from the template of the session's copy of the activity.
@@ -106,6 +121,7 @@ def create_group(*, activity, session, name: str, members, by) -> Group:
     _check_manager(session, by)
     _check_activity(activity, session)
     name = _clean_name(name)
+    _lock_groups(activity)
     if Group.objects.filter(activity=activity, name=name).exists():
         raise ValidationError(_("Un groupe porte déjà ce nom."))
     members = list(members)
@@ -114,8 +130,12 @@ def create_group(*, activity, session, name: str, members, by) -> Group:
         raise ValidationError(
             _("Une des personnes choisies n’est pas participante ou a déjà un groupe.")
         )
-    group = _new_group(activity=activity, session=session, name=name)
-    _add(group, members)
+    try:
+        with transaction.atomic():  # (SQLite has no row lock: the constraints still hold)
+            group = _new_group(activity=activity, session=session, name=name)
+            _add(group, members)
+    except IntegrityError as error:
+        raise _taken() from error
     return group
 
 
@@ -125,6 +145,7 @@ def make_groups_by_school(*, activity, session, by) -> list[Group]:
     group when it exists)."""
     _check_manager(session, by)
     _check_activity(activity, session)
+    _lock_groups(activity)
     by_school: dict[str, list] = {}
     for user in _unassigned(activity, session):
         name = user.school.name if user.school_id else _("Sans école")
@@ -149,6 +170,7 @@ def make_random_groups(*, activity, session, size: int, by, seed=None) -> list[G
         raise ValidationError(
             _("Un groupe compte de 2 à %(max)s personnes.") % {"max": GROUP_SIZE_MAX}
         )
+    _lock_groups(activity)
     users = list(_unassigned(activity, session))
     if not users:
         raise ValidationError(_("Tous les participants ont déjà un groupe."))
@@ -168,9 +190,14 @@ def make_random_groups(*, activity, session, size: int, by, seed=None) -> list[G
 @transaction.atomic
 def add_member(*, group: Group, user, by) -> None:
     _check_manager(group.session, by)
+    _lock_groups(group.activity)
     if not _unassigned(group.activity, group.session).filter(pk=user.pk).exists():
         raise ValidationError(_("Cette personne n’est pas participante ou a déjà un groupe."))
-    _add(group, [user])
+    try:
+        with transaction.atomic():
+            _add(group, [user])
+    except IntegrityError as error:
+        raise _taken() from error
 
 
 @transaction.atomic
@@ -181,6 +208,23 @@ def remove_member(*, group: Group, user, by) -> None:
     deleted, _detail = Membership.objects.filter(group=group, user=user).delete()
     if not deleted:
         raise ValidationError(_("Cette personne n’est pas dans ce groupe."))
+    _revoke_live_access(Document.objects.filter(group=group), user)
+
+
+def enrolment_cancelled(*, user, session) -> None:
+    """A person no longer enrolled in the session (training.services.unenrol) no longer
+    reaches its groups' documents: their open sockets are told to check and close."""
+    _revoke_live_access(
+        Document.objects.filter(group__session=session, group__memberships__user=user), user
+    )
+
+
+def _revoke_live_access(documents, user) -> None:
+    from .consumers import revoke
+
+    pks = list(documents.values_list("pk", flat=True))
+    if pks:
+        transaction.on_commit(lambda: revoke(pks, user.pk))
 
 
 @transaction.atomic
@@ -251,7 +295,7 @@ def _megabytes(size: int) -> str:
     return french_number(size / 1_000_000, 6)
 
 
-def _append(document: Document, update: bytes) -> None:
+def _append(document: Document, update: bytes) -> DocumentUpdate:
     """Stores an update, counted in the document's size: refused, nothing stored, when the
     document would weigh more than PREAU_PREP_MAX_DOCUMENT_BYTES. The check and the count are
     one conditional UPDATE, so two updates arriving at once cannot both slip under the cap
@@ -270,18 +314,18 @@ def _append(document: Document, update: bytes) -> None:
             % {"max": _megabytes(limit)},
             code="document_full",
         )
-    DocumentUpdate.objects.create(document=document, data=update)
+    return DocumentUpdate.objects.create(document=document, data=update)
 
 
 def record_update(
     *, document: Document, update: bytes, by, checked: bool = False, known_clients=None
-) -> bool:
+) -> DocumentUpdate | None:
     """Stores one Yjs update of the document, after checking who sends it, that the session
     still takes writes, that the bytes are an update of this document and that the document
     has room for it; and notes who writes with the editors (client ids) whose first items it
     carries (« qui a écrit quoi »). `known_clients`: the client ids this connection already
-    noted (a set, completed here), to skip the database for them. Returns False for the empty
-    update (nothing stored)."""
+    noted (a set, completed here), to skip the database for them. Returns the stored row, or
+    None for the empty update (nothing stored)."""
     if not checked:
         check_may_write(document=document, by=by)
     update = bytes(update)
@@ -291,23 +335,24 @@ def record_update(
             % {"max": crdt.UPDATE_MAX_BYTES // 1_000_000},
             code="too_large",
         )
+    if update == crdt.EMPTY_UPDATE:
+        return None
     try:
-        crdt.check_update(update)
+        # Checked against the document as stored: what an update does depends on it.
+        crdt.check_update(update, load(document))
         clients = crdt.update_clients(update)
     except crdt.InvalidUpdate as error:
         raise ValidationError(
             _("Cette modification n’est pas lisible : rien n’a été enregistré."), code="invalid"
         ) from error
-    if update == crdt.EMPTY_UPDATE:
-        return False
     new = clients - known_clients if known_clients is not None else clients
     with transaction.atomic():
-        _append(document, update)
+        row = _append(document, update)
         if new:
             _note_authors(document, new, by)
     if known_clients is not None:
         known_clients |= new
-    return True
+    return row
 
 
 def _note_authors(document: Document, clients: set[int], by) -> None:
@@ -335,12 +380,20 @@ def _note_authors(document: Document, clients: set[int], by) -> None:
 
 
 @transaction.atomic
-def compact(*, document: Document) -> int:
-    """Replaces the document's stored updates by their merge; returns how many rows it read.
+def compact(*, document: Document, skip_locked: bool = False) -> int:
+    """Replaces the document's stored updates by their merge; returns how many rows it read
+    (0 when `skip_locked` and another compaction holds the document).
 
     The merge goes into the first row read (so that it keeps its place in the arrival order),
     and exactly the other rows read are deleted: an update that commits while this runs, even
     with a smaller id than the last one read, is left as it is."""
+    # Two compactions of one document run one after the other: otherwise the later one's
+    # write of the first row replaces a merge that holds an update it never read (READ
+    # COMMITTED). FOR NO KEY UPDATE, taken before reading the rows: the updates stored
+    # meanwhile (their foreign key's KEY SHARE) are not blocked.
+    locked = Document.objects.select_for_update(no_key=True, skip_locked=skip_locked)
+    if not locked.filter(pk=document.pk).values_list("pk", flat=True):
+        return 0
     rows = list(
         DocumentUpdate.objects.filter(document=document).order_by("pk").values_list("pk", "data")
     )
@@ -352,9 +405,7 @@ def compact(*, document: Document) -> int:
     replayed = crdt.rebuild(datas)
     check = crdt.rebuild([merged])
     html = crdt.to_html(replayed)
-    # (State vectors compared decoded: their encoding lists the clients in no fixed order.)
-    same_items = crdt.state_vector(check) == crdt.state_vector(replayed)
-    if not same_items or crdt.to_html(check) != html:
+    if not crdt.same_document(check, replayed):
         raise RuntimeError(f"compaction of document {document.pk} would change it")
     DocumentUpdate.objects.filter(pk=ids[0]).update(data=merged)
     DocumentUpdate.objects.filter(pk__in=ids[1:]).delete()

@@ -296,9 +296,10 @@ def _error(message: str, status: int) -> JsonResponse:
 @require_POST
 def document_update(request: HttpRequest, pk: int) -> HttpResponse:
     """The plain-HTTP save, for a browser whose websocket cannot connect: the editor posts its
-    Yjs update (base64, JSON `update`) and its state vector (`state`); the update goes through
-    the same checks and storage as over the websocket, and the answer carries what the server
-    has that the client lacks (`update`)."""
+    Yjs update (base64, JSON `update`: what the server lacks, computed from the server's state
+    vector of the previous answer) and its state vector (`state`); the update goes through the
+    same checks and storage as over the websocket, and the answer carries what the server has
+    that the client lacks (`update`) and the server's state vector (`state`)."""
     doc_row = access.get_document_or_404(request.user, pk)
     unreadable = _("Cette modification n’est pas lisible : rien n’a été enregistré.")
     if request.content_type != "application/json":
@@ -310,14 +311,19 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
         payload = json.loads(request.body)
         update = base64.b64decode(payload.get("update") or "", validate=True)
         state = base64.b64decode(payload.get("state") or "", validate=True)
-    except (ValueError, AttributeError, TypeError, binascii.Error):
+        if state:
+            # Before anything is stored (a refusal stores nothing), and before pycrdt sees it.
+            crdt.read_state_vector(state)
+    # (InvalidUpdate is a ValueError; RecursionError: JSON nested 100,000 deep.)
+    except (ValueError, AttributeError, TypeError, RecursionError, binascii.Error):
         return _error(unreadable, 400)
     try:
         if update:
-            if services.record_update(document=doc_row, update=update, by=request.user):
+            stored = services.record_update(document=doc_row, update=update, by=request.user)
+            if stored:
                 # Those editing live see it at once (after the commit: a relayed update must
                 # already be in the database that answers their next sync).
-                transaction.on_commit(lambda: relay_from_http(doc_row.pk, update))
+                transaction.on_commit(lambda: relay_from_http(doc_row.pk, update, stored.pk))
         else:
             services.check_may_write(document=doc_row, by=request.user)
     except PermissionDenied as error:
@@ -326,11 +332,9 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
         status = {"too_large": 413, "document_full": 413, "invalid": 400}.get(error.code, 403)
         return _error(" ".join(error.messages), status)
     doc = services.load(doc_row)
-    try:
-        answer = doc.get_update(state) if state else doc.get_update()
-    except Exception:  # a state vector that does not decode
-        return _error(unreadable, 400)
-    return JsonResponse({"update": _b64(answer)})
+    answer = crdt.update_since(doc, state) if state else doc.get_update()
+    # The server's state vector: the editor's next save sends what it lacks (editor.js).
+    return JsonResponse({"update": _b64(answer), "state": _b64(doc.get_state())})
 
 
 # Versions -------------------------------------------------------------------------------------

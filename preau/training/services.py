@@ -626,6 +626,10 @@ def unenrol(*, enrolment: Enrolment, by: User | None = None) -> Enrolment | None
         raise ValidationError(_("Ce participant est attesté : il ne peut plus être désinscrit."))
     freed = enrolment.status == EnrolmentStatus.ENROLLED
     enrolment.delete()
+    # Their collective preparations' open sockets close (preau/preparations).
+    from preau.preparations.services import enrolment_cancelled
+
+    enrolment_cancelled(user=enrolment.user, session=session)
     if not freed:
         return None
     return _promote_waiting(session)

@@ -480,3 +480,47 @@ def test_a_full_document_says_so_and_forgets_the_refused_change(
     assert cache not in page.evaluate(databases)
     document.refresh_from_db()
     assert document.stored_bytes <= settings.PREAU_PREP_MAX_DOCUMENT_BYTES
+
+
+def test_what_a_dead_websocket_swallowed_is_saved_by_the_http_fallback(page, live_sockets, group):
+    """The websocket looks connected but its frames go nowhere (a proxy that drops them), then
+    it closes and cannot reconnect: the plain-HTTP save sends everything the server lacks,
+    not only what is typed after the websocket went down, before saying « Enregistré »."""
+    import re
+
+    document = group["group"].document
+    link = {"drop": False, "refuse": False, "routes": []}
+
+    def through(ws):
+        if link["refuse"]:
+            ws.close(code=3000)
+            return
+        server = ws.connect_to_server()
+        ws.on_message(lambda message: None if link["drop"] else server.send(message))
+        link["routes"].append(ws)
+
+    page.route_web_socket(re.compile(r"/ws/preparations/"), through)
+    sign_in(page, group["camille"].email, PASSWORD)
+    page.goto(f"/sessions/preparations/documents/{document.pk}/")
+    page.wait_for_function(CONNECTED, polling=100)
+    page.locator("#preparation-live p").nth(0).click()
+    page.keyboard.type("Compter ")
+    deadline = time.monotonic() + 10
+    while "Compter " not in crdt.to_text(services.load(document)):
+        assert time.monotonic() < deadline, "the live websocket did not store the first words"
+        time.sleep(0.1)
+
+    link["drop"] = True
+    page.keyboard.type("jusqu’à cent")
+    page.wait_for_timeout(500)
+    assert "cent" not in crdt.to_text(services.load(document))
+    # The socket closes and does not come back. (y-websocket is told not to reconnect: a
+    # socket Playwright refuses is seen open first, which would make it flap every 100 ms.)
+    link["refuse"] = True
+    page.evaluate("() => { window.preauCoedit.provider.shouldConnect = false; }")
+    link["routes"][-1].close(code=3000)
+
+    expect(page.locator("#preparation-status")).to_contain_text("Enregistré", timeout=15_000)
+    stored = crdt.to_text(services.load(document))
+    assert stored.startswith("Objectifs\nCompter jusqu’à cent\n")
+    assert stored.count("jusqu’à cent") == 1

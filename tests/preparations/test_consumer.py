@@ -109,15 +109,19 @@ def test_cursors_are_relayed_to_everyone_and_removed_when_one_leaves(prep):
         await dominique.connect()
         await camille.pump()
         await dominique.pump()
-        cursor = {"user": {"name": "Camille Martin", "color": "#b34000"}}
+        position = {"anchor": {"type": None, "tname": "prosemirror", "item": None, "assoc": 0}}
+        cursor = {"user": {"name": "Camille", "colour": 3}, "cursor": position}
 
         await camille.send(awareness_message(42, 1, cursor))
         await camille.pump()
         await dominique.pump()
 
-        # The sender hears its own cursor too (y-websocket drops a silent socket after 30 s).
-        assert {42: cursor} in camille.awareness
-        assert {42: cursor} in dominique.awareness
+        # The sender hears its own cursor too (y-websocket drops a silent socket after 30 s);
+        # the name and colour are the server's.
+        teacher = prep["teacher"]
+        who = {"name": teacher.get_full_name(), "colour": teacher.pk % 8}
+        assert {42: {"user": who, "cursor": position}} in camille.awareness
+        assert {42: {"user": who, "cursor": position}} in dominique.awareness
         await camille.disconnect()
         await dominique.pump()
         assert dominique.awareness[-1] == {42: None}
@@ -129,12 +133,19 @@ def test_cursors_are_relayed_to_everyone_and_removed_when_one_leaves(prep):
 def test_an_empty_update_is_neither_stored_nor_relayed(prep):
     async def scenario():
         camille = YClient(prep["teacher"], prep["document"])
+        dominique = YClient(prep["classmate"], prep["document"])
         await camille.connect()
+        await dominique.connect()
         await camille.pump()
+        await dominique.pump()
+        heard = dominique.received
         await camille.send(sync_message(SYNC_UPDATE, crdt.EMPTY_UPDATE))
         await camille.pump()
+        await dominique.pump()
         assert camille.closed_code is None
+        assert dominique.received == heard
         await camille.disconnect()
+        await dominique.disconnect()
 
     run(scenario)
     assert _count(prep["document"]) == 1

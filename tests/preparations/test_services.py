@@ -220,22 +220,28 @@ def test_compaction_is_not_fooled_by_the_order_of_a_state_vectors_clients(prep):
 
 
 def test_compaction_deletes_exactly_the_rows_it_read(prep, monkeypatch):
-    """An update stored while the compaction merges (here: during the merge) stays."""
+    """An update that commits while the compaction merges (here: during the merge) stays,
+    even with a smaller id than the last row read (ids are taken in one order and committed
+    in another): deleting `id <= the last id read` would lose it."""
     late = typed(prep["document"], "tardif")
+    template = DocumentUpdate.objects.get(document=prep["document"]).pk
+    top = DocumentUpdate.objects.order_by("-pk").values_list("pk", flat=True).first()
+    # The last row read has id top + 100; the late one takes top + 50, unread.
+    DocumentUpdate.objects.create(
+        pk=top + 100, document=prep["document"], data=typed(prep["document"], "tôt")
+    )
     real_merge = crdt.merge
 
     def merge_while_someone_types(updates):
-        DocumentUpdate.objects.create(document=prep["document"], data=late)
+        DocumentUpdate.objects.create(pk=top + 50, document=prep["document"], data=late)
         return real_merge(updates)
 
     monkeypatch.setattr(crdt, "merge", merge_while_someone_types)
-    services.record_update(
-        document=prep["document"], update=typed(prep["document"], "tôt"), by=prep["teacher"]
-    )
 
-    services.compact(document=prep["document"])
+    assert services.compact(document=prep["document"]) == 2
 
-    assert DocumentUpdate.objects.filter(document=prep["document"]).count() == 2
+    kept = DocumentUpdate.objects.filter(document=prep["document"]).order_by("pk")
+    assert list(kept.values_list("pk", flat=True)) == [template, top + 50]
     assert "tardif" in crdt.to_text(services.load(prep["document"]))
 
 
@@ -426,3 +432,36 @@ def test_two_updates_at_once_cannot_both_fill_the_last_room(prep, settings):
 
     assert outcome == {"first": "stored", "second": "document_full"}
     assert DocumentUpdate.objects.filter(document=document).count() == 2
+
+
+def test_the_compaction_command_goes_on_after_a_document_it_cannot_compact(
+    prep, monkeypatch, caplog
+):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from preau.preparations.management.commands import compact_preparations
+
+    for document in (prep["document"], prep["other_document"]):
+        for word in ["un", "deux"]:
+            services.record_update(
+                document=document, update=typed(document, word), by=prep["trainer"]
+            )
+    real_compact = compact_preparations.compact
+
+    def compact(*, document, **options):
+        if document.pk == prep["document"].pk:
+            raise RuntimeError("compaction of this document would change it")
+        return real_compact(document=document, **options)
+
+    monkeypatch.setattr(compact_preparations, "compact", compact)
+    out = StringIO()
+
+    with pytest.raises(CommandError, match=f"non compacté.*{prep['document'].pk}"):
+        call_command("compact_preparations", "--min-updates", "3", stdout=out)
+
+    assert "1 document(s) compacté(s), 3 modifications fusionnées." in out.getvalue()
+    assert DocumentUpdate.objects.filter(document=prep["document"]).count() == 3
+    assert DocumentUpdate.objects.filter(document=prep["other_document"]).count() == 1
+    assert f"preparation document {prep['document'].pk} failed" in caplog.text

@@ -259,3 +259,49 @@ def test_a_groups_members_are_listed_in_french_order(client, prep):
     group = next(g for g in response.context["groups"] if g.name == "Quatre")
     listed = [m.user.last_name for m in group.memberships.all()]
     assert listed == ["Étienne", "Gérard", "Guyot", "Zoé"]
+
+
+def test_http_save_answers_with_the_servers_state_so_the_editor_sends_what_it_lacks(client, prep):
+    """The editor's protocol (editor.js): a first request (no update) learns the server's state
+    vector; the next posts everything the server lacks, computed from it: what was typed
+    before, even if no save ever carried it (a websocket that swallowed it)."""
+    document = prep["document"]
+    camille = services.load(document)
+    before = camille.get_state()
+    crdt.fragment(camille).children[1].children[0].insert(0, "jamais envoyé ")
+    client.force_login(prep["teacher"])
+
+    first = _post_update(client, document, b"", camille.get_state())
+    assert first.status_code == 200
+    server_state = base64.b64decode(first.json()["state"])
+    assert server_state == services.load(document).get_state() != camille.get_state()
+    services.record_update(
+        document=document, update=typed(document, "Dominique ", at_block=3), by=prep["classmate"]
+    )
+    assert camille.get_update(server_state) == camille.get_update(before)
+
+    second = _post_update(client, document, camille.get_update(server_state), camille.get_state())
+
+    assert second.status_code == 200
+    camille.apply_update(base64.b64decode(second.json()["update"]))
+    server = services.load(document)
+    assert crdt.state_vector(camille) == crdt.state_vector(server)
+    assert crdt.read_state_vector(base64.b64decode(second.json()["state"])) == crdt.state_vector(
+        server
+    )
+    assert crdt.to_text(server).count("jamais envoyé") == 1
+    assert "Dominique " in crdt.to_text(camille)
+
+
+def test_http_save_of_an_offline_diff_over_the_limit_says_so_and_stores_nothing(client, prep):
+    doc = services.load(prep["document"])
+    before = doc.get_state()
+    crdt.fragment(doc).children[1].children[0].insert(0, "é" * 600_000)  # 1.2 MB of UTF-8
+    client.force_login(prep["teacher"])
+
+    response = _post_update(client, prep["document"], doc.get_update(before), doc.get_state())
+
+    assert response.status_code == 413
+    assert "trop grande" in response.json()["error"]
+    assert "rien n’a été enregistré" in response.json()["error"]
+    assert _count(prep["document"]) == 1

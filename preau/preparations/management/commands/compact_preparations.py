@@ -1,8 +1,12 @@
-from django.core.management.base import BaseCommand
+import logging
+
+from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
 from preau.preparations.models import Document
 from preau.preparations.services import compact
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -23,7 +27,23 @@ class Command(BaseCommand):
             .order_by("pk")
         )
         total = rows = 0
+        failed = []
         for document in documents.iterator():
-            rows += compact(document=document)
-            total += 1
+            # One document that cannot be compacted (its rows left as they are) does not stop
+            # the others.
+            try:
+                # A document another compaction holds is left to it (not waited for).
+                read = compact(document=document, skip_locked=True)
+            except Exception:
+                logger.exception("compaction of preparation document %s failed", document.pk)
+                failed.append(document.pk)
+                continue
+            if read:
+                rows += read
+                total += 1
         self.stdout.write(f"{total} document(s) compacté(s), {rows} modifications fusionnées.")
+        if failed:
+            raise CommandError(
+                f"{len(failed)} document(s) non compacté(s) (voir le journal) : "
+                + ", ".join(str(pk) for pk in failed)
+            )

@@ -85,33 +85,62 @@ const provider = new WebsocketProvider(`${base}/ws/preparations`, `${config.docu
 const colour = config.user.id % COLOURS;
 provider.awareness.setLocalStateField("user", { name: config.user.name, colour });
 
+// One of the 8 colour classes (the server writes `colour`; never trust it as a class name).
+function colourOf(user) {
+  const number = Number.parseInt(user?.colour, 10);
+  return Number.isInteger(number) && number >= 0 ? number % COLOURS : 0;
+}
+
 function cursorBuilder(user) {
   const cursor = document.createElement("span");
-  cursor.classList.add("ProseMirror-yjs-cursor", `preau-coedit-colour-${user.colour ?? 0}`);
+  cursor.classList.add("ProseMirror-yjs-cursor", `preau-coedit-colour-${colourOf(user)}`);
   const label = document.createElement("span");
   label.classList.add("preau-coedit-name");
-  label.textContent = user.name || "";
+  label.textContent = typeof user?.name === "string" ? user.name : "";
   cursor.append(document.createTextNode("\u2060"), label, document.createTextNode("\u2060"));
   return cursor;
 }
 
 function selectionBuilder(user) {
-  return { class: `ProseMirror-yjs-selection preau-coedit-selection-${user.colour ?? 0}` };
+  return { class: `ProseMirror-yjs-selection preau-coedit-selection-${colourOf(user)}` };
 }
 
-// Plain-HTTP saves while the websocket is down: the update typed, and the state vector so
-// that the answer brings what others wrote.
-let pending = [];
+// Plain-HTTP saves while the websocket is down. Each sends what the server lacks, computed
+// from the server's state vector (from its last answer; the first request only asks for it):
+// whatever was typed and not stored — before the websocket went down, or while a dead socket
+// swallowed it, or restored from the offline cache — goes, not only what was typed since. The
+// answer carries what others wrote and the server's new state vector.
+const UPDATE_MAX_BYTES = 1000000; // the server refuses more in one update
+let serverState = null; // the server's state vector, unknown until it answers over HTTP
+let dirty = false; // local changes (deletions show only here: they write no new item)
+let unsendable = false; // refused for good (too large, unreadable): kept in the browser
 let httpTimer = null;
 let httpBusy = false;
 // Why the server refused this editor for good (a websocket closed with 44xx): stays on screen.
 let refusal = null;
+let httpStopped = false;
+
+function hasNewItems(update) {
+  const { from, to } = Y.parseUpdateMeta(update);
+  for (const [client, clock] of to) if (clock > (from.get(client) ?? 0)) return true;
+  return false;
+}
 
 async function httpSync() {
-  if (httpBusy || provider.wsconnected) return;
+  if (httpBusy || httpStopped || provider.wsconnected) return;
   httpBusy = true;
-  const update = pending.length ? Y.mergeUpdates(pending) : new Uint8Array();
-  const sent = pending.length;
+  const wasDirty = dirty;
+  dirty = false;
+  let update = new Uint8Array();
+  if (serverState && !unsendable) {
+    const missing = Y.encodeStateAsUpdate(ydoc, serverState);
+    if (wasDirty || hasNewItems(missing)) update = missing;
+  }
+  if (update.length > UPDATE_MAX_BYTES) {
+    unsendable = true;
+    update = new Uint8Array();
+  }
+  let sent = false;
   try {
     const response = await fetch(config.updateUrl, {
       method: "POST",
@@ -125,15 +154,37 @@ async function httpSync() {
     const body = await response.json();
     if (!response.ok) {
       say(body.error || "Enregistrement refusé.");
-      pending = [];
+      if (response.status === 403 || response.status === 404) httpStopped = true;
+      // (400, 413: this change cannot be stored; its reason stays the one shown)
+      else if (update.length) unsendable = body.error || true;
       return;
     }
-    pending = pending.slice(sent);
+    sent = true;
+    serverState = fromBase64(body.state);
     Y.applyUpdate(ydoc, fromBase64(body.update), "http");
-    if (sent) say("Enregistré (connexion simple, sans le direct).");
+    if (unsendable) {
+      say(
+        typeof unsendable === "string"
+          ? unsendable
+          : "Vos modifications sont trop volumineuses pour être envoyées (1 Mo au plus par " +
+              "envoi) : elles restent dans ce navigateur mais ne sont pas enregistrées. " +
+              "Copiez votre texte avant de fermer la page.",
+      );
+    } else if (
+      dirty ||
+      (wasDirty && !update.length) ||
+      hasNewItems(Y.encodeStateAsUpdate(ydoc, serverState))
+    ) {
+      dirty = true;
+      clearTimeout(httpTimer);
+      httpTimer = setTimeout(httpSync, 0); // (the first answer: now send what it lacks)
+    } else {
+      say("Enregistré (connexion simple, sans le direct).");
+    }
   } catch (error) {
     say("Hors ligne : vos modifications seront envoyées au retour de la connexion.");
   } finally {
+    if (!sent) dirty = dirty || wasDirty;
     httpBusy = false;
   }
 }
@@ -141,8 +192,8 @@ async function httpSync() {
 ydoc.on("update", (update, origin) => {
   // (Changes restored from the offline cache are sent like typed ones.)
   if (origin === provider || origin === "http" || origin === "server") return;
+  dirty = true;
   if (!provider.wsconnected) {
-    pending.push(update);
     clearTimeout(httpTimer);
     httpTimer = setTimeout(httpSync, 500);
   }
@@ -154,9 +205,11 @@ setInterval(() => {
 
 provider.on("status", ({ status: state }) => {
   if (state === "connected") {
-    pending = []; // the websocket's sync sends whatever the server lacks
     say("En direct : les modifications de chacun apparaissent aussitôt.");
   } else if (state === "disconnected" && !refusal) {
+    // What the server holds is unknown again: the next HTTP save asks, then sends the rest.
+    serverState = null;
+    dirty = true;
     say("Connexion en direct interrompue : enregistrement par envois simples.");
   }
 });
