@@ -143,6 +143,20 @@ def _cursor(state: str):
     return cursor
 
 
+def _comments_count(state: str):
+    """The count of comment changes a browser announces in its awareness state (editor.js:
+    the others reload their list when it moves), or None. A small integer, nothing else."""
+    if len(state) > CURSOR_MAX_CHARS * 2:
+        return None
+    try:
+        count = json.loads(state).get("comments")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count < 10**6:
+        return None
+    return count
+
+
 def _framed(payload: bytes) -> bytes:
     encoder = Encoder()
     encoder.write_var_uint(len(payload))
@@ -496,7 +510,8 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     def _own_cursors(self, entries: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """The awareness entries this socket may relay, as the server writes them: client ids
         it holds only (others are dropped), the person's name and colour from the database
-        (not the client's), the cursor's two positions and nothing else."""
+        (not the client's), the cursor's two positions, the count of comment changes and
+        nothing else."""
         user = self.scope["user"]
         who = {"name": user.get_full_name(), "colour": user.pk % COLOURS}
         kept = []
@@ -504,8 +519,14 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             if self.room is None or not self.room.claim(client, self):
                 continue
             if state != "null":
-                cursor = _cursor(state)
-                state = json.dumps({"user": who, **({"cursor": cursor} if cursor else {})})
+                cursor, comments = _cursor(state), _comments_count(state)
+                state = json.dumps(
+                    {
+                        "user": who,
+                        **({"cursor": cursor} if cursor else {}),
+                        **({"comments": comments} if comments is not None else {}),
+                    }
+                )
             self.awareness[client] = clock
             kept.append((client, clock, state))
         return kept

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText, get_state, merge_updates
 
+from preau.core.params import parse_int
+
 logger = logging.getLogger(__name__)
 
 FRAGMENT = "prosemirror"
@@ -313,11 +315,11 @@ _VOID = {"hr", "br"}
 
 def heading_level(element: XmlElement, lowest: int, highest: int) -> int:
     """A heading's level, within [lowest, highest]; a forged or odd one (« 1e999 », infinite,
-    not a number) reads as 2."""
+    not a number, digits of another script) reads as 2."""
     value = element.attributes.get("level")
     if isinstance(value, str):
         try:
-            value = float(value)
+            value = parse_int(value, hi=99)
         except ValueError:
             value = None
     number = _number(value)

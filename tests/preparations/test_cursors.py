@@ -104,3 +104,33 @@ def test_a_reloaded_tab_hands_its_client_id_over_to_the_new_socket(prep):
         await after.disconnect()
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.parametrize(
+    ("sent", "relayed"),
+    [(3, 3), (0, 0), ("3", None), (-1, None), (True, None), (10**6, None), ({"x": 1}, None)],
+)
+def test_the_count_of_comment_changes_is_relayed_when_it_is_a_small_number(prep, sent, relayed):
+    """editor.js announces each comment change by a count in its awareness state, and the
+    others reload their list when it moves: the count is relayed, anything else dropped."""
+
+    async def scenario():
+        camille = YClient(prep["teacher"], prep["document"])
+        dominique = YClient(prep["classmate"], prep["document"])
+        await camille.connect()
+        await dominique.connect()
+        await camille.pump()
+        await dominique.pump()
+
+        await camille.send(awareness_message(42, 1, {"user": {}, "comments": sent}))
+        await camille.pump()
+        await dominique.pump()
+
+        expected = {"user": _who(prep["teacher"])}
+        if relayed is not None:
+            expected["comments"] = relayed
+        assert dominique.awareness[-1] == {42: expected}
+        await camille.disconnect()
+        await dominique.disconnect()
+
+    async_to_sync(scenario)()
