@@ -229,7 +229,12 @@ def test_the_websocket_notes_the_author(prep):
     async def scenario():
         camille = YClient(prep["teacher"], document, doc=Doc(client_id=CAMILLE))
         assert await camille.connect()
-        await camille.pump()
+        # Until the stored document has come (a loaded machine answered after the first pump's
+        # 0.2 s of quiet: the text was then typed into an empty document).
+        for _attempt in range(50):
+            await camille.pump()
+            if len(crdt.fragment(camille.doc).children) > 1:
+                break
         camille.type("Compter")
         await camille.pump()
         camille.type("loin", index=len("Compter"))
