@@ -84,6 +84,11 @@ def _rendered_once_forgets_between_tests():
 
 
 @pytest.fixture(autouse=True)
+def _people_of_a_test_have_distinct_last_names():
+    factories.forget_names()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path_factory):
     """Uploads, and the files of the demo seed's activities, never land in var/media."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -1,12 +1,14 @@
 """factory_boy factories shared by every app's tests."""
 
 import datetime
+import itertools
 from decimal import Decimal
 
 import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
+from faker import Faker
 
 from preau.accounts.models import Role, RoleAssignment, User
 from preau.parcours.models import (
@@ -85,6 +87,30 @@ class SchoolFactory(DjangoModelFactory):
     departement = factory.SelfAttribute("circonscription.departement")
 
 
+_names = Faker("fr_FR")
+_names_taken: set[str] = set()
+_name_suffixes = itertools.count(1)
+
+
+def distinct_last_name():
+    """A French last name no other person of the running test has.
+
+    Tests assert that a name is *not* on a page (« counts only, no names »); with a few hundred
+    names to draw from, two people of one test shared one now and then and such a test failed
+    for a reason of its own. Names a test gives itself are taken too (`UserFactory._create`);
+    `forget_names()` starts each test afresh (tests/conftest.py).
+    """
+    for _attempt in range(50):
+        name = _names.last_name()
+        if name not in _names_taken:
+            return name
+    return f"{_names.last_name()}-{next(_name_suffixes)}"  # a test with more people than names
+
+
+def forget_names():
+    _names_taken.clear()
+
+
 class UserFactory(DjangoModelFactory):
     """A person with no role; traits and the role helpers below give them one."""
 
@@ -94,12 +120,22 @@ class UserFactory(DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"personne{n}@ac-test.fr")
     first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    last_name = factory.LazyFunction(distinct_last_name)
     password = factory.django.Password(PASSWORD)
 
     class Params:
         teacher = factory.Trait(school=factory.SubFactory(SchoolFactory))
         inactive = factory.Trait(is_active=False)
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        _names_taken.add(kwargs.get("last_name", ""))
+        return super()._build(model_class, *args, **kwargs)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        _names_taken.add(kwargs.get("last_name", ""))
+        return super()._create(model_class, *args, **kwargs)
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):

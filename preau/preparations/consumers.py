@@ -24,6 +24,7 @@ import json
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -34,6 +35,9 @@ from pycrdt import Decoder, Encoder
 
 from . import crdt, services
 from .access import get_document_or_404
+
+if TYPE_CHECKING:
+    from .models import DocumentUpdate
 
 logger = logging.getLogger(__name__)
 
@@ -491,8 +495,11 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             elif subtype in (SYNC_STEP2, SYNC_UPDATE):
                 stored, others = await self._store(payload)
                 if stored is not None:
+                    # What was stored, which may be less than the payload (record_update).
                     await self._relay(
-                        sync_message(SYNC_UPDATE, payload), to_self=False, update_id=stored
+                        sync_message(SYNC_UPDATE, bytes(stored.data)),
+                        to_self=False,
+                        update_id=stored.pk,
                     )
                 if others and self.room is not None:
                     await self.room.send(others)  # (stored elsewhere meanwhile)
@@ -570,8 +577,8 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             raise BadMessage from error
 
     @database_sync_to_async
-    def _store(self, update: bytes) -> tuple[int | None, list[tuple[int, bytes]]]:
-        """The id of the stored row (None: nothing to store), and the rows stored elsewhere
+    def _store(self, update: bytes) -> tuple["DocumentUpdate | None", list[tuple[int, bytes]]]:
+        """The stored row (None: nothing stored), and the rows stored elsewhere
         that the room has not sent yet (read in the same trip to the database thread)."""
         # The person's access and the session's state are read again at each update: a member
         # taken out of the group, or a session closed, stops writing at once.
@@ -593,4 +600,4 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         others = []
         if room is not None and time.monotonic() - room.last_read >= CATCH_UP_SECONDS:
             others = _unsent_rows(room)
-        return (row.pk if row is not None else None), others
+        return row, others

@@ -165,20 +165,29 @@ def check_document(doc: Doc) -> None:
     walk(fragment(doc), 0)
 
 
-def check_update(update: bytes, doc: Doc) -> None:
-    """Raises InvalidUpdate unless `update` is a Yjs update, no larger than UPDATE_MAX_BYTES,
-    that `doc` (the document as stored; this changes it) integrates whole, and after which it
-    is still what the editor writes (check_document). What an update does depends on the
-    document it lands in (an item names its neighbours and parent by id), hence the check on
-    the stored document rather than on the update alone; and an update that does not
-    integrate whole (it depends on changes the document lacks) is refused: its pending part
-    would be integrated unchecked once they come."""
+def check_update(update: bytes, doc: Doc) -> bytes:
+    """Checks `update` against `doc` (the document as stored; this changes it) and returns
+    what of it the document integrates: `update` itself, or the part that integrates,
+    re-encoded, or EMPTY_UPDATE. Raises InvalidUpdate unless `update` is a Yjs update, no
+    larger than UPDATE_MAX_BYTES, after which the document is still what the editor writes
+    (check_document). What an update does depends on the document it lands in (an item names
+    its neighbours and parent by id), hence the check on the stored document rather than on
+    the update alone.
+
+    The part that depends on changes the document lacks (pending, in Yjs's words) is left
+    out, never stored: stored, it would be integrated unchecked once its predecessor came.
+    It is not refused either: an editor coming back online sends what it typed offline in
+    its answer to the server's sync request, and a keystroke typed before that answer depends
+    on it. That keystroke's text is still in the editor, which sends it again with its
+    predecessor (Yjs's answer to a sync request is all the server lacks); refusing it closed
+    the connection, and the editor stopped sending."""
     if not isinstance(update, bytes | bytearray | memoryview):
         raise InvalidUpdate("not bytes")
     if len(update) > UPDATE_MAX_BYTES:
         raise InvalidUpdate("too large")
     # Read strictly before pycrdt sees the bytes: it trusts the counts it reads.
     ends = read_update(bytes(update))
+    before = doc.get_state()
     try:
         doc.apply_update(bytes(update))
     except Exception as error:  # pycrdt raises ValueError, and others on odd input
@@ -187,9 +196,6 @@ def check_update(update: bytes, doc: Doc) -> None:
         if _is_panic(error):
             raise InvalidUpdate(str(error)) from error
         raise
-    vector = state_vector(doc)
-    if any(vector.get(client, 0) < end for client, end in ends.items()):
-        raise InvalidUpdate("depends on changes the document lacks")
     try:
         check_document(doc)
     except InvalidUpdate:
@@ -198,6 +204,13 @@ def check_update(update: bytes, doc: Doc) -> None:
         if isinstance(error, Exception) or _is_panic(error):
             raise InvalidUpdate(str(error)) from error
         raise
+    vector = state_vector(doc)
+    if all(vector.get(client, 0) >= end for client, end in ends.items()):
+        return bytes(update)
+    if vector == read_state_vector(before):
+        return EMPTY_UPDATE  # (its deletions, if any, come again with their update)
+    # What the document gained (pycrdt leaves pending structs out of a diff).
+    return doc.get_update(before)
 
 
 def update_since(doc: Doc, state_vector: bytes) -> bytes:

@@ -323,9 +323,12 @@ def record_update(
     """Stores one Yjs update of the document, after checking who sends it, that the session
     still takes writes, that the bytes are an update of this document and that the document
     has room for it; and notes who writes with the editors (client ids) whose first items it
-    carries (« qui a écrit quoi »). `known_clients`: the client ids this connection already
-    noted (a set, completed here), to skip the database for them. Returns the stored row, or
-    None for the empty update (nothing stored)."""
+    carries (« qui a écrit quoi »). What is stored is what the document integrates: the part
+    of an update that depends on changes the server lacks is left out (the editor sends it
+    again with them), so the stored row's data may differ from `update`: relay the row's.
+    `known_clients`: the client ids this connection already noted (a set, completed here), to
+    skip the database for them. Returns the stored row, or None when nothing is stored (the
+    empty update, or one that integrates nothing yet)."""
     if not checked:
         check_may_write(document=document, by=by)
     update = bytes(update)
@@ -338,8 +341,11 @@ def record_update(
     if update == crdt.EMPTY_UPDATE:
         return None
     try:
-        # Checked against the document as stored: what an update does depends on it.
-        crdt.check_update(update, load(document))
+        # Checked against the document as stored: what an update does depends on it. What
+        # depends on changes the server lacks is left out (crdt.check_update says why).
+        update = crdt.check_update(update, load(document))
+        if update == crdt.EMPTY_UPDATE:
+            return None
         clients = crdt.update_clients(update)
     except crdt.InvalidUpdate as error:
         raise ValidationError(

@@ -323,7 +323,10 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
             if stored:
                 # Those editing live see it at once (after the commit: a relayed update must
                 # already be in the database that answers their next sync).
-                transaction.on_commit(lambda: relay_from_http(doc_row.pk, update, stored.pk))
+                # What was stored, which may be less than the update (record_update).
+                transaction.on_commit(
+                    lambda: relay_from_http(doc_row.pk, bytes(stored.data), stored.pk)
+                )
         else:
             services.check_may_write(document=doc_row, by=request.user)
     except PermissionDenied as error:

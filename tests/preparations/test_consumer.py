@@ -101,6 +101,39 @@ def test_offline_edits_are_uploaded_on_reconnection(prep):
     run(scenario)
 
 
+def test_a_keystroke_sent_before_the_offline_edits_is_kept_and_the_socket_stays_open(prep):
+    """Back online, the editor answers the server's sync request with what it typed offline;
+    a keystroke typed before that answer depends on the offline text, which the server does
+    not have yet. It was refused (4400) and the editor stopped sending: now the server stores
+    what it can and the answer brings the rest (the convergence property test found it)."""
+
+    async def scenario():
+        camille = YClient(prep["teacher"], prep["document"])
+        await camille.connect()
+        await camille.pump()
+        await camille.disconnect()
+        camille.type("écrit dans le train")  # offline: nothing sent
+        dominique = YClient(prep["classmate"], prep["document"])
+        await dominique.connect()
+        await dominique.pump()
+
+        await camille.connect()
+        camille.type(" puis en classe", index=len("écrit dans le train".encode()))
+        await camille.flush()  # before reading the server's sync request
+        assert await sync_to_async(_count)(prep["document"]) == 1  # nothing of it integrates
+        await camille.pump()
+        await dominique.pump()
+
+        assert camille.closed_code is None
+        expected = "<p>écrit dans le train puis en classe</p>"
+        assert expected in dominique.html
+        assert camille.html == dominique.html == await load_html(prep["document"])
+        await camille.disconnect()
+        await dominique.disconnect()
+
+    run(scenario)
+
+
 def test_cursors_are_relayed_to_everyone_and_removed_when_one_leaves(prep):
     async def scenario():
         camille = YClient(prep["teacher"], prep["document"])

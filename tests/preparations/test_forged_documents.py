@@ -1,9 +1,10 @@
 """Forged updates that would break a document for everyone: a heading level « 1e999 »
 (OverflowError in every rendering), a map or a plain value where an XML node belongs (pycrdt
 panics: a PanicException, which is no Exception), an update whose predecessor was never sent
-(pending, it was integrated unchecked once the predecessor came). Each is refused with nothing
-stored; and a document that already holds such content (stored before these checks) still
-renders: pages, PDF, ODT, versions, comparison, proposal, compaction."""
+(pending, it was integrated unchecked once the predecessor came). Each is refused, or for the
+last left out, with nothing stored; and a document that already holds such content (stored
+before these checks) still renders: pages, PDF, ODT, versions, comparison, proposal,
+compaction."""
 
 import base64
 import json
@@ -160,9 +161,11 @@ def test_what_the_editor_writes_is_accepted(prep):
     assert services.record_update(document=prep["document"], update=update, by=prep["teacher"])
 
 
-def test_an_update_whose_predecessor_never_came_is_refused(prep):
+def test_an_update_whose_predecessor_never_came_is_not_stored(prep):
     """Clock 1 sent before clock 0 stayed pending in a scratch document, so its root passed
-    unseen; once clock 0 was stored, the replay integrated it: a new root `evil`."""
+    unseen; once clock 0 was stored, the replay integrated it: a new root `evil`. Now what
+    depends on changes the document lacks is left out (not refused: an editor back online
+    sends such a keystroke honestly, test_consumer.py)."""
     first = forge.update(
         forge.ATTACKER,
         0,
@@ -171,24 +174,78 @@ def test_an_update_whose_predecessor_never_came_is_refused(prep):
     later = forge.update(forge.ATTACKER, 1, forge.item(forge.STRING, forge.vs("x"), "evil"))
     document = prep["document"]
 
-    with pytest.raises(services.ValidationError):
-        services.record_update(document=document, update=later, by=prep["teacher"])
+    assert services.record_update(document=document, update=later, by=prep["teacher"]) is None
     assert services.record_update(document=document, update=first, by=prep["teacher"])
 
     assert _count(document) == 2
     assert set(services.load(document).keys()) == {crdt.FRAGMENT}
 
 
-def test_a_pending_update_inside_the_fragment_is_refused_too(prep):
+def test_a_pending_update_inside_the_fragment_is_not_stored_either(prep):
     later = forge.update(
         forge.ATTACKER,
         1,
         forge.item(forge.TYPE, forge.vu(forge.XML_ELEMENT) + forge.vs("paragraph"), crdt.FRAGMENT),
     )
 
-    with pytest.raises(services.ValidationError):
-        services.record_update(document=prep["document"], update=later, by=prep["teacher"])
+    assert (
+        services.record_update(document=prep["document"], update=later, by=prep["teacher"]) is None
+    )
     assert _count(prep["document"]) == 1
+
+
+def test_of_an_update_partly_pending_only_what_integrates_is_stored(prep):
+    """A paragraph that integrates, merged with a forged root whose predecessor never came:
+    the paragraph is stored (re-encoded), the root never, not even once its predecessor
+    comes."""
+    document = prep["document"]
+
+    def change(fragment):
+        fragment.children.append(XmlElement("paragraph", {}, [XmlText("gardé")]))
+
+    honest = _edit(document, change)
+    first = forge.update(
+        forge.ATTACKER,
+        0,
+        forge.item(forge.TYPE, forge.vu(forge.XML_ELEMENT) + forge.vs("paragraph"), crdt.FRAGMENT),
+    )
+    later = forge.update(forge.ATTACKER, 1, forge.item(forge.STRING, forge.vs("x"), "evil"))
+
+    row = services.record_update(
+        document=document, update=crdt.merge([honest, later]), by=prep["teacher"]
+    )
+    assert row is not None and bytes(row.data) != crdt.merge([honest, later])
+    assert "<p>gardé</p>" in crdt.to_html(services.load(document))
+    assert services.record_update(document=document, update=first, by=prep["teacher"])
+
+    assert set(services.load(document).keys()) == {crdt.FRAGMENT}
+    assert _count(document) == 3
+
+
+def test_the_others_receive_what_was_stored_not_the_pending_part(prep):
+    document = prep["document"]
+
+    def change(fragment):
+        fragment.children.append(XmlElement("paragraph", {}, [XmlText("gardé")]))
+
+    later = forge.update(forge.ATTACKER, 1, forge.item(forge.STRING, forge.vs("x"), "evil"))
+    mixed = crdt.merge([_edit(document, change), later])
+
+    async def scenario():
+        camille = YClient(prep["teacher"], document)
+        dominique = YClient(prep["classmate"], document)
+        for client in (camille, dominique):
+            await client.connect()
+            await client.pump()
+        await camille.send(sync_message(SYNC_UPDATE, mixed))
+        await camille.pump()
+        await dominique.pump()
+        return camille.closed_code, dominique.relayed, dominique.html
+
+    code, relayed, html = async_to_sync(scenario)()
+    stored = DocumentUpdate.objects.filter(document=document).order_by("pk").last()
+    assert code is None and "<p>gardé</p>" in html
+    assert relayed == [bytes(stored.data)]
 
 
 @pytest.mark.parametrize("name", ["level 1e999", "a map at the root", "another root"])

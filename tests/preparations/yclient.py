@@ -99,6 +99,7 @@ class YClient:
         self.doc.observe(self._on_change)
         self._muted = False
         self.received = 0
+        self.relayed: list[bytes] = []  # the updates the server relayed (SYNC_UPDATE)
 
     def _on_change(self, event):
         # Local edits are sent while connected; remote ones (applied while muted) are not.
@@ -151,6 +152,8 @@ class YClient:
                     bytes_data=sync_message(SYNC_STEP2, self.doc.get_update(payload))
                 )
             elif subtype in (SYNC_STEP2, SYNC_UPDATE) and payload != crdt.EMPTY_UPDATE:
+                if subtype == SYNC_UPDATE:
+                    self.relayed.append(payload)
                 self._muted = True
                 try:
                     self.doc.apply_update(payload)
