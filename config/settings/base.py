@@ -173,6 +173,13 @@ PREAU_LIVE_URL = os.environ.get("PREAU_LIVE_URL", "").rstrip("/")
 # a long plan typed for months weighs a few hundred kilobytes). An update that would go over
 # is refused, nothing stored (preau/preparations/services.py).
 PREAU_PREP_MAX_DOCUMENT_BYTES = int(os.environ.get("PREAU_PREP_MAX_DOCUMENT_BYTES", "5000000"))
+# A preparation document is compacted (its stored updates merged into one, an automatic
+# snapshot kept) once it has this many stored updates: by a background task, which the ASGI
+# process enqueues when a document's last live editor leaves and every
+# PREAU_PREP_COMPACT_CHECK_SECONDS while editors stay; `compact_preparations` (cron) catches
+# the documents edited by HTTP saves only.
+PREAU_PREP_COMPACT_AFTER = int(os.environ.get("PREAU_PREP_COMPACT_AFTER", "500"))
+PREAU_PREP_COMPACT_CHECK_SECONDS = float(os.environ.get("PREAU_PREP_COMPACT_CHECK_SECONDS", "600"))
 # Each ASGI process also reads, this often while a document's sockets are open, the updates
 # stored by others (the pages' gunicorn process: HTTP saves, restored versions), which the
 # in-memory channel layer cannot bring it (preau/preparations/consumers.py). Seconds.

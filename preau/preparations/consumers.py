@@ -260,6 +260,7 @@ class Room:
         self.reads: list[tuple[float, int]] = []  # (when, largest id sent) of each read
         self.last_read = 0.0
         self.task: asyncio.Task | None = None
+        self.compaction_checked = time.monotonic()
         self.cursors: dict[int, DocumentConsumer] = {}  # awareness client id → its socket
 
     def claim(self, client: int, consumer: "DocumentConsumer") -> bool:
@@ -294,12 +295,17 @@ class Room:
         room.consumers.add(consumer)
         return room
 
-    def leave(self, consumer: "DocumentConsumer") -> None:
+    def leave(self, consumer: "DocumentConsumer") -> bool:
+        """Forgets the socket; True when it was the room's last (the room closes)."""
         self.consumers.discard(consumer)
-        if not self.consumers:
-            Room.rooms.pop((asyncio.get_running_loop(), self.document_pk), None)
-            if self.task is not None:
-                self.task.cancel()
+        if self.consumers:
+            return False
+        Room.rooms.pop((asyncio.get_running_loop(), self.document_pk), None)
+        # (Left from the room's own timer, a socket it closed: the timer ends by itself, not
+        # cancelled while that socket still closes.)
+        if self.task is not None and self.task is not asyncio.current_task():
+            self.task.cancel()
+        return True
 
     def mark_sent(self, update_id: int | None) -> None:
         with self.sent_lock:
@@ -341,6 +347,26 @@ class Room:
                     await consumer.check_access_if_due()
             except Exception:  # (the database away a moment: the next read catches up)
                 logger.warning("room catch-up failed", exc_info=True)
+            if not self.consumers:
+                return
+            every = getattr(settings, "PREAU_PREP_COMPACT_CHECK_SECONDS", 600)
+            if time.monotonic() - self.compaction_checked >= every:
+                # (A document edited for hours is compacted while its editors stay.)
+                self.compaction_checked = time.monotonic()
+                await database_sync_to_async(_compact_if_due_later)(self.document_pk)
+
+
+def _compact_if_due_later(document_pk: int) -> None:
+    """(In the database thread.) Enqueues the document's compaction when it is due, for a
+    worker (tasks.compact_document): one count here, the merge elsewhere. A failure is logged,
+    never raised: the sockets go on, and the next check or the command compacts it."""
+    from .tasks import compact_document
+
+    try:
+        if services.compaction_due(document_pk):
+            compact_document.enqueue(document_pk)
+    except Exception:
+        logger.warning("compaction of document %s not enqueued", document_pk, exc_info=True)
 
 
 def _open(room: Room) -> None:
@@ -387,7 +413,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
 
     async def close(self, code=None, reason=None):
         self.closing = True
-        self._leave_room()
+        await self._leave_room()
         await super().close(code=code, reason=reason)
 
     # Access, checked again while the socket is open: at each update stored, at each sync
@@ -438,16 +464,18 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         # (No session in the scope: tests that set the user themselves.)
         return get_user_model().objects.filter(pk=connected.pk, is_active=True).first()
 
-    def _leave_room(self) -> None:
+    async def _leave_room(self) -> None:
         if self.room is not None:
+            room, self.room = self.room, None
             # (Cursors handed over to another socket of the person are theirs to remove.)
-            held = self.room.release(self)
+            held = room.release(self)
             self.awareness = {c: k for c, k in self.awareness.items() if c in held}
-            self.room.leave(self)
-            self.room = None
+            if room.leave(self):
+                # The last editor of this process left: a good time to compact.
+                await database_sync_to_async(_compact_if_due_later)(room.document_pk)
 
     async def disconnect(self, code):
-        self._leave_room()
+        await self._leave_room()
         if self.document is None:
             return
         if self.awareness:

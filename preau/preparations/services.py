@@ -429,11 +429,28 @@ def compact(*, document: Document, skip_locked: bool = False) -> int:
 AUTO_SNAPSHOTS_KEPT = 10
 
 
+def compaction_due(document_pk: int) -> bool:
+    """Whether the document has PREAU_PREP_COMPACT_AFTER stored updates (two at least): one
+    count on the updates' index."""
+    least = max(2, settings.PREAU_PREP_COMPACT_AFTER)
+    return DocumentUpdate.objects.filter(document_id=document_pk).count() >= least
+
+
+def compact_if_due(*, document_pk: int) -> int:
+    """Compacts the document if it is due (compaction_due) and no other compaction holds it;
+    returns how many rows were merged (0: not due, gone, or held)."""
+    document = Document.objects.filter(pk=document_pk).first()
+    if document is None or not compaction_due(document_pk):
+        return 0
+    return compact(document=document, skip_locked=True)
+
+
 def _snapshot(document: Document, doc, html: str) -> Version | None:
     """Keeps the document as the compaction found it as an automatic version (numbered with
     the named ones, no time), unless the last version is already this content; only the last
-    AUTO_SNAPSHOTS_KEPT automatic ones stay. The compaction runs every --min-updates stored
-    updates (500 by default), hence a snapshot every few hundred changes."""
+    AUTO_SNAPSHOTS_KEPT automatic ones stay. A document is compacted once it has
+    PREAU_PREP_COMPACT_AFTER stored updates (500), hence a snapshot every few hundred changes
+    (tasks.compact_document; the command for the others)."""
     # Numbers versions one at a time (name_version locks the same row). The compaction holds
     # the row already (its size changed): the updates stored meanwhile wait for the commit.
     Document.objects.select_for_update(no_key=True).get(pk=document.pk)

@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
@@ -12,15 +13,19 @@ logger = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "Compacte les documents de préparation collective : les modifications enregistrées "
-        "d’un document sont fusionnées en une seule quand il en a au moins --min-updates. "
-        "À lancer régulièrement (cron, une fois par heure par exemple) ; sans effet sur les "
-        "personnes en train d’écrire."
+        "d’un document sont fusionnées en une seule quand il en a au moins --min-updates "
+        "(PREAU_PREP_COMPACT_AFTER par défaut). Les documents modifiés en direct le sont déjà "
+        "par une tâche de fond ; à lancer une fois par nuit (cron) pour ceux qui ne sont "
+        "enregistrés que par la page (sans websocket). Sans effet sur les personnes en train "
+        "d’écrire."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--min-updates", type=int, default=500)
+        parser.add_argument("--min-updates", type=int, default=None)
 
-    def handle(self, min_updates: int, **options):
+    def handle(self, min_updates: int | None, **options):
+        if min_updates is None:
+            min_updates = settings.PREAU_PREP_COMPACT_AFTER
         documents = (
             Document.objects.annotate(n=Count("updates"))
             .filter(n__gte=max(min_updates, 2))
