@@ -13,7 +13,7 @@ from django.core.management import call_command
 from preau.preparations import crdt, services, tasks
 from preau.preparations.models import DocumentUpdate, Version
 
-from .yclient import YClient
+from .yclient import YClient, online
 
 pytestmark = pytest.mark.django_db
 
@@ -57,13 +57,21 @@ async def _type_words(client: YClient, words) -> None:
         await client.pump()
 
 
+async def _two_typing(prep) -> tuple[YClient, YClient]:
+    """Camille and Dominique online; Camille has typed three words (the document is due)."""
+    camille = YClient(prep["teacher"], prep["document"])
+    dominique = YClient(prep["classmate"], prep["document"])
+    await online(camille, dominique)
+    await _type_words(camille, ["un ", "deux ", "trois "])
+    return camille, dominique
+
+
 def test_the_last_editor_leaving_compacts_a_document_that_is_due(prep):
     document = prep["document"]
 
     async def scenario():
         camille = YClient(prep["teacher"], document)
-        await camille.connect()
-        await camille.pump()
+        await online(camille)
         await _type_words(camille, ["un ", "deux ", "trois "])
         assert await rows(document) == 4
         html = camille.html
@@ -82,8 +90,7 @@ def test_a_document_below_the_threshold_is_left_as_it_is(prep):
 
     async def scenario():
         camille = YClient(prep["teacher"], document)
-        await camille.connect()
-        await camille.pump()
+        await online(camille)
         await _type_words(camille, ["un ", "deux "])
         await camille.disconnect()
 
@@ -97,12 +104,7 @@ def test_nothing_is_compacted_while_another_editor_stays_until_the_last_leaves(p
     document = prep["document"]
 
     async def scenario():
-        camille = YClient(prep["teacher"], document)
-        dominique = YClient(prep["classmate"], document)
-        for client in (camille, dominique):
-            await client.connect()
-            await client.pump()
-        await _type_words(camille, ["un ", "deux ", "trois "])
+        camille, dominique = await _two_typing(prep)
         await camille.disconnect()
         assert await rows(document) == 4  # Dominique is still writing
         await dominique.pump()
@@ -121,12 +123,7 @@ def test_a_document_edited_for_long_is_compacted_while_its_editors_stay(prep, se
     document = prep["document"]
 
     async def scenario():
-        camille = YClient(prep["teacher"], document)
-        dominique = YClient(prep["classmate"], document)
-        for client in (camille, dominique):
-            await client.connect()
-            await client.pump()
-        await _type_words(camille, ["un ", "deux ", "trois "])
+        camille, dominique = await _two_typing(prep)
         for _i in range(60):  # the room's timer checks every 0.1 s
             await camille.pump(timeout=0.05)
             if await rows(document) == 1:
@@ -149,8 +146,7 @@ def test_the_compaction_is_enqueued_for_a_worker_not_run_by_the_sockets(prep, qu
 
     async def scenario():
         camille = YClient(prep["teacher"], document)
-        await camille.connect()
-        await camille.pump()
+        await online(camille)
         await _type_words(camille, ["un ", "deux ", "trois "])
         await camille.disconnect()
 
@@ -168,8 +164,7 @@ def test_a_compaction_that_cannot_be_enqueued_does_not_trouble_the_editors(
 
     async def scenario():
         camille = YClient(prep["teacher"], document)
-        await camille.connect()
-        await camille.pump()
+        await online(camille)
         await _type_words(camille, ["un ", "deux ", "trois "])
         html = camille.html
         await camille.disconnect()

@@ -19,7 +19,7 @@ from preau.preparations.consumers import (
 from preau.preparations.models import DocumentUpdate
 
 from .conftest import close, typed
-from .yclient import WebsocketCommunicator, YClient, app, awareness_message, url
+from .yclient import WebsocketCommunicator, YClient, app, awareness_message, online, url
 
 pytestmark = pytest.mark.django_db
 
@@ -75,18 +75,23 @@ def test_two_members_see_each_other_type_and_the_database_keeps_it(prep):
     run(scenario)
 
 
+async def _offline_edit(prep) -> tuple[YClient, YClient]:
+    """Camille types « écrit dans le train » offline, after a first visit; Dominique is
+    online."""
+    camille = YClient(prep["teacher"], prep["document"])
+    await online(camille)
+    await camille.disconnect()
+    camille.type("écrit dans le train")  # offline: nothing sent
+    dominique = YClient(prep["classmate"], prep["document"])
+    await online(dominique)
+    return camille, dominique
+
+
 def test_offline_edits_are_uploaded_on_reconnection(prep):
     """The server's sync request on connect makes the client send what it typed offline."""
 
     async def scenario():
-        camille = YClient(prep["teacher"], prep["document"])
-        await camille.connect()
-        await camille.pump()
-        await camille.disconnect()
-        camille.type("écrit dans le train")  # offline: nothing sent
-        dominique = YClient(prep["classmate"], prep["document"])
-        await dominique.connect()
-        await dominique.pump()
+        camille, dominique = await _offline_edit(prep)
         assert "écrit dans le train" not in dominique.html
 
         await camille.connect()
@@ -108,14 +113,7 @@ def test_a_keystroke_sent_before_the_offline_edits_is_kept_and_the_socket_stays_
     what it can and the answer brings the rest (the convergence property test found it)."""
 
     async def scenario():
-        camille = YClient(prep["teacher"], prep["document"])
-        await camille.connect()
-        await camille.pump()
-        await camille.disconnect()
-        camille.type("écrit dans le train")  # offline: nothing sent
-        dominique = YClient(prep["classmate"], prep["document"])
-        await dominique.connect()
-        await dominique.pump()
+        camille, dominique = await _offline_edit(prep)
 
         await camille.connect()
         camille.type(" puis en classe", index=len("écrit dans le train".encode()))

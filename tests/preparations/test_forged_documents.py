@@ -19,7 +19,7 @@ from preau.preparations.consumers import CLOSE_BAD_MESSAGE, SYNC_UPDATE, sync_me
 from preau.preparations.models import DocumentUpdate
 
 from . import forge
-from .yclient import YClient
+from .yclient import YClient, online
 
 pytestmark = pytest.mark.django_db
 
@@ -234,9 +234,7 @@ def test_the_others_receive_what_was_stored_not_the_pending_part(prep):
     async def scenario():
         camille = YClient(prep["teacher"], document)
         dominique = YClient(prep["classmate"], document)
-        for client in (camille, dominique):
-            await client.connect()
-            await client.pump()
+        await online(camille, dominique)
         await camille.send(sync_message(SYNC_UPDATE, mixed))
         await camille.pump()
         await dominique.pump()

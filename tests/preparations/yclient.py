@@ -190,6 +190,13 @@ class YClient:
         return crdt.to_html(self.doc)
 
 
+async def online(*clients: YClient) -> None:
+    """Connects each client and reads the server's first messages (its sync)."""
+    for client in clients:
+        await client.connect()
+        await client.pump()
+
+
 async def settle(clients, quiet_rounds: int = 2, max_rounds: int = 400) -> None:
     """Pumps every client in turn until a few whole rounds bring no message at all and every
     client holds the same document. Quiet rounds alone are not enough on a loaded machine (a
