@@ -340,6 +340,15 @@ def heading_level(element: XmlElement, lowest: int, highest: int) -> int:
     return min(max(level, lowest), highest)
 
 
+def list_start(element: XmlElement) -> int:
+    """An ordered list's first number (its `order`, as `<ol start>`): 1 when absent, not a
+    whole number or out of the range the editor accepts."""
+    number = _number(element.attributes.get("order"))
+    if number is None or number != int(number) or abs(number) > 1_000_000_000:
+        return 1
+    return int(number)
+
+
 def _html_tag(element: XmlElement) -> str:
     if element.tag == "heading":
         return f"h{heading_level(element, 2, 4)}"

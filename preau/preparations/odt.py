@@ -1,9 +1,11 @@
 """A preparation document as an OpenDocument Text file (.odt), with the standard library only.
 
 The file is a zip: `mimetype` first, stored (not compressed), then `META-INF/manifest.xml`,
-`content.xml` and `styles.xml` (ODF 1.2). The content is read from the document's
+`content.xml` and `styles.xml` (ODF 1.2, an A4 page). The content is read from the document's
 ProseMirror tree (crdt.py): headings, paragraphs, bold / italic / underline / code marks,
-bullet and numbered lists (nested), quotes, code blocks, line breaks. The group's unresolved
+links (web and mail only), bullet and numbered lists (nested, numbered from their start),
+quotes, code blocks (their lines and indentation: white space is written as ODF keeps it),
+line breaks. The group's unresolved
 comments, when given, follow in a « Commentaires » section on a page of its own (the passage,
 the author, the text, the replies). Every text goes through the XML writer (`xml.etree`),
 which escapes it; characters XML forbids (control characters) are dropped."""
@@ -28,12 +30,18 @@ NS = {
     "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
     "manifest": "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0",
     "svg": "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0",
+    "xlink": "http://www.w3.org/1999/xlink",
 }
 for _prefix, _uri in NS.items():
     ET.register_namespace(_prefix, _uri)
 
 # Characters XML 1.0 does not allow, even escaped.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# ODF collapses white space as HTML does: a run of spaces, a tab and a line end are written as
+# elements (text:s, text:tab, text:line-break), or a code block loses its lines and indentation.
+_WHITE = re.compile(r"(\r\n|[\r\n\t]| +)")
+# Links a reader may open from the file; any other scheme (javascript:, file:) stays plain text.
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 # ProseMirror mark → automatic text style of content.xml.
 _MARK_STYLES = {"strong": "Gras", "em": "Italique", "underline": "Souligne", "code": "Code"}
@@ -68,7 +76,7 @@ def _q(name: str) -> str:
 def _el(parent, name: str, attrs: dict | None = None, text: str | None = None) -> ET.Element:
     element = ET.SubElement(parent, _q(name), {_q(k): str(v) for k, v in (attrs or {}).items()})
     if text:
-        element.text = _clean(text)
+        _append_text(element, text)
     return element
 
 
@@ -76,9 +84,8 @@ def _clean(text: str) -> str:
     return _FORBIDDEN.sub("", text)
 
 
-def _append_text(element: ET.Element, text: str) -> None:
+def _append_plain(element: ET.Element, text: str) -> None:
     """Appends text after the element's last child (ElementTree keeps it as a tail)."""
-    text = _clean(text)
     if not text:
         return
     if len(element):
@@ -88,6 +95,42 @@ def _append_text(element: ET.Element, text: str) -> None:
         element.text = (element.text or "") + text
 
 
+def _append_text(element: ET.Element, text: str) -> None:
+    """Appends text as ODF keeps it: a space is written as such only after a character of the
+    same text (ODF drops a paragraph's leading space and collapses a run); the others, tabs and
+    line ends are elements."""
+    after_character = False
+    for piece in _WHITE.split(_clean(text)):
+        if not piece:
+            continue
+        if piece in {"\r\n", "\r", "\n"}:
+            _el(element, "text:line-break")
+            after_character = False
+        elif piece == "\t":
+            _el(element, "text:tab")
+            after_character = False
+        elif piece[0] == " ":
+            spaces = len(piece)
+            if after_character:
+                _append_plain(element, " ")
+                spaces -= 1
+            if spaces:
+                _el(element, "text:s", {"text:c": spaces} if spaces > 1 else None)
+            after_character = False
+        else:
+            _append_plain(element, piece)
+            after_character = True
+
+
+def _link(attrs: dict) -> str | None:
+    """The address of a text's link mark, if a reader may open it."""
+    mark = attrs.get("link")
+    href = mark.get("href") if isinstance(mark, dict) else None
+    if isinstance(href, str) and href.strip().lower().startswith(_LINK_SCHEMES):
+        return _clean(href.strip())
+    return None
+
+
 def _inline(target: ET.Element, node) -> None:
     """Writes a text node (with its marks) or an inline element (a line break) into a
     paragraph or heading."""
@@ -95,16 +138,27 @@ def _inline(target: ET.Element, node) -> None:
         for chunk, attrs in crdt.text_chunks(node):
             if not chunk:
                 continue
+            into = target
+            href = _link(attrs)
+            if href:
+                into = _el(
+                    target,
+                    "text:a",
+                    {
+                        "xlink:type": "simple",
+                        "xlink:href": href,
+                        "text:style-name": "Internet_20_link",
+                        "text:visited-style-name": "Visited_20_Internet_20_Link",
+                    },
+                )
             marks = sorted(m for m in attrs if m in _MARK_STYLES)
             if marks:
-                span = _el(
-                    target,
+                into = _el(
+                    into,
                     "text:span",
                     {"text:style-name": "_".join(_MARK_STYLES[m] for m in marks)},
                 )
-                span.text = _clean(chunk)
-            else:
-                _append_text(target, chunk)
+            _append_text(into, chunk)
     elif node.tag == "hard_break":
         _el(target, "text:line-break")
     else:  # an unknown inline element: its text
@@ -133,8 +187,12 @@ def _block(parent: ET.Element, node, paragraph_style: str = "Standard") -> None:
     elif tag in {"bullet_list", "ordered_list"}:
         style = "Liste_numerotee" if tag == "ordered_list" else "Liste_a_puces"
         odf_list = _el(parent, "text:list", {"text:style-name": style})
-        for item in crdt.children(node):
-            list_item = _el(odf_list, "text:list-item")
+        # A list numbered from another number than 1 (« 4. » after a heading): its first item
+        # says so (ODF counts from 0 up; a negative start is counted from 1).
+        start = crdt.list_start(node) if tag == "ordered_list" else 1
+        first = {"text:start-value": start} if start != 1 and start >= 0 else None
+        for number, item in enumerate(crdt.children(node)):
+            list_item = _el(odf_list, "text:list-item", None if number else first)
             children = crdt.children(item) if not isinstance(item, XmlText) else [item]
             for child in children:
                 _block(list_item, child, paragraph_style)
@@ -185,7 +243,7 @@ def _comments(body: ET.Element, comments: list[Thread]) -> None:
         _("Les commentaires du groupe qui ne sont pas résolus, avec leurs réponses."),
     )
     for thread in comments:
-        _el(body, "text:p", {"text:style-name": "Quotations"}, f"« {thread.quote} »")
+        _el(body, "text:p", {"text:style-name": "Comment_20_Quote"}, f"« {thread.quote} »")
         _author_and_text(body, "Standard", thread.author, thread.body)
         for author, text in thread.replies:
             _author_and_text(body, "Comment_20_Reply", author, text)
@@ -264,7 +322,9 @@ def styles_xml() -> bytes:
         "style:text-properties",
         {"fo:font-size": "11pt", "fo:language": "fr", "fo:country": "FR"},
     )
-    _el(styles, "style:style", {"style:name": "Standard", "style:family": "paragraph"})
+    standard = _el(styles, "style:style", {"style:name": "Standard", "style:family": "paragraph"})
+    # Two paragraphs are two blocks, not two lines.
+    _el(standard, "style:paragraph-properties", {"fo:margin-bottom": "0.2cm"})
     for name, size, weight in [
         ("Title", "20pt", "bold"),
         ("Heading_20_1", "18pt", "bold"),
@@ -312,7 +372,53 @@ def styles_xml() -> bytes:
         },
     )
     _el(code, "style:text-properties", {"style:font-name": "Monospace"})
-    _el(styles, "style:style", {"style:name": "Horizontal_20_Line", "style:family": "paragraph"})
+    line = _el(
+        styles,
+        "style:style",
+        {
+            "style:name": "Horizontal_20_Line",
+            "style:display-name": "Horizontal Line",
+            "style:family": "paragraph",
+            "style:parent-style-name": "Standard",
+        },
+    )
+    _el(
+        line,
+        "style:paragraph-properties",
+        {"fo:border-bottom": "0.5pt solid #808080", "fo:padding": "0cm", "fo:margin-top": "0.2cm"},
+    )
+    # A comment's quote starts its thread: space above it separates it from the one before.
+    thread = _el(
+        styles,
+        "style:style",
+        {
+            "style:name": "Comment_20_Quote",
+            "style:display-name": "Comment Quote",
+            "style:family": "paragraph",
+            "style:parent-style-name": "Quotations",
+        },
+    )
+    _el(thread, "style:paragraph-properties", {"fo:margin-top": "0.5cm"})
+    _el(thread, "style:text-properties", {"fo:font-style": "italic"})
+    for name, display, colour in [
+        ("Internet_20_link", "Internet link", "#000080"),
+        ("Visited_20_Internet_20_Link", "Visited Internet Link", "#800000"),
+    ]:
+        link = _el(
+            styles,
+            "style:style",
+            {"style:name": name, "style:display-name": display, "style:family": "text"},
+        )
+        _el(
+            link,
+            "style:text-properties",
+            {
+                "fo:color": colour,
+                "style:text-underline-style": "solid",
+                "style:text-underline-width": "auto",
+                "style:text-underline-color": "font-color",
+            },
+        )
     reply = _el(
         styles,
         "style:style",
@@ -324,6 +430,31 @@ def styles_xml() -> bytes:
         },
     )
     _el(reply, "style:paragraph-properties", {"fo:margin-left": "1cm"})
+    # The page: A4, 2 cm margins. Without a master page LibreOffice (7.4) also ignores every
+    # style's parent (a reply lost the paragraphs' spacing, a comment's quote its indent).
+    layout = _el(
+        _el(root, "office:automatic-styles"),
+        "style:page-layout",
+        {"style:name": "Page_20_A4"},
+    )
+    _el(
+        layout,
+        "style:page-layout-properties",
+        {
+            "fo:page-width": "21cm",
+            "fo:page-height": "29.7cm",
+            "style:print-orientation": "portrait",
+            "fo:margin-top": "2cm",
+            "fo:margin-bottom": "2cm",
+            "fo:margin-left": "2cm",
+            "fo:margin-right": "2cm",
+        },
+    )
+    _el(
+        _el(root, "office:master-styles"),
+        "style:master-page",
+        {"style:name": "Standard", "style:page-layout-name": "Page_20_A4"},
+    )
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(
         root, encoding="utf-8", xml_declaration=False
     )

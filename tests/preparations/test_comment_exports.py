@@ -81,7 +81,7 @@ def test_the_odt_ends_with_the_unresolved_comments_and_their_replies(client, pre
     texts = [("".join(p.itertext()), p.get(f"{TEXT}style-name")) for p in after]
     assert texts == [
         ("Les commentaires du groupe qui ne sont pas résolus, avec leurs réponses.", "Standard"),
-        ("« Résoudre un problème »", "Quotations"),
+        ("« Résoudre un problème »", "Comment_20_Quote"),
         ("Dominique LemairePréciser la consigne ?", "Standard"),
         (f"{prep['teacher'].get_full_name()}Oui :en deux phrases.", "Comment_20_Reply"),
         (f"{prep['trainer'].get_full_name()}<b>Fait</b> & relu", "Comment_20_Reply"),

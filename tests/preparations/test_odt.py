@@ -158,3 +158,124 @@ def test_a_heading_level_that_is_no_number_gives_a_level_not_an_error(prep):
     }
     assert levels["Niveau inf"] == "2" and levels["Niveau 9"] == "6"
     assert levels["Niveau 1"] == "1" and levels["Niveau ²"] == "2"
+
+
+# What LibreOffice showed wrong (docs/preparations.md, « The ODT opened in LibreOffice ») ------
+
+STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+
+
+def _doc_of(*blocks):
+    from pycrdt import Doc
+
+    doc = Doc()
+    for block in blocks:
+        crdt.fragment(doc).children.append(block)
+    return doc
+
+
+def _list(tag, texts, attrs=None):
+    return XmlElement(
+        tag,
+        attrs or {},
+        [XmlElement("list_item", {}, [XmlElement("paragraph", {}, [XmlText(t)])]) for t in texts],
+    )
+
+
+def _as_read(element) -> str:
+    """The text a reader shows: a text:s is a space (or text:c of them)."""
+    out = [element.text or ""]
+    for child in element:
+        if child.tag == f"{TEXT}s":
+            out.append(" " * int(child.get(f"{TEXT}c", "1")))
+        else:
+            out.append(_as_read(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def _body(doc):
+    _archive, content = _open(odt.to_odt(doc))
+    return content.find(f"{OFFICE}body/{OFFICE}text")
+
+
+def test_a_numbered_list_that_starts_at_4_starts_at_4():
+    """An `<ol start="4">` (a list continued after a heading) was numbered from 1."""
+    odd = [4, 0, -3, 1, float("inf"), "7", 2.5]
+    body = _body(_doc_of(*[_list("ordered_list", ["a", "b"], {"order": o}) for o in odd]))
+
+    starts = [
+        [item.get(f"{TEXT}start-value") for item in odf_list]
+        for odf_list in body.findall(f"{TEXT}list")
+    ]
+    assert starts == [["4", None], ["0", None]] + [[None, None]] * 5
+
+
+def test_line_ends_runs_of_spaces_and_tabs_survive_in_a_code_block():
+    """ODF collapses white space as HTML does: a code block came out as one line, its
+    indentation and a paragraph's double spaces gone."""
+    code = XmlElement("code_block", {}, [XmlText("a = 1\n    b  = 2\r\n\tc")])
+    paragraph = XmlElement("paragraph", {}, [XmlText(" deux  espaces")])
+    body = _body(_doc_of(code, paragraph))
+
+    block, text = body.findall(f"{TEXT}p")
+    assert [child.tag.removeprefix(TEXT) for child in block] == [
+        "line-break",
+        "s",
+        "s",
+        "line-break",
+        "tab",
+    ]
+    assert block.text == "a = 1"
+    assert block[1].get(f"{TEXT}c") == "4" and block[1].tail == "b "
+    assert block[2].get(f"{TEXT}c") is None and block[2].tail == "= 2"
+    assert block[4].tail == "c"
+    # A paragraph's leading space is one text:s; the second of two spaces another.
+    assert text.text is None and text[0].tail == "deux " and text[1].tail == "espaces"
+
+
+def test_a_link_is_a_link_and_only_to_the_web_or_a_mail():
+    text = XmlText()
+    paragraph = XmlElement("paragraph", {}, [text])
+    doc = _doc_of(paragraph)
+    pieces = [
+        ("voir ", None),
+        ("Éduscol", {"link": {"href": "https://eduscol.education.fr/?a=1&b=2", "title": None}}),
+        (" ou ", None),
+        ("gras", {"link": {"href": "mailto:equipe@example.fr"}, "strong": {}}),
+        (" et ", None),
+        ("piège", {"link": {"href": "javascript:alert(1)"}}),
+    ]
+    for piece, marks in pieces:
+        text.insert(len(str(text).encode()), piece, marks)
+
+    (p,) = _body(doc).findall(f"{TEXT}p")
+
+    links = p.findall(f"{TEXT}a")
+    assert [a.get(f"{XLINK}href") for a in links] == [
+        "https://eduscol.education.fr/?a=1&b=2",
+        "mailto:equipe@example.fr",
+    ]
+    assert ["".join(a.itertext()) for a in links] == ["Éduscol", "gras"]
+    assert links[1].find(f"{TEXT}span").get(f"{TEXT}style-name") == "Gras"
+    assert {a.get(f"{TEXT}style-name") for a in links} == {"Internet_20_link"}
+    assert _as_read(p) == "voir Éduscol ou gras et piège"
+
+
+def test_the_styles_have_a_page_so_that_libreoffice_keeps_their_parents():
+    """Without office:master-styles, LibreOffice 7.4 drops every style:parent-style-name of
+    styles.xml (seen by saving the file again from LibreOffice): replies lost the paragraphs'
+    spacing. The page is A4."""
+    styles = ET.fromstring(odt.styles_xml())
+
+    master = styles.find(f"{OFFICE}master-styles/{STYLE}master-page")
+    layouts = {layout.get(f"{STYLE}name"): layout for layout in styles.iter(f"{STYLE}page-layout")}
+    page = layouts[master.get(f"{STYLE}page-layout-name")][0]
+    assert (page.get(f"{FO}page-width"), page.get(f"{FO}page-height")) == ("21cm", "29.7cm")
+    # And the blocks that showed nothing or ran together now show.
+    defined = {s.get(f"{STYLE}name"): s for s in styles.iter(f"{STYLE}style")}
+    assert defined["Horizontal_20_Line"][0].get(f"{FO}border-bottom")
+    assert defined["Standard"][0].get(f"{FO}margin-bottom") == "0.2cm"
+    assert defined["Comment_20_Quote"][0].get(f"{FO}margin-top") == "0.5cm"

@@ -1,5 +1,5 @@
-"""The preparation's page (its groups) runs a fixed number of queries, whatever the number of
-groups and members."""
+"""The preparation's page (its groups) and a group's page run a fixed number of queries,
+whatever the number of groups and members."""
 
 import pytest
 from django.urls import reverse
@@ -55,3 +55,38 @@ def test_the_groups_page_runs_the_same_queries_with_2_or_20_groups(
         response = client.get(url)
     assert len(response.context["groups"]) > 20
     assert len(many) == len(ACTIVITY_QUERIES), many.sql()
+
+
+# A group's page (rename, delete), for a trainer who manages the session:
+GROUP_QUERIES = [
+    "the sign-in session",
+    "the user",
+    "the viewer's roles (the site menu)",
+    "the group with its session and activity, among the sessions the viewer follows",
+    "the session with may_manage",
+    "the group's members, counted (the deletion's warning)",
+    "unread notifications of the person (the bell in the header)",
+]
+
+
+def test_a_groups_page_runs_the_same_queries_with_2_or_20_members(
+    client, prep, territory, count_queries
+):
+    client.force_login(prep["trainer"])
+    url = reverse("preparations:group", args=[prep["group"].pk])
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    assert len(few) == len(GROUP_QUERIES), few.sql()
+
+    # Ten times more of everything: members in this group, groups beside it, the territory.
+    newcomers = [factories.teacher(school=territory["caen_school"]) for _i in range(18)]
+    for person in newcomers:
+        factories.EnrolmentFactory(session=prep["session"], user=person)
+        services.add_member(group=prep["group"], user=person, by=prep["trainer"])
+    _grow(prep, territory, 18)
+    factories.grow(territory, factor=10)
+
+    with count_queries() as many:
+        response = client.get(url)
+    assert response.context["members"] == 20
+    assert len(many) == len(GROUP_QUERIES), many.sql()
