@@ -360,6 +360,19 @@ def text_chunks(text: XmlText) -> list[tuple[str, dict]]:
     return [(chunk, attrs or {}) for chunk, attrs in text.diff() if isinstance(chunk, str)]
 
 
+# A link is followed only to these (never `javascript:` and the like).
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def link_href(attrs: dict) -> str | None:
+    """The address of a text's link mark, if a reader may open it."""
+    mark = attrs.get("link")
+    href = mark.get("href") if isinstance(mark, dict) else None
+    if isinstance(href, str) and href.strip().lower().startswith(LINK_SCHEMES):
+        return href.strip()
+    return None
+
+
 def _text_html(text: XmlText) -> str:
     out = []
     for chunk, attrs in text_chunks(text):
@@ -368,6 +381,9 @@ def _text_html(text: XmlText) -> str:
             tag = _MARK_TAGS.get(mark)
             if tag:
                 piece = f"<{tag}>{piece}</{tag}>"
+        href = link_href(attrs)
+        if href:
+            piece = f'<a href="{escape(href)}" rel="noopener noreferrer nofollow">{piece}</a>'
         out.append(piece)
     return "".join(out)
 
@@ -379,6 +395,9 @@ def _node_html(node) -> str:
     if tag in _VOID:
         return f"<{tag}>"
     inner = "".join(_node_html(child) for child in children(node))
+    start = list_start(node) if tag == "ol" else 1
+    if start != 1:
+        return f'<ol start="{start}">{inner}</ol>'
     return f"<{tag}>{inner}</{tag}>"
 
 

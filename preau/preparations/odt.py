@@ -41,8 +41,6 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # elements (text:s, text:tab, text:line-break), or a code block loses its lines and indentation.
 _WHITE = re.compile(r"(\r\n|[\r\n\t]| +)")
 # Links a reader may open from the file; any other scheme (javascript:, file:) stays plain text.
-_LINK_SCHEMES = ("http://", "https://", "mailto:")
-
 # ProseMirror mark → automatic text style of content.xml.
 _MARK_STYLES = {"strong": "Gras", "em": "Italique", "underline": "Souligne", "code": "Code"}
 _MARK_PROPS = {
@@ -124,11 +122,8 @@ def _append_text(element: ET.Element, text: str) -> None:
 
 def _link(attrs: dict) -> str | None:
     """The address of a text's link mark, if a reader may open it."""
-    mark = attrs.get("link")
-    href = mark.get("href") if isinstance(mark, dict) else None
-    if isinstance(href, str) and href.strip().lower().startswith(_LINK_SCHEMES):
-        return _clean(href.strip())
-    return None
+    href = crdt.link_href(attrs)
+    return _clean(href) if href else None
 
 
 def _inline(target: ET.Element, node) -> None:

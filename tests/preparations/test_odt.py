@@ -264,6 +264,32 @@ def test_a_link_is_a_link_and_only_to_the_web_or_a_mail():
     assert _as_read(p) == "voir Éduscol ou gras et piège"
 
 
+def test_the_page_and_the_pdf_show_the_links_and_the_list_starts_too():
+    """The HTML of the page (closed session, shared plan, versions) and of the PDF ignored
+    both; the same rules as the ODT: http(s) and mailto only, a whole number start."""
+    text = XmlText()
+    doc = _doc_of(
+        XmlElement("paragraph", {}, [text]),
+        *[_list("ordered_list", ["a"], {"order": o}) for o in [4, 1, float("inf"), "7"]],
+    )
+    pieces = [
+        ("Éduscol", {"link": {"href": 'https://eduscol.fr/?a=1&b="2"'}, "strong": {}}),
+        (" ", None),
+        ("piège", {"link": {"href": "javascript:alert(1)"}}),
+    ]
+    for piece, marks in pieces:
+        text.insert(len(str(text).encode()), piece, marks)
+
+    html = crdt.to_html(doc)
+
+    assert html.startswith(
+        '<p><a href="https://eduscol.fr/?a=1&amp;b=&quot;2&quot;" '
+        'rel="noopener noreferrer nofollow"><strong>Éduscol</strong></a> piège</p>'
+    )
+    assert html.count("<ol") == 4 and html.count('<ol start="4">') == 1
+    assert "start" not in html.replace('<ol start="4">', "")
+
+
 def test_the_styles_have_a_page_so_that_libreoffice_keeps_their_parents():
     """Without office:master-styles, LibreOffice 7.4 drops every style:parent-style-name of
     styles.xml (seen by saving the file again from LibreOffice): replies lost the paragraphs'
