@@ -200,6 +200,38 @@ def test_without_websockets_the_document_is_saved_through_plain_http(page, setti
     assert stored.startswith("Objectifs\nSans le direct\n")
 
 
+def test_a_pasted_numbered_list_with_an_odd_start_is_saved(page, live_sockets, group):
+    """`<ol start="x">` (pasted from a web page) got the order NaN in the editor, the server
+    refused the change and the editor stopped sending: what was typed next was lost to the
+    server. Now an odd start is read as 1, and a whole number is kept."""
+    document = group["group"].document
+    sign_in(page, group["camille"].email, PASSWORD)
+    page.goto(f"/sessions/preparations/documents/{document.pk}/")
+    page.wait_for_function(CONNECTED, polling=100)
+    page.locator("#preparation-live p").nth(0).click()
+
+    page.evaluate(
+        """() => {
+          const data = new DataTransfer();
+          data.setData("text/html",
+            '<ol start="x"><li>chercher</li></ol><p>puis</p><ol start="4"><li>comparer</li></ol>');
+          document.querySelector("#preparation-live .ProseMirror").dispatchEvent(
+            new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+        }"""
+    )
+    page.keyboard.type(" ensuite")
+
+    page.wait_for_function(f"() => ({MODEL})().includes('ensuite')", polling=100)
+    deadline = time.monotonic() + 10
+    while "ensuite" not in crdt.to_text(services.load(document)):
+        assert time.monotonic() < deadline, "the pasted list never reached the database"
+        time.sleep(0.1)
+    html = crdt.to_html(services.load(document))
+    assert "<ol><li><p>chercher</p></li></ol>" in html
+    assert '<ol start="4"><li><p>comparer' in html
+    assert page.evaluate("() => window.preauCoedit.provider.wsconnected")
+
+
 def test_a_comment_on_a_passage_follows_it_through_the_others_edits(
     page, browser, live_sockets, group
 ):

@@ -55,8 +55,20 @@ function toBase64(bytes) {
   return btoa(raw);
 }
 
+// A pasted `<ol start="x">` got the order NaN, which the server refuses (its bounds:
+// crdt._attribute_ok): the change was refused and the editor stopped sending. A start that is
+// not a whole number within those bounds is read as 1.
+const ORDER_MAX = 1000000000;
+function listOrder(dom) {
+  const order = Number(dom.getAttribute("start") ?? 1);
+  return Number.isInteger(order) && Math.abs(order) <= ORDER_MAX ? order : 1;
+}
+const listNodes = addListNodes(basicSchema.spec.nodes.remove("image"), "paragraph block*", "block");
 const schema = new Schema({
-  nodes: addListNodes(basicSchema.spec.nodes.remove("image"), "paragraph block*", "block"),
+  nodes: listNodes.update("ordered_list", {
+    ...listNodes.get("ordered_list"),
+    parseDOM: [{ tag: "ol", getAttrs: (dom) => ({ order: listOrder(dom) }) }],
+  }),
   marks: basicSchema.spec.marks,
 });
 
