@@ -177,7 +177,7 @@ def room_of(document_pk: int) -> str:
     return f"preparation-{document_pk}"
 
 
-def relay_from_http(document_pk: int, update: bytes, update_id: int | None = None) -> None:
+def relay_from_http(document_pk: int, update: bytes, update_id: int) -> None:
     """Sends an update stored by a plain-HTTP save to the document's websockets, through the
     channel layer: at once where the layer is shared (Redis, or the one process of the dev
     server); otherwise the rooms read it from the database within PREAU_LIVE_POLL_SECONDS."""
@@ -185,14 +185,17 @@ def relay_from_http(document_pk: int, update: bytes, update_id: int | None = Non
     from channels.layers import get_channel_layer
 
     async_to_sync(get_channel_layer().group_send)(
-        room_of(document_pk),
-        {
-            "type": "relay",
-            "data": sync_message(SYNC_UPDATE, update),
-            "sender": None,
-            "update_id": update_id,
-        },
+        room_of(document_pk), update_event(update, update_id)
     )
+
+
+def update_event(update: bytes, update_id: int) -> dict:
+    """The channel layer's message announcing a stored update to the rooms (consumers.relay):
+    each room sends it to all its sockets once, whichever of its sockets' copies comes first.
+    A channel layer drops a message for a socket whose queue is full (channels' `capacity`,
+    silently, in `group_send`): the room's sockets still get it if any one of them received
+    the event, and from the database at the room's next read otherwise."""
+    return {"type": "relay", "update": update, "update_id": update_id}
 
 
 def revoke(document_pks, user_pk: int) -> None:
@@ -312,15 +315,25 @@ class Room:
             if update_id is not None and update_id > self.floor:
                 self.sent.add(update_id)
 
+    def take(self, update_id: int) -> bool:
+        """Marks the update sent; False if it was already (or is settled)."""
+        with self.sent_lock:
+            if update_id <= self.floor or update_id in self.sent:
+                return False
+            self.sent.add(update_id)
+            return True
+
     async def catch_up(self) -> None:
         """Sends the sockets the document's stored updates they lack."""
         await self.send(await database_sync_to_async(_unsent_rows)(self))
 
-    async def send(self, rows: list[tuple[int, bytes]]) -> None:
+    async def send(self, rows: list[tuple[int, bytes]], skip=None) -> None:
+        """Sends each row's update to the room's sockets (but `skip`, the one it came from),
+        directly: no channel layer's queue between them, which could drop it."""
         for _pk, data in rows:
             message = sync_message(SYNC_UPDATE, data)
             for consumer in list(self.consumers):
-                if consumer.closing:
+                if consumer.closing or consumer is skip:
                     continue
                 try:
                     await consumer.send(bytes_data=message)
@@ -523,12 +536,13 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             elif subtype in (SYNC_STEP2, SYNC_UPDATE):
                 stored, others = await self._store(payload)
                 if stored is not None:
-                    # What was stored, which may be less than the payload (record_update).
-                    await self._relay(
-                        sync_message(SYNC_UPDATE, bytes(stored.data)),
-                        to_self=False,
-                        update_id=stored.pk,
-                    )
+                    # What was stored, which may be less than the payload (record_update): to
+                    # this process's other sockets by the room (marked sent by _store), to the
+                    # other processes' rooms through the channel layer.
+                    row = (stored.pk, bytes(stored.data))
+                    if self.room is not None:
+                        await self.room.send([row], skip=self)
+                    await self.channel_layer.group_send(self.group, update_event(row[1], row[0]))
                 if others and self.room is not None:
                     await self.room.send(others)  # (stored elsewhere meanwhile)
             else:
@@ -566,20 +580,20 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             kept.append((client, clock, state))
         return kept
 
-    async def _relay(self, data: bytes, *, to_self: bool, update_id: int | None = None) -> None:
+    async def _relay(self, data: bytes, *, to_self: bool) -> None:
+        """Cursors and awareness requests to the document's sockets, through the channel layer
+        (a full queue drops one: the next cursor move replaces it). Updates go by the rooms."""
         await self.channel_layer.group_send(
             self.group,
-            {
-                "type": "relay",
-                "data": data,
-                "sender": None if to_self else self.channel_name,
-                "update_id": update_id,
-            },
+            {"type": "relay", "data": data, "sender": None if to_self else self.channel_name},
         )
 
     async def relay(self, event):
-        if self.room is not None:
-            self.room.mark_sent(event.get("update_id"))  # (not to be sent again by the room)
+        if "update_id" in event:
+            # A stored update: the room sends it to all its sockets, once (update_event).
+            if self.room is not None and self.room.take(event["update_id"]):
+                await self.room.send([(event["update_id"], event["update"])])
+            return
         if event["sender"] != self.channel_name and not self.closing:
             await self.send(bytes_data=event["data"])
 

@@ -493,15 +493,14 @@ def name_version(*, document: Document, name: str, by) -> Version:
 
 
 @transaction.atomic
-def restore_version(*, version, by) -> bytes:
+def restore_version(*, version, by) -> DocumentUpdate | None:
     """Brings the document back to a version, as a new change stored like any other (the
     history stays, and the restore can itself be undone by restoring another version).
-    Returns the update, for the live editors."""
+    Returns the stored row, for the live editors (None: nothing to store)."""
     document = version.document
     check_may_write(document=document, by=by)
     update = crdt.replace_content(load(document), crdt.rebuild([bytes(version.state)]))
-    record_update(document=document, update=update, by=by, checked=True)
-    return update
+    return record_update(document=document, update=update, by=by, checked=True)
 
 
 @transaction.atomic

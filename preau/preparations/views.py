@@ -382,11 +382,12 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
     doc_row = found.document
     if request.method == "POST":
         try:
-            update = services.restore_version(version=found, by=request.user)
+            row = services.restore_version(version=found, by=request.user)
         except (ValidationError, PermissionDenied) as refused:
             messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
         else:
-            transaction.on_commit(lambda: relay_from_http(doc_row.pk, update))
+            if row is not None:
+                transaction.on_commit(lambda: relay_from_http(doc_row.pk, bytes(row.data), row.pk))
             messages.success(
                 request, _("Le document a repris la version « %(name)s ».") % {"name": found}
             )

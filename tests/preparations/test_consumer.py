@@ -233,7 +233,7 @@ def test_a_session_closed_while_typing_stops_the_writes(prep):
         await camille.pump()
         await sync_to_async(close)(prep["session"])
         camille.type("après la clôture")
-        await camille.pump()
+        await camille.pump(timeout=1)  # (a loaded machine)
         assert camille.closed_code == CLOSE_READ_ONLY
 
     run(scenario)

@@ -14,7 +14,7 @@ from preau.preparations.consumers import Room, relay_from_http
 from preau.preparations.models import DocumentUpdate
 
 from .conftest import typed
-from .yclient import YClient
+from .yclient import YClient, online
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +155,89 @@ def test_each_update_reaches_each_socket_once_while_the_room_reads_all_the_time(
         assert camille.received == heard_by_camille
         assert dominique.received == heard_by_dominique + 20
         await camille.disconnect()
+        await dominique.disconnect()
+
+    async_to_sync(scenario)()
+
+
+# A channel layer drops a message for a socket whose queue is full (channels' `capacity`;
+# `group_send` swallows ChannelFull). Under load, 10 pages each missed keystrokes that were
+# stored: the room had marked them sent, and never sent them again (docs/performance.md).
+
+
+def _layer_drops(monkeypatch, keep: int = 0):
+    """The in-memory layer drops every stored update's message but for the first `keep`
+    sockets it is sent to (each group_send)."""
+    from channels.exceptions import ChannelFull
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    async_to_sync(layer.flush)()  # (no channel of an earlier test's sockets in the group)
+    send = layer.send
+    delivered: dict[int, int] = {}
+
+    async def full(channel, message):
+        if "update_id" in message:
+            count = delivered.get(message["update_id"], 0)
+            if count >= keep:
+                raise ChannelFull()
+            delivered[message["update_id"]] = count + 1
+        await send(channel, message)
+
+    monkeypatch.setattr(layer, "send", full)
+
+
+def test_the_others_get_every_keystroke_though_the_channel_layer_drops_them(prep, monkeypatch):
+    _layer_drops(monkeypatch)
+
+    async def scenario():
+        camille = YClient(prep["teacher"], prep["document"])
+        dominique = YClient(prep["classmate"], prep["document"])
+        await online(camille, dominique)
+        for word in ["un ", "deux ", "trois "]:
+            camille.type(word)
+            await camille.pump()
+        await dominique.pump()
+
+        assert "<p>trois deux un </p>" in dominique.html  # (each typed at the start)
+        assert dominique.html == camille.html
+        await camille.disconnect()
+        await dominique.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_an_update_from_elsewhere_reaches_every_socket_when_one_got_the_message(
+    prep, monkeypatch, settings
+):
+    """One socket of the room received the layer's message, the others' queues were full:
+    the room sends it to all (at once: not at its next read of the database)."""
+    settings.PREAU_LIVE_POLL_SECONDS = 60
+    _layer_drops(monkeypatch, keep=1)
+
+    async def scenario():
+        clients = [YClient(who, prep["document"]) for who in (prep["classmate"], prep["teacher"])]
+        await online(*clients)
+        row = await sync_to_async(_store_elsewhere)(prep["document"], "ailleurs", prep["teacher"])
+        await sync_to_async(relay_from_http)(prep["document"].pk, bytes(row.data), row.pk)
+        for client in clients:
+            await client.pump()
+        assert all("ailleurs" in client.html for client in clients)
+        for client in clients:
+            await client.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_an_update_whose_messages_were_all_dropped_comes_from_the_database(prep, monkeypatch):
+    _layer_drops(monkeypatch)
+
+    async def scenario():
+        dominique = YClient(prep["classmate"], prep["document"])
+        await online(dominique)
+        row = await sync_to_async(_store_elsewhere)(prep["document"], "perdu ?", prep["teacher"])
+        await sync_to_async(relay_from_http)(prep["document"].pk, bytes(row.data), row.pk)
+        assert await _wait_for(dominique, "perdu ?")  # the room's next read (0.1 s here)
         await dominique.disconnect()
 
     async_to_sync(scenario)()
