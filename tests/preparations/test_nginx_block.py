@@ -65,16 +65,22 @@ def test_the_block_keeps_the_other_sections_promises(block):
     assert "proxy_request_buffering off" not in block
 
 
+def _render(bench, block, directory, **changes) -> str:
+    """The bench's configuration of `block`: nginx on 8443, the pages on 9000, the sockets on
+    9001, the certificate and key in `directory` (unless `changes` says otherwise)."""
+    options = {
+        "port": 8443,
+        "pages": 9000,
+        "live": 9001,
+        "certificate": directory / "cert.pem",
+        "key": directory / "key.pem",
+        "directory": directory,
+    }
+    return bench.render_nginx(block, **{**options, **changes})
+
+
 def test_rendering_changes_only_the_addresses(bench, block, tmp_path):
-    conf = bench.render_nginx(
-        block,
-        port=8443,
-        pages=9000,
-        live=9001,
-        certificate=tmp_path / "cert.pem",
-        key=tmp_path / "key.pem",
-        directory=tmp_path,
-    )
+    conf = _render(bench, block, tmp_path)
     assert "listen 127.0.0.1:8443 ssl;" in conf
     assert "listen 80;" not in conf and "listen 443" not in conf
     assert "server 127.0.0.1:9000;" in conf and "server 127.0.0.1:9001;" in conf
@@ -86,31 +92,14 @@ def test_rendering_changes_only_the_addresses(bench, block, tmp_path):
 
 
 def test_without_the_ws_location_only_that_location_goes(bench, block, tmp_path):
-    conf = bench.render_nginx(
-        block,
-        port=8443,
-        pages=9000,
-        live=9001,
-        certificate=tmp_path / "cert.pem",
-        key=tmp_path / "key.pem",
-        directory=tmp_path,
-        websocket=False,
-    )
+    conf = _render(bench, block, tmp_path, websocket=False)
     assert "location /ws/" not in conf and "proxy_pass http://preau_live;" not in conf
     assert "proxy_pass http://preau_pages;" in location(conf, "/")
 
 
 def test_a_block_that_drifted_is_refused_not_half_run(bench, block, tmp_path):
     with pytest.raises(ValueError, match="listen 443 ssl"):
-        bench.render_nginx(
-            block.replace("listen 443 ssl;", "listen 8443 ssl;"),
-            port=1,
-            pages=2,
-            live=3,
-            certificate=tmp_path / "c",
-            key=tmp_path / "k",
-            directory=tmp_path,
-        )
+        _render(bench, block.replace("listen 443 ssl;", "listen 8443 ssl;"), tmp_path)
     with pytest.raises(SystemExit, match="no section"):
         bench.documented_nginx("# Deployment\n")
 
@@ -129,18 +118,7 @@ def test_nginx_accepts_the_rendered_configuration(bench, block, tmp_path, websoc
         capture_output=True,
     )
     conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        bench.render_nginx(
-            block,
-            port=8443,
-            pages=9000,
-            live=9001,
-            certificate=certificate,
-            key=key,
-            directory=tmp_path,
-            websocket=websocket,
-        )
-    )
+    conf.write_text(_render(bench, block, tmp_path, websocket=websocket))
     nginx = shutil.which("nginx", path="/usr/sbin:/usr/bin")
     checked = subprocess.run(
         [nginx, "-t", "-q", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "e.log")],
