@@ -45,6 +45,10 @@ def focused_name(page: Page) -> str:
     )
 
 
+def focused_text(page: Page) -> str:
+    return page.evaluate("() => (document.activeElement.textContent || '').trim()")
+
+
 def tab_to(page: Page, name: str, *, backwards: bool = False) -> None:
     """Presses Tab (or Shift+Tab) until the element named `name` has the focus."""
     for _ in range(len(TOOLBAR) + 5):
@@ -86,13 +90,14 @@ def test_a_designer_writes_bold_words_with_the_keyboard_only(page: Page, territo
     page.keyboard.type(" : lisez le texte avant la séance.")
     expect(editor.locator("strong")).to_have_text("Important")
     page.keyboard.press("Tab")  # out of the editor, to the save button
-    # Read from document.activeElement, polled by a timer: Playwright's to_be_focused also wants
-    # the window to have the focus, and the default polling waits for animation frames; a
-    # headless Chromium sometimes reports its window « inactive » and paints no frame.
-    page.wait_for_function(
-        "() => document.activeElement.textContent.trim() === 'Enregistrer l’activité'",
-        polling=100,
-    )
+    # Read from document.activeElement by evaluating, again and again: Playwright's
+    # to_be_focused also wants the window to have the focus (a headless Chromium sometimes
+    # reports its window « inactive »), and its wait_for_function timed out once in CI where
+    # a fresh evaluate reads the page as it is (the stale document described below).
+    deadline = time.monotonic() + 10
+    while (focused := focused_text(page)) != "Enregistrer l’activité":
+        assert time.monotonic() < deadline, f"Tab left the editor for « {focused[:80]} »"
+        time.sleep(0.1)
     page.keyboard.press("Enter")
 
     # Read by evaluating in the page, again and again: after the browser journey of the
