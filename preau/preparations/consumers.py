@@ -310,11 +310,6 @@ class Room:
             self.task.cancel()
         return True
 
-    def mark_sent(self, update_id: int | None) -> None:
-        with self.sent_lock:
-            if update_id is not None and update_id > self.floor:
-                self.sent.add(update_id)
-
     def take(self, update_id: int) -> bool:
         """Marks the update sent; False if it was already (or is settled)."""
         with self.sent_lock:
@@ -637,8 +632,8 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         room = self.room
         if row is not None and room is not None:
             # Marked here, before the room's next read of the database (same thread): the
-            # relay brings it to the other sockets, the room does not send it again.
-            room.mark_sent(row.pk)
+            # consumer sends it to the other sockets (_handle), the room's read does not.
+            room.take(row.pk)
         others = []
         if room is not None and time.monotonic() - room.last_read >= CATCH_UP_SECONDS:
             others = _unsent_rows(room)
