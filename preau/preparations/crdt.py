@@ -343,10 +343,8 @@ def heading_level(element: XmlElement, lowest: int, highest: int) -> int:
 def list_start(element: XmlElement) -> int:
     """An ordered list's first number (its `order`, as `<ol start>`): 1 when absent, not a
     whole number or out of the range the editor accepts."""
-    number = _number(element.attributes.get("order"))
-    if number is None or number != int(number) or abs(number) > 1_000_000_000:
-        return 1
-    return int(number)
+    order = element.attributes.get("order")
+    return int(order) if _attribute_ok("ordered_list", "order", order) else 1
 
 
 def _html_tag(element: XmlElement) -> str:
